@@ -1,0 +1,133 @@
+package io.stockingest.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.http.Secrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The settings of one run: command-line values win over the environment, which wins over a {@code .env} file in
+ * the working directory. Every value whose name looks secret ({@code *_KEY}, {@code *PASSWORD*}, {@code *TOKEN*},
+ * {@code *SECRET*}, {@code DATABASE_URL}) is registered with {@link Secrets} as it is read.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Settings {
+    private static final Pattern SECRET_NAME = Pattern.compile(".*(_KEY|KEY_ID|PASSWORD|TOKEN|SECRET|DATABASE_URL|PRIVATE_KEY).*");
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+        this.values.forEach((name, value) -> {
+            if (SECRET_NAME.matcher(name).matches()) {
+                Secrets.register(value);
+            }
+        });
+    }
+
+    public static Settings of(Map<String, String> values) {
+        return new Settings(values);
+    }
+
+    /** Environment over {@code .env} (if the file exists); {@code overrides} (flags) over both. */
+    public static Settings load(Map<String, String> environment, Path dotEnv, Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (dotEnv != null && Files.isRegularFile(dotEnv)) {
+            merged.putAll(parseDotEnv(dotEnv));
+        }
+        merged.putAll(environment);
+        merged.putAll(overrides);
+        return new Settings(merged);
+    }
+
+    public Optional<String> get(String name) {
+        String value = values.get(requireNonNull(name, "name is null"));
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    public String get(String name, String defaultValue) {
+        return get(name).orElse(defaultValue);
+    }
+
+    public Settings with(String name, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(name, value);
+        return new Settings(copy);
+    }
+
+    /**
+     * Reads a {@code .env} file: {@code NAME=value} lines, optional {@code export} prefix, {@code #} comments,
+     * single quotes (literal) and double quotes (with {@code \n}, {@code \"} and {@code \\} escapes).
+     */
+    public static Map<String, String> parseDotEnv(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IngestException(ErrorKind.CONFIG, "Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        int lineNo = 0;
+        for (String raw : text.split("\\R")) {
+            lineNo++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("export ")) {
+                line = line.substring("export ".length()).strip();
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IngestException(ErrorKind.CONFIG, file + " line " + lineNo + ": expected NAME=value");
+            }
+            String name = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            out.put(name, unquote(value, file, lineNo));
+        }
+        return out;
+    }
+
+    private static String unquote(String value, Path file, int lineNo) {
+        if (value.startsWith("'")) {
+            int end = value.indexOf('\'', 1);
+            if (end < 0) {
+                throw new IngestException(ErrorKind.CONFIG, file + " line " + lineNo + ": unterminated single quote");
+            }
+            return value.substring(1, end);
+        }
+        if (value.startsWith("\"")) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 1; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '\\' && i + 1 < value.length()) {
+                    char next = value.charAt(++i);
+                    out.append(switch (next) {
+                        case 'n' -> '\n';
+                        case 't' -> '\t';
+                        default -> next;
+                    });
+                } else if (c == '"') {
+                    return out.toString();
+                } else {
+                    out.append(c);
+                }
+            }
+            throw new IngestException(ErrorKind.CONFIG, file + " line " + lineNo + ": unterminated double quote");
+        }
+        int comment = value.indexOf(" #");
+        return comment >= 0 ? value.substring(0, comment).strip() : value;
+    }
+}

@@ -1,0 +1,118 @@
+package io.stockingest.core.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.DateRange;
+import io.stockingest.core.spi.BarRequest;
+import io.stockingest.core.spi.Rejected;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The row rules of PRODUCT.md, applied to the bars of one symbol. Each rule has a name that appears in the
+ * quarantine and the metrics.
+ *
+ * <ul>
+ *   <li>{@code prices_positive}: open, high, low, close present and positive;</li>
+ *   <li>{@code ohlc_consistent}: {@code high >= max(open, close)} and {@code low <= min(open, close)};</li>
+ *   <li>{@code volume_non_negative};</li>
+ *   <li>{@code not_a_session}: a daily bar's date is an NYSE session; {@code outside_session}: an intraday bar
+ *       starts inside the session's hours (04:00-20:00 New York with extended hours);</li>
+ *   <li>{@code out_of_range}: the date lies in the requested range;</li>
+ *   <li>{@code duplicate}: of several bars with the same (symbol, date[, ts]) the last one is kept.</li>
+ * </ul>
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class BarValidator {
+    public static final String DUPLICATE = "duplicate";
+    private static final LocalTime EXTENDED_OPEN = LocalTime.of(4, 0);
+    private static final LocalTime EXTENDED_CLOSE = LocalTime.of(20, 0);
+    private final NyseCalendar calendar;
+
+    public BarValidator(NyseCalendar calendar) {
+        this.calendar = requireNonNull(calendar, "calendar is null");
+    }
+
+    /** The outcome for one symbol: accepted bars sorted by time, and the rejected ones. */
+    public record Outcome(List<Bar> accepted, List<Rejected> rejected) {
+        public Outcome {
+            accepted = List.copyOf(accepted);
+            rejected = List.copyOf(rejected);
+        }
+
+        /** Rejections that count against the quarantine threshold (duplicates do not). */
+        public long ruleViolations() {
+            return rejected.stream().filter(r -> !r.rule().equals(DUPLICATE)).count();
+        }
+    }
+
+    public Outcome validate(List<Bar> bars, DateRange range, BarRequest.Hours hours) {
+        List<Rejected> rejected = new ArrayList<>();
+        Map<Object, Bar> kept = new LinkedHashMap<>();
+        for (Bar bar : bars) {
+            Optional<Rejected> broken = check(bar, range, hours);
+            if (broken.isPresent()) {
+                rejected.add(broken.get());
+                continue;
+            }
+            Object key = bar.interval().isIntraday() ? bar.ts() : bar.date();
+            Bar previous = kept.put(key, bar);
+            if (previous != null) {
+                rejected.add(new Rejected(previous, DUPLICATE, "another bar for " + key + " came later and was kept"));
+            }
+        }
+        List<Bar> accepted = new ArrayList<>(kept.values());
+        accepted.sort(Comparator.comparing(Bar::ts));
+        return new Outcome(accepted, rejected);
+    }
+
+    private Optional<Rejected> check(Bar bar, DateRange range, BarRequest.Hours hours) {
+        if (!positive(bar.open()) || !positive(bar.high()) || !positive(bar.low()) || !positive(bar.close())) {
+            return reject(bar, "prices_positive", String.format("open %s high %s low %s close %s", bar.open(), bar.high(), bar.low(), bar.close()));
+        }
+        if (bar.high() < Math.max(bar.open(), bar.close()) || bar.low() > Math.min(bar.open(), bar.close())) {
+            return reject(bar, "ohlc_consistent", String.format("open %s high %s low %s close %s", bar.open(), bar.high(), bar.low(), bar.close()));
+        }
+        if (bar.volume() < 0) {
+            return reject(bar, "volume_non_negative", "volume " + bar.volume());
+        }
+        if (!range.contains(bar.date())) {
+            return reject(bar, "out_of_range", bar.date() + " is outside " + range);
+        }
+        if (bar.date().isBefore(NyseCalendar.FIRST) || bar.date().isAfter(NyseCalendar.LAST)) {
+            return reject(bar, "not_a_session", bar.date() + " is outside the calendar");
+        }
+        if (!bar.interval().isIntraday()) {
+            if (bar.interval().code().equals("1d") && !calendar.isSession(bar.date())) {
+                return reject(bar, "not_a_session", bar.date() + " is not an NYSE session");
+            }
+            return Optional.empty();
+        }
+        var session = calendar.session(bar.date());
+        if (session.isEmpty()) {
+            return reject(bar, "not_a_session", bar.date() + " is not an NYSE session");
+        }
+        ZonedDateTime start = bar.ts().atZone(NyseCalendar.NEW_YORK);
+        boolean inside = hours == BarRequest.Hours.EXTENDED
+                ? !start.toLocalTime().isBefore(EXTENDED_OPEN) && start.toLocalTime().isBefore(EXTENDED_CLOSE)
+                : !bar.ts().isBefore(session.get().openInstant()) && bar.ts().isBefore(session.get().closeInstant());
+        return inside ? Optional.empty() : reject(bar, "outside_session", "bar at " + start.toLocalTime() + " New York is outside the session's hours");
+    }
+
+    private static boolean positive(double value) {
+        return !Double.isNaN(value) && value > 0;
+    }
+
+    private static Optional<Rejected> reject(Bar bar, String rule, String detail) {
+        return Optional.of(new Rejected(bar, rule, detail));
+    }
+}

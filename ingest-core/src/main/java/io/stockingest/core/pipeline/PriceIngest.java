@@ -1,0 +1,337 @@
+package io.stockingest.core.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.http.CallStats;
+import io.stockingest.core.http.Ticker;
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.BarRequest;
+import io.stockingest.core.spi.Rejected;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.Source;
+import io.stockingest.core.spi.WriteResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code prices} pipeline: plan → fetch (virtual threads, at most {@code maxWorkers} requests in flight, each
+ * under the source's rate limiter and retries) → validate (row rules; rejects to quarantine) → batch gate →
+ * write to every sink → metrics.
+ *
+ * <p>A symbol's bars are written only when all of its requests succeeded, in one batch per symbol, so that a yearly
+ * file is never written from part of a year and a failed symbol leaves nothing half-done: a rerun completes it.
+ * An error of run scope (rejected credentials, bad configuration) stops the run: requests not yet started are
+ * marked "not attempted".
+ */
+public final class PriceIngest {
+    private static final Logger log = LoggerFactory.getLogger(PriceIngest.class);
+    private final Source source;
+    private final List<Sink> sinks;
+    private final NyseCalendar calendar;
+    private final BarValidator validator;
+    private final Ticker ticker;
+    private final Progress progress;
+
+    public PriceIngest(Source source, List<Sink> sinks, NyseCalendar calendar, Ticker ticker, Progress progress) {
+        this.source = requireNonNull(source, "source is null");
+        this.sinks = List.copyOf(requireNonNull(sinks, "sinks is null"));
+        this.calendar = requireNonNull(calendar, "calendar is null");
+        this.validator = new BarValidator(calendar);
+        this.ticker = requireNonNull(ticker, "ticker is null");
+        this.progress = requireNonNull(progress, "progress is null");
+    }
+
+    public List<BarRequest> plan(PriceJob job) {
+        return source.planBars(job.shardSymbols(), job.interval(), job.range(), job.hours());
+    }
+
+    /** Runs the job; never throws for a per-symbol failure (see the report), only for errors before any request. */
+    public RunReport run(PriceJob job, RunContext context) {
+        long startNanos = ticker.nanos();
+        List<Symbol> symbols = job.shardSymbols();
+        List<BarRequest> plan = plan(job);
+        source.checkBudget(plan.stream().mapToInt(BarRequest::calls).sum());
+
+        CallStats runStats = new CallStats();
+        Map<Symbol, SymbolState> states = new LinkedHashMap<>();
+        symbols.forEach(symbol -> states.put(symbol, new SymbolState(runStats.child())));
+        for (BarRequest request : plan) {
+            request.symbols().forEach(symbol -> states.get(symbol).pending.incrementAndGet());
+        }
+        Run run = new Run(job, context, states, runStats);
+        progress.start(symbols.size());
+        states.forEach((symbol, state) -> {
+            if (state.pending.get() == 0) {
+                run.finish(symbol, state);
+            }
+        });
+
+        Semaphore inFlight = new Semaphore(job.maxWorkers());
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (BarRequest request : plan) {
+                inFlight.acquireUninterruptibly();
+                if (run.fatal.get() != null) {
+                    inFlight.release();
+                    run.notAttempted(request);
+                    continue;
+                }
+                executor.submit(() -> {
+                    try {
+                        run.execute(request);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            }
+        }
+        progress.finish();
+
+        List<String> runErrors = new ArrayList<>();
+        if (run.fatal.get() != null) {
+            runErrors.add(run.fatal.get().getMessage());
+        }
+        flushAll(runErrors);
+        List<Rejected> rejected = List.copyOf(run.quarantine);
+        for (Sink sink : sinks) {
+            guard(runErrors, sink, "quarantine", () -> sink.writeQuarantine(rejected, context));
+        }
+        RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos));
+        for (Sink sink : sinks) {
+            guard(runErrors, sink, "run metrics", () -> sink.writeRun(report));
+        }
+        flushAll(runErrors);
+        if (runErrors.size() > report.errors().size()) {
+            // a sink failed while storing the quarantine or metrics: the run did not fully succeed
+            return withErrors(report, runErrors);
+        }
+        return report;
+    }
+
+    private void flushAll(List<String> runErrors) {
+        for (Sink sink : sinks) {
+            guard(runErrors, sink, "flush", sink::flush);
+        }
+    }
+
+    private static void guard(List<String> errors, Sink sink, String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            errors.add("Cannot write " + what + " to " + sink.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static RunReport withErrors(RunReport report, List<String> errors) {
+        int exit = report.exitCode() == 0 ? 1 : report.exitCode();
+        return new RunReport(report.runId(), report.command(), report.source(), report.interval(), report.from(), report.to(),
+                report.sinks(), report.startedAt(), report.finishedAt(), report.durationMs(), exit, statusOf(exit),
+                report.symbolsRequested(), report.symbolsSucceeded(), report.symbolsFailed(), report.requests(), report.retries(),
+                report.throttled(), report.filesWritten(), report.filesSkipped(), report.rowsWritten(), report.rowsQuarantined(),
+                report.quarantinedByRule(), errors, report.symbols());
+    }
+
+    private RunReport report(PriceJob job, RunContext context, Run run, List<String> runErrors, List<Rejected> rejected, Duration duration) {
+        Map<String, RunReport.SymbolReport> perSymbol = new TreeMap<>();
+        int succeeded = 0;
+        int failed = 0;
+        boolean gated = false;
+        long filesWritten = 0;
+        long filesSkipped = 0;
+        long rowsWritten = 0;
+        for (var entry : run.states.entrySet()) {
+            SymbolState state = entry.getValue();
+            if (state.errors.isEmpty()) {
+                succeeded++;
+            } else {
+                failed++;
+            }
+            gated |= state.gated;
+            filesWritten += state.written.filesWritten();
+            filesSkipped += state.written.filesSkipped();
+            rowsWritten += state.written.rowsWritten();
+            perSymbol.put(entry.getKey().value(), new RunReport.SymbolReport(state.status(), state.stats.requests(), state.stats.retries(),
+                    state.stats.throttled(), state.rowsFetched, state.written.rowsWritten(), state.rowsQuarantined,
+                    state.written.filesWritten(), state.written.filesSkipped(), List.copyOf(state.errors)));
+        }
+        Map<String, Long> byRule = new TreeMap<>();
+        rejected.forEach(r -> byRule.merge(r.rule(), 1L, Long::sum));
+        int exit = run.fatal.get() != null ? 2 : gated ? 3 : failed > 0 || !runErrors.isEmpty() ? 1 : 0;
+        Instant finished = context.startedAt().plus(duration);
+        return new RunReport(context.runId(), context.command(), context.source(), job.interval().code(), job.range().from().toString(),
+                job.range().to().toString(), sinks.stream().map(Sink::name).toList(), context.startedAt().toString(), finished.toString(),
+                duration.toMillis(), exit, statusOf(exit), run.states.size(), succeeded, failed, run.runStats.requests(),
+                run.runStats.retries(), run.runStats.throttled(), filesWritten, filesSkipped, rowsWritten, rejected.size(), byRule,
+                runErrors, perSymbol);
+    }
+
+    static String statusOf(int exitCode) {
+        return switch (exitCode) {
+            case 0 -> "succeeded";
+            case 1 -> "partial";
+            case 2 -> "stopped";
+            default -> "gated";
+        };
+    }
+
+    /** The mutable state of one run; its methods run on the request threads. */
+    private final class Run {
+        final PriceJob job;
+        final RunContext context;
+        final Map<Symbol, SymbolState> states;
+        final CallStats runStats;
+        final AtomicReference<IngestException> fatal = new AtomicReference<>();
+        final ConcurrentLinkedQueue<Rejected> quarantine = new ConcurrentLinkedQueue<>();
+
+        Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats) {
+            this.job = job;
+            this.context = context;
+            this.states = states;
+            this.runStats = runStats;
+        }
+
+        void execute(BarRequest request) {
+            CallStats stats = request.symbols().size() == 1 ? states.get(request.symbols().getFirst()).stats : runStats;
+            List<Bar> bars;
+            try {
+                bars = CallStats.bind(stats, () -> source.fetchBars(request));
+            } catch (IngestException e) {
+                if (e.kind().scope() == ErrorKind.Scope.RUN) {
+                    fatal.compareAndSet(null, e);
+                }
+                fail(request, e.getMessage(), e.kind());
+                return;
+            } catch (RuntimeException e) {
+                log.debug("Unexpected failure fetching {}", request, e);
+                fail(request, "Cannot fetch " + request + " from " + source.name() + ": unexpected " + e, ErrorKind.BAD_RESPONSE);
+                return;
+            }
+            Map<Symbol, List<Bar>> bySymbol = new LinkedHashMap<>();
+            for (Bar bar : bars) {
+                bySymbol.computeIfAbsent(bar.symbol(), s -> new ArrayList<>()).add(bar);
+            }
+            for (Symbol symbol : request.symbols()) {
+                SymbolState state = states.get(symbol);
+                state.bars.addAll(bySymbol.getOrDefault(symbol, List.of()));
+                completeOne(symbol, state);
+            }
+        }
+
+        void notAttempted(BarRequest request) {
+            fail(request, "not attempted: the run stopped (" + fatal.get().getMessage() + ")", ErrorKind.AUTH);
+        }
+
+        private void fail(BarRequest request, String message, ErrorKind kind) {
+            for (Symbol symbol : request.symbols()) {
+                SymbolState state = states.get(symbol);
+                state.fail(message, kind);
+                completeOne(symbol, state);
+            }
+        }
+
+        private void completeOne(Symbol symbol, SymbolState state) {
+            if (state.pending.decrementAndGet() == 0) {
+                finish(symbol, state);
+            }
+        }
+
+        void finish(Symbol symbol, SymbolState state) {
+            try {
+                if (!state.errors.isEmpty()) {
+                    return;
+                }
+                List<Bar> fetched = List.copyOf(state.bars);
+                state.bars.clear();
+                state.rowsFetched = fetched.size();
+                BarValidator.Outcome outcome = validator.validate(fetched, job.range(), job.hours());
+                quarantine.addAll(outcome.rejected());
+                state.rowsQuarantined = outcome.rejected().size();
+                if (!fetched.isEmpty() && outcome.ruleViolations() > job.maxQuarantineShare() * fetched.size()) {
+                    state.gate(String.format("data-quality gate: %d of %d rows broke row rules (limit %.1f%%); nothing written",
+                            outcome.ruleViolations(), fetched.size(), job.maxQuarantineShare() * 100));
+                    return;
+                }
+                if (outcome.accepted().isEmpty() && hasSessions()) {
+                    state.gate("data-quality gate: " + source.name() + " returned no bars for " + symbol + " " + job.range()
+                            + " although the range has NYSE sessions");
+                    return;
+                }
+                BarBatch batch = new BarBatch(symbol, job.interval(), job.range(), outcome.accepted(), job.writeOptions(), context);
+                for (Sink sink : sinks) {
+                    try {
+                        state.written = state.written.plus(sink.writeBars(batch));
+                    } catch (RuntimeException e) {
+                        state.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage(), ErrorKind.SINK);
+                    }
+                }
+            } finally {
+                progress.advance(symbol.value());
+            }
+        }
+
+        private boolean hasSessions() {
+            try {
+                return !calendar.sessions(job.range().from(), job.range().to()).isEmpty();
+            } catch (IllegalArgumentException outsideCalendar) {
+                return true;
+            }
+        }
+    }
+
+    /** Per-symbol progress; fields are touched by one thread at a time, except the concurrent collections. */
+    private static final class SymbolState {
+        final CallStats stats;
+        final AtomicInteger pending = new AtomicInteger();
+        final ConcurrentLinkedQueue<Bar> bars = new ConcurrentLinkedQueue<>();
+        final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile boolean gated;
+        volatile boolean notAttempted;
+        volatile long rowsFetched;
+        volatile long rowsQuarantined;
+        volatile WriteResult written = WriteResult.NOTHING;
+
+        SymbolState(CallStats stats) {
+            this.stats = stats;
+        }
+
+        void fail(String message, ErrorKind kind) {
+            if (message.startsWith("not attempted")) {
+                notAttempted = true;
+            }
+            if (!errors.contains(message)) {
+                errors.add(message);
+            }
+        }
+
+        void gate(String message) {
+            gated = true;
+            errors.add(message);
+        }
+
+        String status() {
+            if (errors.isEmpty()) {
+                return "ok";
+            }
+            return gated ? "gated" : notAttempted ? "not_attempted" : "failed";
+        }
+    }
+}

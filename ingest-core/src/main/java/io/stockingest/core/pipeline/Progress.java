@@ -1,0 +1,83 @@
+package io.stockingest.core.pipeline;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Progress of a run, by symbols done. On a terminal: one line redrawn in place. Elsewhere (CI, cron logs): a plain
+ * line at every 10% and at most every 5 seconds, so that logs stay readable. Thread-safe.
+ */
+public abstract sealed class Progress permits Progress.Silent, Progress.Terminal, Progress.Lines {
+    protected final AtomicInteger done = new AtomicInteger();
+    protected volatile int total;
+
+    public void start(int totalUnits) {
+        this.total = totalUnits;
+    }
+
+    public void advance(String label) {
+        int now = done.incrementAndGet();
+        show(now, label);
+    }
+
+    protected abstract void show(int now, String label);
+
+    public void finish() {}
+
+    /** Picks terminal or plain-line progress for {@code out}, depending on whether a console is attached. */
+    public static Progress forStream(PrintStream out, boolean interactive) {
+        return interactive ? new Terminal(out) : new Lines(out);
+    }
+
+    public static Progress silent() {
+        return new Silent();
+    }
+
+    static final class Silent extends Progress {
+        @Override
+        protected void show(int now, String label) {}
+    }
+
+    static final class Terminal extends Progress {
+        private final PrintStream out;
+
+        Terminal(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        protected synchronized void show(int now, String label) {
+            int width = 30;
+            int filled = total == 0 ? width : (int) ((long) now * width / total);
+            out.printf("\r[%s%s] %d/%d %-12s", "#".repeat(filled), ".".repeat(width - filled), now, total, label);
+            out.flush();
+        }
+
+        @Override
+        public synchronized void finish() {
+            out.println();
+        }
+    }
+
+    static final class Lines extends Progress {
+        private final PrintStream out;
+        private long lastNanos = System.nanoTime();
+        private int lastDecile = 0;
+
+        Lines(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        protected synchronized void show(int now, String label) {
+            int decile = total == 0 ? 10 : (int) ((long) now * 10 / total);
+            long nanos = System.nanoTime();
+            if (decile > lastDecile || nanos - lastNanos > Duration.ofSeconds(5).toNanos() || now == total) {
+                lastDecile = decile;
+                lastNanos = nanos;
+                out.printf("progress: %d/%d symbols (%d%%), last %s%n", now, total, total == 0 ? 100 : now * 100L / total, label);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.stockingest.core.spi;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.model.FinancialStatement;
+import io.stockingest.core.model.OptionSnapshot;
+import io.stockingest.core.model.Quote;
+import java.util.List;
+
+/**
+ * A destination: a Parquet lake (local or S3), PostgreSQL, Snowflake.
+ *
+ * <h2>Lifecycle</h2>
+ * Created by its {@link SinkFactory} once per run, then {@code write*} is called from many threads at once (one
+ * call per symbol batch, in no particular order), then {@link #writeQuarantine} and {@link #writeRun} once, then
+ * {@link #flush}, then {@link #close}. Implementations are thread-safe.
+ *
+ * <h2>Buffering and durability</h2>
+ * A {@code write*} call may buffer. When {@link #flush} returns, everything written before it is durable and
+ * visible to readers; a sink that buffers commits in {@code flush} (and may commit earlier on its own). A batch is
+ * made visible whole or not at all: a lake file appears complete or not at all; a database batch commits in one
+ * transaction, after its data-quality gate passes.
+ *
+ * <h2>Idempotency</h2>
+ * Writing the same batch again must leave the destination as one write would: a lake skips partitions that exist
+ * (or replaces them whole under {@link WriteOptions.Existing#OVERWRITE}); a database upserts by the table's key.
+ * The pipeline may therefore retry a failed batch, and a crashed run may simply be run again.
+ *
+ * <h2>Errors</h2>
+ * A failure to store is an {@link IngestException} of kind {@code SINK} (or {@code DQ_GATE} when a gate in the
+ * sink refuses a promotion) naming the batch; it fails that batch only.
+ */
+public interface Sink extends AutoCloseable {
+    /** A description for messages and metrics, with no secret in it (e.g. {@code parquet:/data}). */
+    String name();
+
+    WriteResult writeBars(BarBatch batch);
+
+    default WriteResult writeStatements(List<FinancialStatement> statements, WriteOptions options, RunContext context) {
+        throw unsupported("fundamentals");
+    }
+
+    default WriteResult writeOptions(List<OptionSnapshot> snapshots, WriteOptions options, RunContext context) {
+        throw unsupported("options");
+    }
+
+    default WriteResult writeActions(List<CorporateAction> actions, WriteOptions options, RunContext context) {
+        throw unsupported("corporate actions");
+    }
+
+    default WriteResult writeQuotes(List<Quote> quotes, RunContext context) {
+        throw unsupported("quotes");
+    }
+
+    /** Stores the run's rejected rows with the rules that rejected them; called once, possibly with none. */
+    void writeQuarantine(List<Rejected> rejected, RunContext context);
+
+    /** Stores the run's metrics document; called once, at the end. */
+    void writeRun(RunReport report);
+
+    /** Makes everything written so far durable and visible. */
+    default void flush() {}
+
+    @Override
+    default void close() {}
+
+    private IngestException unsupported(String what) {
+        return new IngestException(ErrorKind.USAGE, "Sink '" + name() + "' does not store " + what + " yet");
+    }
+}

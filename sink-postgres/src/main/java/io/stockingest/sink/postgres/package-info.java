@@ -1,0 +1,2 @@
+/** sink-postgres (filled by its own issue). */
+package io.stockingest.sink.postgres;

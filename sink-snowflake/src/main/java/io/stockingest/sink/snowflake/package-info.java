@@ -1,0 +1,2 @@
+/** sink-snowflake (filled by its own issue). */
+package io.stockingest.sink.snowflake;

@@ -1,0 +1,2 @@
+/** source-fmp (filled by its own issue). */
+package io.stockingest.source.fmp;

@@ -1,0 +1,2 @@
+/** source-polygon (filled by its own issue). */
+package io.stockingest.source.polygon;
