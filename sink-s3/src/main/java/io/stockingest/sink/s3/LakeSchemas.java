@@ -82,10 +82,12 @@ public final class LakeSchemas {
 
     /** Reads a daily or intraday price record back into a bar (adjustment is not stored and comes back as SPLITS). */
     public static Bar toBar(GenericRecord record, Interval interval) {
-        LocalDate date = LocalDate.ofEpochDay((Integer) record.get("date"));
-        Instant ts = record.getSchema().getField("ts") != null
-                ? fromMicros((Long) record.get("ts"))
-                : date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        Object rawDate = record.get("date");
+        LocalDate date = rawDate instanceof LocalDate local ? local : LocalDate.ofEpochDay((Integer) rawDate);
+        Object rawTs = record.getSchema().getField("ts") == null ? null : record.get("ts");
+        Instant ts = rawTs instanceof Instant instant ? instant
+                : rawTs instanceof Long micros ? fromMicros(micros)
+                : date.atTime(9, 30).atZone(java.time.ZoneId.of("America/New_York")).toInstant();
         return new Bar(Symbol.parse(record.get("symbol").toString()), interval, ts, date, (Double) record.get("open"),
                 (Double) record.get("high"), (Double) record.get("low"), (Double) record.get("close"), (Double) record.get("adj_close"),
                 (Long) record.get("volume"), (Double) record.get("vwap"), (Long) record.get("transactions"), record.get("source").toString(),
