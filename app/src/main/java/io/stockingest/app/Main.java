@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "stock-ingest", mixinStandardHelpOptions = true, version = "stock-ingest 0.1.0",
         description = "US equity market data from FMP, Polygon and Yahoo into Parquet lakes, Snowflake and PostgreSQL.")
 public final class Main implements Callable<Integer> {
-    static final List<String> NOT_YET = List.of("fundamentals", "options", "actions", "watch", "db", "export", "runs");
+    static final List<String> NOT_YET = List.of("watch", "db", "export", "runs");
 
     public static void main(String[] args) {
         System.exit(run(Environment.system(), args));
@@ -25,6 +25,9 @@ public final class Main implements Callable<Integer> {
     public static int run(Environment env, String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new CommandLine(new PricesCommand(env)));
+        cli.addSubcommand(new CommandLine(new DatasetCommand.Fundamentals(env)));
+        cli.addSubcommand(new CommandLine(new DatasetCommand.Options(env)));
+        cli.addSubcommand(new CommandLine(new DatasetCommand.Actions(env)));
         for (String name : NOT_YET) {
             cli.addSubcommand(name, new CommandLine(new NotYet(name, env)));
         }

@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.model.FinancialStatement;
+import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
@@ -120,6 +123,79 @@ public final class LakeSink implements Sink {
         List<GenericRecord> records = new ArrayList<>(bars.size());
         bars.stream().sorted(Comparator.comparing(Bar::ts)).forEach(bar -> records.add(LakeSchemas.bar(bar, ingestTs)));
         return ParquetFiles.write(schema, records);
+    }
+
+    /** One file per statement (symbol, type, period end); existing ones are skipped unless forced. */
+    @Override
+    public WriteResult writeStatements(List<FinancialStatement> statements, WriteOptions options, RunContext context) {
+        WriteResult result = WriteResult.NOTHING;
+        Map<String, Set<String>> listings = new java.util.HashMap<>();
+        for (FinancialStatement statement : statements) {
+            String key = layout.statement(statement.type(), statement.symbol(), statement.periodEnd());
+            byte[] bytes = ParquetFiles.write(LakeSchemas.STATEMENT, List.of(LakeSchemas.statement(statement, context.ingestTs())));
+            result = result.plus(store(key, bytes, 1, options, listings.computeIfAbsent(layout.statementsOf(statement.type(), statement.symbol()),
+                    prefix -> options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of() : storage.list(prefix))));
+        }
+        return result;
+    }
+
+    /** One file per underlying and snapshot date with every contract, sorted by contract. */
+    @Override
+    public WriteResult writeOptions(List<OptionSnapshot> snapshots, WriteOptions options, RunContext context) {
+        Map<String, List<OptionSnapshot>> byFile = new TreeMap<>();
+        snapshots.forEach(o -> byFile.computeIfAbsent(layout.options(o.underlying(), o.date()), k -> new ArrayList<>()).add(o));
+        WriteResult result = WriteResult.NOTHING;
+        for (var file : byFile.entrySet()) {
+            List<GenericRecord> records = file.getValue().stream().sorted(Comparator.comparing(OptionSnapshot::contract))
+                    .map(o -> LakeSchemas.option(o, context.ingestTs())).toList();
+            Set<String> existing = options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of()
+                    : storage.list(layout.optionsOf(file.getValue().getFirst().underlying()));
+            result = result.plus(store(file.getKey(), ParquetFiles.write(LakeSchemas.OPTION, records), records.size(), options, existing));
+        }
+        return result;
+    }
+
+    /**
+     * One file per symbol and action type holding its whole history: new actions are merged into what the file has
+     * (by ex-date, the newer record winning); a file that would not change is skipped.
+     */
+    @Override
+    public WriteResult writeActions(List<CorporateAction> actions, WriteOptions options, RunContext context) {
+        Map<String, List<CorporateAction>> byFile = new TreeMap<>();
+        actions.forEach(a -> byFile.computeIfAbsent(layout.actions(a.type(), a.symbol()), k -> new ArrayList<>()).add(a));
+        WriteResult result = WriteResult.NOTHING;
+        for (var file : byFile.entrySet()) {
+            CorporateAction first = file.getValue().getFirst();
+            Map<LocalDate, CorporateAction> merged = new TreeMap<>();
+            boolean exists = storage.list(layout.actions(first.type(), first.symbol()).replaceAll("[^/]+$", "")).contains(file.getKey());
+            if (exists && options.existing() == WriteOptions.Existing.SKIP) {
+                ParquetFiles.read(storage.get(file.getKey())).forEach(r -> {
+                    CorporateAction old = LakeSchemas.toAction(r);
+                    merged.put(old.exDate(), old);
+                });
+            }
+            Map<LocalDate, CorporateAction> before = new TreeMap<>(merged);
+            file.getValue().forEach(a -> merged.put(a.exDate(), a));
+            if (exists && before.equals(merged)) {
+                result = result.plus(new WriteResult(0, 1, 0));
+                continue;
+            }
+            List<GenericRecord> records = merged.values().stream().map(a -> LakeSchemas.action(a, context.ingestTs())).toList();
+            storage.put(file.getKey(), ParquetFiles.write(LakeSchemas.ACTION, records));
+            result = result.plus(new WriteResult(1, 0, records.size()));
+        }
+        return result;
+    }
+
+    private WriteResult store(String key, byte[] bytes, long rows, WriteOptions options, Set<String> existing) {
+        if (options.existing() == WriteOptions.Existing.OVERWRITE) {
+            storage.put(key, bytes);
+            return new WriteResult(1, 0, rows);
+        }
+        if (existing.contains(key) || !storage.putIfAbsent(key, bytes)) {
+            return new WriteResult(0, 1, 0);
+        }
+        return new WriteResult(1, 0, rows);
     }
 
     @Override
