@@ -171,4 +171,15 @@ class PricesCommandTest {
                 "--metrics-out", "m.json");
         assertThat(out.toString() + err.toString() + Files.readString(work.resolve("m.json"))).doesNotContain("sk-live-visible-secret-123");
     }
+
+    @Test
+    void actionsFromYahooLandInTheLake() throws IOException {
+        yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json")));
+        assertThat(run("actions", "--symbols", "AAPL", "--from", "2020-08-01", "--to", "2020-11-07")).as(err.toString()).isZero();
+        assertThat(lakeFiles()).contains("raw/actions/type=split/symbol=AAPL/AAPL-splits.parquet",
+                "raw/actions/type=dividend/symbol=AAPL/AAPL-dividends.parquet");
+        Map<String, Object> dividend = ParquetFiles.readRows(Files.readAllBytes(work.resolve("data/raw/actions/type=dividend/symbol=AAPL/AAPL-dividends.parquet"))).getFirst();
+        assertThat(dividend).containsEntry("ex_date", LocalDate.of(2020, 11, 6)).containsEntry("amount", 0.205).containsEntry("currency", "USD");
+        assertThat(out.toString()).contains("files     2 written");
+    }
 }
