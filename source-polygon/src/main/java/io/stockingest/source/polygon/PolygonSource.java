@@ -53,7 +53,8 @@ import java.util.Set;
  * {@value #EXTENDED_MINUTES_PER_SESSION} minutes (04:00-20:00) per NYSE session, i.e. {@value #SESSIONS_PER_INTRADAY_REQUEST}
  * sessions per intraday request; {@code next_url} paging is still followed but is the exception. For {@code 1d} it
  * uses grouped daily {@code /v2/aggs/grouped/locale/us/market/stocks/{date}} (one call per session, every US stock)
- * when there are fewer sessions than symbols. Grouped {@code t} is 16:00 New York, unlike range bars (00:00): rows
+ * when there are fewer sessions than symbols ({@code include_otc=true}, so that OTC symbols are found as they would be
+ * one by one). Grouped {@code t} is 16:00 New York, unlike range bars (00:00): rows
  * are keyed by the New York date of {@code t}, and {@code ts} is set to 00:00 New York of that date so that a bar is
  * identical whichever endpoint fetched it.
  *
@@ -190,7 +191,7 @@ public final class PolygonSource implements Source {
     private List<Bar> fetchGroupedDaily(List<Symbol> symbols, LocalDate date) {
         Map<String, Symbol> wanted = new LinkedHashMap<>();
         symbols.forEach(symbol -> wanted.put(symbol.polygon(), symbol));
-        List<JsonNode> rows = client.getAll("/v2/aggs/grouped/locale/us/market/stocks/" + date + "?adjusted=true",
+        List<JsonNode> rows = client.getAll("/v2/aggs/grouped/locale/us/market/stocks/" + date + "?adjusted=true&include_otc=true",
                 "grouped daily " + date + " (" + symbols.size() + " symbols)");
         List<Bar> bars = new ArrayList<>();
         for (JsonNode row : rows) {

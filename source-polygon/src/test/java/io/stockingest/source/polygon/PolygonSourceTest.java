@@ -2,6 +2,7 @@ package io.stockingest.source.polygon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
@@ -20,8 +21,8 @@ import io.stockingest.core.testkit.FixtureServer;
 import io.stockingest.core.testkit.FixtureServer.Recorded;
 import io.stockingest.core.testkit.FixtureServer.Reply;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -75,8 +76,23 @@ class PolygonSourceTest {
         List<Bar> bars = source.fetchBars(BarRequest.of(AAPL, Interval.M5, DateRange.of(LocalDate.of(2023, 1, 3)), BarRequest.Hours.EXTENDED));
 
         assertThat(bars).extracting(Bar::ts, Bar::date, Bar::volume, Bar::vwap, Bar::transactions).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(Instant.parse("2023-01-03T14:30:00Z"), LocalDate.of(2023, 1, 3), 112_117_471L, 125.725, 1_021_065L),
-                org.assertj.core.groups.Tuple.tuple(Instant.parse("2023-01-04T00:00:00Z"), LocalDate.of(2023, 1, 3), 25_934L, null, null));
+                tuple(Instant.parse("2023-01-03T14:30:00Z"), LocalDate.of(2023, 1, 3), 112_117_471L, 125.725, 1_021_065L),
+                tuple(Instant.parse("2023-01-04T00:00:00Z"), LocalDate.of(2023, 1, 3), 25_934L, null, null));
+    }
+
+    @Test
+    void datesWeeklyBarsByTheirFirstSessionInsideTheRange() {
+        // week windows start on Sunday 00:00 New York: 2023-01-01 (before the range) and 2023-01-08
+        server.on("/v2/aggs/ticker/AAPL/range/1/week/2023-01-03/2023-01-13", Reply.json(200, """
+                {"ticker":"AAPL","status":"OK","results":[
+                  {"v":5.0e8,"o":130.28,"c":129.62,"h":130.9,"l":124.17,"t":1672549200000},
+                  {"v":3.0e8,"o":130.47,"c":134.76,"h":134.92,"l":128.12,"t":1673154000000}]}"""));
+
+        List<Bar> bars = source.fetchBars(BarRequest.of(AAPL, Interval.W1, range("2023-01-03", "2023-01-13"), BarRequest.Hours.REGULAR));
+
+        assertThat(bars).extracting(Bar::ts, Bar::date).containsExactly(
+                tuple(Instant.parse("2023-01-01T05:00:00Z"), LocalDate.of(2023, 1, 3)),
+                tuple(Instant.parse("2023-01-08T05:00:00Z"), LocalDate.of(2023, 1, 9)));
     }
 
     @Test
@@ -139,7 +155,7 @@ class PolygonSourceTest {
         assertThat(bars).containsExactly(new Bar(gik, Interval.D1, Instant.parse("2020-10-14T04:00:00Z"), LocalDate.of(2020, 10, 14),
                 9.99, 10.02, 9.9, 10.02, null, 895_345L, 9.9979, 96L, "polygon", Adjustment.SPLITS));
         Recorded request = server.requests().getFirst();
-        assertThat(request.query()).isEqualTo("adjusted=true");
+        assertThat(request.query()).isEqualTo("adjusted=true&include_otc=true");
         assertThat(request.header("Authorization")).isEqualTo("Bearer " + KEY);
     }
 
@@ -295,6 +311,15 @@ class PolygonSourceTest {
                 .hasMessageContaining("429 ERROR (You've exceeded the maximum requests per minute")
                 .hasMessageContaining("POLYGON_RATE_LIMIT");
         assertThat(server.requests()).as("retried").hasSize(5);
+    }
+
+    @Test
+    void serverErrorsAreTransientAfterRetries() {
+        server.on(AAPL_DAILY_PATH, Reply.text(503, "Service Unavailable"));
+
+        assertThatThrownBy(() -> source.fetchBars(BarRequest.of(AAPL, Interval.D1, range("2005-04-01", "2005-04-04"), BarRequest.Hours.REGULAR)))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT))
+                .hasMessage("Cannot fetch AAPL 1d 2005-04-01..2005-04-04 from polygon: 503 (Service Unavailable)");
     }
 
     @Test
