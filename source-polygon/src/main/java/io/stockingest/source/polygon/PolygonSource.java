@@ -19,6 +19,7 @@ import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.Source;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -43,8 +44,9 @@ import java.util.Set;
  * adjusted only ({@link Adjustment#SPLITS}), {@code adjClose} is null. Weekly and monthly windows start on a
  * Sunday / the 1st, possibly before the requested range: their {@code date} is the first NYSE session on or after
  * the later of the window start and the range start. Intraday bars are minute based and include pre- and
- * post-market; with {@link BarRequest.Hours#REGULAR} bars starting outside 09:30-16:00 are dropped (so the 1h bar
- * at 09:00, which mixes pre-market and the first half hour, is dropped: ask for {@code EXTENDED} hours to keep it).
+ * post-market; with {@link BarRequest.Hours#REGULAR} bars starting outside 09:30-16:00 are dropped, and {@code 1h}
+ * bars are built from 30m bars so that they start at the session open (Polygon's hour windows are clock aligned;
+ * with {@code EXTENDED} hours they are used as they come).
  *
  * <h2>Planning</h2>
  * {@code limit} caps the <em>base</em> aggregates a request reads (minute bars for minute and hour intervals, day
@@ -158,7 +160,11 @@ public final class PolygonSource implements Source {
         }
         List<Bar> bars = new ArrayList<>();
         for (Symbol symbol : request.symbols()) {
-            bars.addAll(fetchAggregates(symbol, request.interval(), request.range(), request.hours()));
+            if (request.interval() == Interval.H1 && request.hours() == BarRequest.Hours.REGULAR) {
+                bars.addAll(sessionHours(fetchAggregates(symbol, Interval.M30, request.range(), request.hours())));
+            } else {
+                bars.addAll(fetchAggregates(symbol, request.interval(), request.range(), request.hours()));
+            }
         }
         return List.copyOf(bars);
     }
@@ -186,6 +192,38 @@ public final class PolygonSource implements Source {
             bars.add(bar(symbol, interval, ts, date, row));
         }
         return List.copyOf(bars);
+    }
+
+    /**
+     * Regular-hours 1h bars anchored at the session open (09:30, 10:30, ..., 15:30 with the last one half an hour
+     * long), built from 30m bars: Polygon's own hour windows are clock-aligned, so its 09:00 bar mixes pre-market
+     * with the first half hour. Volume and transactions are summed, vwap is volume-weighted (null unless every part
+     * has one).
+     */
+    private List<Bar> sessionHours(List<Bar> halfHours) {
+        Map<Instant, List<Bar>> byHour = new LinkedHashMap<>();
+        for (Bar bar : halfHours) {
+            Instant open = calendar.session(bar.date()).orElseThrow().openInstant();
+            long hours = Duration.between(open, bar.ts()).toHours();
+            byHour.computeIfAbsent(open.plus(Duration.ofHours(hours)), start -> new ArrayList<>()).add(bar);
+        }
+        List<Bar> out = new ArrayList<>(byHour.size());
+        byHour.forEach((start, parts) -> {
+            Bar first = parts.getFirst();
+            Bar last = parts.getLast();
+            double high = parts.stream().mapToDouble(Bar::high).max().orElseThrow();
+            double low = parts.stream().mapToDouble(Bar::low).min().orElseThrow();
+            long volume = parts.stream().mapToLong(Bar::volume).sum();
+            Double vwap = null;
+            if (volume > 0 && parts.stream().allMatch(part -> part.vwap() != null)) {
+                vwap = parts.stream().mapToDouble(part -> part.vwap() * part.volume()).sum() / volume;
+            }
+            Long transactions = parts.stream().allMatch(part -> part.transactions() != null)
+                    ? parts.stream().mapToLong(Bar::transactions).sum() : null;
+            out.add(new Bar(first.symbol(), Interval.H1, start, first.date(), first.open(), high, low, last.close(), null, volume, vwap,
+                    transactions, NAME, Adjustment.SPLITS));
+        });
+        return List.copyOf(out);
     }
 
     private List<Bar> fetchGroupedDaily(List<Symbol> symbols, LocalDate date) {

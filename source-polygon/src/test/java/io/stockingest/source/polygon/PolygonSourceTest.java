@@ -111,6 +111,27 @@ class PolygonSourceTest {
     }
 
     @Test
+    void buildsRegularHourBarsFromHalfHoursAnchoredAtTheOpen() {
+        server.on("/v2/aggs/ticker/AAPL/range/30/minute/2023-01-03/2023-01-03", Reply.json(200, """
+                {"ticker":"AAPL","status":"OK","results":[
+                  {"v":1000,"vw":10.0,"o":10,"c":10.5,"h":10.6,"l":9.9,"t":1672754400000,"n":10},
+                  {"v":3000,"vw":12.0,"o":11,"c":12,"h":12.5,"l":10.8,"t":1672756200000,"n":30},
+                  {"v":1000,"vw":13.0,"o":12,"c":13,"h":13.5,"l":11.5,"t":1672758000000,"n":20},
+                  {"v":500,"vw":14.0,"o":13,"c":14,"h":14.2,"l":12.9,"t":1672759800000,"n":5},
+                  {"v":2000,"vw":15.0,"o":15,"c":15.5,"h":15.6,"l":14.8,"t":1672777800000,"n":40}]}"""));
+
+        List<Bar> bars = source.fetchBars(BarRequest.of(AAPL, Interval.H1, DateRange.of(LocalDate.of(2023, 1, 3)), BarRequest.Hours.REGULAR));
+
+        assertThat(bars).as("09:00 half hour dropped; 09:30+10:00 make the 09:30 bar; 15:30 stays half an hour").containsExactly(
+                new Bar(AAPL, Interval.H1, Instant.parse("2023-01-03T14:30:00Z"), LocalDate.of(2023, 1, 3),
+                        11, 13.5, 10.8, 13, null, 4000L, 12.25, 50L, "polygon", Adjustment.SPLITS),
+                new Bar(AAPL, Interval.H1, Instant.parse("2023-01-03T15:30:00Z"), LocalDate.of(2023, 1, 3),
+                        13, 14.2, 12.9, 14, null, 500L, 14.0, 5L, "polygon", Adjustment.SPLITS),
+                new Bar(AAPL, Interval.H1, Instant.parse("2023-01-03T20:30:00Z"), LocalDate.of(2023, 1, 3),
+                        15, 15.6, 14.8, 15.5, null, 2000L, 15.0, 40L, "polygon", Adjustment.SPLITS));
+    }
+
+    @Test
     void nullAbsentAndEmptyResultsAreNoData() {
         server.on(AAPL_DAILY_PATH,
                 Reply.json(200, fixture("aggs_empty_results_null_2020.issue2.json")),
