@@ -57,17 +57,11 @@ final class PolygonClient implements AutoCloseable {
     }
 
     /**
-     * GETs one page and returns its body, checked.
+     * GETs a listing and every following page ({@code next_url}), and returns the elements of {@code results} of all
+     * pages in order. {@code results} absent, {@code null} or {@code []} contributes nothing; a single object (the
+     * single-item endpoints) is one element.
      *
      * @param what what is being fetched, for messages: {@code AAPL 1d 2024-01-02..2024-01-31}
-     */
-    JsonNode get(String pathAndQuery, String what) {
-        return send(resolve(pathAndQuery), what);
-    }
-
-    /**
-     * GETs a listing and every following page ({@code next_url}), and returns the elements of {@code results} of all
-     * pages in order. {@code results} absent, {@code null} or {@code []} contributes nothing.
      */
     List<JsonNode> getAll(String pathAndQuery, String what) {
         List<JsonNode> out = new ArrayList<>();

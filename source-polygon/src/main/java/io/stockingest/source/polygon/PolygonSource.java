@@ -160,20 +160,22 @@ public final class PolygonSource implements Source {
         }
         List<Bar> bars = new ArrayList<>();
         for (Symbol symbol : request.symbols()) {
+            String what = symbol + " " + request.interval() + " " + request.range();
             if (request.interval() == Interval.H1 && request.hours() == BarRequest.Hours.REGULAR) {
-                bars.addAll(sessionHours(fetchAggregates(symbol, Interval.M30, request.range(), request.hours())));
+                bars.addAll(sessionHours(fetchAggregates(symbol, Interval.M30, request.range(), request.hours(), what)));
             } else {
-                bars.addAll(fetchAggregates(symbol, request.interval(), request.range(), request.hours()));
+                bars.addAll(fetchAggregates(symbol, request.interval(), request.range(), request.hours(), what));
             }
         }
         return List.copyOf(bars);
     }
 
-    private List<Bar> fetchAggregates(Symbol symbol, Interval interval, DateRange range, BarRequest.Hours hours) {
+    /** @param what the request as the user sees it, for messages */
+    private List<Bar> fetchAggregates(Symbol symbol, Interval interval, DateRange range, BarRequest.Hours hours, String what) {
         Timespan span = Timespan.of(interval);
         String path = "/v2/aggs/ticker/" + segment(symbol.polygon()) + "/range/" + span.multiplier + "/" + span.timespan + "/"
                 + range.from() + "/" + range.to() + "?adjusted=true&sort=asc&limit=" + MAX_BASE_BARS;
-        List<JsonNode> rows = client.getAll(path, symbol + " " + interval + " " + range);
+        List<JsonNode> rows = client.getAll(path, what);
         List<Bar> bars = new ArrayList<>(rows.size());
         for (JsonNode row : rows) {
             JsonNode t = row.get("t");
