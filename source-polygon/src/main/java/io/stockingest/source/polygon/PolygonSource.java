@@ -46,7 +46,8 @@ import java.util.Set;
  * the later of the window start and the range start. Intraday bars are minute based and include pre- and
  * post-market; with {@link BarRequest.Hours#REGULAR} bars starting outside 09:30-16:00 are dropped, and {@code 1h}
  * bars are built from 30m bars so that they start at the session open (Polygon's hour windows are clock aligned;
- * with {@code EXTENDED} hours they are used as they come).
+ * with {@code EXTENDED} hours they are used as they come). A bar still forming at the time of the fetch (the
+ * current minute, day, week or month on real-time plans) is dropped.
  *
  * <h2>Planning</h2>
  * {@code limit} caps the <em>base</em> aggregates a request reads (minute bars for minute and hour intervals, day
@@ -176,6 +177,7 @@ public final class PolygonSource implements Source {
         String path = "/v2/aggs/ticker/" + segment(symbol.polygon()) + "/range/" + span.multiplier + "/" + span.timespan + "/"
                 + range.from() + "/" + range.to() + "?adjusted=true&sort=asc&limit=" + MAX_BASE_BARS;
         List<JsonNode> rows = client.getAll(path, what);
+        Instant now = ticker.now();
         List<Bar> bars = new ArrayList<>(rows.size());
         for (JsonNode row : rows) {
             JsonNode t = row.get("t");
@@ -188,7 +190,7 @@ public final class PolygonSource implements Source {
             if (interval == Interval.W1 || interval == Interval.MO1) {
                 date = firstSessionOnOrAfter(date.isBefore(range.from()) ? range.from() : date);
             }
-            if (!range.contains(date) || interval.isIntraday() && !insideHours(ts, local, date, hours)) {
+            if (!range.contains(date) || interval.isIntraday() && !insideHours(ts, local, date, hours) || isLive(interval, local, date, now)) {
                 continue;
             }
             bars.add(bar(symbol, interval, ts, date, row));
@@ -241,7 +243,7 @@ public final class PolygonSource implements Source {
                 continue;
             }
             LocalDate rowDate = Instant.ofEpochMilli(t.asLong()).atZone(NyseCalendar.NEW_YORK).toLocalDate();
-            if (!rowDate.equals(date)) {
+            if (!rowDate.equals(date) || isLive(Interval.D1, null, rowDate, ticker.now())) {
                 continue;
             }
             bars.add(bar(symbol, Interval.D1, rowDate.atStartOfDay(NyseCalendar.NEW_YORK).toInstant(), rowDate, row));
@@ -267,6 +269,23 @@ public final class PolygonSource implements Source {
         return calendar.session(date)
                 .map(session -> !ts.isBefore(session.openInstant()) && ts.isBefore(session.closeInstant()))
                 .orElse(false);
+    }
+
+    /**
+     * Whether a bar is still forming at {@code now} (real-time plans return the current window): an intraday window
+     * that has not ended, a day that is not a completed session, a week or month whose window still holds a session
+     * after the last completed one.
+     */
+    private boolean isLive(Interval interval, ZonedDateTime windowStart, LocalDate date, Instant now) {
+        if (interval.isIntraday()) {
+            return windowStart.toInstant().plus(interval.length()).isAfter(now);
+        }
+        LocalDate lastCompleted = calendar.lastCompletedSession(now);
+        return switch (interval) {
+            case W1 -> calendar.nextSession(lastCompleted).isBefore(windowStart.toLocalDate().plusWeeks(1));
+            case MO1 -> calendar.nextSession(lastCompleted).isBefore(windowStart.toLocalDate().plusMonths(1));
+            default -> date.isAfter(lastCompleted);
+        };
     }
 
     private LocalDate firstSessionOnOrAfter(LocalDate date) {

@@ -132,6 +132,25 @@ class PolygonSourceTest {
     }
 
     @Test
+    void dropsBarsStillFormingAtFetchTime() {
+        // the fake clock stands at 2024-09-30 17:00 New York, after that day's close
+        server.on("/v2/aggs/ticker/AAPL/range/1/day/2024-09-27/2024-10-01", Reply.json(200, """
+                {"ticker":"AAPL","status":"OK","results":[
+                  {"v":1,"o":1,"c":1,"h":1,"l":1,"t":1727409600000},
+                  {"v":2,"o":2,"c":2,"h":2,"l":2,"t":1727668800000},
+                  {"v":3,"o":3,"c":3,"h":3,"l":3,"t":1727755200000}]}"""));
+        server.on("/v2/aggs/ticker/AAPL/range/1/minute/2024-09-30/2024-09-30", Reply.json(200, """
+                {"ticker":"AAPL","status":"OK","results":[
+                  {"v":1,"o":1,"c":1,"h":1,"l":1,"t":1727729940000},
+                  {"v":2,"o":2,"c":2,"h":2,"l":2,"t":1727730000000}]}"""));
+
+        assertThat(source.fetchBars(BarRequest.of(AAPL, Interval.D1, range("2024-09-27", "2024-10-01"), BarRequest.Hours.REGULAR)))
+                .extracting(Bar::date).containsExactly(LocalDate.of(2024, 9, 27), LocalDate.of(2024, 9, 30));
+        assertThat(source.fetchBars(BarRequest.of(AAPL, Interval.M1, DateRange.of(LocalDate.of(2024, 9, 30)), BarRequest.Hours.EXTENDED)))
+                .extracting(Bar::ts).containsExactly(Instant.parse("2024-09-30T20:59:00Z"));
+    }
+
+    @Test
     void nullAbsentAndEmptyResultsAreNoData() {
         server.on(AAPL_DAILY_PATH,
                 Reply.json(200, fixture("aggs_empty_results_null_2020.issue2.json")),
