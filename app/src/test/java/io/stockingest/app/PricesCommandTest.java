@@ -137,7 +137,7 @@ class PricesCommandTest {
         "prices --symbols AAPL --from 2024-03-01 --to 2024-02-01|--from 2024-03-01 is after --to 2024-02-01",
         "prices --symbols ../etc|Invalid symbol '../etc'",
         "prices --symbols A;B|Invalid symbol 'A;B'",
-        "prices --symbols AAPL --source fmp2|Unknown source 'fmp2' (known: yahoo)",
+        "prices --symbols AAPL --source fmp2|Unknown source 'fmp2' (known: polygon, yahoo)",
         "prices --symbols AAPL --interval 7m|Unknown interval '7m'",
         "prices --symbols AAPL --sink ftp://x|Unknown sink 'ftp'",
         "prices --from 2024-01-02|No symbols: give --symbols A,B,C or --tickers-path FILE",
