@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code watch}: polls quotes while the NYSE is open (regular hours, or 04:00-20:00 New York with extended hours),
- * sleeps until the next open when it is closed (saying when), and writes the quotes to the sinks in batches
+ * sleeps until the next open when it is closed (saying when; with {@link Until#CLOSE} it stops after the first close
+ * it sees, so a cron entry before the open runs it for one session), and writes the quotes to the sinks in batches
  * ({@code flushEvery}, at every close and when stopped). A failing or throttling provider is backed off
  * exponentially (up to 5 minutes) and counted; the loop never spins. {@link #stop()} (from a signal handler) ends
  * the loop at its next wake-up: it flushes what it holds and writes the run's metrics.
@@ -106,16 +107,15 @@ public final class WatchLoop {
                 if (window.isEmpty() || now.isBefore(window.get()[0])) {
                     written = written.plus(flush(buffer, context, errors));
                     lastFlush = now;
-                    if (job.until() == Until.CLOSE && (sawOpen || window.isEmpty() || true)) {
-                        if (sawOpen || !isSessionDay(now)) {
-                            log.println("watch: the market is closed; --until-close: stopping");
-                            break;
-                        }
+                    if (job.until() == Until.CLOSE && sawOpen) {
+                        log.println("watch: the market closed; --until-close: stopping");
+                        break;
                     }
                     Instant next = nextOpen(now, job.hours());
                     log.println("watch: the market is closed; sleeping until " + next.atZone(NyseCalendar.NEW_YORK).toOffsetDateTime()
                             + " (" + next + ")");
                     sleepUntil(next);
+                    lastFlush = ticker.now();
                     continue;
                 }
                 sawOpen = true;
@@ -200,10 +200,6 @@ public final class WatchLoop {
             // stop() interrupts the sleep; the loop checks the flag
             Thread.interrupted();
         }
-    }
-
-    private boolean isSessionDay(Instant now) {
-        return calendar.isSession(now.atZone(NyseCalendar.NEW_YORK).toLocalDate());
     }
 
     /** Today's polling window [start, end) if today is a session and now is before its end. */
