@@ -50,10 +50,10 @@ public record RunReport(
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     public RunReport {
-        sinks = List.copyOf(sinks);
-        quarantinedByRule = Map.copyOf(quarantinedByRule);
-        errors = List.copyOf(errors);
-        symbols = Map.copyOf(symbols);
+        sinks = sinks == null ? List.of() : List.copyOf(sinks);
+        quarantinedByRule = quarantinedByRule == null ? Map.of() : Map.copyOf(quarantinedByRule);
+        errors = errors == null ? List.of() : List.copyOf(errors);
+        symbols = symbols == null ? Map.of() : Map.copyOf(symbols);
     }
 
     /** Per-symbol counts and errors. */
@@ -70,7 +70,7 @@ public record RunReport(
             long filesSkipped,
             List<String> errors) {
         public SymbolReport {
-            errors = List.copyOf(errors);
+            errors = errors == null ? List.of() : List.copyOf(errors);
         }
     }
 

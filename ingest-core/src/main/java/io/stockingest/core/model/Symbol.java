@@ -19,10 +19,18 @@ public record Symbol(String value) implements Comparable<Symbol> {
 
     public Symbol {
         requireNonNull(value, "value is null");
-        if (!VALID.matcher(value).matches() || value.contains("..") || value.endsWith(".") || value.endsWith("-")) {
-            throw new IllegalArgumentException("Invalid symbol '" + printable(value)
-                    + "': use 1-20 characters of A-Z, 0-9, '.', '-', '^' or '=' (e.g. AAPL, BRK.B, ^GSPC)");
+        if (!isValid(value)) {
+            throw invalid(value);
         }
+    }
+
+    private static boolean isValid(String value) {
+        return VALID.matcher(value).matches() && !value.contains("..") && !value.endsWith(".") && !value.endsWith("-");
+    }
+
+    private static IllegalArgumentException invalid(String raw) {
+        return new IllegalArgumentException("Invalid symbol '" + printable(raw)
+                + "': use 1-20 characters of A-Z, 0-9, '.', '-', '^' or '=' (e.g. AAPL, BRK.B, ^GSPC)");
     }
 
     /** Parses a user- or provider-supplied spelling: trims, upper-cases, and turns {@code BRK-B} into {@code BRK.B}. */
@@ -32,6 +40,9 @@ public record Symbol(String value) implements Comparable<Symbol> {
         var dash = DASH_SHARE_CLASS.matcher(upper);
         if (dash.matches()) {
             upper = dash.group(1) + "." + dash.group(2);
+        }
+        if (!isValid(upper)) {
+            throw invalid(raw);
         }
         return new Symbol(upper);
     }

@@ -98,6 +98,10 @@ public final class PriceIngest {
                 executor.submit(() -> {
                     try {
                         run.execute(request);
+                    } catch (Throwable t) {
+                        // a bug or a broken installation must fail the symbols loudly, never pass as success
+                        log.error("Internal error on {}", request, t);
+                        run.crashed(request, t);
                     } finally {
                         inFlight.release();
                     }
@@ -236,6 +240,12 @@ public final class PriceIngest {
             }
         }
 
+        void crashed(BarRequest request, Throwable t) {
+            for (Symbol symbol : request.symbols()) {
+                states.get(symbol).fail("Internal error on " + request + ": " + t, ErrorKind.BAD_RESPONSE);
+            }
+        }
+
         void notAttempted(BarRequest request) {
             fail(request, "not attempted: the run stopped (" + fatal.get().getMessage() + ")", ErrorKind.AUTH);
         }
@@ -279,7 +289,7 @@ public final class PriceIngest {
                 for (Sink sink : sinks) {
                     try {
                         state.written = state.written.plus(sink.writeBars(batch));
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | LinkageError e) {
                         state.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage(), ErrorKind.SINK);
                     }
                 }

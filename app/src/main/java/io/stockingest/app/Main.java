@@ -1,0 +1,92 @@
+package io.stockingest.app;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.http.Secrets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code stock-ingest} command line. Exit codes: 0 all done; 1 some symbols or partitions failed (the rest is
+ * written); 2 bad usage or configuration; 3 the data-quality gate stopped a promotion.
+ */
+@Command(name = "stock-ingest", mixinStandardHelpOptions = true, version = "stock-ingest 0.1.0",
+        description = "US equity market data from FMP, Polygon and Yahoo into Parquet lakes, Snowflake and PostgreSQL.")
+public final class Main implements Callable<Integer> {
+    static final List<String> NOT_YET = List.of("db", "export", "runs");
+
+    public static void main(String[] args) {
+        System.exit(run(Environment.system(), true, args));
+    }
+
+    /** Runs one command in-process and returns its exit code (no signal handler installed). */
+    public static int run(Environment env, String... args) {
+        return run(env, false, args);
+    }
+
+    static int run(Environment env, boolean signals, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.addSubcommand(new CommandLine(new PricesCommand(env)));
+        cli.addSubcommand(new CommandLine(new DatasetCommand.Fundamentals(env)));
+        cli.addSubcommand(new CommandLine(new DatasetCommand.Options(env)));
+        cli.addSubcommand(new CommandLine(new DatasetCommand.Actions(env)));
+        cli.addSubcommand(new CommandLine(new WatchCommand(env, signals)));
+        for (String name : NOT_YET) {
+            cli.addSubcommand(name, new CommandLine(new NotYet(name, env)));
+        }
+        cli.setOut(new java.io.PrintWriter(env.out(), true));
+        cli.setErr(new java.io.PrintWriter(env.err(), true));
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            env.err().println("stock-ingest: " + Secrets.redact(e.getMessage()) + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IngestException ingest) {
+                for (String line : ingest.getMessage().split("\n")) {
+                    env.err().println("stock-ingest: " + line);
+                }
+                return exitCode(ingest.kind());
+            }
+            env.err().println("stock-ingest: unexpected error: " + Secrets.redact(String.valueOf(e)));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    static int exitCode(ErrorKind kind) {
+        return switch (kind) {
+            case USAGE, CONFIG, AUTH -> 2;
+            case DQ_GATE -> 3;
+            default -> 1;
+        };
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 2;
+    }
+
+    /** A command of PRODUCT.md that this version does not have yet: says so plainly. */
+    @Command(description = "Not available yet in this version.")
+    static final class NotYet implements Callable<Integer> {
+        private final String name;
+        private final Environment env;
+
+        @CommandLine.Unmatched
+        List<String> ignored;
+
+        NotYet(String name, Environment env) {
+            this.name = name;
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            env.err().println("stock-ingest: '" + name + "' is not available yet in this version (see README: roadmap)");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.stockingest.app;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.config.ConfigProblems;
+import io.stockingest.core.config.Settings;
+import io.stockingest.core.http.Secrets;
+import io.stockingest.core.inject.CoreModule;
+import io.stockingest.core.inject.Plugins;
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.DateRange;
+import io.stockingest.core.model.Interval;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.pipeline.PriceIngest;
+import io.stockingest.core.pipeline.PriceJob;
+import io.stockingest.core.pipeline.Progress;
+import io.stockingest.core.pipeline.Shard;
+import io.stockingest.core.spi.BarRequest;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.Source;
+import io.stockingest.core.spi.WriteOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code prices}: daily or intraday OHLCV bars for a list of symbols and a date range, into every selected sink. */
+@Command(name = "prices", description = "Daily or intraday OHLCV bars for a list of symbols and a date range.", mixinStandardHelpOptions = true)
+final class PricesCommand implements Callable<Integer> {
+    private final Environment env;
+
+    @Option(names = "--source", description = "fmp, polygon or yahoo (default: ${DEFAULT-VALUE})", defaultValue = "yahoo")
+    String source;
+
+    @Option(names = "--symbols", split = ",", description = "Symbols, comma-separated (e.g. AAPL,MSFT,BRK.B)")
+    List<String> symbols = new ArrayList<>();
+
+    @Option(names = "--tickers-path", description = "A file of symbols: CSV with a 'symbol' column, or one a line")
+    String tickersPath;
+
+    @Option(names = "--from", description = "First date, ISO (default: the last completed NYSE session)")
+    String from;
+
+    @Option(names = "--to", description = "Last date, ISO, inclusive (default: the last completed NYSE session)")
+    String to;
+
+    @Option(names = "--backfill-days", description = "The N calendar days up to --to (default: the last completed session)")
+    Integer backfillDays;
+
+    @Option(names = "--interval", description = "1d, 1h, 30m, 15m, 5m, 2m, 1m, 1wk, 1mo (default: ${DEFAULT-VALUE})", defaultValue = "1d")
+    String interval;
+
+    @Option(names = "--sink", description = "parquet:DIR, s3://BUCKET[/PREFIX], postgres, postgresql://..., snowflake; repeatable (default: parquet:./data)")
+    List<String> sinks = new ArrayList<>();
+
+    @Option(names = "--backfill", description = "One file per symbol and year instead of one per symbol and day")
+    boolean backfill;
+
+    @Option(names = "--force", description = "Rewrite partitions that already exist")
+    boolean force;
+
+    @Option(names = "--shard", description = "K/N: take only the symbols whose stable hash modulo N is K (default: ${DEFAULT-VALUE})", defaultValue = "0/1")
+    String shard;
+
+    @Option(names = "--dry-run", description = "Print what would be fetched and written; fetch and write nothing")
+    boolean dryRun;
+
+    @Option(names = "--extended-hours", description = "Keep intraday bars from 04:00 to 20:00 New York")
+    boolean extendedHours;
+
+    @Option(names = "--metrics-out", description = "Also write the run's metrics JSON to this file")
+    String metricsOut;
+
+    PricesCommand(Environment env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        Settings settings = Assembly.settings(env);
+        NyseCalendar calendar = NyseCalendar.instance();
+        ConfigProblems problems = new ConfigProblems();
+
+        List<Symbol> requested = new ArrayList<>(Symbols.parseList(symbols, problems));
+        if (tickersPath != null) {
+            if (tickersPath.startsWith("s3://")) {
+                problems.add("--tickers-path " + tickersPath + ": reading symbols from S3 needs the S3 sink, which is not available yet; use a local file");
+            } else {
+                requested.addAll(Symbols.readFile(env.resolve(tickersPath), problems));
+            }
+        }
+        if (symbols.isEmpty() && tickersPath == null) {
+            problems.add("No symbols: give --symbols A,B,C or --tickers-path FILE");
+        }
+        Interval barInterval = problems.check(() -> Interval.parse(interval));
+        Shard shardSpec = problems.check(() -> Shard.parse(shard));
+        DateRange range = range(calendar, problems);
+        int maxWorkers = Assembly.positive(settings, "MAX_WORKERS", "8", problems);
+        Double maxShare = problems.check(() -> share(settings.get("DQ_MAX_QUARANTINE_SHARE", "0.05")));
+        List<String> sinkUris = Assembly.sinkUris(sinks);
+        problems.throwIfAny();
+
+        PriceJob job = new PriceJob(requested.stream().distinct().toList(), barInterval, range,
+                extendedHours ? BarRequest.Hours.EXTENDED : BarRequest.Hours.REGULAR,
+                new WriteOptions(backfill ? WriteOptions.Layout.YEARLY : WriteOptions.Layout.DAILY,
+                        force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP),
+                shardSpec, maxWorkers, maxShare);
+
+        try (Assembly parts = Assembly.open(env, settings, source, sinkUris)) {
+            Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive());
+            PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, calendar, env.ticker(), progress);
+            if (dryRun) {
+                return dryRun(ingest, job, parts.sinks, parts.source);
+            }
+            RunReport report = ingest.run(job, RunContext.start("prices", parts.source.name(), env.ticker().now()));
+            env.out().print(report.summary());
+            if (metricsOut != null) {
+                Assembly.writeMetrics(env.resolve(metricsOut), report);
+            }
+            return report.exitCode();
+        }
+    }
+
+    private int dryRun(PriceIngest ingest, PriceJob job, List<Sink> sinks, Source src) {
+        List<BarRequest> plan = ingest.plan(job);
+        int calls = plan.stream().mapToInt(BarRequest::calls).sum();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("dry run: prices --source %s --interval %s %s%n", src.name(), job.interval(), job.range()));
+        out.append(String.format("symbols: %d (shard %s of %d given)%n", job.shardSymbols().size(), job.shard(), job.symbols().size()));
+        out.append(String.format("requests: %d, provider calls: %d%n", plan.size(), calls));
+        out.append(String.format("layout: %s, existing partitions: %s%n", job.writeOptions().layout(), job.writeOptions().existing()));
+        out.append(String.format("sinks: %s%n", String.join(", ", sinks.stream().map(Sink::name).toList())));
+        plan.stream().limit(50).forEach(request -> out.append("  fetch ").append(request).append(System.lineSeparator()));
+        if (plan.size() > 50) {
+            out.append(String.format("  ... and %d more requests%n", plan.size() - 50));
+        }
+        env.out().print(Secrets.redact(out.toString()));
+        return 0;
+    }
+
+    private DateRange range(NyseCalendar calendar, ConfigProblems problems) {
+        LocalDate fromDate = from == null ? null : problems.check(() -> date("--from", from));
+        LocalDate toDate = to == null ? null : problems.check(() -> date("--to", to));
+        if ((from != null && fromDate == null) || (to != null && toDate == null)) {
+            return null;
+        }
+        if (backfillDays != null && from != null) {
+            problems.add("Give either --from or --backfill-days, not both");
+            return null;
+        }
+        if (backfillDays != null && backfillDays < 1) {
+            problems.add("--backfill-days must be at least 1");
+            return null;
+        }
+        LocalDate lastSession = calendar.lastCompletedSession(env.ticker().now());
+        LocalDate end = toDate != null ? toDate : lastSession;
+        LocalDate start = fromDate != null ? fromDate : backfillDays != null ? end.minusDays(backfillDays - 1L) : end;
+        if (fromDate != null && toDate == null && fromDate.isAfter(end)) {
+            end = fromDate;
+        }
+        LocalDate finalStart = start;
+        LocalDate finalEnd = end;
+        DateRange range = problems.check(() -> new DateRange(finalStart, finalEnd));
+        if (range != null && (range.from().isBefore(NyseCalendar.FIRST) || range.to().isAfter(NyseCalendar.LAST))) {
+            problems.add("Dates must lie in " + NyseCalendar.FIRST + ".." + NyseCalendar.LAST + ", got " + range);
+            return null;
+        }
+        return range;
+    }
+
+    private static LocalDate date(String flag, String text) {
+        try {
+            return LocalDate.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(flag + " '" + text + "' is not a valid date: use YYYY-MM-DD, e.g. 2024-09-30");
+        }
+    }
+
+    private static double share(String text) {
+        try {
+            double value = Double.parseDouble(text);
+            if (value >= 0 && value <= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("DQ_MAX_QUARANTINE_SHARE '" + text + "' must be a fraction between 0 and 1, e.g. 0.05");
+    }
+}

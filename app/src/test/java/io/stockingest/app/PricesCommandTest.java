@@ -1,0 +1,185 @@
+package io.stockingest.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.testkit.FakeTicker;
+import io.stockingest.core.testkit.FixtureServer;
+import io.stockingest.core.testkit.FixtureServer.Reply;
+import io.stockingest.sink.s3.ParquetFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The {@code prices} command end to end: local HTTP server replaying Yahoo → pipeline → local Parquet lake. */
+class PricesCommandTest {
+    private final FixtureServer yahoo = new FixtureServer();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @TempDir
+    Path work;
+
+    @AfterEach
+    void stop() {
+        yahoo.close();
+    }
+
+    static String fixture(String name) {
+        try (InputStream in = PricesCommandTest.class.getResourceAsStream("/yahoo/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private int run(Map<String, String> extraEnv, String... args) {
+        out.reset();
+        err.reset();
+        Map<String, String> env = new HashMap<>(Map.of("YAHOO_BASE_URL", yahoo.baseUri().toString(), "YAHOO_RATE_LIMIT", "100/sec"));
+        env.putAll(extraEnv);
+        Environment environment = new Environment(env, work, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new FakeTicker(Instant.parse("2024-10-01T02:00:00Z")), false);
+        return Main.run(environment, args);
+    }
+
+    private int run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    private List<String> lakeFiles() throws IOException {
+        Path lake = work.resolve("data");
+        if (!Files.exists(lake)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(lake)) {
+            return walk.filter(Files::isRegularFile).map(p -> lake.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void writesACorrectLakeThenSkipsThenRewritesWithForce() throws IOException {
+        yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json")));
+        String[] args = {"prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--metrics-out", "metrics.json"};
+
+        assertThat(run(args)).as(err.toString()).isZero();
+        List<String> files = lakeFiles();
+        List<String> prices = files.stream().filter(f -> f.startsWith("raw/prices/")).toList();
+        assertThat(prices).hasSize(49)
+                .contains("raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet",
+                        "raw/prices/symbol=AAPL/year=2020/month=11/AAPL-2020-11-06.parquet");
+        assertThat(files).anyMatch(f -> f.matches("logs/ingest/date=2024-10-01/run-\\d+\\.json"));
+        Map<String, Object> row = ParquetFiles.readRows(Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"))).getFirst();
+        assertThat(row).containsEntry("symbol", "AAPL").containsEntry("date", LocalDate.of(2020, 8, 31))
+                .containsEntry("open", 127.58000183105469).containsEntry("high", 131.0).containsEntry("low", 126.0)
+                .containsEntry("close", 129.0399932861328).containsEntry("adj_close", 125.82673645019531)
+                .containsEntry("volume", 225702700L).containsEntry("vwap", null).containsEntry("source", "yahoo");
+        RunReport metrics = RunReport.fromJson(Files.readString(work.resolve("metrics.json")));
+        assertThat(metrics.filesWritten()).isEqualTo(49);
+        assertThat(metrics.rowsWritten()).isEqualTo(49);
+        assertThat(metrics.requests()).isEqualTo(1);
+        assertThat(out.toString()).contains("symbols   1 requested, 1 succeeded, 0 failed").contains("files     49 written, 0 skipped");
+
+        byte[] before = Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"));
+        assertThat(run(args)).isZero();
+        assertThat(out.toString()).contains("files     0 written, 49 skipped");
+
+        assertThat(run("prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--force")).isZero();
+        assertThat(out.toString()).contains("files     49 written, 0 skipped");
+        byte[] after = Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"));
+        assertThat(after.length).isEqualTo(before.length);
+    }
+
+    @Test
+    void unknownSymbolFailsThatSymbolAndExits1() throws IOException {
+        yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-01-01_2020-01-03.json")));
+        yahoo.on("/v8/finance/chart/SIX", Reply.json(404, fixture("chart_SIX_404_not_found.json")));
+        assertThat(run("prices", "--symbols", "AAPL,SIX", "--from", "2020-01-02", "--to", "2020-01-02")).isEqualTo(1);
+        assertThat(out.toString()).contains("SIX: Cannot fetch SIX 1d 2020-01-02 from yahoo: Yahoo does not know the symbol");
+        assertThat(lakeFiles()).contains("raw/prices/symbol=AAPL/year=2020/month=01/AAPL-2020-01-02.parquet");
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndTouchesNothing() throws IOException {
+        assertThat(run("prices", "--symbols", "AAPL,MSFT", "--from", "2024-01-02", "--to", "2024-01-31", "--dry-run")).isZero();
+        assertThat(out.toString()).contains("requests: 2, provider calls: 2").contains("fetch AAPL 1d 2024-01-02..2024-01-31");
+        assertThat(yahoo.requests()).isEmpty();
+        assertThat(lakeFiles()).isEmpty();
+    }
+
+    @Test
+    void defaultRangeIsTheLastCompletedSession() {
+        // 2024-10-01 02:00 UTC is the evening of Monday 2024-09-30 in New York, after the close
+        assertThat(run("prices", "--symbols", "AAPL", "--dry-run")).isZero();
+        assertThat(out.toString()).contains("fetch AAPL 1d 2024-09-30");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "prices --symbols AAPL --bogus|Unknown option: '--bogus'",
+        "prices --symbols AAPL --from 2024-02-30|--from '2024-02-30' is not a valid date: use YYYY-MM-DD",
+        "prices --symbols AAPL --from 2024-03-01 --to 2024-02-01|--from 2024-03-01 is after --to 2024-02-01",
+        "prices --symbols ../etc|Invalid symbol '../etc'",
+        "prices --symbols A;B|Invalid symbol 'A;B'",
+        "prices --symbols AAPL --source fmp2|Unknown source 'fmp2' (known: polygon, yahoo)",
+        "prices --symbols AAPL --interval 7m|Unknown interval '7m'",
+        "prices --symbols AAPL --sink ftp://x|Unknown sink 'ftp'",
+        "prices --from 2024-01-02|No symbols: give --symbols A,B,C or --tickers-path FILE",
+        "prices --symbols AAPL --shard 3/2|Invalid shard 3/2",
+        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "db migrate|'db' is not available yet"})
+    void badInputIsOneClearLineAndExit2BeforeAnyRequest(String commandLine, String message) throws IOException {
+        assertThat(run(commandLine.split(" "))).isEqualTo(2);
+        assertThat(err.toString()).contains(message).startsWith("stock-ingest: ");
+        assertThat(yahoo.requests()).isEmpty();
+        assertThat(lakeFiles()).isEmpty();
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        assertThat(run("prices", "--symbols", "../x,AAPL", "--from", "yesterday", "--interval", "9m")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid symbol '../x'").contains("--from 'yesterday' is not a valid date").contains("Unknown interval '9m'");
+    }
+
+    @Test
+    void readsATickersFileWithBomCommentsBlanksAndDuplicates() throws IOException {
+        Files.writeString(work.resolve("tickers.csv"), "\uFEFFsymbol,name\n# comment\nAAPL,Apple\n\naapl,again\nBRK-B,Berkshire\n");
+        assertThat(run("prices", "--tickers-path", "tickers.csv", "--from", "2024-01-02", "--to", "2024-01-02", "--dry-run")).isZero();
+        assertThat(out.toString()).contains("symbols: 2").contains("fetch AAPL").contains("fetch BRK.B");
+    }
+
+    @Test
+    void aSecretNeverAppearsInOutput() throws IOException {
+        Files.writeString(work.resolve(".env"), "FMP_API_KEY=sk-live-visible-secret-123\n");
+        yahoo.on("/v8/finance/chart/AAPL", Reply.text(500, "upstream said sk-live-visible-secret-123"));
+        run(Map.of("YAHOO_RATE_LIMIT", "1000/sec"), "prices", "--symbols", "AAPL", "--from", "2020-01-02", "--to", "2020-01-02",
+                "--metrics-out", "m.json");
+        assertThat(out.toString() + err.toString() + Files.readString(work.resolve("m.json"))).doesNotContain("sk-live-visible-secret-123");
+    }
+
+    @Test
+    void actionsFromYahooLandInTheLake() throws IOException {
+        yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json")));
+        assertThat(run("actions", "--symbols", "AAPL", "--from", "2020-08-01", "--to", "2020-11-07")).as(err.toString()).isZero();
+        assertThat(lakeFiles()).contains("raw/actions/type=split/symbol=AAPL/AAPL-splits.parquet",
+                "raw/actions/type=dividend/symbol=AAPL/AAPL-dividends.parquet");
+        Map<String, Object> dividend = ParquetFiles.readRows(Files.readAllBytes(work.resolve("data/raw/actions/type=dividend/symbol=AAPL/AAPL-dividends.parquet"))).getFirst();
+        assertThat(dividend).containsEntry("ex_date", LocalDate.of(2020, 11, 6)).containsEntry("amount", 0.205).containsEntry("currency", "USD");
+        assertThat(out.toString()).contains("files     2 written");
+    }
+}

@@ -1,0 +1,60 @@
+package io.stockingest.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stockingest.core.testkit.FakeTicker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+    @Test
+    void parsesLimits() {
+        assertThat(RateLimit.parse("300/min")).isEqualTo(new RateLimit(300, Duration.ofMinutes(1)));
+        assertThat(RateLimit.parse("250/day")).isEqualTo(new RateLimit(250, Duration.ofDays(1)));
+        assertThat(RateLimit.parse("5/10s")).isEqualTo(new RateLimit(5, Duration.ofSeconds(10)));
+        assertThat(RateLimit.parse("3000/min").spacing()).isEqualTo(Duration.ofMillis(20));
+        assertThatThrownBy(() -> RateLimit.parse("fast")).hasMessageContaining("use N/sec, N/min, N/hour or N/day");
+    }
+
+    @Test
+    void spacesRequestsEvenlyAndNeverBursts() throws InterruptedException {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(RateLimit.parse("60/min"), ticker, 1.0);
+        ticker.advance(Duration.ofHours(1)); // a long idle time must not build up a burst
+        List<Long> sendTimes = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            limiter.acquire();
+            sendTimes.add(ticker.nanos());
+        }
+        for (int i = 1; i < sendTimes.size(); i++) {
+            assertThat(sendTimes.get(i) - sendTimes.get(i - 1)).isEqualTo(Duration.ofSeconds(1).toNanos());
+        }
+        // in any 60 s window there are at most 60 requests
+        for (int i = 0; i + 60 < sendTimes.size(); i++) {
+            assertThat(sendTimes.get(i + 60) - sendTimes.get(i)).isGreaterThanOrEqualTo(Duration.ofSeconds(60).toNanos());
+        }
+    }
+
+    @Test
+    void headroomKeepsTheClientUnderTheLimit() {
+        RateLimiter limiter = new RateLimiter(RateLimit.parse("3000/min"), new FakeTicker());
+        assertThat(limiter.currentSpacing()).isGreaterThan(Duration.ofMillis(20)).isLessThan(Duration.ofMillis(21));
+    }
+
+    @Test
+    void slowsDownWhenThrottledAndRecoversOnSuccess() {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(RateLimit.parse("60/min"), ticker, 1.0);
+        limiter.onThrottled();
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(2));
+        limiter.onThrottled();
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(4));
+        for (int i = 0; i < 200; i++) {
+            limiter.onSuccess();
+        }
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(1));
+    }
+}

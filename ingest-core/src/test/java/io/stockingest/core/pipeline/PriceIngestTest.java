@@ -1,0 +1,201 @@
+package io.stockingest.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Adjustment;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.Dataset;
+import io.stockingest.core.model.DateRange;
+import io.stockingest.core.model.Interval;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.BarRequest;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.Source;
+import io.stockingest.core.spi.WriteOptions;
+import io.stockingest.core.testkit.FakeTicker;
+import io.stockingest.core.testkit.InMemorySink;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class PriceIngestTest {
+    private static final LocalDate MON = LocalDate.of(2024, 9, 23);
+    private static final DateRange WEEK = new DateRange(MON, MON.plusDays(4));
+    private final FakeTicker ticker = new FakeTicker();
+
+    /** A source answering per symbol with a function. */
+    private record FakeSource(Function<Symbol, List<Bar>> answer, AtomicInteger calls, Map<Symbol, Integer> perSymbol) implements Source {
+        FakeSource(Function<Symbol, List<Bar>> answer) {
+            this(answer, new AtomicInteger(), new ConcurrentHashMap<>());
+        }
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public Set<Dataset> datasets() {
+            return Set.of(Dataset.PRICES);
+        }
+
+        @Override
+        public List<Bar> fetchBars(BarRequest request) {
+            calls.incrementAndGet();
+            Symbol symbol = request.symbols().getFirst();
+            perSymbol.merge(symbol, 1, Integer::sum);
+            return answer.apply(symbol);
+        }
+    }
+
+    static Bar bar(String symbol, LocalDate date, double open, double high, double low, double close) {
+        Instant ts = date.atTime(LocalTime.of(9, 30)).atZone(NyseCalendar.NEW_YORK).toInstant();
+        return new Bar(Symbol.parse(symbol), Interval.D1, ts, date, open, high, low, close, null, 1000, null, null, "fake", Adjustment.SPLITS);
+    }
+
+    static List<Bar> week(String symbol) {
+        return WEEK.dates().map(d -> bar(symbol, d, 10, 11, 9, 10.5)).toList();
+    }
+
+    private PriceJob job(List<String> symbols, double maxShare) {
+        return new PriceJob(symbols.stream().map(Symbol::parse).toList(), Interval.D1, WEEK, BarRequest.Hours.REGULAR, WriteOptions.DEFAULT,
+                Shard.ALL, 4, maxShare);
+    }
+
+    private RunReport run(Source source, InMemorySink sink, PriceJob job) {
+        return new PriceIngest(source, List.of(sink), NyseCalendar.instance(), ticker, Progress.silent())
+                .run(job, RunContext.start("prices", source.name(), ticker.now()));
+    }
+
+    @Test
+    void writesEverySymbolAndReportsCounts() {
+        InMemorySink sink = new InMemorySink();
+        RunReport report = run(new FakeSource(s -> week(s.value())), sink, job(List.of("AAPL", "MSFT"), 0.05));
+        assertThat(report.exitCode()).isZero();
+        assertThat(report.status()).isEqualTo("succeeded");
+        assertThat(report.symbolsSucceeded()).isEqualTo(2);
+        assertThat(report.rowsWritten()).isEqualTo(10);
+        assertThat(sink.bars()).hasSize(10).containsKey("AAPL/2024-09-27");
+        assertThat(sink.runs()).hasSize(1);
+        assertThat(report.symbols().get("MSFT").rowsFetched()).isEqualTo(5);
+    }
+
+    @Test
+    void quarantinesBadRowsWithTheRuleAndKeepsTheRest() {
+        InMemorySink sink = new InMemorySink();
+        List<Bar> bars = new java.util.ArrayList<>(week("AAPL"));
+        bars.set(1, bar("AAPL", MON.plusDays(1), 10, 9, 8, 10.5)); // high below close
+        RunReport report = run(new FakeSource(s -> bars), sink, job(List.of("AAPL"), 0.5));
+        assertThat(report.exitCode()).isZero();
+        assertThat(report.rowsWritten()).isEqualTo(4);
+        assertThat(report.quarantinedByRule()).containsEntry("ohlc_consistent", 1L);
+        assertThat(sink.quarantine()).singleElement().satisfies(r -> {
+            assertThat(r.rule()).isEqualTo("ohlc_consistent");
+            assertThat(r.bar().date()).isEqualTo(MON.plusDays(1));
+        });
+    }
+
+    @Test
+    void gateStopsASymbolOverTheQuarantineThresholdAndExits3() {
+        InMemorySink sink = new InMemorySink();
+        List<Bar> bars = new java.util.ArrayList<>(week("AAPL"));
+        bars.set(0, bar("AAPL", MON, -1, 11, 9, 10));
+        RunReport report = run(new FakeSource(s -> s.value().equals("AAPL") ? bars : week(s.value())), sink, job(List.of("AAPL", "MSFT"), 0.05));
+        assertThat(report.exitCode()).isEqualTo(3);
+        assertThat(report.status()).isEqualTo("gated");
+        assertThat(report.symbols().get("AAPL").status()).isEqualTo("gated");
+        assertThat(report.symbols().get("AAPL").errors()).singleElement().asString()
+                .startsWith("data-quality gate: 1 of 5 rows broke row rules (limit 5.0%)");
+        assertThat(sink.bars()).doesNotContainKey("AAPL/2024-09-24").containsKey("MSFT/2024-09-24");
+    }
+
+    @Test
+    void emptyAnswerForAKnownSymbolIsAGateFailureNotSuccess() {
+        RunReport report = run(new FakeSource(s -> List.of()), new InMemorySink(), job(List.of("AAPL"), 0.05));
+        assertThat(report.exitCode()).isEqualTo(3);
+        assertThat(report.symbols().get("AAPL").errors()).singleElement().asString().contains("returned no bars for AAPL");
+    }
+
+    @Test
+    void aFailedSymbolDoesNotStopTheOthersAndExits1() {
+        InMemorySink sink = new InMemorySink();
+        FakeSource source = new FakeSource(s -> {
+            if (s.value().equals("NOPE")) {
+                throw new IngestException(ErrorKind.NOT_FOUND, "Cannot fetch NOPE from fake: unknown symbol");
+            }
+            return week(s.value());
+        });
+        RunReport report = run(source, sink, job(List.of("AAPL", "NOPE", "MSFT"), 0.05));
+        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(report.symbolsFailed()).isEqualTo(1);
+        assertThat(report.symbols().get("NOPE").errors()).containsExactly("Cannot fetch NOPE from fake: unknown symbol");
+        assertThat(sink.bars()).hasSize(10);
+    }
+
+    @Test
+    void rejectedCredentialsStopTheRunAndExit2() {
+        List<String> symbols = java.util.stream.IntStream.range(0, 50).mapToObj(i -> "S" + i).toList();
+        FakeSource source = new FakeSource(s -> {
+            throw new IngestException(ErrorKind.AUTH, "Cannot fetch from fake: invalid key; check FAKE_API_KEY");
+        });
+        PriceJob job = new PriceJob(symbols.stream().map(Symbol::parse).toList(), Interval.D1, WEEK, BarRequest.Hours.REGULAR,
+                WriteOptions.DEFAULT, Shard.ALL, 1, 0.05);
+        RunReport report = run(source, new InMemorySink(), job);
+        assertThat(report.exitCode()).isEqualTo(2);
+        assertThat(source.calls().get()).isLessThan(5);
+        assertThat(report.errors()).containsExactly("Cannot fetch from fake: invalid key; check FAKE_API_KEY");
+        assertThat(report.symbols().values()).filteredOn(s -> s.status().equals("not_attempted")).hasSizeGreaterThan(40);
+    }
+
+    @Test
+    void anInternalErrorFailsTheSymbolInsteadOfPassingAsSuccess() {
+        InMemorySink sink = new InMemorySink();
+        FakeSource source = new FakeSource(s -> {
+            throw new NoClassDefFoundError("org/example/Missing");
+        });
+        RunReport report = run(source, sink, job(List.of("AAPL"), 0.05));
+        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(report.symbols().get("AAPL").errors()).singleElement().asString().contains("NoClassDefFoundError");
+    }
+
+    @Test
+    void aSinkFailureFailsTheSymbolWithTheSinkNamed() {
+        InMemorySink sink = new InMemorySink();
+        sink.failWith(new IngestException(ErrorKind.SINK, "disk full"));
+        RunReport report = run(new FakeSource(s -> week(s.value())), sink, job(List.of("AAPL"), 0.05));
+        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(report.symbols().get("AAPL").errors()).containsExactly("Cannot write AAPL to memory: disk full");
+    }
+
+    @Test
+    void shardsSplitTheUniverseWithoutOverlap() {
+        List<Symbol> universe = java.util.stream.IntStream.range(0, 200).mapToObj(i -> Symbol.parse("T" + i)).toList();
+        Set<Symbol> seen = new java.util.HashSet<>();
+        for (int k = 0; k < 4; k++) {
+            Shard shard = new Shard(k, 4);
+            universe.stream().filter(shard::includes).forEach(s -> assertThat(seen.add(s)).isTrue());
+        }
+        assertThat(seen).hasSize(200);
+        assertThat(new Shard(1, 4).includes(Symbol.parse("AAPL"))).isEqualTo(new Shard(1, 4).includes(Symbol.parse("AAPL")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Shard.parse("4/4")).hasMessageContaining("use K/N with 0 <= K < N");
+    }
+
+    @Test
+    void metricsSerialiseToSnakeCaseJsonAndBack() {
+        RunReport report = run(new FakeSource(s -> week(s.value())), new InMemorySink(), job(List.of("AAPL"), 0.05));
+        String json = report.toJson();
+        assertThat(json).contains("\"rows_written\" : 5").contains("\"symbols_requested\" : 1");
+        assertThat(RunReport.fromJson(json)).isEqualTo(report);
+    }
+}

@@ -1,0 +1,93 @@
+package io.stockingest.core.testkit;
+
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.Rejected;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.WriteOptions;
+import io.stockingest.core.spi.WriteResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A sink that keeps daily bars in memory by (symbol, date), honouring skip and overwrite like the lake. */
+public final class InMemorySink implements Sink {
+    private final Map<String, Bar> bars = new ConcurrentHashMap<>();
+    private final List<Rejected> quarantine = new CopyOnWriteArrayList<>();
+    private final List<RunReport> runs = new CopyOnWriteArrayList<>();
+    private final List<io.stockingest.core.model.Quote> quotes = new CopyOnWriteArrayList<>();
+    private final List<Integer> quoteBatches = new CopyOnWriteArrayList<>();
+    private volatile RuntimeException failure;
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    /** Makes every later write fail with {@code e}. */
+    public void failWith(RuntimeException e) {
+        this.failure = e;
+    }
+
+    @Override
+    public WriteResult writeBars(BarBatch batch) {
+        if (failure != null) {
+            throw failure;
+        }
+        long written = 0;
+        long skipped = 0;
+        for (Bar bar : batch.bars()) {
+            String key = bar.symbol() + "/" + (bar.interval().isIntraday() ? bar.ts() : bar.date());
+            if (batch.options().existing() == WriteOptions.Existing.SKIP && bars.containsKey(key)) {
+                skipped++;
+            } else {
+                bars.put(key, bar);
+                written++;
+            }
+        }
+        return new WriteResult(written, skipped, written);
+    }
+
+    @Override
+    public WriteResult writeQuotes(List<io.stockingest.core.model.Quote> batch, RunContext context) {
+        quotes.addAll(batch);
+        quoteBatches.add(batch.size());
+        return new WriteResult(1, 0, batch.size());
+    }
+
+    public List<io.stockingest.core.model.Quote> quotes() {
+        return List.copyOf(quotes);
+    }
+
+    /** The size of every quote batch written, in order. */
+    public List<Integer> quoteBatches() {
+        return List.copyOf(quoteBatches);
+    }
+
+    @Override
+    public void writeQuarantine(List<Rejected> rejected, RunContext context) {
+        quarantine.addAll(rejected);
+    }
+
+    @Override
+    public void writeRun(RunReport report) {
+        runs.add(report);
+    }
+
+    public Map<String, Bar> bars() {
+        return new TreeMap<>(bars);
+    }
+
+    public List<Rejected> quarantine() {
+        return List.copyOf(quarantine);
+    }
+
+    public List<RunReport> runs() {
+        return new ArrayList<>(runs);
+    }
+}

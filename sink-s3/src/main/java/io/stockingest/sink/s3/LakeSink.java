@@ -1,0 +1,258 @@
+package io.stockingest.sink.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.model.FinancialStatement;
+import io.stockingest.core.model.OptionSnapshot;
+import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.Rejected;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.WriteOptions;
+import io.stockingest.core.spi.WriteResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The Parquet lake: daily bars one file per symbol and session ({@code --backfill}: per symbol and year), intraday
+ * bars one file per symbol, interval and session, the run's quarantine and metrics.
+ *
+ * <p>Existing partitions are found with one listing of the symbol's folder per batch. Under
+ * {@link WriteOptions.Existing#SKIP} a daily file that exists is left alone; a yearly file is rewritten only if the
+ * batch has sessions the file lacks, and then merged (its rows outside the batch's range are kept), so backfilling a
+ * year in parts never loses the earlier part. Under {@code OVERWRITE} the batch's partitions are replaced (yearly
+ * files still keep their rows outside the batch's range).
+ *
+ * <p>Thread-safe: batches of different symbols touch different keys; the storage makes each file appear whole.
+ */
+public final class LakeSink implements Sink {
+    private final LakeStorage storage;
+    private final LakeLayout layout;
+    private final String name;
+
+    public LakeSink(String name, LakeStorage storage, LakeLayout layout) {
+        this.name = requireNonNull(name, "name is null");
+        this.storage = requireNonNull(storage, "storage is null");
+        this.layout = requireNonNull(layout, "layout is null");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public WriteResult writeBars(BarBatch batch) {
+        if (batch.interval().isIntraday()) {
+            return writePartitions(batch, layout.intradayOf(batch.interval(), batch.symbol()),
+                    date -> layout.intraday(batch.interval(), batch.symbol(), date), LakeSchemas.INTRADAY);
+        }
+        if (batch.options().layout() == WriteOptions.Layout.DAILY) {
+            return writePartitions(batch, layout.pricesOf(batch.symbol()), date -> layout.dailyPrice(batch.symbol(), date), LakeSchemas.DAILY);
+        }
+        return writeYears(batch);
+    }
+
+    private WriteResult writePartitions(BarBatch batch, String prefix, Function<LocalDate, String> keyOf, Schema schema) {
+        Map<LocalDate, List<Bar>> byDate = batch.bars().stream()
+                .collect(Collectors.groupingBy(Bar::date, TreeMap::new, Collectors.toList()));
+        boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
+        Set<String> existing = overwrite ? Set.of() : storage.list(prefix);
+        WriteResult result = WriteResult.NOTHING;
+        for (var partition : byDate.entrySet()) {
+            String key = keyOf.apply(partition.getKey());
+            if (existing.contains(key)) {
+                result = result.plus(new WriteResult(0, 1, 0));
+                continue;
+            }
+            byte[] bytes = encode(schema, partition.getValue(), batch.context().ingestTs());
+            boolean written = true;
+            if (overwrite) {
+                storage.put(key, bytes);
+            } else {
+                written = storage.putIfAbsent(key, bytes);
+            }
+            result = result.plus(written ? new WriteResult(1, 0, partition.getValue().size()) : new WriteResult(0, 1, 0));
+        }
+        return result;
+    }
+
+    private WriteResult writeYears(BarBatch batch) {
+        Map<Integer, List<Bar>> byYear = batch.bars().stream()
+                .collect(Collectors.groupingBy(bar -> bar.date().getYear(), TreeMap::new, Collectors.toList()));
+        Set<String> existing = storage.list(layout.pricesOf(batch.symbol()));
+        boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
+        WriteResult result = WriteResult.NOTHING;
+        for (var year : byYear.entrySet()) {
+            String key = layout.yearlyPrice(batch.symbol(), year.getKey());
+            List<Bar> rows = new ArrayList<>(year.getValue());
+            if (existing.contains(key)) {
+                List<Bar> old = ParquetFiles.read(storage.get(key)).stream().map(r -> LakeSchemas.toBar(r, batch.interval())).toList();
+                Set<LocalDate> oldDates = old.stream().map(Bar::date).collect(Collectors.toSet());
+                if (!overwrite && rows.stream().allMatch(bar -> oldDates.contains(bar.date()))) {
+                    result = result.plus(new WriteResult(0, 1, 0));
+                    continue;
+                }
+                Set<LocalDate> newDates = rows.stream().map(Bar::date).collect(Collectors.toSet());
+                old.stream().filter(bar -> !newDates.contains(bar.date()) && (overwrite ? !batch.range().contains(bar.date()) : true))
+                        .forEach(rows::add);
+                rows.sort(Comparator.comparing(Bar::date));
+            }
+            storage.put(key, encode(LakeSchemas.DAILY, rows, batch.context().ingestTs()));
+            result = result.plus(new WriteResult(1, 0, rows.size()));
+        }
+        return result;
+    }
+
+    private static byte[] encode(Schema schema, List<Bar> bars, Instant ingestTs) {
+        List<GenericRecord> records = new ArrayList<>(bars.size());
+        bars.stream().sorted(Comparator.comparing(Bar::ts)).forEach(bar -> records.add(LakeSchemas.bar(bar, ingestTs)));
+        return ParquetFiles.write(schema, records);
+    }
+
+    /** One file per statement (symbol, type, period end); existing ones are skipped unless forced. */
+    @Override
+    public WriteResult writeStatements(List<FinancialStatement> statements, WriteOptions options, RunContext context) {
+        WriteResult result = WriteResult.NOTHING;
+        Map<String, Set<String>> listings = new java.util.HashMap<>();
+        for (FinancialStatement statement : statements) {
+            String key = layout.statement(statement.type(), statement.symbol(), statement.periodEnd());
+            byte[] bytes = ParquetFiles.write(LakeSchemas.STATEMENT, List.of(LakeSchemas.statement(statement, context.ingestTs())));
+            result = result.plus(store(key, bytes, 1, options, listings.computeIfAbsent(layout.statementsOf(statement.type(), statement.symbol()),
+                    prefix -> options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of() : storage.list(prefix))));
+        }
+        return result;
+    }
+
+    /** One file per underlying and snapshot date with every contract, sorted by contract. */
+    @Override
+    public WriteResult writeOptions(List<OptionSnapshot> snapshots, WriteOptions options, RunContext context) {
+        Map<String, List<OptionSnapshot>> byFile = new TreeMap<>();
+        snapshots.forEach(o -> byFile.computeIfAbsent(layout.options(o.underlying(), o.date()), k -> new ArrayList<>()).add(o));
+        WriteResult result = WriteResult.NOTHING;
+        for (var file : byFile.entrySet()) {
+            List<GenericRecord> records = file.getValue().stream().sorted(Comparator.comparing(OptionSnapshot::contract))
+                    .map(o -> LakeSchemas.option(o, context.ingestTs())).toList();
+            Set<String> existing = options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of()
+                    : storage.list(layout.optionsOf(file.getValue().getFirst().underlying()));
+            result = result.plus(store(file.getKey(), ParquetFiles.write(LakeSchemas.OPTION, records), records.size(), options, existing));
+        }
+        return result;
+    }
+
+    /**
+     * One file per symbol and action type holding its whole history: new actions are merged into what the file has
+     * (by ex-date, the newer record winning); a file that would not change is skipped.
+     */
+    @Override
+    public WriteResult writeActions(List<CorporateAction> actions, WriteOptions options, RunContext context) {
+        Map<String, List<CorporateAction>> byFile = new TreeMap<>();
+        actions.forEach(a -> byFile.computeIfAbsent(layout.actions(a.type(), a.symbol()), k -> new ArrayList<>()).add(a));
+        WriteResult result = WriteResult.NOTHING;
+        for (var file : byFile.entrySet()) {
+            CorporateAction first = file.getValue().getFirst();
+            Map<LocalDate, CorporateAction> merged = new TreeMap<>();
+            boolean exists = storage.list(layout.actions(first.type(), first.symbol()).replaceAll("[^/]+$", "")).contains(file.getKey());
+            if (exists && options.existing() == WriteOptions.Existing.SKIP) {
+                ParquetFiles.read(storage.get(file.getKey())).forEach(r -> {
+                    CorporateAction old = LakeSchemas.toAction(r);
+                    merged.put(old.exDate(), old);
+                });
+            }
+            Map<LocalDate, CorporateAction> before = new TreeMap<>(merged);
+            file.getValue().forEach(a -> merged.put(a.exDate(), a));
+            if (exists && before.equals(merged)) {
+                result = result.plus(new WriteResult(0, 1, 0));
+                continue;
+            }
+            List<GenericRecord> records = merged.values().stream().map(a -> LakeSchemas.action(a, context.ingestTs())).toList();
+            storage.put(file.getKey(), ParquetFiles.write(LakeSchemas.ACTION, records));
+            result = result.plus(new WriteResult(1, 0, records.size()));
+        }
+        return result;
+    }
+
+    /**
+     * Quotes one file per symbol, New York date and flush: {@code raw/quotes/date=D/symbol=S/S-D-HHMM.parquet}.
+     * Quotes with the same (symbol, time) are kept once; a file that exists (same minute) is merged.
+     */
+    @Override
+    public WriteResult writeQuotes(List<io.stockingest.core.model.Quote> quotes, RunContext context) {
+        Map<String, Map<Instant, io.stockingest.core.model.Quote>> byFile = new TreeMap<>();
+        Map<String, List<io.stockingest.core.model.Quote>> bySymbolDay = new TreeMap<>();
+        quotes.forEach(q -> bySymbolDay.computeIfAbsent(q.symbol() + "/" + q.time().atZone(java.time.ZoneId.of("America/New_York")).toLocalDate(),
+                k -> new ArrayList<>()).add(q));
+        for (List<io.stockingest.core.model.Quote> group : bySymbolDay.values()) {
+            io.stockingest.core.model.Quote first = group.stream().min(Comparator.comparing(io.stockingest.core.model.Quote::time)).orElseThrow();
+            String key = layout.quotes(first.symbol(), first.time().atZone(java.time.ZoneId.of("America/New_York")));
+            Map<Instant, io.stockingest.core.model.Quote> rows = byFile.computeIfAbsent(key, k -> new TreeMap<>());
+            group.forEach(q -> rows.put(q.time(), q));
+        }
+        WriteResult result = WriteResult.NOTHING;
+        for (var file : byFile.entrySet()) {
+            Map<Instant, io.stockingest.core.model.Quote> rows = new TreeMap<>();
+            String folder = file.getKey().substring(0, file.getKey().lastIndexOf('/') + 1);
+            if (storage.list(folder).contains(file.getKey())) {
+                ParquetFiles.read(storage.get(file.getKey())).forEach(old -> rows.put(LakeSchemas.toQuote(old).time(), LakeSchemas.toQuote(old)));
+            }
+            rows.putAll(file.getValue());
+            List<GenericRecord> records = rows.values().stream().map(q -> LakeSchemas.quote(q, context.ingestTs())).toList();
+            storage.put(file.getKey(), ParquetFiles.write(LakeSchemas.QUOTE, records));
+            result = result.plus(new WriteResult(1, 0, records.size()));
+        }
+        return result;
+    }
+
+    private WriteResult store(String key, byte[] bytes, long rows, WriteOptions options, Set<String> existing) {
+        if (options.existing() == WriteOptions.Existing.OVERWRITE) {
+            storage.put(key, bytes);
+            return new WriteResult(1, 0, rows);
+        }
+        if (existing.contains(key) || !storage.putIfAbsent(key, bytes)) {
+            return new WriteResult(0, 1, 0);
+        }
+        return new WriteResult(1, 0, rows);
+    }
+
+    @Override
+    public void writeQuarantine(List<Rejected> rejected, RunContext context) {
+        if (rejected.isEmpty()) {
+            return;
+        }
+        List<GenericRecord> records = rejected.stream()
+                .sorted(Comparator.comparing((Rejected r) -> r.bar().symbol()).thenComparing(r -> r.bar().ts()))
+                .map(r -> LakeSchemas.rejected(r, context.runId(), context.ingestTs()))
+                .toList();
+        storage.put(layout.quarantine("prices", runDate(context.startedAt()), context.runId()), ParquetFiles.write(LakeSchemas.QUARANTINE, records));
+    }
+
+    @Override
+    public void writeRun(RunReport report) {
+        Instant started = Instant.parse(report.startedAt());
+        storage.put(layout.runMetrics(runDate(started), report.runId()), report.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static LocalDate runDate(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    @Override
+    public void close() {
+        storage.close();
+    }
+}

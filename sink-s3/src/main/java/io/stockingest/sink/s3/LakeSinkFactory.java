@@ -1,0 +1,27 @@
+package io.stockingest.sink.s3;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.config.Settings;
+import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.SinkFactory;
+import java.nio.file.Path;
+
+/** {@code --sink parquet:DIR}: a lake in a local directory ({@code S3_RAW_PREFIX} names its data folder). */
+public final class LakeSinkFactory implements SinkFactory {
+    @Override
+    public Sink create(String uri, Settings settings) {
+        if (!uri.startsWith("parquet:") || uri.length() == "parquet:".length()) {
+            throw new IngestException(ErrorKind.USAGE, "Invalid lake sink '" + uri + "': use parquet:DIR, e.g. parquet:./data");
+        }
+        Path dir = Path.of(uri.substring("parquet:".length()));
+        LakeLayout layout;
+        try {
+            layout = new LakeLayout(settings.get("S3_RAW_PREFIX", "raw"));
+        } catch (IllegalArgumentException e) {
+            throw new IngestException(ErrorKind.CONFIG, e.getMessage());
+        }
+        LocalLakeStorage storage = new LocalLakeStorage(dir);
+        return new LakeSink("parquet:" + storage.describe(), storage, layout);
+    }
+}

@@ -1,0 +1,132 @@
+package io.stockingest.sink.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.model.Adjustment;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.DateRange;
+import io.stockingest.core.model.Interval;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.Rejected;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.WriteOptions;
+import io.stockingest.core.spi.WriteResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakeSinkTest {
+    private static final Instant INGEST = Instant.parse("2024-10-01T00:00:00.123456789Z");
+    private static final RunContext CONTEXT = new RunContext("1727740800", "prices", "yahoo", Instant.parse("2024-10-01T00:00:00Z"), INGEST);
+    private static final WriteOptions DAILY_SKIP = WriteOptions.DEFAULT;
+    private static final WriteOptions DAILY_FORCE = new WriteOptions(WriteOptions.Layout.DAILY, WriteOptions.Existing.OVERWRITE);
+    private static final WriteOptions YEARLY = new WriteOptions(WriteOptions.Layout.YEARLY, WriteOptions.Existing.SKIP);
+
+    @TempDir
+    Path root;
+
+    private LakeSink sink() {
+        return new LakeSink("parquet:" + root, new LocalLakeStorage(root), LakeLayout.DEFAULT);
+    }
+
+    static Bar bar(String symbol, LocalDate date, double close) {
+        Instant ts = date.atTime(LocalTime.of(9, 30)).atZone(NyseCalendar.NEW_YORK).toInstant();
+        return new Bar(Symbol.parse(symbol), Interval.D1, ts, date, close - 1, close + 1, close - 2, close, close * 0.99, 1_000_000L, null, 42L,
+                "yahoo", Adjustment.SPLITS);
+    }
+
+    private static BarBatch batch(List<Bar> bars, DateRange range, WriteOptions options) {
+        return new BarBatch(bars.getFirst().symbol(), bars.getFirst().interval(), range, bars, options, CONTEXT);
+    }
+
+    private List<String> files() throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void writesOneFilePerSymbolAndDayWithEveryColumn() throws IOException {
+        LocalDate d1 = LocalDate.of(2024, 9, 27);
+        LocalDate d2 = LocalDate.of(2024, 9, 30);
+        WriteResult result = sink().writeBars(batch(List.of(bar("BRK.B", d1, 100), bar("BRK.B", d2, 101)), new DateRange(d1, d2), DAILY_SKIP));
+        assertThat(result).isEqualTo(new WriteResult(2, 0, 2));
+        assertThat(files()).containsExactly(
+                "raw/prices/symbol=BRK.B/year=2024/month=09/BRK.B-2024-09-27.parquet",
+                "raw/prices/symbol=BRK.B/year=2024/month=09/BRK.B-2024-09-30.parquet");
+        List<Map<String, Object>> rows = ParquetFiles.readRows(Files.readAllBytes(root.resolve(files().get(1))));
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row).containsEntry("symbol", "BRK.B").containsEntry("date", d2)
+                    .containsEntry("open", 100.0).containsEntry("high", 102.0).containsEntry("low", 99.0).containsEntry("close", 101.0)
+                    .containsEntry("adj_close", 101 * 0.99).containsEntry("volume", 1_000_000L).containsEntry("vwap", null)
+                    .containsEntry("transactions", 42L).containsEntry("source", "yahoo")
+                    .containsEntry("ingest_ts", Instant.parse("2024-10-01T00:00:00.123456Z"));
+            assertThat(row.keySet()).containsExactly("symbol", "date", "open", "high", "low", "close", "adj_close", "volume", "vwap",
+                    "transactions", "source", "ingest_ts");
+        });
+    }
+
+    @Test
+    void skipsExistingPartitionUnlessForcedAndForceRewritesIdenticalBytes() throws IOException {
+        LocalDate d = LocalDate.of(2024, 9, 27);
+        BarBatch first = batch(List.of(bar("AAPL", d, 100)), DateRange.of(d), DAILY_SKIP);
+        sink().writeBars(first);
+        Path file = root.resolve(files().getFirst());
+        byte[] original = Files.readAllBytes(file);
+        assertThat(sink().writeBars(batch(List.of(bar("AAPL", d, 999)), DateRange.of(d), DAILY_SKIP))).isEqualTo(new WriteResult(0, 1, 0));
+        assertThat(Files.readAllBytes(file)).isEqualTo(original);
+        assertThat(sink().writeBars(batch(List.of(bar("AAPL", d, 100)), DateRange.of(d), DAILY_FORCE))).isEqualTo(new WriteResult(1, 0, 1));
+        assertThat(Files.readAllBytes(file)).isEqualTo(original);
+        sink().writeBars(batch(List.of(bar("AAPL", d, 999)), DateRange.of(d), DAILY_FORCE));
+        assertThat(ParquetFiles.readRows(Files.readAllBytes(file)).getFirst()).containsEntry("close", 999.0);
+    }
+
+    @Test
+    void yearlyBackfillInPartsMergesInsteadOfLosingTheFirstPart() throws IOException {
+        LocalDate jan = LocalDate.of(2020, 1, 2);
+        LocalDate jul = LocalDate.of(2020, 7, 1);
+        sink().writeBars(batch(List.of(bar("AAPL", jan, 75)), new DateRange(jan, LocalDate.of(2020, 6, 30)), YEARLY));
+        assertThat(sink().writeBars(batch(List.of(bar("AAPL", jul, 91)), new DateRange(jul, LocalDate.of(2020, 12, 31)), YEARLY)))
+                .isEqualTo(new WriteResult(1, 0, 2));
+        assertThat(files()).containsExactly("raw/prices/symbol=AAPL/year=2020/AAPL-2020.parquet");
+        List<Map<String, Object>> rows = ParquetFiles.readRows(Files.readAllBytes(root.resolve(files().getFirst())));
+        assertThat(rows).extracting(r -> r.get("close")).containsExactly(75.0, 91.0);
+        // everything already there: skipped
+        assertThat(sink().writeBars(batch(List.of(bar("AAPL", jul, 91)), DateRange.of(jul), YEARLY))).isEqualTo(new WriteResult(0, 1, 0));
+    }
+
+    @Test
+    void writesIntradayQuarantineAndMetricsWhereTheLayoutSaysAndNeverHalfAFile() throws IOException {
+        LocalDate d = LocalDate.of(2024, 9, 27);
+        Instant ts = d.atTime(LocalTime.of(9, 35)).atZone(NyseCalendar.NEW_YORK).toInstant();
+        Bar fiveMinute = new Bar(Symbol.parse("AAPL"), Interval.M5, ts, d, 1, 2, 0.5, 1.5, null, 10, 1.2, 3L, "yahoo", Adjustment.SPLITS);
+        sink().writeBars(batch(List.of(fiveMinute), DateRange.of(d), DAILY_SKIP));
+        sink().writeQuarantine(List.of(new Rejected(bar("AAPL", d, -5), "prices_positive", "close -5")), CONTEXT);
+        assertThat(files()).containsExactly(
+                "quarantine/prices/date=2024-10-01/run-1727740800.parquet",
+                "raw/intraday/interval=5m/symbol=AAPL/year=2024/month=09/AAPL-2024-09-27.parquet");
+        Map<String, Object> intraday = ParquetFiles.readRows(Files.readAllBytes(root.resolve(files().get(1)))).getFirst();
+        assertThat(intraday).containsEntry("ts", ts).containsEntry("interval", "5m").containsEntry("vwap", 1.2);
+        Map<String, Object> rejected = ParquetFiles.readRows(Files.readAllBytes(root.resolve(files().getFirst()))).getFirst();
+        assertThat(rejected).containsEntry("rule", "prices_positive").containsEntry("detail", "close -5").containsEntry("run_id", "1727740800");
+        assertThat(files()).noneMatch(name -> name.contains(".tmp-"));
+    }
+
+    @Test
+    void refusesKeysOutsideTheLake() {
+        LocalLakeStorage storage = new LocalLakeStorage(root);
+        assertThatThrownBy(() -> storage.put("../escape.parquet", new byte[1])).hasMessageContaining("Refusing a lake path outside");
+        assertThatThrownBy(() -> new LakeLayout("../up")).hasMessageContaining("S3_RAW_PREFIX '../up' must be folder names");
+    }
+}
