@@ -33,6 +33,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new CommandLine(new DatasetCommand.Options(env)));
         cli.addSubcommand(new CommandLine(new DatasetCommand.Actions(env)));
         cli.addSubcommand(new CommandLine(new WatchCommand(env, signals)));
+        cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
         for (String name : NOT_YET) {
             cli.addSubcommand(name, new CommandLine(new NotYet(name, env)));
         }
