@@ -19,10 +19,10 @@ import java.util.function.Function;
  * Immutable and thread-safe.
  *
  * <p>A session runs 09:30 to 16:00 America/New_York on weekdays (daylight saving time by {@code java.time}'s zone
- * rules), except on the regular holidays ({@link NyseHolidays}), on unscheduled closures, and with the early closes
- * and late opens of {@link NyseSpecialDays}. The rules and data match pandas_market_calendars ({@code NYSE}) and
- * exchange_calendars ({@code XNYS}) on every session date since 1990; where the two disagree on a session's hours,
- * the NYSE's own closings history (as transcribed by pandas_market_calendars) wins, see {@link NyseSpecialDays}.
+ * rules), except on the regular holidays ({@link NyseHolidays}) and unscheduled closures, and with the early closes
+ * (13:00, 14:00 before 1993) of {@link NyseSpecialDays}. Session dates match both pandas_market_calendars ({@code
+ * NYSE}) and exchange_calendars ({@code XNYS}) since 1990; session hours match exchange_calendars {@code XNYS} (see
+ * {@link NyseSpecialDays} for the intraday irregularities pandas_market_calendars adds and why they are left out).
  *
  * <p>Every method taking a date or an instant outside the range throws {@link IllegalArgumentException}.
  */
@@ -61,11 +61,6 @@ public final class NyseCalendar {
         /** Whether the session closes before the regular 16:00. */
         public boolean isEarlyClose() {
             return close.toLocalTime().isBefore(REGULAR_CLOSE);
-        }
-
-        /** Whether the session opens after the regular 09:30. */
-        public boolean isLateOpen() {
-            return open.toLocalTime().isAfter(REGULAR_OPEN);
         }
     }
 
@@ -113,9 +108,8 @@ public final class NyseCalendar {
         if (!isSession(date)) {
             return Optional.empty();
         }
-        LocalTime open = NyseSpecialDays.lateOpen(date).orElse(REGULAR_OPEN);
         LocalTime close = NyseSpecialDays.earlyClose(date).orElse(REGULAR_CLOSE);
-        return Optional.of(new Session(date, date.atTime(open).atZone(NEW_YORK), date.atTime(close).atZone(NEW_YORK)));
+        return Optional.of(new Session(date, date.atTime(REGULAR_OPEN).atZone(NEW_YORK), date.atTime(close).atZone(NEW_YORK)));
     }
 
     /** The sessions from {@code from} to {@code to}, both inclusive, in order; empty when {@code from} is after {@code to}. */

@@ -8,13 +8,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The NYSE's days off its regular pattern since 1990: unscheduled full-day closures, early closes and late opens, as
- * rules (the recurring early closes) and as data (everything else). Immutable and thread-safe.
+ * The NYSE's days off its regular pattern since 1990: unscheduled full-day closures and early closes, as rules (the
+ * recurring early closes) and as data (everything else). Immutable and thread-safe.
  *
- * <p>Sources, abbreviated below: <b>PMC</b> = pandas_market_calendars {@code pandas_market_calendars/holidays/nyse.py}
- * and {@code calendars/nyse.py} (class {@code NYSEExchangeCalendar}, whose list of irregular days since 1885 is taken
- * from the NYSE's own closings history, "Stocks.NYSE-Closings.pdf"); <b>XC</b> = exchange_calendars {@code
- * exchange_calendars/exchange_calendar_xnys.py} and {@code us_holidays.py} (class {@code XNYSExchangeCalendar}).
+ * <p>Sources, abbreviated below: <b>XC</b> = exchange_calendars {@code exchange_calendars/exchange_calendar_xnys.py}
+ * and {@code us_holidays.py} (class {@code XNYSExchangeCalendar}); <b>PMC</b> = pandas_market_calendars {@code
+ * pandas_market_calendars/holidays/nyse.py} and {@code calendars/nyse.py} (class {@code NYSEExchangeCalendar}, whose
+ * irregular days come from the NYSE's closings history, "Stocks.NYSE-Closings.pdf").
+ *
+ * <p>Session dates: XC and PMC agree on every one since 1990. Session hours: we follow XC, whose own test record
+ * ({@code tests/resources/xnys.csv}: every session 1990-01-02..2016-04-06 with open and close) this calendar
+ * reproduces; XC has only 09:30 opens and 13:00/14:00 early closes. PMC additionally models, from the NYSE closings
+ * history, intraday irregularities that are <em>not</em> applied here: late opens 1990-12-27 (09:31), 1991-01-17 and
+ * 1991-02-25 (09:31), 1995-12-18 (10:30), 1996-01-08 (11:00, blizzard), 2001-09-17 (09:33), 2001-10-08 (09:31),
+ * 2002-09-11 (12:00), 2003-03-20, 2004-06-07, 2006-12-27 (09:32); early closes 1994-02-11 (14:30, snow), 1996-01-08
+ * (14:00, blizzard), 1997-10-27 (15:30, circuit breaker), 2005-06-01 (15:56, systems problem). PMC also omits XC's
+ * 1999-12-31 13:00 close ("Disputed. Not in reference source").
  */
 final class NyseSpecialDays {
     static final LocalTime EARLY_CLOSE = LocalTime.of(13, 0);
@@ -23,8 +32,7 @@ final class NyseSpecialDays {
     /**
      * Unscheduled full-day closures since 1990, each in both PMC ({@code adhoc_holidays}) and XC ({@code
      * adhoc_holidays}: {@code USNationalDaysofMourning}, {@code September11Closings}, {@code HurricaneSandyClosings}).
-     * No weather closure since 1990 is listed by either: 1996-01-08 (blizzard) was a shortened session, see
-     * {@link #LATE_OPENS} and {@link #AD_HOC_EARLY_CLOSES}.
+     * No weather closure since 1990 is listed by either: 1996-01-08 (blizzard) was a session.
      */
     static final Map<LocalDate, String> CLOSURES = Map.ofEntries(
             Map.entry(LocalDate.of(1994, 4, 27), "National Day of Mourning for President Richard Nixon"),
@@ -40,51 +48,20 @@ final class NyseSpecialDays {
             Map.entry(LocalDate.of(2025, 1, 9), "National Day of Mourning for President Jimmy Carter"));
 
     /**
-     * Early closes that no rule gives, with their close in New York time. 1997-12-26 and 2003-12-26 (Friday after
-     * Christmas, 13:00) are in both PMC ({@code DayAfterChristmas1pmEarlyCloseAdhoc}) and XC ({@code
-     * special_closes_adhoc}). The others are PMC only ({@code Snow230pmEarlyClose1994}, {@code
-     * Snow2pmEarlyClose1996}, {@code CircuitBreakerTriggered330pmEarlyClose1997}, {@code
-     * SystemProb356pmEarlyClose2005}), from the NYSE closings history.
-     *
-     * <p>Not an early close: 1999-12-31. XC lists it at 13:00; PMC leaves it out ("Disputed. Not in reference
-     * source", {@code NewYearsEve1pmCloseAdhoc}) because the NYSE closings history does not list it. We follow the
-     * NYSE's record: a full session.
+     * Early closes at 13:00 that no rule gives, from XC ({@code special_closes_adhoc}): 1997-12-26 and 2003-12-26
+     * (Friday after Christmas; also PMC {@code DayAfterChristmas1pmEarlyCloseAdhoc}) and 1999-12-31 (New Year's Eve;
+     * PMC leaves it out as disputed).
      */
     static final Map<LocalDate, LocalTime> AD_HOC_EARLY_CLOSES = Map.of(
-            LocalDate.of(1994, 2, 11), LocalTime.of(14, 30), // snowstorm
-            LocalDate.of(1996, 1, 8), LocalTime.of(14, 0), // blizzard (also opened late, 11:00)
-            LocalDate.of(1997, 10, 27), LocalTime.of(15, 30), // circuit breaker triggered
-            LocalDate.of(1997, 12, 26), EARLY_CLOSE, // Friday after Christmas
-            LocalDate.of(2003, 12, 26), EARLY_CLOSE, // Friday after Christmas
-            LocalDate.of(2005, 6, 1), LocalTime.of(15, 56)); // systems communication problem
-
-    /**
-     * Late opens since 1990, PMC only ({@code special_opens} and {@code special_opens_adhoc}); XC has no late opens
-     * for XNYS. 1990-12-27 is 09:31 as PMC computes it ({@code ConEdXformer931amLateOpen1990}).
-     */
-    static final Map<LocalDate, LocalTime> LATE_OPENS = Map.ofEntries(
-            Map.entry(LocalDate.of(1990, 12, 27), LocalTime.of(9, 31)), // Con Edison transformer explosion
-            Map.entry(LocalDate.of(1991, 1, 17), LocalTime.of(9, 31)), // Gulf war troops moment of silence
-            Map.entry(LocalDate.of(1991, 2, 25), LocalTime.of(9, 31)), // Gulf war troops moment of silence
-            Map.entry(LocalDate.of(1995, 12, 18), LocalTime.of(10, 30)), // computer system troubles
-            Map.entry(LocalDate.of(1996, 1, 8), LocalTime.of(11, 0)), // blizzard
-            Map.entry(LocalDate.of(2001, 9, 17), LocalTime.of(9, 33)), // September 11 moment of silence
-            Map.entry(LocalDate.of(2001, 10, 8), LocalTime.of(9, 31)), // Operation Enduring Freedom moment of silence
-            Map.entry(LocalDate.of(2002, 9, 11), LocalTime.of(12, 0)), // September 11 anniversary
-            Map.entry(LocalDate.of(2003, 3, 20), LocalTime.of(9, 32)), // Operation Iraqi Freedom moment of silence
-            Map.entry(LocalDate.of(2004, 6, 7), LocalTime.of(9, 32)), // President Reagan moment of silence
-            Map.entry(LocalDate.of(2006, 12, 27), LocalTime.of(9, 32))); // President Ford moment of silence
+            LocalDate.of(1997, 12, 26), EARLY_CLOSE,
+            LocalDate.of(1999, 12, 31), EARLY_CLOSE,
+            LocalDate.of(2003, 12, 26), EARLY_CLOSE);
 
     private NyseSpecialDays() {}
 
     /** The reason the exchange was closed on {@code date} outside its rules, if it was. */
     static Optional<String> closure(LocalDate date) {
         return Optional.ofNullable(CLOSURES.get(date));
-    }
-
-    /** The open of the session on {@code date} when it is not the regular 09:30. */
-    static Optional<LocalTime> lateOpen(LocalDate date) {
-        return Optional.ofNullable(LATE_OPENS.get(date));
     }
 
     /**
