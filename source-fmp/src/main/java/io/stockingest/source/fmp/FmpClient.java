@@ -14,11 +14,11 @@ import io.stockingest.core.http.ProviderEndpoint;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 
 /**
  * Sends GETs to FMP with the {@code apikey} query parameter and turns every answer into JSON or an
@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * The key is never part of a message: messages hold the path without the query.
  *
- * <p>Counts the calls it sends; with a daily budget it refuses to send more than the budget in one run.
+ * <p>Counts the calls it sends per UTC day; with a daily budget it refuses to send a call once the day's budget is
+ * used (counting earlier runs of the day when a usage file is kept).
  * Thread-safe.
  */
 public final class FmpClient implements AutoCloseable {
@@ -46,21 +47,27 @@ public final class FmpClient implements AutoCloseable {
     private final FmpConfig config;
     private final ProviderEndpoint endpoint;
     private final HttpTransport transport;
-    private final AtomicInteger calls = new AtomicInteger();
+    private final DailyCallCounter counter;
 
-    public FmpClient(FmpConfig config, ProviderEndpoint endpoint, HttpTransport transport) {
+    FmpClient(FmpConfig config, ProviderEndpoint endpoint, HttpTransport transport, DailyCallCounter counter) {
         this.config = requireNonNull(config, "config is null");
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.transport = requireNonNull(transport, "transport is null");
+        this.counter = requireNonNull(counter, "counter is null");
     }
 
     public FmpConfig config() {
         return config;
     }
 
-    /** Calls sent so far by this client (each retry of a call counts once). */
-    public int callsSent() {
-        return calls.get();
+    /** Calls sent today (UTC) with this key as far as this machine knows; a retried call counts once. */
+    public int callsToday() {
+        return counter.usedToday();
+    }
+
+    /** Where the day's calls are counted, if in a file. */
+    public Optional<Path> usageFile() {
+        return counter.file();
     }
 
     /**
@@ -69,13 +76,12 @@ public final class FmpClient implements AutoCloseable {
      * @param what the failure prefix: {@code Cannot fetch AAPL 1d 2024-01-02..2024-01-31 from fmp}
      */
     public JsonNode get(String path, Map<String, String> query, String what) {
-        OptionalInt budget = config.dailyBudget();
-        if (budget.isPresent() && calls.get() >= budget.getAsInt()) {
-            throw new IngestException(ErrorKind.THROTTLED, what + ": this run has used the whole daily budget of " + budget.getAsInt()
-                    + " FMP calls (" + FmpConfig.PLAN + "=" + config.plan().code() + "); run the rest tomorrow or set " + FmpConfig.PLAN
-                    + " to your paid plan");
+        int budget = config.dailyBudget().orElse(Integer.MAX_VALUE);
+        if (!counter.tryCount(budget)) {
+            throw new IngestException(ErrorKind.THROTTLED, what + ": the daily budget of " + budget + " FMP calls (" + FmpConfig.PLAN + "="
+                    + config.plan().code() + ") is used up for today (UTC" + counter.file().map(file -> ", counted in " + file).orElse("")
+                    + "); run the rest tomorrow or set " + FmpConfig.PLAN + " to your paid plan");
         }
-        calls.incrementAndGet();
         HttpResult result = transport.execute(HttpCall.get(uri(path, query)));
         return checked(result, what);
     }

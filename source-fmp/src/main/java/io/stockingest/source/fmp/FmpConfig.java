@@ -10,9 +10,15 @@ import io.stockingest.core.http.RateLimit;
 import io.stockingest.core.http.RetryPolicy;
 import io.stockingest.core.http.Secrets;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,6 +38,8 @@ import java.util.stream.Collectors;
  *   <li>{@code FMP_API_GENERATION}: {@code stable} (default) or {@code v3} for daily bars from the legacy
  *       {@code /api/v3} endpoint, which only subscriptions from before 2025-08-31 may still use.</li>
  *   <li>{@code MAX_WORKERS}: requests in flight at once, default {@value #DEFAULT_MAX_WORKERS}.</li>
+ *   <li>{@code FMP_USAGE_FILE}: where the calls sent today are counted when the limit is per day; default
+ *       {@code ~/.stock-ingest/fmp-calls-<first 12 hex digits of the key's SHA-256>.txt}, one file per key.</li>
  * </ul>
  *
  * <p>A limit counted per day (the free plan's {@code 250/day}) is a <em>budget</em>, not a pace: spacing 250
@@ -39,13 +47,14 @@ import java.util.stream.Collectors;
  * checked before the first request, and requests are paced at {@link #DAILY_PLAN_PACE} instead.
  */
 public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLimit, OptionalInt dailyBudget, ApiGeneration generation,
-        int maxWorkers) {
+        int maxWorkers, Path usageFile) {
     public static final String API_KEY = "FMP_API_KEY";
     public static final String BASE_URL = "FMP_BASE_URL";
     public static final String PLAN = "FMP_PLAN";
     public static final String RATE_LIMIT = "FMP_RATE_LIMIT";
     public static final String API_GENERATION = "FMP_API_GENERATION";
     public static final String MAX_WORKERS = "MAX_WORKERS";
+    public static final String USAGE_FILE = "FMP_USAGE_FILE";
     public static final String DEFAULT_BASE_URL = "https://financialmodelingprep.com";
     public static final int DEFAULT_MAX_WORKERS = 8;
     /** How fast requests go on a plan limited per day (FMP support once stated 5 requests a second for bursts). */
@@ -117,6 +126,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
         requireNonNull(rateLimit, "rateLimit is null");
         requireNonNull(dailyBudget, "dailyBudget is null");
         requireNonNull(generation, "generation is null");
+        requireNonNull(usageFile, "usageFile is null");
         if (apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey is blank");
         }
@@ -145,13 +155,32 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
         }).orElse(null));
         ApiGeneration generation = parse(problems, () -> ApiGeneration.parse(settings.get(API_GENERATION, ApiGeneration.STABLE.code())));
         Integer workers = parse(problems, () -> positiveInt(MAX_WORKERS, settings.get(MAX_WORKERS, String.valueOf(DEFAULT_MAX_WORKERS))));
+        Path usageFile = parse(problems, () -> settings.get(USAGE_FILE).map(text -> {
+            try {
+                return Path.of(text);
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException(USAGE_FILE + " '" + text + "' is not a file path");
+            }
+        }).orElseGet(() -> key.map(FmpConfig::defaultUsageFile).orElse(null)));
         if (!problems.isEmpty()) {
             throw new IngestException(ErrorKind.CONFIG, String.join("\n", problems));
         }
         RateLimit effective = limit != null ? limit : plan.rateLimit();
         boolean perDay = effective.period().compareTo(Duration.ofDays(1)) >= 0;
         OptionalInt budget = perDay ? OptionalInt.of(effective.permits()) : OptionalInt.empty();
-        return new FmpConfig(key.orElseThrow(), baseUrl, plan, perDay ? DAILY_PLAN_PACE : effective, budget, generation, workers);
+        return new FmpConfig(key.orElseThrow(), baseUrl, plan, perDay ? DAILY_PLAN_PACE : effective, budget, generation, workers,
+                usageFile);
+    }
+
+    /** {@code ~/.stock-ingest/fmp-calls-<hash>.txt}: FMP counts calls per key, and the key itself stays out of the name. */
+    static Path defaultUsageFile(String apiKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiKey.strip().getBytes(StandardCharsets.UTF_8));
+            String hash = HexFormat.of().formatHex(digest).substring(0, 12);
+            return Path.of(System.getProperty("user.home"), ".stock-ingest", "fmp-calls-" + hash + ".txt");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /**
@@ -205,6 +234,6 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     @Override
     public String toString() {
         return "FmpConfig[apiKey=" + Secrets.MASK + ", baseUrl=" + baseUrl + ", plan=" + plan.code() + ", rateLimit=" + rateLimit
-                + ", dailyBudget=" + dailyBudget + ", generation=" + generation.code() + ", maxWorkers=" + maxWorkers + "]";
+                + ", dailyBudget=" + dailyBudget + ", generation=" + generation.code() + ", maxWorkers=" + maxWorkers + ", usageFile=" + usageFile + "]";
     }
 }

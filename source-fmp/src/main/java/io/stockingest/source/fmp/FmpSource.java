@@ -67,8 +67,9 @@ import java.util.Set;
  * split-adjusted {@code adjDividend}. Both lists are filtered to the requested range by ex-date.
  *
  * <h2>Budget</h2>
- * On a plan counted per day (free: 250 calls) {@link #checkBudget} refuses a run that needs more calls than the
- * budget before the first request, and the client refuses to send more than the budget in one run.
+ * On a plan counted per day (free: 250 calls) {@link #checkBudget} refuses, before the first request, a run that
+ * needs more calls than are left today (calls of earlier runs are counted in {@code FMP_USAGE_FILE}), and the
+ * client refuses to send a call once the day's budget is used.
  *
  * <p>Thread-safe.
  */
@@ -125,12 +126,15 @@ public final class FmpSource implements Source {
         if (budget.isEmpty()) {
             return;
         }
-        int remaining = budget.getAsInt() - client.callsSent();
+        int used = client.callsToday();
+        int remaining = Math.max(0, budget.getAsInt() - used);
         if (plannedCalls > remaining) {
+            String left = used == 0 ? "" : " and " + used + " were already used today (UTC"
+                    + client.usageFile().map(file -> ", counted in " + file).orElse("") + "), so " + remaining + " are left";
             throw new IngestException(ErrorKind.CONFIG, "This run needs " + plannedCalls + " FMP calls but the " + client.config().plan().code()
-                    + " plan allows " + budget.getAsInt() + " a day" + (remaining < budget.getAsInt() ? " (" + remaining + " left in this run)" : "")
-                    + ": fetch fewer symbols or a shorter range, split the run over several days, or set " + FmpConfig.PLAN
-                    + " to your paid plan (starter, premium, ultimate) or " + FmpConfig.RATE_LIMIT + " to its limit");
+                    + " plan allows " + budget.getAsInt() + " a day" + left + ": fetch fewer symbols or a shorter range, split the run over "
+                    + "several days, or set " + FmpConfig.PLAN + " to your paid plan (starter, premium, ultimate) or " + FmpConfig.RATE_LIMIT
+                    + " to its limit");
         }
     }
 

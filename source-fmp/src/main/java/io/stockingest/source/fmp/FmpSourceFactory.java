@@ -28,6 +28,9 @@ public final class FmpSourceFactory implements SourceFactory {
     }
 
     FmpSource create(FmpConfig config, ProviderEndpoint endpoint) {
-        return new FmpSource(new FmpClient(config, endpoint, endpoint.transport(ticker)), calendar, ticker);
+        DailyCallCounter counter = config.dailyBudget().isPresent()
+                ? DailyCallCounter.inFile(config.usageFile(), ticker)
+                : DailyCallCounter.inMemory(ticker);
+        return new FmpSource(new FmpClient(config, endpoint, endpoint.transport(ticker), counter), calendar, ticker);
     }
 }

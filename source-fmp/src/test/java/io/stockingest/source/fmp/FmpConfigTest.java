@@ -8,6 +8,7 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.RateLimit;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -28,6 +29,8 @@ class FmpConfigTest {
         assertThat(config.generation()).isEqualTo(FmpConfig.ApiGeneration.STABLE);
         assertThat(config.maxWorkers()).isEqualTo(8);
         assertThat(config.retryPolicy().maxAttempts()).as("a used-up day is not retried for long").isEqualTo(2);
+        assertThat(config.usageFile()).as("one file per key, named by a hash")
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".stock-ingest", "fmp-calls-1a4d7249b5e5.txt"));
         assertThat(config.toString()).doesNotContain(KEY);
     }
 
@@ -39,7 +42,8 @@ class FmpConfigTest {
                 "FMP_PLAN", "Premium",
                 "FMP_RATE_LIMIT", "100/min",
                 "FMP_API_GENERATION", "v3",
-                "MAX_WORKERS", "3")));
+                "MAX_WORKERS", "3",
+                "FMP_USAGE_FILE", "/tmp/fmp-usage.txt")));
 
         assertThat(config.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9999"));
         assertThat(config.plan()).isEqualTo(FmpConfig.Plan.PREMIUM);
@@ -47,6 +51,7 @@ class FmpConfigTest {
         assertThat(config.dailyBudget()).isEqualTo(OptionalInt.empty());
         assertThat(config.generation()).isEqualTo(FmpConfig.ApiGeneration.V3);
         assertThat(config.maxWorkers()).isEqualTo(3);
+        assertThat(config.usageFile()).isEqualTo(Path.of("/tmp/fmp-usage.txt"));
         assertThat(config.endpoint().baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9999"));
         assertThat(config.retryPolicy().throttleDelay()).as("a 429 waits for the minute window").isEqualTo(Duration.ofMinutes(1));
     }

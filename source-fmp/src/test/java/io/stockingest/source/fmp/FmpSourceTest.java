@@ -27,6 +27,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -37,6 +39,7 @@ import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FmpSourceTest {
     private static final String KEY = "fmp_source_test_key_9f8e7d";
@@ -46,6 +49,8 @@ class FmpSourceTest {
     private static final String V3_EOD = "/api/v3/historical-price-full/AAPL";
     private final FixtureServer server = new FixtureServer();
     private final FakeTicker ticker = new FakeTicker(Instant.parse("2025-03-01T00:00:00Z"));
+    @TempDir
+    Path dir;
 
     @AfterEach
     void stop() {
@@ -73,11 +78,16 @@ class FmpSourceTest {
     }
 
     private FmpConfig config(String... settings) {
-        Map<String, String> values = new HashMap<>(Map.of("FMP_API_KEY", KEY, "FMP_BASE_URL", server.baseUri().toString()));
+        Map<String, String> values = new HashMap<>(Map.of("FMP_API_KEY", KEY, "FMP_BASE_URL", server.baseUri().toString(),
+                "FMP_USAGE_FILE", usageFile().toString()));
         for (int i = 0; i < settings.length; i += 2) {
             values.put(settings[i], settings[i + 1]);
         }
         return FmpConfig.from(Settings.of(values));
+    }
+
+    private Path usageFile() {
+        return dir.resolve("fmp-calls.txt");
     }
 
     private static BarRequest daily(Symbol symbol, DateRange range) {
@@ -261,16 +271,47 @@ class FmpSourceTest {
     }
 
     @Test
-    void neverSendsMoreCallsThanTheDailyBudgetInOneRun() {
+    void neverSendsMoreCallsThanTheDailyBudget() throws IOException {
         server.on(EOD, Reply.json(200, "[]"));
         FmpSource source = source("FMP_RATE_LIMIT", "2/day");
         source.fetchBars(daily(AAPL, JAN_2023));
         source.fetchBars(daily(AAPL, JAN_2023));
 
-        assertThatFails(() -> source.checkBudget(1), ErrorKind.CONFIG, "This run needs 1 FMP calls but the free plan allows 2 a day (0 left in this run)");
+        assertThat(Files.readString(usageFile())).isEqualTo("2025-03-01 2\n");
+        assertThatFails(() -> source.checkBudget(1), ErrorKind.CONFIG, "This run needs 1 FMP calls but the free plan allows 2 a day and 2 were "
+                + "already used today (UTC, counted in " + usageFile() + "), so 0 are left");
         assertThatFails(() -> source.fetchBars(daily(AAPL, JAN_2023)), ErrorKind.THROTTLED,
-                "Cannot fetch AAPL 1d 2023-01-01..2023-01-10 from fmp: this run has used the whole daily budget of 2 FMP calls (FMP_PLAN=free)");
+                "Cannot fetch AAPL 1d 2023-01-01..2023-01-10 from fmp: the daily budget of 2 FMP calls (FMP_PLAN=free) is used up for today "
+                        + "(UTC, counted in " + usageFile() + "); run the rest tomorrow or set FMP_PLAN to your paid plan");
         assertThat(server.requests()).hasSize(2);
+    }
+
+    @Test
+    void countsTheCallsOfEarlierRunsTodayButNotOfYesterday() throws IOException {
+        Files.writeString(usageFile(), "2025-03-01 245\n");
+        FmpSource source = source();
+        source.checkBudget(5);
+
+        assertThatFails(() -> source.checkBudget(6), ErrorKind.CONFIG,
+                "This run needs 6 FMP calls but the free plan allows 250 a day and 245 were already used today");
+
+        Files.writeString(usageFile(), "2025-02-28 250\n");
+        source.checkBudget(250);
+    }
+
+    @Test
+    void aPaidPlanKeepsNoUsageFile() {
+        server.on(EOD, Reply.json(200, "[]"));
+        source("FMP_PLAN", "starter").fetchBars(daily(AAPL, JAN_2023));
+
+        assertThat(usageFile()).doesNotExist();
+    }
+
+    @Test
+    void anUnreadableUsageFileIsAConfigErrorNamingIt() throws IOException {
+        Files.writeString(usageFile(), "2025-03-01 lots\n");
+
+        assertThatFails(() -> source().checkBudget(1), ErrorKind.CONFIG, "Cannot read the FMP call count in " + usageFile());
     }
 
     // ---- errors ----
