@@ -65,6 +65,15 @@ final class DailyCallCounter {
         return true;
     }
 
+    /** Records that the provider says today's budget is used up, so that later calls and runs today stop before sending. */
+    synchronized void exhaust(int budget) {
+        load();
+        if (used < budget) {
+            used = budget;
+            store();
+        }
+    }
+
     private void load() {
         LocalDate today = ticker.now().atZone(ZoneOffset.UTC).toLocalDate();
         if (file.isEmpty()) {

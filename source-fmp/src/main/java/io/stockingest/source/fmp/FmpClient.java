@@ -172,9 +172,10 @@ public final class FmpClient implements AutoCloseable {
     }
 
     private IngestException throttled(String what, String detail) {
+        config.dailyBudget().ifPresent(counter::exhaust);
         String limit = config.dailyBudget().isPresent()
-                ? "the " + config.plan().code() + " plan allows " + config.dailyBudget().getAsInt() + " calls a day and they are used up; run again "
-                        + "tomorrow or upgrade the plan and set " + FmpConfig.PLAN
+                ? "the " + config.plan().code() + " plan allows " + config.dailyBudget().getAsInt() + " calls a day and they are used up "
+                        + "(later runs today stop before their first call); run again tomorrow or upgrade the plan and set " + FmpConfig.PLAN
                 : "still throttled after retries at " + config.rateLimit() + "; lower " + FmpConfig.RATE_LIMIT + " or check " + FmpConfig.PLAN;
         return new IngestException(ErrorKind.THROTTLED, what + ": FMP's limit was reached (" + detail + "); " + limit);
     }

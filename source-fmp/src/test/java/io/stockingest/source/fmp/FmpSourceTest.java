@@ -340,16 +340,25 @@ class FmpSourceTest {
     }
 
     @Test
-    void limitReachOnTheFreePlanWaitsAMinuteOnceThenSaysTheDayIsUsedUp() {
+    void limitReachOnTheFreePlanWaitsAMinuteOnceThenStopsTheDaysCalls() throws IOException {
         server.on(EOD, Reply.json(429, fixture("http429_limit_reach.blocksense-pr1275.json")));
         FakeTicker clock = new FakeTicker(Instant.parse("2025-03-01T00:00:00Z"));
         FmpConfig config = config();
         FmpSource source = new FmpSourceFactory(clock, NyseCalendar.instance()).create(config, config.endpoint());
 
         assertThatFails(() -> source.fetchBars(daily(AAPL, JAN_2023)), ErrorKind.THROTTLED,
-                "the free plan allows 250 calls a day and they are used up; run again tomorrow or upgrade the plan and set FMP_PLAN");
+                "the free plan allows 250 calls a day and they are used up (later runs today stop before their first call); run again "
+                        + "tomorrow or upgrade the plan and set FMP_PLAN");
         assertThat(server.requests()).hasSize(2);
         assertThat(clock.sleeps()).contains(Duration.ofMinutes(1));
+
+        assertThat(Files.readString(usageFile())).isEqualTo("2025-03-01 250\n");
+        assertThatFails(() -> source.fetchBars(daily(AAPL, JAN_2023)), ErrorKind.THROTTLED, "the daily budget of 250 FMP calls (FMP_PLAN=free) is "
+                + "used up for today");
+        FmpConfig next = config();
+        assertThatFails(() -> new FmpSourceFactory(clock, NyseCalendar.instance()).create(next, next.endpoint()).checkBudget(1), ErrorKind.CONFIG,
+                "This run needs 1 FMP calls but the free plan allows 250 a day and 250 were already used today");
+        assertThat(server.requests()).as("nothing more was sent").hasSize(2);
     }
 
     @Test
