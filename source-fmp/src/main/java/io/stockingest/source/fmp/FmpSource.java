@@ -131,7 +131,7 @@ public final class FmpSource implements Source {
         if (plannedCalls > remaining) {
             String left = used == 0 ? "" : " and " + used + " were already used today (UTC"
                     + client.usageFile().map(file -> ", counted in " + file).orElse("") + "), so " + remaining + " are left";
-            throw new IngestException(ErrorKind.CONFIG, "This run needs " + plannedCalls + " FMP calls but the " + client.config().plan().code()
+            throw new IngestException(ErrorKind.CONFIG, "This run needs " + plannedCalls + (plannedCalls == 1 ? " FMP call" : " FMP calls") + " but the " + client.config().plan().code()
                     + " plan allows " + budget.getAsInt() + " a day" + left + ": fetch fewer symbols or a shorter range, split the run over "
                     + "several days, or set " + FmpConfig.PLAN + " to your paid plan (starter, premium, ultimate) or " + FmpConfig.RATE_LIMIT
                     + " to its limit");

@@ -278,7 +278,7 @@ class FmpSourceTest {
         source.fetchBars(daily(AAPL, JAN_2023));
 
         assertThat(Files.readString(usageFile())).isEqualTo("2025-03-01 2\n");
-        assertThatFails(() -> source.checkBudget(1), ErrorKind.CONFIG, "This run needs 1 FMP calls but the free plan allows 2 a day and 2 were "
+        assertThatFails(() -> source.checkBudget(1), ErrorKind.CONFIG, "This run needs 1 FMP call but the free plan allows 2 a day and 2 were "
                 + "already used today (UTC, counted in " + usageFile() + "), so 0 are left");
         assertThatFails(() -> source.fetchBars(daily(AAPL, JAN_2023)), ErrorKind.THROTTLED,
                 "Cannot fetch AAPL 1d 2023-01-01..2023-01-10 from fmp: the daily budget of 2 FMP calls (FMP_PLAN=free) is used up for today "
@@ -357,7 +357,7 @@ class FmpSourceTest {
                 + "used up for today");
         FmpConfig next = config();
         assertThatFails(() -> new FmpSourceFactory(clock, NyseCalendar.instance()).create(next, next.endpoint()).checkBudget(1), ErrorKind.CONFIG,
-                "This run needs 1 FMP calls but the free plan allows 250 a day and 250 were already used today");
+                "This run needs 1 FMP call but the free plan allows 250 a day and 250 were already used today");
         assertThat(server.requests()).as("nothing more was sent").hasSize(2);
     }
 
