@@ -59,12 +59,15 @@ import java.util.Set;
  * New York wall time.
  *
  * <h2>Actions</h2>
+ * No recorded response was available; the row shapes are those of open-source clients that read these endpoints:
  * {@code /stable/dividends?symbol=} rows hold {@code symbol, date} (the ex-date), {@code recordDate},
- * {@code paymentDate}, {@code declarationDate} (each may be empty), {@code adjDividend}, {@code dividend},
- * {@code yield} and {@code frequency}; {@code /stable/splits?symbol=} rows hold {@code symbol, date, numerator,
- * denominator} (shapes as read by the open-source clients fmp4j, OpenBB's FMP provider and a Rust client's mock
- * server; no recorded body was available). The amount is {@code dividend}, the declared cash per share, not the
- * split-adjusted {@code adjDividend}. Both lists are filtered to the requested range by ex-date.
+ * {@code paymentDate}, {@code declarationDate}, {@code adjDividend}, {@code dividend}, {@code yield},
+ * {@code frequency} and sometimes {@code currency} (sorndotdev/fmp4j {@code FmpDividend}, a pydantic
+ * {@code FMPDividend} model); {@code /stable/splits?symbol=} rows hold {@code symbol, date, numerator, denominator}
+ * and, in some versions, {@code label} (fmp4j {@code FmpSplit}, OpenBB's historical-splits model). Dates that are
+ * missing or blank are read as null (fmp4j deserialises blank strings as null). The amount is {@code dividend},
+ * the declared cash per share, not {@code adjDividend}, which is adjusted for later splits (a Rust client's tests
+ * check the same choice). Both lists are filtered to the requested range by ex-date.
  *
  * <h2>Budget</h2>
  * On a plan counted per day (free: 250 calls) {@link #checkBudget} refuses, before the first request, a run that
@@ -143,6 +146,7 @@ public final class FmpSource implements Source {
         if (request.symbols().size() != 1) {
             throw new IllegalArgumentException("FMP's price endpoints take one symbol per request");
         }
+        chartPath(request.interval());
         Symbol symbol = request.symbols().getFirst();
         DateRange range = request.range();
         String what = "Cannot fetch " + symbol + " " + request.interval() + " " + range + " from fmp";
@@ -235,7 +239,7 @@ public final class FmpSource implements Source {
     @Override
     public List<FinancialStatement> fetchStatements(Symbol symbol, StatementType type, Period period, int limit) {
         if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1");
+            throw new IngestException(ErrorKind.USAGE, "--limit must be at least 1, not " + limit);
         }
         String path = switch (type) {
             case INCOME -> "/stable/income-statement";

@@ -256,6 +256,11 @@ class FmpSourceTest {
     void refusesIntervalsFmpDoesNotHave() {
         assertThatFails(() -> source().planBars(List.of(AAPL), Interval.W1, JAN_2023, BarRequest.Hours.REGULAR),
                 ErrorKind.USAGE, "FMP has no 1wk bars (it has 1m, 5m, 15m, 30m, 1h and 1d)");
+        assertThatFails(() -> source().fetchBars(BarRequest.of(AAPL, Interval.MO1, JAN_2023, BarRequest.Hours.REGULAR)),
+                ErrorKind.USAGE, "FMP has no 1mo bars");
+        assertThatFails(() -> source().fetchStatements(AAPL, StatementType.INCOME, Source.Period.ANNUAL, 0), ErrorKind.USAGE,
+                "--limit must be at least 1, not 0");
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test
