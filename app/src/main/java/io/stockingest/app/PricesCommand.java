@@ -90,7 +90,7 @@ final class PricesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = Settings.load(env.variables(), env.workingDirectory().resolve(".env"), java.util.Map.of());
+        Settings settings = Assembly.settings(env);
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
 
@@ -108,16 +108,10 @@ final class PricesCommand implements Callable<Integer> {
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
         DateRange range = range(calendar, problems);
-        int maxWorkers = positive(settings, "MAX_WORKERS", "8", problems);
+        int maxWorkers = Assembly.positive(settings, "MAX_WORKERS", "8", problems);
         Double maxShare = problems.check(() -> share(settings.get("DQ_MAX_QUARANTINE_SHARE", "0.05")));
-        List<String> sinkUris = sinks.isEmpty() ? List.of("parquet:./data") : List.copyOf(sinks);
+        List<String> sinkUris = Assembly.sinkUris(sinks);
         problems.throwIfAny();
-
-        List<Module> modules = new ArrayList<>();
-        modules.add(new CoreModule(env.ticker()));
-        modules.addAll(PluginCatalog.modules(source, sinkUris));
-        Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
-        Plugins plugins = injector.getInstance(Plugins.class);
 
         PriceJob job = new PriceJob(requested.stream().distinct().toList(), barInterval, range,
                 extendedHours ? BarRequest.Hours.EXTENDED : BarRequest.Hours.REGULAR,
@@ -125,24 +119,18 @@ final class PricesCommand implements Callable<Integer> {
                         force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP),
                 shardSpec, maxWorkers, maxShare);
 
-        List<Sink> opened = new ArrayList<>();
-        try (Source src = plugins.source(source, settings)) {
-            for (String uri : sinkUris) {
-                opened.add(plugins.sink(resolveLocal(uri), settings));
-            }
+        try (Assembly parts = Assembly.open(env, settings, source, sinkUris)) {
             Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive());
-            PriceIngest ingest = new PriceIngest(src, opened, calendar, env.ticker(), progress);
+            PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, calendar, env.ticker(), progress);
             if (dryRun) {
-                return dryRun(ingest, job, opened, src);
+                return dryRun(ingest, job, parts.sinks, parts.source);
             }
-            RunReport report = ingest.run(job, RunContext.start("prices", src.name(), env.ticker().now()));
+            RunReport report = ingest.run(job, RunContext.start("prices", parts.source.name(), env.ticker().now()));
             env.out().print(report.summary());
             if (metricsOut != null) {
-                writeMetrics(env.resolve(metricsOut), report);
+                Assembly.writeMetrics(env.resolve(metricsOut), report);
             }
             return report.exitCode();
-        } finally {
-            opened.forEach(Sink::close);
         }
     }
 
@@ -161,13 +149,6 @@ final class PricesCommand implements Callable<Integer> {
         }
         env.out().print(Secrets.redact(out.toString()));
         return 0;
-    }
-
-    private String resolveLocal(String uri) {
-        if (uri.startsWith("parquet:")) {
-            return "parquet:" + env.resolve(uri.substring("parquet:".length()));
-        }
-        return uri;
     }
 
     private DateRange range(NyseCalendar calendar, ConfigProblems problems) {
@@ -208,20 +189,6 @@ final class PricesCommand implements Callable<Integer> {
         }
     }
 
-    private static int positive(Settings settings, String name, String fallback, ConfigProblems problems) {
-        String text = settings.get(name, fallback);
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= 1) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add(name + " '" + text + "' is not a positive whole number");
-        return 1;
-    }
-
     private static double share(String text) {
         try {
             double value = Double.parseDouble(text);
@@ -232,16 +199,5 @@ final class PricesCommand implements Callable<Integer> {
             // reported below
         }
         throw new IllegalArgumentException("DQ_MAX_QUARANTINE_SHARE '" + text + "' must be a fraction between 0 and 1, e.g. 0.05");
-    }
-
-    private static void writeMetrics(Path file, RunReport report) {
-        try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            Files.writeString(file, report.toJson(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IngestException(ErrorKind.SINK, "Cannot write --metrics-out " + file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -137,12 +137,12 @@ class PricesCommandTest {
         "prices --symbols AAPL --from 2024-03-01 --to 2024-02-01|--from 2024-03-01 is after --to 2024-02-01",
         "prices --symbols ../etc|Invalid symbol '../etc'",
         "prices --symbols A;B|Invalid symbol 'A;B'",
-        "prices --symbols AAPL --source fmp2|Unknown source 'fmp2' (known: yahoo)",
+        "prices --symbols AAPL --source fmp2|Unknown source 'fmp2' (known: polygon, yahoo)",
         "prices --symbols AAPL --interval 7m|Unknown interval '7m'",
         "prices --symbols AAPL --sink ftp://x|Unknown sink 'ftp'",
         "prices --from 2024-01-02|No symbols: give --symbols A,B,C or --tickers-path FILE",
         "prices --symbols AAPL --shard 3/2|Invalid shard 3/2",
-        "fundamentals --symbols AAPL|'fundamentals' is not available yet"})
+        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "db migrate|'db' is not available yet"})
     void badInputIsOneClearLineAndExit2BeforeAnyRequest(String commandLine, String message) throws IOException {
         assertThat(run(commandLine.split(" "))).isEqualTo(2);
         assertThat(err.toString()).contains(message).startsWith("stock-ingest: ");
@@ -170,5 +170,16 @@ class PricesCommandTest {
         run(Map.of("YAHOO_RATE_LIMIT", "1000/sec"), "prices", "--symbols", "AAPL", "--from", "2020-01-02", "--to", "2020-01-02",
                 "--metrics-out", "m.json");
         assertThat(out.toString() + err.toString() + Files.readString(work.resolve("m.json"))).doesNotContain("sk-live-visible-secret-123");
+    }
+
+    @Test
+    void actionsFromYahooLandInTheLake() throws IOException {
+        yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json")));
+        assertThat(run("actions", "--symbols", "AAPL", "--from", "2020-08-01", "--to", "2020-11-07")).as(err.toString()).isZero();
+        assertThat(lakeFiles()).contains("raw/actions/type=split/symbol=AAPL/AAPL-splits.parquet",
+                "raw/actions/type=dividend/symbol=AAPL/AAPL-dividends.parquet");
+        Map<String, Object> dividend = ParquetFiles.readRows(Files.readAllBytes(work.resolve("data/raw/actions/type=dividend/symbol=AAPL/AAPL-dividends.parquet"))).getFirst();
+        assertThat(dividend).containsEntry("ex_date", LocalDate.of(2020, 11, 6)).containsEntry("amount", 0.205).containsEntry("currency", "USD");
+        assertThat(out.toString()).contains("files     2 written");
     }
 }

@@ -46,6 +46,34 @@ public record LakeLayout(String rawPrefix) {
         return intradayOf(interval, symbol) + String.format("year=%04d/month=%02d/%s-%s.parquet", date.getYear(), date.getMonthValue(), symbol.value(), date);
     }
 
+    public String statement(io.stockingest.core.model.StatementType type, Symbol symbol, LocalDate periodEnd) {
+        return rawPrefix + "/fundamentals/type=" + type.code() + "/symbol=" + symbol.value()
+                + String.format("/year=%04d/docdate=%s/%s-%s.parquet", periodEnd.getYear(), periodEnd, symbol.value(), periodEnd);
+    }
+
+    public String statementsOf(io.stockingest.core.model.StatementType type, Symbol symbol) {
+        return rawPrefix + "/fundamentals/type=" + type.code() + "/symbol=" + symbol.value() + "/";
+    }
+
+    public String optionsOf(Symbol underlying) {
+        return rawPrefix + "/options/underlying=" + underlying.value() + "/";
+    }
+
+    public String options(Symbol underlying, LocalDate date) {
+        return optionsOf(underlying) + "date=" + date + "/" + underlying.value() + "-" + date + ".parquet";
+    }
+
+    public String actions(io.stockingest.core.model.CorporateAction.Type type, Symbol symbol) {
+        return rawPrefix + "/actions/type=" + type.code() + "/symbol=" + symbol.value() + "/" + symbol.value() + "-" + type.code() + "s.parquet";
+    }
+
+    /** {@code raw/quotes/date=D/symbol=S/S-D-HHMM.parquet}, HHMM the New York time of the batch's first quote. */
+    public String quotes(Symbol symbol, java.time.ZonedDateTime first) {
+        LocalDate date = first.toLocalDate();
+        return rawPrefix + "/quotes/date=" + date + "/symbol=" + symbol.value() + "/" + symbol.value() + "-" + date
+                + String.format("-%02d%02d.parquet", first.getHour(), first.getMinute());
+    }
+
     public String quarantine(String dataset, LocalDate date, String runId) {
         return "quarantine/" + dataset + "/date=" + date + "/run-" + checkRunId(runId) + ".parquet";
     }

@@ -26,7 +26,154 @@ public final class LakeSchemas {
     public static final Schema INTRADAY = prices("price_intraday", true, false);
     public static final Schema QUARANTINE = prices("quarantined_price", true, true);
 
+    public static final Schema STATEMENT = SchemaBuilder.record("financial_statement").namespace("io.stockingest.lake").fields()
+            .requiredString("symbol").requiredString("statement_type").requiredString("period").requiredInt("fiscal_year")
+            .name("period_end").type(DATE).noDefault()
+            .name("filing_date").type().optional().type(DATE)
+            .name("accepted_at").type().optional().type(TIMESTAMP)
+            .optionalString("currency")
+            .name("line_items").type().map().values().doubleType().noDefault()
+            .requiredString("source")
+            .name("ingest_ts").type(TIMESTAMP).noDefault()
+            .endRecord();
+
+    public static final Schema OPTION = SchemaBuilder.record("option_snapshot").namespace("io.stockingest.lake").fields()
+            .requiredString("contract").requiredString("underlying").optionalString("contract_type").optionalString("exercise_style")
+            .requiredDouble("strike").name("expiration").type(DATE).noDefault()
+            .optionalDouble("shares_per_contract")
+            .optionalDouble("day_open").optionalDouble("day_high").optionalDouble("day_low").optionalDouble("day_close")
+            .optionalDouble("day_volume").optionalDouble("day_vwap").optionalDouble("open_interest").optionalDouble("implied_volatility")
+            .optionalDouble("delta").optionalDouble("gamma").optionalDouble("theta").optionalDouble("vega")
+            .optionalDouble("break_even_price").optionalDouble("underlying_price")
+            .name("snapshot_time").type().optional().type(TIMESTAMP)
+            .name("date").type(DATE).noDefault()
+            .requiredString("source")
+            .name("ingest_ts").type(TIMESTAMP).noDefault()
+            .endRecord();
+
+    public static final Schema ACTION = SchemaBuilder.record("corporate_action").namespace("io.stockingest.lake").fields()
+            .requiredString("symbol").requiredString("type").name("ex_date").type(DATE).noDefault()
+            .optionalDouble("amount").optionalDouble("numerator").optionalDouble("denominator")
+            .name("record_date").type().optional().type(DATE)
+            .name("pay_date").type().optional().type(DATE)
+            .name("declaration_date").type().optional().type(DATE)
+            .optionalString("currency").requiredString("source")
+            .name("ingest_ts").type(TIMESTAMP).noDefault()
+            .endRecord();
+
+    public static final Schema QUOTE = SchemaBuilder.record("quote").namespace("io.stockingest.lake").fields()
+            .requiredString("symbol").name("ts").type(TIMESTAMP).noDefault().requiredDouble("price")
+            .optionalDouble("bid").optionalDouble("ask").optionalLong("volume").optionalDouble("day_open").optionalDouble("day_high")
+            .optionalDouble("day_low").optionalDouble("previous_close").optionalString("market_state").requiredString("source")
+            .name("ingest_ts").type(TIMESTAMP).noDefault()
+            .endRecord();
+
     private LakeSchemas() {}
+
+    public static io.stockingest.core.model.Quote toQuote(GenericRecord r) {
+        Object ts = r.get("ts");
+        return new io.stockingest.core.model.Quote(Symbol.parse(r.get("symbol").toString()),
+                ts instanceof Instant instant ? instant : fromMicros((Long) ts), (Double) r.get("price"), (Double) r.get("bid"),
+                (Double) r.get("ask"), (Long) r.get("volume"), (Double) r.get("day_open"), (Double) r.get("day_high"), (Double) r.get("day_low"),
+                (Double) r.get("previous_close"), r.get("market_state") == null ? null : r.get("market_state").toString(), r.get("source").toString());
+    }
+
+    public static GenericRecord quote(io.stockingest.core.model.Quote q, Instant ingestTs) {
+        GenericRecord r = new GenericData.Record(QUOTE);
+        r.put("symbol", q.symbol().value());
+        r.put("ts", micros(q.time()));
+        r.put("price", q.price());
+        r.put("bid", q.bid());
+        r.put("ask", q.ask());
+        r.put("volume", q.volume());
+        r.put("day_open", q.dayOpen());
+        r.put("day_high", q.dayHigh());
+        r.put("day_low", q.dayLow());
+        r.put("previous_close", q.previousClose());
+        r.put("market_state", q.marketState());
+        r.put("source", q.source());
+        r.put("ingest_ts", micros(ingestTs));
+        return r;
+    }
+
+    public static GenericRecord statement(io.stockingest.core.model.FinancialStatement s, Instant ingestTs) {
+        GenericRecord r = new GenericData.Record(STATEMENT);
+        r.put("symbol", s.symbol().value());
+        r.put("statement_type", s.type().code());
+        r.put("period", s.period());
+        r.put("fiscal_year", s.fiscalYear());
+        r.put("period_end", days(s.periodEnd()));
+        r.put("filing_date", days(s.filingDate()));
+        r.put("accepted_at", s.acceptedAt() == null ? null : micros(s.acceptedAt()));
+        r.put("currency", s.currency());
+        r.put("line_items", new java.util.TreeMap<>(s.lineItems()));
+        r.put("source", s.source());
+        r.put("ingest_ts", micros(ingestTs));
+        return r;
+    }
+
+    public static GenericRecord option(io.stockingest.core.model.OptionSnapshot o, Instant ingestTs) {
+        GenericRecord r = new GenericData.Record(OPTION);
+        r.put("contract", o.contract());
+        r.put("underlying", o.underlying().value());
+        r.put("contract_type", o.contractType());
+        r.put("exercise_style", o.exerciseStyle());
+        r.put("strike", o.strike());
+        r.put("expiration", days(o.expiration()));
+        r.put("shares_per_contract", o.sharesPerContract());
+        r.put("day_open", o.dayOpen());
+        r.put("day_high", o.dayHigh());
+        r.put("day_low", o.dayLow());
+        r.put("day_close", o.dayClose());
+        r.put("day_volume", o.dayVolume());
+        r.put("day_vwap", o.dayVwap());
+        r.put("open_interest", o.openInterest());
+        r.put("implied_volatility", o.impliedVolatility());
+        r.put("delta", o.delta());
+        r.put("gamma", o.gamma());
+        r.put("theta", o.theta());
+        r.put("vega", o.vega());
+        r.put("break_even_price", o.breakEvenPrice());
+        r.put("underlying_price", o.underlyingPrice());
+        r.put("snapshot_time", o.snapshotTime() == null ? null : micros(o.snapshotTime()));
+        r.put("date", days(o.date()));
+        r.put("source", o.source());
+        r.put("ingest_ts", micros(ingestTs));
+        return r;
+    }
+
+    public static GenericRecord action(io.stockingest.core.model.CorporateAction a, Instant ingestTs) {
+        GenericRecord r = new GenericData.Record(ACTION);
+        r.put("symbol", a.symbol().value());
+        r.put("type", a.type().code());
+        r.put("ex_date", days(a.exDate()));
+        r.put("amount", a.amount());
+        r.put("numerator", a.numerator());
+        r.put("denominator", a.denominator());
+        r.put("record_date", days(a.recordDate()));
+        r.put("pay_date", days(a.payDate()));
+        r.put("declaration_date", days(a.declarationDate()));
+        r.put("currency", a.currency());
+        r.put("source", a.source());
+        r.put("ingest_ts", micros(ingestTs));
+        return r;
+    }
+
+    public static io.stockingest.core.model.CorporateAction toAction(GenericRecord r) {
+        return new io.stockingest.core.model.CorporateAction(Symbol.parse(r.get("symbol").toString()),
+                io.stockingest.core.model.CorporateAction.Type.valueOf(r.get("type").toString().toUpperCase(java.util.Locale.ROOT)),
+                date(r.get("ex_date")), (Double) r.get("amount"), (Double) r.get("numerator"), (Double) r.get("denominator"),
+                date(r.get("record_date")), date(r.get("pay_date")), date(r.get("declaration_date")),
+                r.get("currency") == null ? null : r.get("currency").toString(), r.get("source").toString());
+    }
+
+    private static Integer days(LocalDate date) {
+        return date == null ? null : (int) date.toEpochDay();
+    }
+
+    private static LocalDate date(Object value) {
+        return value == null ? null : value instanceof LocalDate local ? local : LocalDate.ofEpochDay((Integer) value);
+    }
 
     private static Schema prices(String name, boolean intraday, boolean quarantine) {
         var fields = SchemaBuilder.record(name).namespace("io.stockingest.lake").fields();

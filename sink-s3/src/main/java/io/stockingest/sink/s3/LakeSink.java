@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.model.FinancialStatement;
+import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
@@ -120,6 +123,110 @@ public final class LakeSink implements Sink {
         List<GenericRecord> records = new ArrayList<>(bars.size());
         bars.stream().sorted(Comparator.comparing(Bar::ts)).forEach(bar -> records.add(LakeSchemas.bar(bar, ingestTs)));
         return ParquetFiles.write(schema, records);
+    }
+
+    /** One file per statement (symbol, type, period end); existing ones are skipped unless forced. */
+    @Override
+    public WriteResult writeStatements(List<FinancialStatement> statements, WriteOptions options, RunContext context) {
+        WriteResult result = WriteResult.NOTHING;
+        Map<String, Set<String>> listings = new java.util.HashMap<>();
+        for (FinancialStatement statement : statements) {
+            String key = layout.statement(statement.type(), statement.symbol(), statement.periodEnd());
+            byte[] bytes = ParquetFiles.write(LakeSchemas.STATEMENT, List.of(LakeSchemas.statement(statement, context.ingestTs())));
+            result = result.plus(store(key, bytes, 1, options, listings.computeIfAbsent(layout.statementsOf(statement.type(), statement.symbol()),
+                    prefix -> options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of() : storage.list(prefix))));
+        }
+        return result;
+    }
+
+    /** One file per underlying and snapshot date with every contract, sorted by contract. */
+    @Override
+    public WriteResult writeOptions(List<OptionSnapshot> snapshots, WriteOptions options, RunContext context) {
+        Map<String, List<OptionSnapshot>> byFile = new TreeMap<>();
+        snapshots.forEach(o -> byFile.computeIfAbsent(layout.options(o.underlying(), o.date()), k -> new ArrayList<>()).add(o));
+        WriteResult result = WriteResult.NOTHING;
+        for (var file : byFile.entrySet()) {
+            List<GenericRecord> records = file.getValue().stream().sorted(Comparator.comparing(OptionSnapshot::contract))
+                    .map(o -> LakeSchemas.option(o, context.ingestTs())).toList();
+            Set<String> existing = options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of()
+                    : storage.list(layout.optionsOf(file.getValue().getFirst().underlying()));
+            result = result.plus(store(file.getKey(), ParquetFiles.write(LakeSchemas.OPTION, records), records.size(), options, existing));
+        }
+        return result;
+    }
+
+    /**
+     * One file per symbol and action type holding its whole history: new actions are merged into what the file has
+     * (by ex-date, the newer record winning); a file that would not change is skipped.
+     */
+    @Override
+    public WriteResult writeActions(List<CorporateAction> actions, WriteOptions options, RunContext context) {
+        Map<String, List<CorporateAction>> byFile = new TreeMap<>();
+        actions.forEach(a -> byFile.computeIfAbsent(layout.actions(a.type(), a.symbol()), k -> new ArrayList<>()).add(a));
+        WriteResult result = WriteResult.NOTHING;
+        for (var file : byFile.entrySet()) {
+            CorporateAction first = file.getValue().getFirst();
+            Map<LocalDate, CorporateAction> merged = new TreeMap<>();
+            boolean exists = storage.list(layout.actions(first.type(), first.symbol()).replaceAll("[^/]+$", "")).contains(file.getKey());
+            if (exists && options.existing() == WriteOptions.Existing.SKIP) {
+                ParquetFiles.read(storage.get(file.getKey())).forEach(r -> {
+                    CorporateAction old = LakeSchemas.toAction(r);
+                    merged.put(old.exDate(), old);
+                });
+            }
+            Map<LocalDate, CorporateAction> before = new TreeMap<>(merged);
+            file.getValue().forEach(a -> merged.put(a.exDate(), a));
+            if (exists && before.equals(merged)) {
+                result = result.plus(new WriteResult(0, 1, 0));
+                continue;
+            }
+            List<GenericRecord> records = merged.values().stream().map(a -> LakeSchemas.action(a, context.ingestTs())).toList();
+            storage.put(file.getKey(), ParquetFiles.write(LakeSchemas.ACTION, records));
+            result = result.plus(new WriteResult(1, 0, records.size()));
+        }
+        return result;
+    }
+
+    /**
+     * Quotes one file per symbol, New York date and flush: {@code raw/quotes/date=D/symbol=S/S-D-HHMM.parquet}.
+     * Quotes with the same (symbol, time) are kept once; a file that exists (same minute) is merged.
+     */
+    @Override
+    public WriteResult writeQuotes(List<io.stockingest.core.model.Quote> quotes, RunContext context) {
+        Map<String, Map<Instant, io.stockingest.core.model.Quote>> byFile = new TreeMap<>();
+        Map<String, List<io.stockingest.core.model.Quote>> bySymbolDay = new TreeMap<>();
+        quotes.forEach(q -> bySymbolDay.computeIfAbsent(q.symbol() + "/" + q.time().atZone(java.time.ZoneId.of("America/New_York")).toLocalDate(),
+                k -> new ArrayList<>()).add(q));
+        for (List<io.stockingest.core.model.Quote> group : bySymbolDay.values()) {
+            io.stockingest.core.model.Quote first = group.stream().min(Comparator.comparing(io.stockingest.core.model.Quote::time)).orElseThrow();
+            String key = layout.quotes(first.symbol(), first.time().atZone(java.time.ZoneId.of("America/New_York")));
+            Map<Instant, io.stockingest.core.model.Quote> rows = byFile.computeIfAbsent(key, k -> new TreeMap<>());
+            group.forEach(q -> rows.put(q.time(), q));
+        }
+        WriteResult result = WriteResult.NOTHING;
+        for (var file : byFile.entrySet()) {
+            Map<Instant, io.stockingest.core.model.Quote> rows = new TreeMap<>();
+            String folder = file.getKey().substring(0, file.getKey().lastIndexOf('/') + 1);
+            if (storage.list(folder).contains(file.getKey())) {
+                ParquetFiles.read(storage.get(file.getKey())).forEach(old -> rows.put(LakeSchemas.toQuote(old).time(), LakeSchemas.toQuote(old)));
+            }
+            rows.putAll(file.getValue());
+            List<GenericRecord> records = rows.values().stream().map(q -> LakeSchemas.quote(q, context.ingestTs())).toList();
+            storage.put(file.getKey(), ParquetFiles.write(LakeSchemas.QUOTE, records));
+            result = result.plus(new WriteResult(1, 0, records.size()));
+        }
+        return result;
+    }
+
+    private WriteResult store(String key, byte[] bytes, long rows, WriteOptions options, Set<String> existing) {
+        if (options.existing() == WriteOptions.Existing.OVERWRITE) {
+            storage.put(key, bytes);
+            return new WriteResult(1, 0, rows);
+        }
+        if (existing.contains(key) || !storage.putIfAbsent(key, bytes)) {
+            return new WriteResult(0, 1, 0);
+        }
+        return new WriteResult(1, 0, rows);
     }
 
     @Override

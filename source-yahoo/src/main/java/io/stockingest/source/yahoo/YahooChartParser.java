@@ -90,6 +90,37 @@ final class YahooChartParser {
         return new Chart(zone, bars);
     }
 
+    /** The {@code events.dividends} and {@code events.splits} of a chart body, dated in the exchange's time zone. */
+    static List<io.stockingest.core.model.CorporateAction> actions(JsonNode root, Symbol symbol, String what) {
+        JsonNode results = root.path("chart").path("result");
+        if (!results.isArray() || results.isEmpty()) {
+            return List.of();
+        }
+        JsonNode result = results.get(0);
+        ZoneId zone = zone(result.path("meta"), what);
+        String currency = result.path("meta").path("currency").asText(null);
+        List<io.stockingest.core.model.CorporateAction> out = new ArrayList<>();
+        result.path("events").path("dividends").forEach(event -> {
+            Double amount = number(event.path("amount"));
+            if (event.path("date").canConvertToLong() && amount != null) {
+                out.add(new io.stockingest.core.model.CorporateAction(symbol, io.stockingest.core.model.CorporateAction.Type.DIVIDEND,
+                        Instant.ofEpochSecond(event.path("date").asLong()).atZone(zone).toLocalDate(), amount, null, null, null, null, null,
+                        currency, "yahoo"));
+            }
+        });
+        result.path("events").path("splits").forEach(event -> {
+            Double numerator = number(event.path("numerator"));
+            Double denominator = number(event.path("denominator"));
+            if (event.path("date").canConvertToLong() && numerator != null && denominator != null) {
+                out.add(new io.stockingest.core.model.CorporateAction(symbol, io.stockingest.core.model.CorporateAction.Type.SPLIT,
+                        Instant.ofEpochSecond(event.path("date").asLong()).atZone(zone).toLocalDate(), null, numerator, denominator, null, null,
+                        null, null, "yahoo"));
+            }
+        });
+        out.sort(java.util.Comparator.comparing(io.stockingest.core.model.CorporateAction::exDate));
+        return out;
+    }
+
     private static ZoneId zone(JsonNode meta, String what) {
         String name = meta.path("exchangeTimezoneName").asText("");
         if (name.isEmpty()) {

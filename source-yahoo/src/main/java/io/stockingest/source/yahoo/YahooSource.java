@@ -38,12 +38,26 @@ import java.util.Set;
  */
 public final class YahooSource implements Source {
     static final int ONE_MINUTE_WINDOW_DAYS = 8;
+    private final java.util.concurrent.atomic.AtomicInteger consecutiveThrottled = new java.util.concurrent.atomic.AtomicInteger();
+    private final int breakerThreshold;
+    private final YahooQuotes quotes;
     private final ProviderEndpoint endpoint;
     private final HttpTransport transport;
     private final NyseCalendar calendar;
     private final Ticker ticker;
 
     public YahooSource(ProviderEndpoint endpoint, HttpTransport transport, NyseCalendar calendar, Ticker ticker) {
+        this(endpoint, transport, calendar, ticker, YahooConfig.DEFAULT_BREAKER_THRESHOLD, YahooConfig.DEFAULT_COOKIE_URL);
+    }
+
+    /**
+     * @param breakerThreshold after this many consecutive requests that ended throttled (each after its retries),
+     *     Yahoo is not called again for the rest of the run: the remaining requests fail at once as throttled
+     */
+    public YahooSource(ProviderEndpoint endpoint, HttpTransport transport, NyseCalendar calendar, Ticker ticker, int breakerThreshold,
+            java.net.URI cookieUrl) {
+        this.breakerThreshold = breakerThreshold;
+        this.quotes = new YahooQuotes(endpoint, cookieUrl, transport);
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.transport = requireNonNull(transport, "transport is null");
         this.calendar = requireNonNull(calendar, "calendar is null");
@@ -57,7 +71,7 @@ public final class YahooSource implements Source {
 
     @Override
     public Set<Dataset> datasets() {
-        return Set.of(Dataset.PRICES);
+        return Set.of(Dataset.PRICES, Dataset.ACTIONS, Dataset.QUOTES);
     }
 
     @Override
@@ -78,19 +92,75 @@ public final class YahooSource implements Source {
         Symbol symbol = request.symbols().getFirst();
         DateRange range = request.range();
         String what = "Cannot fetch " + symbol + " " + request.interval() + " " + range + " from yahoo";
-        long period1 = range.from().minusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        long period2 = range.to().plusDays(2).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        String path = "/v8/finance/chart/" + URLEncoder.encode(symbol.yahoo(), StandardCharsets.UTF_8)
-                + "?period1=" + period1 + "&period2=" + period2 + "&interval=" + yahooInterval(request.interval())
-                + "&includePrePost=" + (request.hours() == BarRequest.Hours.EXTENDED) + "&events=div%7Csplit";
-        HttpResult result = transport.execute(HttpCall.get(endpoint.resolve(path)));
-        JsonNode root = checked(result, what);
+        checkIntradayWindow(request.interval(), range, what);
+        JsonNode root = chart(symbol, range, request.interval(), request.hours() == BarRequest.Hours.EXTENDED, what);
         List<Bar> bars = YahooChartParser.parse(root, symbol, request.interval(), what).bars();
         LocalDate lastComplete = calendar.lastCompletedSession(ticker.now());
         return bars.stream()
                 .filter(bar -> range.contains(bar.date()))
                 .filter(bar -> request.interval().isIntraday() || !bar.date().isAfter(lastComplete))
+                .filter(bar -> !request.interval().isIntraday() || request.hours() == BarRequest.Hours.EXTENDED || inRegularHours(bar))
                 .toList();
+    }
+
+    /** Pre- and post-market bars Yahoo may send anyway are dropped, not quarantined, unless extended hours were asked for. */
+    private boolean inRegularHours(Bar bar) {
+        return calendar.session(bar.date())
+                .map(session -> !bar.ts().isBefore(session.openInstant()) && bar.ts().isBefore(session.closeInstant()))
+                .orElse(true);
+    }
+
+    /** Live quotes through {@code /v7/finance/quote} with a cookie and crumb; many symbols per request. */
+    @Override
+    public List<io.stockingest.core.model.Quote> fetchQuotes(List<Symbol> symbols) {
+        return quotes.fetch(symbols);
+    }
+
+    /** Splits and dividends from the chart's {@code events}, for ex-dates in {@code range}. */
+    @Override
+    public List<io.stockingest.core.model.CorporateAction> fetchActions(Symbol symbol, DateRange range) {
+        String what = "Cannot fetch " + symbol + " actions " + range + " from yahoo";
+        JsonNode root = chart(symbol, range, Interval.D1, false, what);
+        return YahooChartParser.actions(root, symbol, what).stream().filter(a -> range.contains(a.exDate())).toList();
+    }
+
+    private JsonNode chart(Symbol symbol, DateRange range, Interval interval, boolean prePost, String what) {
+        if (consecutiveThrottled.get() >= breakerThreshold) {
+            throw new IngestException(ErrorKind.THROTTLED, what + ": throttled by Yahoo; stopped calling Yahoo for the rest of the run after "
+                    + breakerThreshold + " requests in a row were throttled (lower YAHOO_RATE_LIMIT and run again later)");
+        }
+        long period1 = range.from().minusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        long period2 = range.to().plusDays(2).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        String path = "/v8/finance/chart/" + URLEncoder.encode(symbol.yahoo(), StandardCharsets.UTF_8)
+                + "?period1=" + period1 + "&period2=" + period2 + "&interval=" + yahooInterval(interval)
+                + "&includePrePost=" + prePost + "&events=div%7Csplit";
+        HttpResult result = transport.execute(HttpCall.get(endpoint.resolve(path)));
+        if (result.status() == 429) {
+            consecutiveThrottled.incrementAndGet();
+        } else {
+            consecutiveThrottled.set(0);
+        }
+        return checked(result, what);
+    }
+
+    /**
+     * Yahoo serves 1m bars only for the last 30 days, 2m-30m for the last 60 and 1h for the last 730, and refuses a
+     * window that straddles the limit (HTTP 422). Asking anyway wastes a request of the budget: fail at once.
+     */
+    private void checkIntradayWindow(Interval interval, DateRange range, String what) {
+        int days = switch (interval) {
+            case M1 -> 30;
+            case M2, M5, M15, M30 -> 60;
+            case H1 -> 730;
+            default -> -1;
+        };
+        if (days > 0) {
+            LocalDate oldest = ticker.now().atZone(ZoneOffset.UTC).toLocalDate().minusDays(days - 1L);
+            if (range.from().isBefore(oldest)) {
+                throw new IngestException(ErrorKind.NOT_ENTITLED, what + ": Yahoo serves " + interval + " bars only for the last " + days
+                        + " days (from " + oldest + "); ask for a later --from or another --source");
+            }
+        }
     }
 
     /** Maps Yahoo's statuses and {@code chart.error} to errors of the right kind; returns the parsed body. */

@@ -175,14 +175,113 @@ class YahooSourceTest {
         assertThat(defaults.baseUrl()).isEqualTo(URI.create("https://query2.finance.yahoo.com"));
         assertThat(defaults.rateLimit()).isEqualTo(RateLimit.parse("60/min"));
         assertThat(defaults.maxWorkers()).isEqualTo(8);
+        assertThat(defaults.breakerThreshold()).isEqualTo(3);
         YahooConfig custom = YahooConfig.from(Settings.of(Map.of("YAHOO_BASE_URL", "http://127.0.0.1:9", "YAHOO_RATE_LIMIT", "10/sec",
-                "MAX_WORKERS", "3")));
+                "MAX_WORKERS", "3", "YAHOO_MAX_CONSECUTIVE_THROTTLED", "7")));
+        assertThat(custom.breakerThreshold()).isEqualTo(7);
         assertThat(custom.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9"));
         assertThat(custom.rateLimit()).isEqualTo(RateLimit.parse("10/sec"));
         assertThat(custom.maxWorkers()).isEqualTo(3);
+        assertThat(defaults.cookieUrl()).isEqualTo(URI.create("https://fc.yahoo.com"));
+        assertThat(YahooConfig.from(Settings.of(Map.of("YAHOO_COOKIE_URL", "http://127.0.0.1:8/c"))).cookieUrl())
+                .isEqualTo(URI.create("http://127.0.0.1:8/c"));
         assertThatThrownBy(() -> YahooConfig.from(Settings.of(Map.of("YAHOO_BASE_URL", "ftp:x", "YAHOO_RATE_LIMIT", "lots", "MAX_WORKERS", "0"))))
-                .hasMessage("YAHOO_BASE_URL 'ftp:x' is not an http(s) URL\n"
+                .hasMessage("YAHOO_BASE_URL or YAHOO_COOKIE_URL 'ftp:x' is not an http(s) URL\n"
                         + "Invalid rate limit 'lots': use N/sec, N/min, N/hour or N/day, e.g. 300/min\n"
                         + "MAX_WORKERS '0' is not a positive whole number");
+    }
+
+    @Test
+    void readsSplitsAndDividendsFromTheChartEvents() {
+        server.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json")));
+        var actions = source().fetchActions(Symbol.parse("AAPL"), new DateRange(LocalDate.of(2020, 8, 31), LocalDate.of(2020, 11, 7)));
+        assertThat(actions).containsExactly(
+                new io.stockingest.core.model.CorporateAction(Symbol.parse("AAPL"), io.stockingest.core.model.CorporateAction.Type.SPLIT,
+                        LocalDate.of(2020, 8, 31), null, 4.0, 1.0, null, null, null, null, "yahoo"),
+                new io.stockingest.core.model.CorporateAction(Symbol.parse("AAPL"), io.stockingest.core.model.CorporateAction.Type.DIVIDEND,
+                        LocalDate.of(2020, 11, 6), 0.205, null, null, null, null, null, "USD", "yahoo"));
+    }
+
+    @Test
+    void intradayKeepsRegularHoursUnlessExtendedHoursAreAsked() {
+        FakeTicker nextDay = new FakeTicker(Instant.parse("2021-11-23T12:00:00Z"));
+        ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"), RetryPolicy.DEFAULT,
+                Duration.ofSeconds(5), 4, "ua");
+        YahooSource source = new YahooSource(endpoint, endpoint.transport(nextDay), NyseCalendar.instance(), nextDay);
+        server.on("/v8/finance/chart/TSLA", Reply.json(200, fixture("chart_TSLA_30m_2021-11-22_includePrePost_true.json")));
+        DateRange day = DateRange.of(LocalDate.of(2021, 11, 22));
+        List<Bar> regular = source.fetchBars(BarRequest.of(Symbol.parse("TSLA"), Interval.M30, day, BarRequest.Hours.REGULAR));
+        assertThat(regular).hasSize(13);
+        assertThat(regular.getFirst().ts()).isEqualTo(Instant.parse("2021-11-22T14:30:00Z"));
+        assertThat(regular.getFirst().open()).isEqualTo(1162.3299560546875);
+        assertThat(regular.getFirst().volume()).isEqualTo(6271983L);
+        assertThat(regular.getFirst().adjClose()).isNull();
+        assertThat(regular.getLast().ts()).isEqualTo(Instant.parse("2021-11-22T20:30:00Z"));
+        List<Bar> extended = source.fetchBars(BarRequest.of(Symbol.parse("TSLA"), Interval.M30, day, BarRequest.Hours.EXTENDED));
+        assertThat(extended).hasSize(30);
+        assertThat(FixtureServer.query(server.requests().getLast())).containsEntry("includePrePost", "true").containsEntry("interval", "30m");
+    }
+
+    @Test
+    void refusesIntradayRangesYahooWillNotServeWithoutCallingIt() {
+        assertThatThrownBy(() -> source().fetchBars(BarRequest.of(Symbol.parse("AAPL"), Interval.M5,
+                DateRange.of(LocalDate.of(2024, 1, 2)), BarRequest.Hours.REGULAR)))
+                .hasMessageContaining("Yahoo serves 5m bars only for the last 60 days (from 2025-01-01)");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void circuitBreakerStopsCallingYahooAfterConsecutiveThrottledRequests() {
+        server.on("/v8/finance/chart/AAPL", Reply.text(429, "Too Many Requests\r\n"));
+        YahooSource source = source();
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> source.fetchBars(BarRequest.of(Symbol.parse("AAPL"), Interval.D1, DateRange.of(LocalDate.of(2020, 1, 2)),
+                    BarRequest.Hours.REGULAR))).hasMessageContaining("throttled by Yahoo (HTTP 429");
+        }
+        int calls = server.requests().size();
+        assertThatThrownBy(() -> source.fetchBars(BarRequest.of(Symbol.parse("AAPL"), Interval.D1, DateRange.of(LocalDate.of(2020, 1, 2)),
+                BarRequest.Hours.REGULAR)))
+                .hasMessageContaining("stopped calling Yahoo for the rest of the run after 3 requests in a row were throttled")
+                .extracting(e -> ((IngestException) e).kind()).isEqualTo(ErrorKind.THROTTLED);
+        assertThat(server.requests()).hasSize(calls);
+    }
+
+    private YahooSource quoteSource() {
+        ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4, "ua");
+        return new YahooSource(endpoint, endpoint.transport(ticker), NyseCalendar.instance(), ticker, 3, server.baseUri().resolve("/cookie"));
+    }
+
+    @Test
+    void quotesGoThroughTheCookieAndCrumbFlow() {
+        server.on("/cookie", Reply.text(404, "").withHeader("Set-Cookie", "A3=d=AQABBK; Expires=Tue, 1 Dec 2026 00:00:00 GMT; Domain=.yahoo.com"));
+        server.on("/v1/test/getcrumb", Reply.text(200, fixture("v1_test_getcrumb_body.txt")));
+        server.on("/v7/finance/quote", Reply.json(200, fixture("v7_quote_AAPL_with_crumb.json")));
+        var quotes = quoteSource().fetchQuotes(List.of(Symbol.parse("AAPL")));
+        assertThat(quotes).containsExactly(new io.stockingest.core.model.Quote(Symbol.parse("AAPL"), Instant.ofEpochSecond(1739566800), 244.6,
+                244.44, 253.37, 40896227L, 241.07, 245.41, 241.0, 241.53, "CLOSED", "yahoo"));
+        var quoteCall = server.requests().getLast();
+        assertThat(FixtureServer.query(quoteCall)).containsEntry("symbols", "AAPL").containsEntry("crumb", "haT3oykhHqZ");
+        assertThat(quoteCall.header("Cookie")).isEqualTo("A3=d=AQABBK");
+    }
+
+    @Test
+    void anInvalidCrumbRenewsTheSessionOnce() {
+        server.on("/cookie", Reply.text(200, "").withHeader("Set-Cookie", "A3=x"));
+        server.on("/v1/test/getcrumb", Reply.text(200, "oldCrumb123"), Reply.text(200, "newCrumb456"));
+        server.on("/v7/finance/quote",
+                Reply.json(401, "{\"finance\":{\"result\":null,\"error\":{\"code\":\"Unauthorized\",\"description\":\"Invalid Crumb\"}}}"),
+                Reply.json(200, fixture("v7_quote_AAPL_with_crumb.json")));
+        assertThat(quoteSource().fetchQuotes(List.of(Symbol.parse("AAPL")))).hasSize(1);
+        assertThat(FixtureServer.query(server.requests().getLast())).containsEntry("crumb", "newCrumb456");
+    }
+
+    @Test
+    void aThrottledCrumbIsThrottlingNotACrumb() {
+        server.on("/cookie", Reply.text(200, ""));
+        server.on("/v1/test/getcrumb", Reply.text(429, fixture("http429_getcrumb_body_as_logged.txt")));
+        assertThatThrownBy(() -> quoteSource().fetchQuotes(List.of(Symbol.parse("AAPL"))))
+                .hasMessageContaining("throttled by Yahoo while getting a crumb ('Edge: Too Many Requests')")
+                .extracting(e -> ((IngestException) e).kind()).isEqualTo(ErrorKind.THROTTLED);
     }
 }

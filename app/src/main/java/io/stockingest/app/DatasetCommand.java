@@ -1,0 +1,303 @@
+package io.stockingest.app;
+
+import io.stockingest.core.config.ConfigProblems;
+import io.stockingest.core.config.Settings;
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.DateRange;
+import io.stockingest.core.model.StatementType;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.pipeline.DatasetIngest;
+import io.stockingest.core.pipeline.Progress;
+import io.stockingest.core.pipeline.Shard;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.Source;
+import io.stockingest.core.spi.WriteOptions;
+import io.stockingest.core.spi.WriteResult;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The per-symbol dataset commands: {@code fundamentals}, {@code options}, {@code actions}. */
+abstract class DatasetCommand<T> implements Callable<Integer> {
+    protected final Environment env;
+
+    @Option(names = "--source", description = "fmp, polygon or yahoo (default: ${DEFAULT-VALUE})", defaultValue = "yahoo")
+    String source;
+
+    @Option(names = "--sink", description = "parquet:DIR (repeatable; default: parquet:./data)")
+    List<String> sinks = new ArrayList<>();
+
+    @Option(names = "--force", description = "Rewrite files that already exist")
+    boolean force;
+
+    @Option(names = "--shard", description = "K/N: only symbols whose stable hash modulo N is K (default: ${DEFAULT-VALUE})", defaultValue = "0/1")
+    String shard;
+
+    @Option(names = "--dry-run", description = "Print what would be fetched; fetch and write nothing")
+    boolean dryRun;
+
+    @Option(names = "--metrics-out", description = "Also write the run's metrics JSON to this file")
+    String metricsOut;
+
+    DatasetCommand(Environment env) {
+        this.env = env;
+    }
+
+    /** The symbols (or underlyings) as given. */
+    abstract List<String> rawSymbols();
+
+    /** Parses the command's own options, adding problems. */
+    abstract void parse(ConfigProblems problems);
+
+    abstract List<T> fetch(Source source, Symbol symbol);
+
+    abstract WriteResult write(Sink sink, List<T> records, WriteOptions options, RunContext context);
+
+    abstract String describe();
+
+    abstract io.stockingest.core.model.Dataset dataset();
+
+    String from() {
+        return null;
+    }
+
+    String to() {
+        return null;
+    }
+
+    @Override
+    public Integer call() {
+        Settings settings = Assembly.settings(env);
+        ConfigProblems problems = new ConfigProblems();
+        List<Symbol> symbols = Symbols.parseList(rawSymbols(), problems);
+        if (rawSymbols().isEmpty()) {
+            problems.add("No symbols: give " + (this instanceof Options ? "--underlying A,B" : "--symbols A,B,C"));
+        }
+        Shard shardSpec = problems.check(() -> Shard.parse(shard));
+        int maxWorkers = Assembly.positive(settings, "MAX_WORKERS", "8", problems);
+        parse(problems);
+        problems.throwIfAny();
+        List<Symbol> mine = symbols.stream().filter(shardSpec::includes).toList();
+        WriteOptions options = new WriteOptions(WriteOptions.Layout.DAILY, force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP);
+        try (Assembly parts = Assembly.open(env, settings, source, Assembly.sinkUris(sinks))) {
+            if (!parts.source.datasets().contains(dataset())) {
+                throw new io.stockingest.core.IngestException(io.stockingest.core.ErrorKind.USAGE, "Source '" + parts.source.name()
+                        + "' does not provide " + dataset().name().toLowerCase(Locale.ROOT) + " (try another --source)");
+            }
+            if (dryRun) {
+                env.out().printf("dry run: %s --source %s%nsymbols: %d (shard %s of %d given): %s%nsinks: %s%n", describe(), parts.source.name(),
+                        mine.size(), shardSpec, symbols.size(), String.join(",", mine.stream().map(Symbol::value).toList()),
+                        String.join(", ", parts.sinks.stream().map(Sink::name).toList()));
+                return 0;
+            }
+            RunContext context = RunContext.start(spec(), parts.source.name(), env.ticker().now());
+            Function<Symbol, List<T>> fetcher = symbol -> fetch(parts.source, symbol);
+            BiFunction<Sink, List<T>, WriteResult> writer = (sink, records) -> write(sink, records, options, context);
+            RunReport report = new DatasetIngest<T>(parts.source.name(), parts.sinks, env.ticker(), Progress.forStream(env.err(), env.interactive()))
+                    .run(mine, maxWorkers, fetcher, writer, context, from(), to());
+            env.out().print(report.summary());
+            if (metricsOut != null) {
+                Assembly.writeMetrics(env.resolve(metricsOut), report);
+            }
+            return report.exitCode();
+        }
+    }
+
+    private String spec() {
+        return getClass().getAnnotation(Command.class).name();
+    }
+
+    static LocalDate date(String flag, String text) {
+        try {
+            return LocalDate.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(flag + " '" + text + "' is not a valid date: use YYYY-MM-DD, e.g. 2024-09-30");
+        }
+    }
+
+    @Command(name = "fundamentals", mixinStandardHelpOptions = true, description = "Income statements, balance sheets and cash-flow statements.")
+    static final class Fundamentals extends DatasetCommand<io.stockingest.core.model.FinancialStatement> {
+        @Option(names = "--symbols", split = ",", description = "Symbols, comma-separated")
+        List<String> symbols = new ArrayList<>();
+
+        @Option(names = "--statements", split = ",", description = "income, balance, cashflow (default: all three)")
+        List<String> statements = new ArrayList<>(List.of("income", "balance", "cashflow"));
+
+        @Option(names = "--period", description = "annual or quarter (default: ${DEFAULT-VALUE})", defaultValue = "annual")
+        String period;
+
+        @Option(names = "--limit", description = "Statements per type and symbol, newest first (default: ${DEFAULT-VALUE})", defaultValue = "5")
+        int limit;
+
+        private List<StatementType> types = List.of();
+        private Source.Period periodValue;
+
+        Fundamentals(Environment env) {
+            super(env);
+        }
+
+        @Override
+        List<String> rawSymbols() {
+            return symbols;
+        }
+
+        @Override
+        void parse(ConfigProblems problems) {
+            types = statements.stream().map(s -> problems.check(() -> StatementType.parse(s))).filter(java.util.Objects::nonNull).distinct().toList();
+            periodValue = problems.check(() -> switch (period.toLowerCase(Locale.ROOT)) {
+                case "annual" -> Source.Period.ANNUAL;
+                case "quarter" -> Source.Period.QUARTER;
+                default -> throw new IllegalArgumentException("--period '" + period + "' must be annual or quarter");
+            });
+            if (limit < 1) {
+                problems.add("--limit must be at least 1");
+            }
+        }
+
+        @Override
+        List<io.stockingest.core.model.FinancialStatement> fetch(Source source, Symbol symbol) {
+            List<io.stockingest.core.model.FinancialStatement> out = new ArrayList<>();
+            types.forEach(type -> out.addAll(source.fetchStatements(symbol, type, periodValue, limit)));
+            return out;
+        }
+
+        @Override
+        WriteResult write(Sink sink, List<io.stockingest.core.model.FinancialStatement> records, WriteOptions options, RunContext context) {
+            return sink.writeStatements(records, options, context);
+        }
+
+        @Override
+        String describe() {
+            return "fundamentals " + types + " " + period + " limit " + limit;
+        }
+
+        @Override
+        io.stockingest.core.model.Dataset dataset() {
+            return io.stockingest.core.model.Dataset.FUNDAMENTALS;
+        }
+    }
+
+    @Command(name = "options", mixinStandardHelpOptions = true, description = "An options-chain snapshot for underlyings.")
+    static final class Options extends DatasetCommand<io.stockingest.core.model.OptionSnapshot> {
+        @Option(names = "--underlying", split = ",", description = "Underlyings, comma-separated")
+        List<String> underlyings = new ArrayList<>();
+
+        @Option(names = "--expiration-from", description = "First expiration date, ISO")
+        String expirationFrom;
+
+        @Option(names = "--expiration-to", description = "Last expiration date, ISO")
+        String expirationTo;
+
+        private LocalDate from;
+        private LocalDate to;
+
+        Options(Environment env) {
+            super(env);
+        }
+
+        @Override
+        List<String> rawSymbols() {
+            return underlyings;
+        }
+
+        @Override
+        void parse(ConfigProblems problems) {
+            from = expirationFrom == null ? null : problems.check(() -> date("--expiration-from", expirationFrom));
+            to = expirationTo == null ? null : problems.check(() -> date("--expiration-to", expirationTo));
+            if (from != null && to != null && from.isAfter(to)) {
+                problems.add("--expiration-from " + from + " is after --expiration-to " + to);
+            }
+        }
+
+        @Override
+        List<io.stockingest.core.model.OptionSnapshot> fetch(Source source, Symbol symbol) {
+            return source.fetchOptionChain(symbol, from, to);
+        }
+
+        @Override
+        WriteResult write(Sink sink, List<io.stockingest.core.model.OptionSnapshot> records, WriteOptions options, RunContext context) {
+            return sink.writeOptions(records, options, context);
+        }
+
+        @Override
+        String describe() {
+            return "options expirations " + (from == null ? "any" : from) + ".." + (to == null ? "any" : to);
+        }
+
+        @Override
+        io.stockingest.core.model.Dataset dataset() {
+            return io.stockingest.core.model.Dataset.OPTIONS;
+        }
+    }
+
+    @Command(name = "actions", mixinStandardHelpOptions = true, description = "Corporate actions: splits and dividends.")
+    static final class Actions extends DatasetCommand<io.stockingest.core.model.CorporateAction> {
+        @Option(names = "--symbols", split = ",", description = "Symbols, comma-separated")
+        List<String> symbols = new ArrayList<>();
+
+        @Option(names = "--from", description = "First ex-date, ISO (default: 1990-01-01)", defaultValue = "1990-01-01")
+        String fromText;
+
+        @Option(names = "--to", description = "Last ex-date, ISO (default: today)")
+        String toText;
+
+        private DateRange range;
+
+        Actions(Environment env) {
+            super(env);
+        }
+
+        @Override
+        List<String> rawSymbols() {
+            return symbols;
+        }
+
+        @Override
+        void parse(ConfigProblems problems) {
+            LocalDate from = problems.check(() -> date("--from", fromText));
+            LocalDate to = toText == null ? env.ticker().now().atZone(java.time.ZoneOffset.UTC).toLocalDate() : problems.check(() -> date("--to", toText));
+            if (from != null && to != null) {
+                range = problems.check(() -> new DateRange(from, to));
+            }
+        }
+
+        @Override
+        List<io.stockingest.core.model.CorporateAction> fetch(Source source, Symbol symbol) {
+            return source.fetchActions(symbol, range);
+        }
+
+        @Override
+        WriteResult write(Sink sink, List<io.stockingest.core.model.CorporateAction> records, WriteOptions options, RunContext context) {
+            return sink.writeActions(records, options, context);
+        }
+
+        @Override
+        String from() {
+            return range.from().toString();
+        }
+
+        @Override
+        String to() {
+            return range.to().toString();
+        }
+
+        @Override
+        String describe() {
+            return "actions " + range;
+        }
+
+        @Override
+        io.stockingest.core.model.Dataset dataset() {
+            return io.stockingest.core.model.Dataset.ACTIONS;
+        }
+    }
+
+}

@@ -1,0 +1,153 @@
+package io.stockingest.core.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.http.CallStats;
+import io.stockingest.core.http.Ticker;
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.WriteResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The pipeline of the per-symbol datasets ({@code fundamentals}, {@code options}, {@code actions}): for each symbol,
+ * on virtual threads with at most {@code maxWorkers} in flight, fetch its records, then write them to every sink;
+ * record the counts per symbol. A symbol whose fetch fails writes nothing; an error of run scope (rejected
+ * credentials) stops the run. Metrics are written to every sink at the end, as for prices.
+ *
+ * @param <T> the record type (statements, option snapshots, corporate actions)
+ */
+public final class DatasetIngest<T> {
+    private final String sourceName;
+    private final List<Sink> sinks;
+    private final Ticker ticker;
+    private final Progress progress;
+
+    public DatasetIngest(String sourceName, List<Sink> sinks, Ticker ticker, Progress progress) {
+        this.sourceName = requireNonNull(sourceName, "sourceName is null");
+        this.sinks = List.copyOf(requireNonNull(sinks, "sinks is null"));
+        this.ticker = requireNonNull(ticker, "ticker is null");
+        this.progress = requireNonNull(progress, "progress is null");
+    }
+
+    /**
+     * @param fetch the records of one symbol (may throw {@link IngestException})
+     * @param write stores one symbol's records in one sink
+     * @param dates the range reported in the metrics ({@code from}, {@code to}), free text
+     */
+    public RunReport run(List<Symbol> symbols, int maxWorkers, Function<Symbol, List<T>> fetch, BiFunction<Sink, List<T>, WriteResult> write,
+            RunContext context, String from, String to) {
+        long start = ticker.nanos();
+        CallStats runStats = new CallStats();
+        Map<Symbol, Outcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>());
+        AtomicReference<IngestException> fatal = new AtomicReference<>();
+        progress.start(symbols.size());
+        Semaphore inFlight = new Semaphore(maxWorkers);
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Symbol symbol : symbols) {
+                inFlight.acquireUninterruptibly();
+                Outcome outcome = new Outcome(runStats.child());
+                outcomes.put(symbol, outcome);
+                if (fatal.get() != null) {
+                    inFlight.release();
+                    outcome.errors.add("not attempted: the run stopped (" + fatal.get().getMessage() + ")");
+                    outcome.status = "not_attempted";
+                    continue;
+                }
+                executor.submit(() -> {
+                    try {
+                        List<T> records = CallStats.bind(outcome.stats, () -> fetch.apply(symbol));
+                        outcome.fetched = records.size();
+                        for (Sink sink : sinks) {
+                            try {
+                                outcome.written = outcome.written.plus(write.apply(sink, records));
+                            } catch (RuntimeException | LinkageError e) {
+                                outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
+                            }
+                        }
+                    } catch (IngestException e) {
+                        if (e.kind().scope() == ErrorKind.Scope.RUN) {
+                            fatal.compareAndSet(null, e);
+                        }
+                        outcome.fail(e.getMessage());
+                    } catch (Throwable t) {
+                        outcome.fail("Internal error on " + symbol + ": " + t);
+                    } finally {
+                        progress.advance(symbol.value());
+                        inFlight.release();
+                    }
+                });
+            }
+        }
+        progress.finish();
+        List<String> runErrors = new ArrayList<>();
+        if (fatal.get() != null) {
+            runErrors.add(fatal.get().getMessage());
+        }
+        Map<String, RunReport.SymbolReport> perSymbol = new TreeMap<>();
+        int failed = 0;
+        WriteResult total = WriteResult.NOTHING;
+        for (var entry : outcomes.entrySet()) {
+            Outcome o = entry.getValue();
+            failed += o.errors.isEmpty() ? 0 : 1;
+            total = total.plus(o.written);
+            perSymbol.put(entry.getKey().value(), new RunReport.SymbolReport(o.status, o.stats.requests(), o.stats.retries(), o.stats.throttled(),
+                    o.fetched, o.written.rowsWritten(), 0, o.written.filesWritten(), o.written.filesSkipped(), List.copyOf(o.errors)));
+        }
+        for (Sink sink : sinks) {
+            try {
+                sink.flush();
+            } catch (RuntimeException e) {
+                runErrors.add("Cannot flush " + sink.name() + ": " + e.getMessage());
+            }
+        }
+        int exit = fatal.get() != null ? 2 : failed > 0 || !runErrors.isEmpty() ? 1 : 0;
+        Duration duration = Duration.ofNanos(ticker.nanos() - start);
+        RunReport report = new RunReport(context.runId(), context.command(), sourceName, null, from, to, sinks.stream().map(Sink::name).toList(),
+                context.startedAt().toString(), context.startedAt().plus(duration).toString(), duration.toMillis(), exit,
+                PriceIngest.statusOf(exit), symbols.size(), symbols.size() - failed, failed, runStats.requests(), runStats.retries(),
+                runStats.throttled(), total.filesWritten(), total.filesSkipped(), total.rowsWritten(), 0, Map.of(), runErrors, perSymbol);
+        for (Sink sink : sinks) {
+            try {
+                sink.writeRun(report);
+                sink.flush();
+            } catch (RuntimeException e) {
+                runErrors.add("Cannot write run metrics to " + sink.name() + ": " + e.getMessage());
+            }
+        }
+        return report;
+    }
+
+    private static final class Outcome {
+        final CallStats stats;
+        final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        volatile String status = "ok";
+        volatile long fetched;
+        volatile WriteResult written = WriteResult.NOTHING;
+
+        Outcome(CallStats stats) {
+            this.stats = stats;
+        }
+
+        void fail(String message) {
+            errors.add(message);
+            status = "failed";
+        }
+    }
+}
