@@ -5,6 +5,7 @@ import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.inject.Plugins;
 import io.stockingest.sink.s3.LakeSinkModule;
+import io.stockingest.source.fmp.FmpSourceModule;
 import io.stockingest.source.polygon.PolygonSourceModule;
 import io.stockingest.source.yahoo.YahooSourceModule;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.function.Supplier;
 final class PluginCatalog {
     private static final Map<String, Supplier<Module>> SOURCES = new TreeMap<>(Map.of(
             "yahoo", YahooSourceModule::new,
-            "polygon", PolygonSourceModule::new));
+            "polygon", PolygonSourceModule::new,
+            "fmp", FmpSourceModule::new));
     private static final Map<String, Supplier<Module>> SINKS = new TreeMap<>(Map.of(
             "parquet", LakeSinkModule::new));
 

@@ -84,7 +84,7 @@ class PricesCommandTest {
         assertThat(prices).hasSize(49)
                 .contains("raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet",
                         "raw/prices/symbol=AAPL/year=2020/month=11/AAPL-2020-11-06.parquet");
-        assertThat(files).anyMatch(f -> f.matches("logs/ingest/date=2024-10-01/run-\\d+\\.json"));
+        assertThat(files).anyMatch(f -> f.matches("logs/ingest/date=2024-10-01/run-\\d+-[0-9a-f]{4}\\.json"));
         Map<String, Object> row = ParquetFiles.readRows(Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"))).getFirst();
         assertThat(row).containsEntry("symbol", "AAPL").containsEntry("date", LocalDate.of(2020, 8, 31))
                 .containsEntry("open", 127.58000183105469).containsEntry("high", 131.0).containsEntry("low", 126.0)
@@ -99,6 +99,11 @@ class PricesCommandTest {
         byte[] before = Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"));
         assertThat(run(args)).isZero();
         assertThat(out.toString()).contains("files     0 written, 49 skipped");
+
+        assertThat(run("runs")).isZero();
+        assertThat(out.toString().lines().toList()).hasSize(3).element(1).asString().contains("prices").contains("yahoo").contains("succeeded");
+        assertThat(run("runs", metrics.runId())).isZero();
+        assertThat(out.toString()).contains("\"files_written\" : 49");
 
         assertThat(run("prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--force")).isZero();
         assertThat(out.toString()).contains("files     49 written, 0 skipped");
@@ -137,7 +142,7 @@ class PricesCommandTest {
         "prices --symbols AAPL --from 2024-03-01 --to 2024-02-01|--from 2024-03-01 is after --to 2024-02-01",
         "prices --symbols ../etc|Invalid symbol '../etc'",
         "prices --symbols A;B|Invalid symbol 'A;B'",
-        "prices --symbols AAPL --source fmp2|Unknown source 'fmp2' (known: polygon, yahoo)",
+        "prices --symbols AAPL --source fmp2|Unknown source 'fmp2' (known: fmp, polygon, yahoo)",
         "prices --symbols AAPL --interval 7m|Unknown interval '7m'",
         "prices --symbols AAPL --sink ftp://x|Unknown sink 'ftp'",
         "prices --from 2024-01-02|No symbols: give --symbols A,B,C or --tickers-path FILE",
