@@ -169,6 +169,15 @@ public record SnowflakeConfig(
         return Sql.id(database) + "." + Sql.id(schema);
     }
 
+    /** The settings with the password and passphrase masked. */
+    @Override
+    public String toString() {
+        return "SnowflakeConfig[account=" + account + ", user=" + user + ", password=" + (password == null ? null : Secrets.MASK)
+                + ", privateKeyFile=" + privateKeyFile + ", privateKeyPassphrase=" + (privateKeyPassphrase == null ? null : Secrets.MASK)
+                + ", role=" + role + ", warehouse=" + warehouse + ", database=" + database + ", schema=" + schema
+                + ", externalStage=" + externalStage + ", rowsPerFile=" + rowsPerFile + "]";
+    }
+
     /** Secret-free description, e.g. {@code snowflake:myorg-acct/STOCK_INGEST_DB.STOCK_INGEST}. */
     public String describe() {
         return "snowflake:" + account + "/" + database + "." + schema;
