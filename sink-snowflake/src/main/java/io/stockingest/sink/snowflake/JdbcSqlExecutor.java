@@ -42,7 +42,7 @@ public final class JdbcSqlExecutor implements SqlExecutor {
                 connection = DriverManager.getConnection(config.jdbcUrl(), config.connectionProperties());
                 connection.setAutoCommit(true);
             } catch (SQLException e) {
-                ErrorKind kind = e.getErrorCode() == 390100 || e.getErrorCode() == 390144 || e.getErrorCode() == 394300
+                ErrorKind kind = e.getErrorCode() == 390100 || e.getErrorCode() == 390144
                         ? ErrorKind.AUTH : ErrorKind.SINK;
                 throw new IngestException(kind, Secrets.redact("Cannot connect to Snowflake " + config.describe() + ": " + e.getMessage()), e);
             }
