@@ -147,6 +147,14 @@ final class PricesCommand implements Callable<Integer> {
         if (plan.size() > 50) {
             out.append(String.format("  ... and %d more requests%n", plan.size() - 50));
         }
+        RunContext context = RunContext.start("prices", src.name(), env.ticker().now());
+        for (Sink sink : sinks) {
+            if (sink instanceof io.stockingest.sink.snowflake.SnowflakeSink snowflake) {
+                out.append(String.format("%s would run:%n", sink.name()));
+                snowflake.planPrices(job.shardSymbols(), job.interval(), job.range(), job.writeOptions(), context)
+                        .forEach(line -> out.append("  ").append(line).append(System.lineSeparator()));
+            }
+        }
         env.out().print(Secrets.redact(out.toString()));
         return 0;
     }

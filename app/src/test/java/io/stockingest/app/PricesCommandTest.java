@@ -187,4 +187,14 @@ class PricesCommandTest {
         assertThat(dividend).containsEntry("ex_date", LocalDate.of(2020, 11, 6)).containsEntry("amount", 0.205).containsEntry("currency", "USD");
         assertThat(out.toString()).contains("files     2 written");
     }
+
+    @Test
+    void snowflakeDryRunPrintsTheLoadStatementsWithSecretsMasked() {
+        Map<String, String> snowflake = Map.of("SNOWFLAKE_ACCOUNT", "xy12345", "SNOWFLAKE_USER", "loader", "SNOWFLAKE_PASSWORD", "sf-pass-visible-77",
+                "SNOWFLAKE_WAREHOUSE", "WH", "SNOWFLAKE_DATABASE", "MARKET", "SNOWFLAKE_ROLE", "LOADER");
+        assertThat(run(snowflake, "prices", "--symbols", "AAPL", "--from", "2024-09-23", "--to", "2024-09-27", "--sink", "snowflake", "--dry-run"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("COPY INTO").contains("MERGE INTO").doesNotContain("sf-pass-visible-77");
+        assertThat(yahoo.requests()).isEmpty();
+    }
 }
