@@ -1,17 +1,9 @@
 package io.stockingest.app;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Module;
-import com.google.inject.Stage;
-import io.stockingest.core.ErrorKind;
-import io.stockingest.core.IngestException;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Secrets;
-import io.stockingest.core.inject.CoreModule;
-import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
@@ -25,10 +17,6 @@ import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.WriteOptions;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
