@@ -279,31 +279,33 @@ public final class PostgresSink implements Sink {
      */
     static void refreshFeatures(Connection c, java.util.Collection<String> symbols) throws SQLException {
         var names = c.createArrayOf("text", symbols.toArray());
-        String returns = "(SELECT symbol, date, open, high, low, close, volume,"
-                + " ln(close / lag(close) OVER (PARTITION BY symbol ORDER BY date)) AS r FROM prices_daily WHERE symbol = ANY(?)) s";
-        String[] sql = {
-            "DELETE FROM price_features WHERE symbol = ANY(?)",
-            "DELETE FROM price_cumulative_7d WHERE symbol = ANY(?)",
-            "INSERT INTO price_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
-                    + " SELECT symbol, date, close,"
-                    + " CASE WHEN count(*) OVER w20 = 20 THEN avg(close) OVER w20 END,"
-                    + " CASE WHEN count(*) OVER w50 = 50 THEN avg(close) OVER w50 END,"
-                    + " CASE WHEN count(r) OVER w20 = 20 THEN stddev_samp(r) OVER w20 END"
-                    + " FROM " + returns
-                    + " WINDOW w20 AS (PARTITION BY symbol ORDER BY date ROWS 19 PRECEDING), w50 AS (PARTITION BY symbol ORDER BY date ROWS 49 PRECEDING)",
-            "INSERT INTO price_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)"
-                    + " SELECT symbol, date, array_agg(open) OVER w7, array_agg(high) OVER w7, array_agg(low) OVER w7, array_agg(close) OVER w7,"
-                    + " array_agg(volume) OVER w7,"
-                    + " CASE WHEN count(*) OVER w7 = 7 THEN avg(volume) OVER w7 END,"
-                    + " CASE WHEN count(r) OVER w7 = 7 THEN stddev_samp(r) OVER w7 END"
-                    + " FROM " + returns
-                    + " WINDOW w7 AS (PARTITION BY symbol ORDER BY date ROWS 6 PRECEDING)"
-        };
-        for (String s : sql) {
-            try (PreparedStatement ps = c.prepareStatement(s)) {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL work_mem = '256MB'"); // the window sorts stay in memory
+        }
+        for (String table : new String[] {"price_features", "price_cumulative_7d"}) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE symbol = ANY(?)")) {
                 ps.setArray(1, names);
                 ps.executeUpdate();
             }
+        }
+        // one scan and one sort of the symbols' bars feed both tables
+        String sql = "WITH s AS MATERIALIZED (SELECT symbol, date, open, high, low, close, volume,"
+                + " ln(close / lag(close) OVER (PARTITION BY symbol ORDER BY date)) AS r FROM prices_daily WHERE symbol = ANY(?)),"
+                + " f AS (INSERT INTO price_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
+                + " SELECT symbol, date, close,"
+                + " CASE WHEN count(*) OVER w20 = 20 THEN avg(close) OVER w20 END,"
+                + " CASE WHEN count(*) OVER w50 = 50 THEN avg(close) OVER w50 END,"
+                + " CASE WHEN count(r) OVER w20 = 20 THEN stddev_samp(r) OVER w20 END"
+                + " FROM s WINDOW w20 AS (PARTITION BY symbol ORDER BY date ROWS 19 PRECEDING), w50 AS (PARTITION BY symbol ORDER BY date ROWS 49 PRECEDING))"
+                + " INSERT INTO price_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)"
+                + " SELECT symbol, date, array_agg(open) OVER w7, array_agg(high) OVER w7, array_agg(low) OVER w7, array_agg(close) OVER w7,"
+                + " array_agg(volume) OVER w7,"
+                + " CASE WHEN count(*) OVER w7 = 7 THEN avg(volume) OVER w7 END,"
+                + " CASE WHEN count(r) OVER w7 = 7 THEN stddev_samp(r) OVER w7 END"
+                + " FROM s WINDOW w7 AS (PARTITION BY symbol ORDER BY date ROWS 6 PRECEDING)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, names);
+            ps.executeUpdate();
         }
     }
 
