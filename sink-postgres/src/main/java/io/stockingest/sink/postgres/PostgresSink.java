@@ -283,14 +283,16 @@ public final class PostgresSink implements Sink {
             st.execute("SET LOCAL work_mem = '256MB'"); // the window sorts stay in memory
         }
         for (String table : new String[] {"price_features", "price_cumulative_7d"}) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE symbol = ANY(?)")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " t USING unnest(?::text[]) AS u(symbol) WHERE t.symbol = u.symbol")) {
                 ps.setArray(1, names);
                 ps.executeUpdate();
             }
         }
-        // one scan and one sort of the symbols' bars feed both tables
+        // a join with the symbol list, not "symbol = ANY(array)": the planner may seq-scan with the array filter
+        // applied to every row, which made refreshes quadratic as the table grew. One scan and one sort of the symbols' bars feed both tables
         String sql = "WITH s AS MATERIALIZED (SELECT symbol, date, open, high, low, close, volume,"
-                + " ln(close / lag(close) OVER (PARTITION BY symbol ORDER BY date)) AS r FROM prices_daily WHERE symbol = ANY(?)),"
+                + " ln(close / lag(close) OVER (PARTITION BY symbol ORDER BY date)) AS r"
+                + " FROM prices_daily JOIN unnest(?::text[]) AS u(symbol) USING (symbol)),"
                 + " f AS (INSERT INTO price_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
                 + " SELECT symbol, date, close,"
                 + " CASE WHEN count(*) OVER w20 = 20 THEN avg(close) OVER w20 END,"
