@@ -4,6 +4,7 @@ import com.google.inject.Module;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.inject.Plugins;
+import io.stockingest.sink.postgres.PostgresSinkModule;
 import io.stockingest.sink.s3.LakeSinkModule;
 import io.stockingest.sink.snowflake.SnowflakeSinkModule;
 import io.stockingest.source.fmp.FmpSourceModule;
@@ -24,7 +25,8 @@ final class PluginCatalog {
             "fmp", FmpSourceModule::new));
     private static final Map<String, Supplier<Module>> SINKS = new TreeMap<>(Map.of(
             "parquet", LakeSinkModule::new,
-            "snowflake", SnowflakeSinkModule::new));
+            "snowflake", SnowflakeSinkModule::new,
+            "postgres", PostgresSinkModule::new));
 
     private PluginCatalog() {}
 

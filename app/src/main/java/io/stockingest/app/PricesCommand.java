@@ -69,6 +69,9 @@ final class PricesCommand implements Callable<Integer> {
     @Option(names = "--extended-hours", description = "Keep intraday bars from 04:00 to 20:00 New York")
     boolean extendedHours;
 
+    @Option(names = "--pg-schema", description = "PostgreSQL sink schema (default: stock_ingest)")
+    String pgSchema;
+
     @Option(names = "--metrics-out", description = "Also write the run's metrics JSON to this file")
     String metricsOut;
 
@@ -78,7 +81,7 @@ final class PricesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = Assembly.settings(env);
+        Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
 
