@@ -9,11 +9,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of the S3 server that answers the first {@code failures} connections with
- * {@code 503 Slow Down} (and closes them) and passes every later one through byte for byte (so request signatures
+ * {@code 500 InternalError} (and closes them) and passes every later one through byte for byte (so request signatures
  * stay valid).
  */
 final class FlakyProxy implements AutoCloseable {
@@ -21,6 +23,7 @@ final class FlakyProxy implements AutoCloseable {
     private final URI target;
     private final AtomicInteger toFail;
     private final AtomicInteger failed = new AtomicInteger();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     FlakyProxy(URI target, int failures) throws IOException {
         this.target = target;
@@ -33,14 +36,21 @@ final class FlakyProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
-    /** Connections answered with 503 so far. */
+    /** Connections answered with 500 so far. */
     int failed() {
         return failed.get();
     }
 
-    /** Fails the next {@code n} connections too. */
+    /** Fails the next {@code n} connections too, and drops the open ones so that clients must reconnect. */
     void failNext(int n) {
         toFail.set(n);
+        for (Socket socket : open) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // dropping it is the point
+            }
+        }
     }
 
     private void accept() {
@@ -59,16 +69,19 @@ final class FlakyProxy implements AutoCloseable {
             if (toFail.getAndDecrement() > 0) {
                 readHead(client.getInputStream());
                 failed.incrementAndGet();
-                String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
-                client.getOutputStream().write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
+                String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>";
+                client.getOutputStream().write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
                         + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
                 client.getOutputStream().flush();
                 return;
             }
             try (Socket upstream = new Socket(target.getHost(), target.getPort())) {
+                open.add(client);
                 Thread pump = Thread.ofVirtual().start(() -> copy(client, upstream));
                 copy(upstream, client);
                 pump.join();
+            } finally {
+                open.remove(client);
             }
         } catch (IOException | InterruptedException e) {
             // connection ended
