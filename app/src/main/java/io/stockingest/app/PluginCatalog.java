@@ -18,7 +18,8 @@ final class PluginCatalog {
     private static final Map<String, Supplier<Module>> SOURCES = new TreeMap<>(Map.of(
             "yahoo", YahooSourceModule::new));
     private static final Map<String, Supplier<Module>> SINKS = new TreeMap<>(Map.of(
-            "parquet", LakeSinkModule::new));
+            "parquet", LakeSinkModule::new,
+            "s3", LakeSinkModule::new));
 
     private PluginCatalog() {}
 
