@@ -13,6 +13,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** A dedicated s3proxy for benchmarks (in memory, or on disk under {@code dir}); public for the bench package. */
 public final class S3BenchSupport implements AutoCloseable {
+    public static final String ACCESS_KEY = S3TestServer.ACCESS_KEY;
+    public static final String SECRET_KEY = S3TestServer.SECRET_KEY;
     private final S3Proxy proxy;
     private final Settings settings;
     private final S3Client admin;
@@ -41,6 +43,10 @@ public final class S3BenchSupport implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start s3proxy", e);
         }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
     public String newBucket() {
