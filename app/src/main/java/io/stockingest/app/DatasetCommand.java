@@ -65,6 +65,9 @@ abstract class DatasetCommand<T> implements Callable<Integer> {
 
     abstract io.stockingest.core.model.Dataset dataset();
 
+    /** Provider calls per symbol this command needs at the least (for budgets and --dry-run). */
+    abstract int callsPerSymbol();
+
     String from() {
         return null;
     }
@@ -92,12 +95,14 @@ abstract class DatasetCommand<T> implements Callable<Integer> {
                 throw new io.stockingest.core.IngestException(io.stockingest.core.ErrorKind.USAGE, "Source '" + parts.source.name()
                         + "' does not provide " + dataset().name().toLowerCase(Locale.ROOT) + " (try another --source)");
             }
+            int calls = mine.size() * callsPerSymbol();
             if (dryRun) {
-                env.out().printf("dry run: %s --source %s%nsymbols: %d (shard %s of %d given): %s%nsinks: %s%n", describe(), parts.source.name(),
-                        mine.size(), shardSpec, symbols.size(), String.join(",", mine.stream().map(Symbol::value).toList()),
+                env.out().printf("dry run: %s --source %s%nsymbols: %d (shard %s of %d given): %s%nprovider calls: at least %d%nsinks: %s%n", describe(),
+                        parts.source.name(), mine.size(), shardSpec, symbols.size(), String.join(",", mine.stream().map(Symbol::value).toList()), calls,
                         String.join(", ", parts.sinks.stream().map(Sink::name).toList()));
                 return 0;
             }
+            parts.source.checkBudget(calls);
             RunContext context = RunContext.start(spec(), parts.source.name(), env.ticker().now());
             Function<Symbol, List<T>> fetcher = symbol -> fetch(parts.source, symbol);
             BiFunction<Sink, List<T>, WriteResult> writer = (sink, records) -> write(sink, records, options, context);
@@ -183,6 +188,11 @@ abstract class DatasetCommand<T> implements Callable<Integer> {
         io.stockingest.core.model.Dataset dataset() {
             return io.stockingest.core.model.Dataset.FUNDAMENTALS;
         }
+
+        @Override
+        int callsPerSymbol() {
+            return types.size();
+        }
     }
 
     @Command(name = "options", mixinStandardHelpOptions = true, description = "An options-chain snapshot for underlyings.")
@@ -235,6 +245,11 @@ abstract class DatasetCommand<T> implements Callable<Integer> {
         @Override
         io.stockingest.core.model.Dataset dataset() {
             return io.stockingest.core.model.Dataset.OPTIONS;
+        }
+
+        @Override
+        int callsPerSymbol() {
+            return 1;
         }
     }
 
@@ -297,6 +312,11 @@ abstract class DatasetCommand<T> implements Callable<Integer> {
         @Override
         io.stockingest.core.model.Dataset dataset() {
             return io.stockingest.core.model.Dataset.ACTIONS;
+        }
+
+        @Override
+        int callsPerSymbol() {
+            return "yahoo".equals(source) ? 1 : 2;
         }
     }
 

@@ -15,19 +15,26 @@ import picocli.CommandLine.Command;
 @Command(name = "stock-ingest", mixinStandardHelpOptions = true, version = "stock-ingest 0.1.0",
         description = "US equity market data from FMP, Polygon and Yahoo into Parquet lakes, Snowflake and PostgreSQL.")
 public final class Main implements Callable<Integer> {
-    static final List<String> NOT_YET = List.of("watch", "db", "export", "runs");
+    static final List<String> NOT_YET = List.of("db", "export");
 
     public static void main(String[] args) {
-        System.exit(run(Environment.system(), args));
+        System.exit(run(Environment.system(), true, args));
     }
 
-    /** Runs one command in-process and returns its exit code. */
+    /** Runs one command in-process and returns its exit code (no signal handler installed). */
     public static int run(Environment env, String... args) {
+        return run(env, false, args);
+    }
+
+    static int run(Environment env, boolean signals, String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new CommandLine(new PricesCommand(env)));
         cli.addSubcommand(new CommandLine(new DatasetCommand.Fundamentals(env)));
         cli.addSubcommand(new CommandLine(new DatasetCommand.Options(env)));
         cli.addSubcommand(new CommandLine(new DatasetCommand.Actions(env)));
+        cli.addSubcommand(new CommandLine(new WatchCommand(env, signals)));
+        cli.addSubcommand(new CommandLine(new RunsCommand(env)));
+        cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
         for (String name : NOT_YET) {
             cli.addSubcommand(name, new CommandLine(new NotYet(name, env)));
         }

@@ -5,6 +5,9 @@ import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.inject.Plugins;
 import io.stockingest.sink.s3.LakeSinkModule;
+import io.stockingest.sink.snowflake.SnowflakeSinkModule;
+import io.stockingest.source.fmp.FmpSourceModule;
+import io.stockingest.source.polygon.PolygonSourceModule;
 import io.stockingest.source.yahoo.YahooSourceModule;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +19,13 @@ import java.util.function.Supplier;
 /** Every plugin module the fat jar holds, by the name users select it with. Only the selected ones are installed. */
 final class PluginCatalog {
     private static final Map<String, Supplier<Module>> SOURCES = new TreeMap<>(Map.of(
-            "yahoo", YahooSourceModule::new));
+            "yahoo", YahooSourceModule::new,
+            "polygon", PolygonSourceModule::new,
+            "fmp", FmpSourceModule::new));
     private static final Map<String, Supplier<Module>> SINKS = new TreeMap<>(Map.of(
             "parquet", LakeSinkModule::new,
-            "s3", LakeSinkModule::new));
+            "s3", LakeSinkModule::new,
+            "snowflake", SnowflakeSinkModule::new));
 
     private PluginCatalog() {}
 

@@ -84,7 +84,7 @@ class PricesCommandTest {
         assertThat(prices).hasSize(49)
                 .contains("raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet",
                         "raw/prices/symbol=AAPL/year=2020/month=11/AAPL-2020-11-06.parquet");
-        assertThat(files).anyMatch(f -> f.matches("logs/ingest/date=2024-10-01/run-\\d+\\.json"));
+        assertThat(files).anyMatch(f -> f.matches("logs/ingest/date=2024-10-01/run-\\d+-[0-9a-f]{4}\\.json"));
         Map<String, Object> row = ParquetFiles.readRows(Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"))).getFirst();
         assertThat(row).containsEntry("symbol", "AAPL").containsEntry("date", LocalDate.of(2020, 8, 31))
                 .containsEntry("open", 127.58000183105469).containsEntry("high", 131.0).containsEntry("low", 126.0)
@@ -99,6 +99,11 @@ class PricesCommandTest {
         byte[] before = Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"));
         assertThat(run(args)).isZero();
         assertThat(out.toString()).contains("files     0 written, 49 skipped");
+
+        assertThat(run("runs")).isZero();
+        assertThat(out.toString().lines().toList()).hasSize(3).element(1).asString().contains("prices").contains("yahoo").contains("succeeded");
+        assertThat(run("runs", metrics.runId())).isZero();
+        assertThat(out.toString()).contains("\"files_written\" : 49");
 
         assertThat(run("prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--force")).isZero();
         assertThat(out.toString()).contains("files     49 written, 0 skipped");
@@ -137,12 +142,12 @@ class PricesCommandTest {
         "prices --symbols AAPL --from 2024-03-01 --to 2024-02-01|--from 2024-03-01 is after --to 2024-02-01",
         "prices --symbols ../etc|Invalid symbol '../etc'",
         "prices --symbols A;B|Invalid symbol 'A;B'",
-        "prices --symbols AAPL --source fmp2|Unknown source 'fmp2' (known: yahoo)",
+        "prices --symbols AAPL --source fmp2|Unknown source 'fmp2' (known: fmp, polygon, yahoo)",
         "prices --symbols AAPL --interval 7m|Unknown interval '7m'",
         "prices --symbols AAPL --sink ftp://x|Unknown sink 'ftp'",
         "prices --from 2024-01-02|No symbols: give --symbols A,B,C or --tickers-path FILE",
         "prices --symbols AAPL --shard 3/2|Invalid shard 3/2",
-        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "watch --symbols AAPL|'watch' is not available yet"})
+        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "db migrate|'db' is not available yet"})
     void badInputIsOneClearLineAndExit2BeforeAnyRequest(String commandLine, String message) throws IOException {
         assertThat(run(commandLine.split(" "))).isEqualTo(2);
         assertThat(err.toString()).contains(message).startsWith("stock-ingest: ");
@@ -181,5 +186,15 @@ class PricesCommandTest {
         Map<String, Object> dividend = ParquetFiles.readRows(Files.readAllBytes(work.resolve("data/raw/actions/type=dividend/symbol=AAPL/AAPL-dividends.parquet"))).getFirst();
         assertThat(dividend).containsEntry("ex_date", LocalDate.of(2020, 11, 6)).containsEntry("amount", 0.205).containsEntry("currency", "USD");
         assertThat(out.toString()).contains("files     2 written");
+    }
+
+    @Test
+    void snowflakeDryRunPrintsTheLoadStatementsWithSecretsMasked() {
+        Map<String, String> snowflake = Map.of("SNOWFLAKE_ACCOUNT", "xy12345", "SNOWFLAKE_USER", "loader", "SNOWFLAKE_PASSWORD", "sf-pass-visible-77",
+                "SNOWFLAKE_WAREHOUSE", "WH", "SNOWFLAKE_DATABASE", "MARKET", "SNOWFLAKE_ROLE", "LOADER");
+        assertThat(run(snowflake, "prices", "--symbols", "AAPL", "--from", "2024-09-23", "--to", "2024-09-27", "--sink", "snowflake", "--dry-run"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("COPY INTO").contains("MERGE INTO").doesNotContain("sf-pass-visible-77");
+        assertThat(yahoo.requests()).isEmpty();
     }
 }

@@ -20,6 +20,8 @@ public final class InMemorySink implements Sink {
     private final Map<String, Bar> bars = new ConcurrentHashMap<>();
     private final List<Rejected> quarantine = new CopyOnWriteArrayList<>();
     private final List<RunReport> runs = new CopyOnWriteArrayList<>();
+    private final List<io.stockingest.core.model.Quote> quotes = new CopyOnWriteArrayList<>();
+    private final List<Integer> quoteBatches = new CopyOnWriteArrayList<>();
     private volatile RuntimeException failure;
 
     @Override
@@ -49,6 +51,22 @@ public final class InMemorySink implements Sink {
             }
         }
         return new WriteResult(written, skipped, written);
+    }
+
+    @Override
+    public WriteResult writeQuotes(List<io.stockingest.core.model.Quote> batch, RunContext context) {
+        quotes.addAll(batch);
+        quoteBatches.add(batch.size());
+        return new WriteResult(1, 0, batch.size());
+    }
+
+    public List<io.stockingest.core.model.Quote> quotes() {
+        return List.copyOf(quotes);
+    }
+
+    /** The size of every quote batch written, in order. */
+    public List<Integer> quoteBatches() {
+        return List.copyOf(quoteBatches);
     }
 
     @Override

@@ -67,6 +67,13 @@ public record LakeLayout(String rawPrefix) {
         return rawPrefix + "/actions/type=" + type.code() + "/symbol=" + symbol.value() + "/" + symbol.value() + "-" + type.code() + "s.parquet";
     }
 
+    /** {@code raw/quotes/date=D/symbol=S/S-D-HHMM.parquet}, HHMM the New York time of the batch's first quote. */
+    public String quotes(Symbol symbol, java.time.ZonedDateTime first) {
+        LocalDate date = first.toLocalDate();
+        return rawPrefix + "/quotes/date=" + date + "/symbol=" + symbol.value() + "/" + symbol.value() + "-" + date
+                + String.format("-%02d%02d.parquet", first.getHour(), first.getMinute());
+    }
+
     public String quarantine(String dataset, LocalDate date, String runId) {
         return "quarantine/" + dataset + "/date=" + date + "/run-" + checkRunId(runId) + ".parquet";
     }

@@ -61,7 +61,40 @@ public final class LakeSchemas {
             .name("ingest_ts").type(TIMESTAMP).noDefault()
             .endRecord();
 
+    public static final Schema QUOTE = SchemaBuilder.record("quote").namespace("io.stockingest.lake").fields()
+            .requiredString("symbol").name("ts").type(TIMESTAMP).noDefault().requiredDouble("price")
+            .optionalDouble("bid").optionalDouble("ask").optionalLong("volume").optionalDouble("day_open").optionalDouble("day_high")
+            .optionalDouble("day_low").optionalDouble("previous_close").optionalString("market_state").requiredString("source")
+            .name("ingest_ts").type(TIMESTAMP).noDefault()
+            .endRecord();
+
     private LakeSchemas() {}
+
+    public static io.stockingest.core.model.Quote toQuote(GenericRecord r) {
+        Object ts = r.get("ts");
+        return new io.stockingest.core.model.Quote(Symbol.parse(r.get("symbol").toString()),
+                ts instanceof Instant instant ? instant : fromMicros((Long) ts), (Double) r.get("price"), (Double) r.get("bid"),
+                (Double) r.get("ask"), (Long) r.get("volume"), (Double) r.get("day_open"), (Double) r.get("day_high"), (Double) r.get("day_low"),
+                (Double) r.get("previous_close"), r.get("market_state") == null ? null : r.get("market_state").toString(), r.get("source").toString());
+    }
+
+    public static GenericRecord quote(io.stockingest.core.model.Quote q, Instant ingestTs) {
+        GenericRecord r = new GenericData.Record(QUOTE);
+        r.put("symbol", q.symbol().value());
+        r.put("ts", micros(q.time()));
+        r.put("price", q.price());
+        r.put("bid", q.bid());
+        r.put("ask", q.ask());
+        r.put("volume", q.volume());
+        r.put("day_open", q.dayOpen());
+        r.put("day_high", q.dayHigh());
+        r.put("day_low", q.dayLow());
+        r.put("previous_close", q.previousClose());
+        r.put("market_state", q.marketState());
+        r.put("source", q.source());
+        r.put("ingest_ts", micros(ingestTs));
+        return r;
+    }
 
     public static GenericRecord statement(io.stockingest.core.model.FinancialStatement s, Instant ingestTs) {
         GenericRecord r = new GenericData.Record(STATEMENT);

@@ -269,6 +269,37 @@ public final class LakeSink implements Sink {
         return result;
     }
 
+    /**
+     * Quotes one file per symbol, New York date and flush: {@code raw/quotes/date=D/symbol=S/S-D-HHMM.parquet}.
+     * Quotes with the same (symbol, time) are kept once; a file that exists (same minute) is merged.
+     */
+    @Override
+    public WriteResult writeQuotes(List<io.stockingest.core.model.Quote> quotes, RunContext context) {
+        Map<String, Map<Instant, io.stockingest.core.model.Quote>> byFile = new TreeMap<>();
+        Map<String, List<io.stockingest.core.model.Quote>> bySymbolDay = new TreeMap<>();
+        quotes.forEach(q -> bySymbolDay.computeIfAbsent(q.symbol() + "/" + q.time().atZone(java.time.ZoneId.of("America/New_York")).toLocalDate(),
+                k -> new ArrayList<>()).add(q));
+        for (List<io.stockingest.core.model.Quote> group : bySymbolDay.values()) {
+            io.stockingest.core.model.Quote first = group.stream().min(Comparator.comparing(io.stockingest.core.model.Quote::time)).orElseThrow();
+            String key = layout.quotes(first.symbol(), first.time().atZone(java.time.ZoneId.of("America/New_York")));
+            Map<Instant, io.stockingest.core.model.Quote> rows = byFile.computeIfAbsent(key, k -> new TreeMap<>());
+            group.forEach(q -> rows.put(q.time(), q));
+        }
+        WriteResult result = WriteResult.NOTHING;
+        for (var file : byFile.entrySet()) {
+            Map<Instant, io.stockingest.core.model.Quote> rows = new TreeMap<>();
+            String folder = file.getKey().substring(0, file.getKey().lastIndexOf('/') + 1);
+            if (storage.list(folder).contains(file.getKey())) {
+                ParquetFiles.read(storage.get(file.getKey())).forEach(old -> rows.put(LakeSchemas.toQuote(old).time(), LakeSchemas.toQuote(old)));
+            }
+            rows.putAll(file.getValue());
+            List<GenericRecord> records = rows.values().stream().map(q -> LakeSchemas.quote(q, context.ingestTs())).toList();
+            storage.put(file.getKey(), ParquetFiles.write(LakeSchemas.QUOTE, records));
+            result = result.plus(new WriteResult(1, 0, records.size()));
+        }
+        return result;
+    }
+
     private WriteResult store(String key, byte[] bytes, long rows, WriteOptions options, Set<String> existing) {
         if (options.existing() == WriteOptions.Existing.OVERWRITE) {
             storage.put(key, bytes);

@@ -1,2 +1,2 @@
-/** source-fmp (filled by its own issue). */
+/** Financial Modeling Prep source: daily and intraday bars, statements, dividends and splits. */
 package io.stockingest.source.fmp;

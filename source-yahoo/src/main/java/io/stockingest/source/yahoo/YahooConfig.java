@@ -16,10 +16,11 @@ import java.time.Duration;
  * (one probe saw 6 requests in 10 s refused), so one request a second is what a real user can live with for a
  * nightly run of a few hundred symbols.
  */
-public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Duration timeout, String userAgent, int breakerThreshold) {
+public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Duration timeout, String userAgent, int breakerThreshold, URI cookieUrl) {
     public static final URI DEFAULT_BASE_URL = URI.create("https://query2.finance.yahoo.com");
     public static final RateLimit DEFAULT_RATE_LIMIT = new RateLimit(60, Duration.ofMinutes(1));
     public static final int DEFAULT_BREAKER_THRESHOLD = 3;
+    public static final URI DEFAULT_COOKIE_URL = URI.create("https://fc.yahoo.com");
     public static final String DEFAULT_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
@@ -37,8 +38,9 @@ public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Dura
         Integer workers = problems.check(() -> positiveInt("MAX_WORKERS", settings.get("MAX_WORKERS", "8")));
         Integer breaker = problems.check(() -> positiveInt("YAHOO_MAX_CONSECUTIVE_THROTTLED",
                 settings.get("YAHOO_MAX_CONSECUTIVE_THROTTLED", Integer.toString(DEFAULT_BREAKER_THRESHOLD))));
+        URI cookieUrl = problems.check(() -> parseUrl(settings.get("YAHOO_COOKIE_URL", DEFAULT_COOKIE_URL.toString())));
         problems.throwIfAny();
-        return new YahooConfig(baseUrl, limit, workers, Duration.ofSeconds(30), DEFAULT_USER_AGENT, breaker);
+        return new YahooConfig(baseUrl, limit, workers, Duration.ofSeconds(30), DEFAULT_USER_AGENT, breaker, cookieUrl);
     }
 
     public ProviderEndpoint endpoint() {
@@ -50,11 +52,11 @@ public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Dura
         try {
             URI uri = URI.create(text);
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                throw new IllegalArgumentException("YAHOO_BASE_URL '" + text + "' is not an http(s) URL");
+                throw new IllegalArgumentException("'" + text + "' is not an http(s) URL");
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("YAHOO_BASE_URL '" + text + "' is not an http(s) URL");
+            throw new IllegalArgumentException("YAHOO_BASE_URL or YAHOO_COOKIE_URL '" + text + "' is not an http(s) URL");
         }
     }
 

@@ -40,21 +40,24 @@ public final class YahooSource implements Source {
     static final int ONE_MINUTE_WINDOW_DAYS = 8;
     private final java.util.concurrent.atomic.AtomicInteger consecutiveThrottled = new java.util.concurrent.atomic.AtomicInteger();
     private final int breakerThreshold;
+    private final YahooQuotes quotes;
     private final ProviderEndpoint endpoint;
     private final HttpTransport transport;
     private final NyseCalendar calendar;
     private final Ticker ticker;
 
     public YahooSource(ProviderEndpoint endpoint, HttpTransport transport, NyseCalendar calendar, Ticker ticker) {
-        this(endpoint, transport, calendar, ticker, YahooConfig.DEFAULT_BREAKER_THRESHOLD);
+        this(endpoint, transport, calendar, ticker, YahooConfig.DEFAULT_BREAKER_THRESHOLD, YahooConfig.DEFAULT_COOKIE_URL);
     }
 
     /**
      * @param breakerThreshold after this many consecutive requests that ended throttled (each after its retries),
      *     Yahoo is not called again for the rest of the run: the remaining requests fail at once as throttled
      */
-    public YahooSource(ProviderEndpoint endpoint, HttpTransport transport, NyseCalendar calendar, Ticker ticker, int breakerThreshold) {
+    public YahooSource(ProviderEndpoint endpoint, HttpTransport transport, NyseCalendar calendar, Ticker ticker, int breakerThreshold,
+            java.net.URI cookieUrl) {
         this.breakerThreshold = breakerThreshold;
+        this.quotes = new YahooQuotes(endpoint, cookieUrl, transport);
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.transport = requireNonNull(transport, "transport is null");
         this.calendar = requireNonNull(calendar, "calendar is null");
@@ -68,7 +71,7 @@ public final class YahooSource implements Source {
 
     @Override
     public Set<Dataset> datasets() {
-        return Set.of(Dataset.PRICES, Dataset.ACTIONS);
+        return Set.of(Dataset.PRICES, Dataset.ACTIONS, Dataset.QUOTES);
     }
 
     @Override
@@ -105,6 +108,12 @@ public final class YahooSource implements Source {
         return calendar.session(bar.date())
                 .map(session -> !bar.ts().isBefore(session.openInstant()) && bar.ts().isBefore(session.closeInstant()))
                 .orElse(true);
+    }
+
+    /** Live quotes through {@code /v7/finance/quote} with a cookie and crumb; many symbols per request. */
+    @Override
+    public List<io.stockingest.core.model.Quote> fetchQuotes(List<Symbol> symbols) {
+        return quotes.fetch(symbols);
     }
 
     /** Splits and dividends from the chart's {@code events}, for ex-dates in {@code range}. */

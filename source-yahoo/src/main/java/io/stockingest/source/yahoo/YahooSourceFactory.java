@@ -24,6 +24,6 @@ public final class YahooSourceFactory implements SourceFactory {
     public Source create(Settings settings) {
         YahooConfig config = YahooConfig.from(settings);
         var endpoint = config.endpoint();
-        return new YahooSource(endpoint, endpoint.transport(ticker), calendar, ticker, config.breakerThreshold());
+        return new YahooSource(endpoint, endpoint.transport(ticker), calendar, ticker, config.breakerThreshold(), config.cookieUrl());
     }
 }

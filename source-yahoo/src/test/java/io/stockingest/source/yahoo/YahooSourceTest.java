@@ -182,8 +182,11 @@ class YahooSourceTest {
         assertThat(custom.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9"));
         assertThat(custom.rateLimit()).isEqualTo(RateLimit.parse("10/sec"));
         assertThat(custom.maxWorkers()).isEqualTo(3);
+        assertThat(defaults.cookieUrl()).isEqualTo(URI.create("https://fc.yahoo.com"));
+        assertThat(YahooConfig.from(Settings.of(Map.of("YAHOO_COOKIE_URL", "http://127.0.0.1:8/c"))).cookieUrl())
+                .isEqualTo(URI.create("http://127.0.0.1:8/c"));
         assertThatThrownBy(() -> YahooConfig.from(Settings.of(Map.of("YAHOO_BASE_URL", "ftp:x", "YAHOO_RATE_LIMIT", "lots", "MAX_WORKERS", "0"))))
-                .hasMessage("YAHOO_BASE_URL 'ftp:x' is not an http(s) URL\n"
+                .hasMessage("YAHOO_BASE_URL or YAHOO_COOKIE_URL 'ftp:x' is not an http(s) URL\n"
                         + "Invalid rate limit 'lots': use N/sec, N/min, N/hour or N/day, e.g. 300/min\n"
                         + "MAX_WORKERS '0' is not a positive whole number");
     }
@@ -241,5 +244,44 @@ class YahooSourceTest {
                 .hasMessageContaining("stopped calling Yahoo for the rest of the run after 3 requests in a row were throttled")
                 .extracting(e -> ((IngestException) e).kind()).isEqualTo(ErrorKind.THROTTLED);
         assertThat(server.requests()).hasSize(calls);
+    }
+
+    private YahooSource quoteSource() {
+        ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4, "ua");
+        return new YahooSource(endpoint, endpoint.transport(ticker), NyseCalendar.instance(), ticker, 3, server.baseUri().resolve("/cookie"));
+    }
+
+    @Test
+    void quotesGoThroughTheCookieAndCrumbFlow() {
+        server.on("/cookie", Reply.text(404, "").withHeader("Set-Cookie", "A3=d=AQABBK; Expires=Tue, 1 Dec 2026 00:00:00 GMT; Domain=.yahoo.com"));
+        server.on("/v1/test/getcrumb", Reply.text(200, fixture("v1_test_getcrumb_body.txt")));
+        server.on("/v7/finance/quote", Reply.json(200, fixture("v7_quote_AAPL_with_crumb.json")));
+        var quotes = quoteSource().fetchQuotes(List.of(Symbol.parse("AAPL")));
+        assertThat(quotes).containsExactly(new io.stockingest.core.model.Quote(Symbol.parse("AAPL"), Instant.ofEpochSecond(1739566800), 244.6,
+                244.44, 253.37, 40896227L, 241.07, 245.41, 241.0, 241.53, "CLOSED", "yahoo"));
+        var quoteCall = server.requests().getLast();
+        assertThat(FixtureServer.query(quoteCall)).containsEntry("symbols", "AAPL").containsEntry("crumb", "haT3oykhHqZ");
+        assertThat(quoteCall.header("Cookie")).isEqualTo("A3=d=AQABBK");
+    }
+
+    @Test
+    void anInvalidCrumbRenewsTheSessionOnce() {
+        server.on("/cookie", Reply.text(200, "").withHeader("Set-Cookie", "A3=x"));
+        server.on("/v1/test/getcrumb", Reply.text(200, "oldCrumb123"), Reply.text(200, "newCrumb456"));
+        server.on("/v7/finance/quote",
+                Reply.json(401, "{\"finance\":{\"result\":null,\"error\":{\"code\":\"Unauthorized\",\"description\":\"Invalid Crumb\"}}}"),
+                Reply.json(200, fixture("v7_quote_AAPL_with_crumb.json")));
+        assertThat(quoteSource().fetchQuotes(List.of(Symbol.parse("AAPL")))).hasSize(1);
+        assertThat(FixtureServer.query(server.requests().getLast())).containsEntry("crumb", "newCrumb456");
+    }
+
+    @Test
+    void aThrottledCrumbIsThrottlingNotACrumb() {
+        server.on("/cookie", Reply.text(200, ""));
+        server.on("/v1/test/getcrumb", Reply.text(429, fixture("http429_getcrumb_body_as_logged.txt")));
+        assertThatThrownBy(() -> quoteSource().fetchQuotes(List.of(Symbol.parse("AAPL"))))
+                .hasMessageContaining("throttled by Yahoo while getting a crumb ('Edge: Too Many Requests')")
+                .extracting(e -> ((IngestException) e).kind()).isEqualTo(ErrorKind.THROTTLED);
     }
 }

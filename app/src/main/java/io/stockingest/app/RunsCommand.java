@@ -1,0 +1,70 @@
+package io.stockingest.app;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.metrics.RunReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code runs}: the recorded runs of a lake ({@code logs/ingest/...}), newest first, or one run's whole document. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "The recorded runs with their metrics.")
+final class RunsCommand implements Callable<Integer> {
+    private final Environment env;
+
+    @Option(names = "--sink", description = "parquet:DIR (default: ${DEFAULT-VALUE})", defaultValue = "parquet:./data")
+    String sink;
+
+    @Option(names = "--limit", description = "How many runs to list (default: ${DEFAULT-VALUE})", defaultValue = "20")
+    int limit;
+
+    @Parameters(arity = "0..1", paramLabel = "RUN_ID", description = "Show this run's metrics document")
+    String runId;
+
+    RunsCommand(Environment env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        if (!sink.startsWith("parquet:")) {
+            throw new IngestException(ErrorKind.USAGE, "runs reads a lake sink (parquet:DIR) for now; got '" + sink + "'");
+        }
+        Path logs = env.resolve(sink.substring("parquet:".length())).resolve("logs/ingest");
+        List<Path> files;
+        try (Stream<Path> walk = Files.exists(logs) ? Files.walk(logs) : Stream.empty()) {
+            files = walk.filter(p -> p.getFileName().toString().matches("run-[0-9A-Za-z-]+\\.json"))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                    .toList();
+        } catch (IOException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot list " + logs + ": " + e.getMessage(), e);
+        }
+        try {
+            if (runId != null) {
+                Path file = files.stream().filter(p -> p.getFileName().toString().equals("run-" + runId + ".json")).findFirst()
+                        .orElseThrow(() -> new IngestException(ErrorKind.USAGE, "No run '" + runId + "' under " + logs));
+                env.out().println(Files.readString(file));
+                return 0;
+            }
+            env.out().printf("%-12s %-12s %-8s %-24s %-9s %8s %8s %10s %11s%n", "run", "command", "source", "range", "status", "symbols",
+                    "failed", "rows", "quarantined");
+            for (Path file : files.stream().limit(limit).toList()) {
+                RunReport r = RunReport.fromJson(Files.readString(file));
+                String range = r.from() == null ? "" : r.from() + ".." + r.to();
+                env.out().printf("%-12s %-12s %-8s %-24s %-9s %8d %8d %10d %11d%n", r.runId(), r.command(), r.source(),
+                        range.length() > 24 ? range.substring(0, 24) : range, r.status(), r.symbolsRequested(), r.symbolsFailed(), r.rowsWritten(),
+                        r.rowsQuarantined());
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot read a run under " + logs + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,380 @@
+package io.stockingest.source.fmp;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.Adjustment;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.model.Dataset;
+import io.stockingest.core.model.DateRange;
+import io.stockingest.core.model.FinancialStatement;
+import io.stockingest.core.model.Interval;
+import io.stockingest.core.model.StatementType;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.BarRequest;
+import io.stockingest.core.spi.Source;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Financial Modeling Prep: daily and intraday bars, income/balance/cash-flow statements, dividends and splits.
+ *
+ * <h2>Bars</h2>
+ * Daily bars come from {@code /stable/historical-price-eod/full?symbol=&from=&to=} (a flat array, newest first, no
+ * {@code adjClose}), or with {@code FMP_API_GENERATION=v3} from {@code /api/v3/historical-price-full/{symbol}}
+ * ({@code {symbol, historical:[...]}} with {@code adjClose}; {@code {}} or a missing {@code historical} means no
+ * data). Prices are split-adjusted; a bar's {@code ts} is the session open (09:30 New York) of its date. FMP's
+ * {@code vwap} is a typical price ({@code (h+l+c)/3} on v3, {@code (o+h+l+c)/4} on stable), not a volume-weighted
+ * one, so {@code vwap} stays null. A daily row after the last completed session (today's live bar) is dropped.
+ *
+ * <p>Intraday bars come from {@code /stable/historical-chart/{1min|5min|15min|30min|1hour}}: the {@code date} string
+ * is New York wall time at the bar start, without an offset, converted with {@link NyseCalendar#NEW_YORK} (so across
+ * a DST change too). {@code EXTENDED} hours add {@code extended=true}.
+ *
+ * <p>FMP returns at most 5,000 rows a request, so ranges are split: daily into 5,000-day chunks (fewer sessions
+ * than that), intraday into chunks of at most 5,000 bars of a 16-hour extended day.
+ *
+ * <h2>Statements</h2>
+ * {@code /stable/income-statement}, {@code /stable/balance-sheet-statement}, {@code /stable/cash-flow-statement}
+ * with {@code period=annual|quarter} and {@code limit}. The header ({@code date}, {@code symbol},
+ * {@code reportedCurrency}, {@code cik}, {@code filingDate}, {@code acceptedDate}, {@code fiscalYear},
+ * {@code period}) fills the model; every other numeric field is kept under FMP's own name, so the three statements
+ * share one mapping and a field FMP adds later is not lost. {@code acceptedDate} is SEC EDGAR's acceptance time,
+ * New York wall time.
+ *
+ * <h2>Actions</h2>
+ * No recorded response was available; the row shapes are those of open-source clients that read these endpoints:
+ * {@code /stable/dividends?symbol=} rows hold {@code symbol, date} (the ex-date), {@code recordDate},
+ * {@code paymentDate}, {@code declarationDate}, {@code adjDividend}, {@code dividend}, {@code yield},
+ * {@code frequency} and sometimes {@code currency} (sorndotdev/fmp4j {@code FmpDividend}, a pydantic
+ * {@code FMPDividend} model); {@code /stable/splits?symbol=} rows hold {@code symbol, date, numerator, denominator}
+ * and, in some versions, {@code label} (fmp4j {@code FmpSplit}, OpenBB's historical-splits model). Dates that are
+ * missing or blank are read as null (fmp4j deserialises blank strings as null). The amount is {@code dividend},
+ * the declared cash per share, not {@code adjDividend}, which is adjusted for later splits (a Rust client's tests
+ * check the same choice). Both lists are filtered to the requested range by ex-date.
+ *
+ * <h2>Budget</h2>
+ * On a plan counted per day (free: 250 calls) {@link #checkBudget} refuses, before the first request, a run that
+ * needs more calls than are left today (calls of earlier runs are counted in {@code FMP_USAGE_FILE}), and the
+ * client refuses to send a call once the day's budget is used.
+ *
+ * <p>Thread-safe.
+ */
+public final class FmpSource implements Source {
+    /** FMP's cap on rows per request. */
+    static final int MAX_ROWS = 5000;
+    private static final DateTimeFormatter WALL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final LocalTime OPEN = LocalTime.of(9, 30);
+    private static final Set<String> STATEMENT_HEADER = Set.of("date", "symbol", "reportedCurrency", "cik", "filingDate", "acceptedDate",
+            "fiscalYear", "period", "calendarYear", "link", "finalLink");
+    private final FmpClient client;
+    private final NyseCalendar calendar;
+    private final Ticker ticker;
+
+    public FmpSource(FmpClient client, NyseCalendar calendar, Ticker ticker) {
+        this.client = requireNonNull(client, "client is null");
+        this.calendar = requireNonNull(calendar, "calendar is null");
+        this.ticker = requireNonNull(ticker, "ticker is null");
+    }
+
+    @Override
+    public String name() {
+        return FmpClient.PROVIDER;
+    }
+
+    @Override
+    public Set<Dataset> datasets() {
+        return Set.of(Dataset.PRICES, Dataset.FUNDAMENTALS, Dataset.ACTIONS);
+    }
+
+    @Override
+    public List<BarRequest> planBars(List<Symbol> symbols, Interval interval, DateRange range, BarRequest.Hours hours) {
+        chartPath(interval);
+        int chunkDays = chunkDays(interval);
+        List<BarRequest> requests = new ArrayList<>();
+        for (Symbol symbol : symbols) {
+            range.chunks(chunkDays).forEach(chunk -> requests.add(BarRequest.of(symbol, interval, chunk, hours)));
+        }
+        return List.copyOf(requests);
+    }
+
+    /** Calendar days per request so that no request can hold more than {@link #MAX_ROWS} rows. */
+    static int chunkDays(Interval interval) {
+        if (!interval.isIntraday()) {
+            return MAX_ROWS;
+        }
+        long barsPerDay = 16 * 60 / interval.length().toMinutes();
+        return (int) Math.max(1, MAX_ROWS / barsPerDay);
+    }
+
+    @Override
+    public void checkBudget(int plannedCalls) {
+        OptionalInt budget = client.config().dailyBudget();
+        if (budget.isEmpty()) {
+            return;
+        }
+        int used = client.callsToday();
+        int remaining = Math.max(0, budget.getAsInt() - used);
+        if (plannedCalls > remaining) {
+            String left = used == 0 ? "" : " and " + used + " were already used today (UTC"
+                    + client.usageFile().map(file -> ", counted in " + file).orElse("") + "), so " + remaining + " are left";
+            throw new IngestException(ErrorKind.CONFIG, "This run needs " + plannedCalls + (plannedCalls == 1 ? " FMP call" : " FMP calls") + " but the " + client.config().plan().code()
+                    + " plan allows " + budget.getAsInt() + " a day" + left + ": fetch fewer symbols or a shorter range, split the run over "
+                    + "several days, or set " + FmpConfig.PLAN + " to your paid plan (starter, premium, ultimate) or " + FmpConfig.RATE_LIMIT
+                    + " to its limit");
+        }
+    }
+
+    @Override
+    public List<Bar> fetchBars(BarRequest request) {
+        if (request.symbols().size() != 1) {
+            throw new IllegalArgumentException("FMP's price endpoints take one symbol per request");
+        }
+        chartPath(request.interval());
+        Symbol symbol = request.symbols().getFirst();
+        DateRange range = request.range();
+        String what = "Cannot fetch " + symbol + " " + request.interval() + " " + range + " from fmp";
+        List<Bar> bars;
+        if (request.interval().isIntraday()) {
+            bars = intraday(symbol, request, what);
+        } else if (client.config().generation() == FmpConfig.ApiGeneration.V3) {
+            bars = dailyV3(symbol, range, what);
+        } else {
+            bars = dailyStable(symbol, range, what);
+        }
+        LocalDate lastComplete = calendar.lastCompletedSession(ticker.now());
+        return bars.stream()
+                .filter(bar -> range.contains(bar.date()))
+                .filter(bar -> request.interval().isIntraday() || !bar.date().isAfter(lastComplete))
+                .sorted(Comparator.comparing(Bar::ts))
+                .toList();
+    }
+
+    private List<Bar> dailyStable(Symbol symbol, DateRange range, String what) {
+        JsonNode root = client.get("/stable/historical-price-eod/full", rangeQuery(symbol, range), what);
+        return dailyRows(symbol, array(root, what), false, what);
+    }
+
+    private List<Bar> dailyV3(Symbol symbol, DateRange range, String what) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("from", range.from().toString());
+        query.put("to", range.to().toString());
+        JsonNode root = client.get("/api/v3/historical-price-full/" + FmpClient.encode(symbol.fmp()), query, what);
+        if (!root.isObject()) {
+            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": expected a JSON object from /api/v3/historical-price-full, got "
+                    + root.getNodeType());
+        }
+        JsonNode historical = root.path("historical");
+        if (historical.isMissingNode() || historical.isNull()) {
+            return List.of();
+        }
+        return dailyRows(symbol, array(historical, what), true, what);
+    }
+
+    private List<Bar> dailyRows(Symbol symbol, JsonNode rows, boolean withAdjClose, String what) {
+        List<Bar> bars = new ArrayList<>();
+        for (JsonNode row : rows) {
+            LocalDate date = date(row, "date", what);
+            Instant open = calendar.session(date)
+                    .map(NyseCalendar.Session::openInstant)
+                    .orElseGet(() -> date.atTime(OPEN).atZone(NyseCalendar.NEW_YORK).toInstant());
+            Double adjClose = withAdjClose && row.path("adjClose").isNumber() ? row.get("adjClose").asDouble() : null;
+            bars.add(new Bar(symbol, Interval.D1, open, date, price(row, "open"), price(row, "high"), price(row, "low"), price(row, "close"),
+                    adjClose, volume(row), null, null, FmpClient.PROVIDER, Adjustment.SPLITS));
+        }
+        return bars;
+    }
+
+    private List<Bar> intraday(Symbol symbol, BarRequest request, String what) {
+        Map<String, String> query = rangeQuery(symbol, request.range());
+        if (request.hours() == BarRequest.Hours.EXTENDED) {
+            query.put("extended", "true");
+        }
+        JsonNode root = client.get("/stable/historical-chart/" + chartPath(request.interval()), query, what);
+        List<Bar> bars = new ArrayList<>();
+        for (JsonNode row : array(root, what)) {
+            String text = row.path("date").asText("");
+            LocalDateTime wall;
+            try {
+                wall = LocalDateTime.parse(text, WALL_TIME);
+            } catch (DateTimeParseException e) {
+                throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": unreadable bar time '" + text + "' (expected yyyy-MM-dd HH:mm:ss)");
+            }
+            Instant ts = wall.atZone(NyseCalendar.NEW_YORK).toInstant();
+            bars.add(new Bar(symbol, request.interval(), ts, wall.toLocalDate(), price(row, "open"), price(row, "high"), price(row, "low"),
+                    price(row, "close"), null, volume(row), null, null, FmpClient.PROVIDER, Adjustment.SPLITS));
+        }
+        return bars;
+    }
+
+    /** FMP's name for an intraday interval; {@code 1d} has its own endpoint. */
+    static String chartPath(Interval interval) {
+        return switch (interval) {
+            case M1 -> "1min";
+            case M5 -> "5min";
+            case M15 -> "15min";
+            case M30 -> "30min";
+            case H1 -> "1hour";
+            case D1 -> "";
+            default -> throw new IngestException(ErrorKind.USAGE, "FMP has no " + interval + " bars (it has 1m, 5m, 15m, 30m, 1h and 1d)");
+        };
+    }
+
+    @Override
+    public List<FinancialStatement> fetchStatements(Symbol symbol, StatementType type, Period period, int limit) {
+        if (limit < 1) {
+            throw new IngestException(ErrorKind.USAGE, "--limit must be at least 1, not " + limit);
+        }
+        String path = switch (type) {
+            case INCOME -> "/stable/income-statement";
+            case BALANCE -> "/stable/balance-sheet-statement";
+            case CASHFLOW -> "/stable/cash-flow-statement";
+        };
+        String what = "Cannot fetch the " + type.code() + " statements of " + symbol + " from fmp";
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("symbol", symbol.fmp());
+        query.put("period", period == Period.ANNUAL ? "annual" : "quarter");
+        query.put("limit", String.valueOf(limit));
+        List<FinancialStatement> statements = new ArrayList<>();
+        for (JsonNode row : array(client.get(path, query, what), what)) {
+            Map<String, Double> items = new LinkedHashMap<>();
+            row.properties().forEach(field -> {
+                if (!STATEMENT_HEADER.contains(field.getKey()) && field.getValue().isNumber()) {
+                    items.put(field.getKey(), field.getValue().asDouble());
+                }
+            });
+            String fiscalPeriod = text(row, "period");
+            if (fiscalPeriod == null) {
+                throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": a statement has no 'period'");
+            }
+            statements.add(new FinancialStatement(symbol, type, fiscalPeriod, fiscalYear(row, what), date(row, "date", what),
+                    optionalDate(row, "filingDate", what), acceptedAt(row, what), text(row, "reportedCurrency"), items, FmpClient.PROVIDER));
+        }
+        return List.copyOf(statements);
+    }
+
+    @Override
+    public List<CorporateAction> fetchActions(Symbol symbol, DateRange range) {
+        String what = "Cannot fetch the dividends and splits of " + symbol + " " + range + " from fmp";
+        Map<String, String> query = Map.of("symbol", symbol.fmp());
+        List<CorporateAction> actions = new ArrayList<>();
+        for (JsonNode row : array(client.get("/stable/dividends", query, what), what)) {
+            Double amount = row.path("dividend").isNumber() ? Double.valueOf(row.get("dividend").asDouble())
+                    : row.path("adjDividend").isNumber() ? Double.valueOf(row.get("adjDividend").asDouble()) : null;
+            actions.add(new CorporateAction(symbol, CorporateAction.Type.DIVIDEND, date(row, "date", what), amount, null, null,
+                    optionalDate(row, "recordDate", what), optionalDate(row, "paymentDate", what), optionalDate(row, "declarationDate", what),
+                    text(row, "currency"), FmpClient.PROVIDER));
+        }
+        for (JsonNode row : array(client.get("/stable/splits", query, what), what)) {
+            actions.add(new CorporateAction(symbol, CorporateAction.Type.SPLIT, date(row, "date", what), null, number(row, "numerator"),
+                    number(row, "denominator"), null, null, null, null, FmpClient.PROVIDER));
+        }
+        return actions.stream()
+                .filter(action -> range.contains(action.exDate()))
+                .sorted(Comparator.comparing(CorporateAction::exDate).thenComparing(CorporateAction::type))
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private static Map<String, String> rangeQuery(Symbol symbol, DateRange range) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("symbol", symbol.fmp());
+        query.put("from", range.from().toString());
+        query.put("to", range.to().toString());
+        return query;
+    }
+
+    private static JsonNode array(JsonNode node, String what) {
+        if (node.isObject() && node.isEmpty()) {
+            return node;
+        }
+        if (!node.isArray()) {
+            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": expected a JSON array from FMP, got " + node.getNodeType());
+        }
+        return node;
+    }
+
+    private static double price(JsonNode row, String field) {
+        JsonNode value = row.path(field);
+        return value.isNumber() ? value.asDouble() : Double.NaN;
+    }
+
+    private static Double number(JsonNode row, String field) {
+        JsonNode value = row.path(field);
+        return value.isNumber() ? value.asDouble() : null;
+    }
+
+    private static long volume(JsonNode row) {
+        JsonNode value = row.path("volume");
+        return value.isNumber() ? Math.round(value.asDouble()) : 0L;
+    }
+
+    private static String text(JsonNode row, String field) {
+        JsonNode value = row.path(field);
+        return value.isValueNode() && !value.isNull() && !value.asText().isBlank() ? value.asText().strip() : null;
+    }
+
+    private static LocalDate date(JsonNode row, String field, String what) {
+        LocalDate date = optionalDate(row, field, what);
+        if (date == null) {
+            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": a row has no '" + field + "'");
+        }
+        return date;
+    }
+
+    private static LocalDate optionalDate(JsonNode row, String field, String what) {
+        String text = text(row, field);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
+        } catch (DateTimeParseException e) {
+            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": unreadable " + field + " '" + text + "'");
+        }
+    }
+
+    private static Instant acceptedAt(JsonNode row, String what) {
+        String text = text(row, "acceptedDate");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(text, WALL_TIME).atZone(NyseCalendar.NEW_YORK).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": unreadable acceptedDate '" + text + "'");
+        }
+    }
+
+    private static int fiscalYear(JsonNode row, String what) {
+        String text = text(row, "fiscalYear");
+        if (text == null) {
+            text = text(row, "calendarYear");
+        }
+        try {
+            return text != null ? Integer.parseInt(text) : date(row, "date", what).getYear();
+        } catch (NumberFormatException e) {
+            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": unreadable fiscalYear '" + text + "'");
+        }
+    }
+}
