@@ -25,6 +25,7 @@ final class PluginCatalog {
             "fmp", FmpSourceModule::new));
     private static final Map<String, Supplier<Module>> SINKS = new TreeMap<>(Map.of(
             "parquet", LakeSinkModule::new,
+            "s3", LakeSinkModule::new,
             "snowflake", SnowflakeSinkModule::new,
             "postgres", PostgresSinkModule::new));
 

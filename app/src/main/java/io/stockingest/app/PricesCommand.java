@@ -17,6 +17,7 @@ import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.WriteOptions;
+import io.stockingest.sink.s3.S3Objects;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ final class PricesCommand implements Callable<Integer> {
         List<Symbol> requested = new ArrayList<>(Symbols.parseList(symbols, problems));
         if (tickersPath != null) {
             if (tickersPath.startsWith("s3://")) {
-                problems.add("--tickers-path " + tickersPath + ": reading symbols from S3 needs the S3 sink, which is not available yet; use a local file");
+                requested.addAll(Symbols.parseText(S3Objects.readText(tickersPath, settings), tickersPath, problems));
             } else {
                 requested.addAll(Symbols.readFile(env.resolve(tickersPath), problems));
             }

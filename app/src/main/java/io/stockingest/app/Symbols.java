@@ -42,6 +42,16 @@ final class Symbols {
         } catch (IOException e) {
             throw new IngestException(ErrorKind.USAGE, "Cannot read --tickers-path " + file + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
         }
+        return parseLines(lines, file.toString(), String.valueOf(file.getFileName()), problems);
+    }
+
+    /** The symbols of a tickers file's text (e.g. an S3 object), {@code location} naming it in messages. */
+    static List<Symbol> parseText(String text, String location, ConfigProblems problems) {
+        String shortName = location.substring(location.lastIndexOf('/') + 1);
+        return parseLines(text.lines().toList(), location, shortName, problems);
+    }
+
+    private static List<Symbol> parseLines(List<String> lines, String file, String shortName, ConfigProblems problems) {
         List<String> symbols = new ArrayList<>();
         int column = -1;
         boolean header = true;
@@ -78,7 +88,7 @@ final class Symbols {
                 try {
                     return Symbol.parse(cell);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file.getFileName() + " line " + at + ": " + e.getMessage());
+                    throw new IllegalArgumentException(shortName + " line " + at + ": " + e.getMessage());
                 }
             });
             if (symbol != null) {

@@ -19,10 +19,17 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
@@ -38,17 +45,33 @@ import org.apache.avro.generic.GenericRecord;
  * year in parts never loses the earlier part. Under {@code OVERWRITE} the batch's partitions are replaced (yearly
  * files still keep their rows outside the batch's range).
  *
+ * <p>A batch's files are encoded and uploaded in parallel on virtual threads; one semaphore per sink bounds the
+ * uploads in flight across all batches ({@code maxConcurrency}, {@code S3_MAX_CONCURRENCY}, default 32), which also
+ * bounds the encoded bytes held in memory. After the first failure no further file of the batch is started; the
+ * files already written are whole (the storage guarantees it) and a rerun skips them.
+ *
  * <p>Thread-safe: batches of different symbols touch different keys; the storage makes each file appear whole.
  */
 public final class LakeSink implements Sink {
     private final LakeStorage storage;
     private final LakeLayout layout;
     private final String name;
+    private final Semaphore uploads;
+
+    public static final int DEFAULT_CONCURRENCY = 32;
 
     public LakeSink(String name, LakeStorage storage, LakeLayout layout) {
+        this(name, storage, layout, DEFAULT_CONCURRENCY);
+    }
+
+    public LakeSink(String name, LakeStorage storage, LakeLayout layout, int maxConcurrency) {
         this.name = requireNonNull(name, "name is null");
         this.storage = requireNonNull(storage, "storage is null");
         this.layout = requireNonNull(layout, "layout is null");
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("maxConcurrency must be at least 1, not " + maxConcurrency);
+        }
+        this.uploads = new Semaphore(maxConcurrency);
     }
 
     @Override
@@ -73,23 +96,26 @@ public final class LakeSink implements Sink {
                 .collect(Collectors.groupingBy(Bar::date, TreeMap::new, Collectors.toList()));
         boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
         Set<String> existing = overwrite ? Set.of() : storage.list(prefix);
-        WriteResult result = WriteResult.NOTHING;
+        WriteResult skipped = WriteResult.NOTHING;
+        List<Map.Entry<String, List<Bar>>> todo = new ArrayList<>();
         for (var partition : byDate.entrySet()) {
             String key = keyOf.apply(partition.getKey());
             if (existing.contains(key)) {
-                result = result.plus(new WriteResult(0, 1, 0));
-                continue;
+                skipped = skipped.plus(new WriteResult(0, 1, 0));
+            } else {
+                todo.add(Map.entry(key, partition.getValue()));
             }
+        }
+        return skipped.plus(inParallel(todo, partition -> {
             byte[] bytes = encode(schema, partition.getValue(), batch.context().ingestTs());
             boolean written = true;
             if (overwrite) {
-                storage.put(key, bytes);
+                storage.put(partition.getKey(), bytes);
             } else {
-                written = storage.putIfAbsent(key, bytes);
+                written = storage.putIfAbsent(partition.getKey(), bytes);
             }
-            result = result.plus(written ? new WriteResult(1, 0, partition.getValue().size()) : new WriteResult(0, 1, 0));
-        }
-        return result;
+            return written ? new WriteResult(1, 0, partition.getValue().size()) : new WriteResult(0, 1, 0);
+        }));
     }
 
     private WriteResult writeYears(BarBatch batch) {
@@ -97,16 +123,14 @@ public final class LakeSink implements Sink {
                 .collect(Collectors.groupingBy(bar -> bar.date().getYear(), TreeMap::new, Collectors.toList()));
         Set<String> existing = storage.list(layout.pricesOf(batch.symbol()));
         boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
-        WriteResult result = WriteResult.NOTHING;
-        for (var year : byYear.entrySet()) {
+        return inParallel(List.copyOf(byYear.entrySet()), year -> {
             String key = layout.yearlyPrice(batch.symbol(), year.getKey());
             List<Bar> rows = new ArrayList<>(year.getValue());
             if (existing.contains(key)) {
                 List<Bar> old = ParquetFiles.read(storage.get(key)).stream().map(r -> LakeSchemas.toBar(r, batch.interval())).toList();
                 Set<LocalDate> oldDates = old.stream().map(Bar::date).collect(Collectors.toSet());
                 if (!overwrite && rows.stream().allMatch(bar -> oldDates.contains(bar.date()))) {
-                    result = result.plus(new WriteResult(0, 1, 0));
-                    continue;
+                    return new WriteResult(0, 1, 0);
                 }
                 Set<LocalDate> newDates = rows.stream().map(Bar::date).collect(Collectors.toSet());
                 old.stream().filter(bar -> !newDates.contains(bar.date()) && (overwrite ? !batch.range().contains(bar.date()) : true))
@@ -114,7 +138,62 @@ public final class LakeSink implements Sink {
                 rows.sort(Comparator.comparing(Bar::date));
             }
             storage.put(key, encode(LakeSchemas.DAILY, rows, batch.context().ingestTs()));
-            result = result.plus(new WriteResult(1, 0, rows.size()));
+            return new WriteResult(1, 0, rows.size());
+        });
+    }
+
+    /**
+     * Runs {@code write} for every item on virtual threads, at most the sink's concurrency at once (shared by all
+     * batches), and sums the results. After a failure no further item starts; the first failure is rethrown once
+     * the started ones have finished.
+     */
+    private <T> WriteResult inParallel(List<T> items, Function<T, WriteResult> write) {
+        if (items.size() == 1) {
+            uploads.acquireUninterruptibly();
+            try {
+                return write.apply(items.getFirst());
+            } finally {
+                uploads.release();
+            }
+        }
+        List<Future<WriteResult>> futures = new ArrayList<>(items.size());
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (T item : items) {
+                uploads.acquireUninterruptibly();
+                if (failed.get() != null) {
+                    uploads.release();
+                    break;
+                }
+                futures.add(executor.submit(() -> {
+                    try {
+                        return write.apply(item);
+                    } catch (RuntimeException | Error e) {
+                        failed.compareAndSet(null, e);
+                        throw e;
+                    } finally {
+                        uploads.release();
+                    }
+                }));
+            }
+        }
+        WriteResult result = WriteResult.NOTHING;
+        for (Future<WriteResult> future : futures) {
+            try {
+                result = result.plus(future.get());
+            } catch (ExecutionException e) {
+                // rethrown below: the first failure
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while writing " + name, e);
+            }
+        }
+        Throwable first = failed.get();
+        if (first instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (first instanceof Error error) {
+            throw error;
         }
         return result;
     }
@@ -128,15 +207,18 @@ public final class LakeSink implements Sink {
     /** One file per statement (symbol, type, period end); existing ones are skipped unless forced. */
     @Override
     public WriteResult writeStatements(List<FinancialStatement> statements, WriteOptions options, RunContext context) {
-        WriteResult result = WriteResult.NOTHING;
-        Map<String, Set<String>> listings = new java.util.HashMap<>();
+        Map<String, Set<String>> listings = new HashMap<>();
+        List<Map.Entry<String, FinancialStatement>> files = new ArrayList<>();
         for (FinancialStatement statement : statements) {
-            String key = layout.statement(statement.type(), statement.symbol(), statement.periodEnd());
-            byte[] bytes = ParquetFiles.write(LakeSchemas.STATEMENT, List.of(LakeSchemas.statement(statement, context.ingestTs())));
-            result = result.plus(store(key, bytes, 1, options, listings.computeIfAbsent(layout.statementsOf(statement.type(), statement.symbol()),
-                    prefix -> options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of() : storage.list(prefix))));
+            listings.computeIfAbsent(layout.statementsOf(statement.type(), statement.symbol()),
+                    prefix -> options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of() : storage.list(prefix));
+            files.add(Map.entry(layout.statement(statement.type(), statement.symbol(), statement.periodEnd()), statement));
         }
-        return result;
+        return inParallel(files, file -> {
+            FinancialStatement statement = file.getValue();
+            byte[] bytes = ParquetFiles.write(LakeSchemas.STATEMENT, List.of(LakeSchemas.statement(statement, context.ingestTs())));
+            return store(file.getKey(), bytes, 1, options, listings.get(layout.statementsOf(statement.type(), statement.symbol())));
+        });
     }
 
     /** One file per underlying and snapshot date with every contract, sorted by contract. */
@@ -144,15 +226,15 @@ public final class LakeSink implements Sink {
     public WriteResult writeOptions(List<OptionSnapshot> snapshots, WriteOptions options, RunContext context) {
         Map<String, List<OptionSnapshot>> byFile = new TreeMap<>();
         snapshots.forEach(o -> byFile.computeIfAbsent(layout.options(o.underlying(), o.date()), k -> new ArrayList<>()).add(o));
-        WriteResult result = WriteResult.NOTHING;
-        for (var file : byFile.entrySet()) {
+        Map<String, Set<String>> listings = new HashMap<>();
+        byFile.values().forEach(file -> listings.computeIfAbsent(layout.optionsOf(file.getFirst().underlying()),
+                prefix -> options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of() : storage.list(prefix)));
+        return inParallel(List.copyOf(byFile.entrySet()), file -> {
             List<GenericRecord> records = file.getValue().stream().sorted(Comparator.comparing(OptionSnapshot::contract))
                     .map(o -> LakeSchemas.option(o, context.ingestTs())).toList();
-            Set<String> existing = options.existing() == WriteOptions.Existing.OVERWRITE ? Set.of()
-                    : storage.list(layout.optionsOf(file.getValue().getFirst().underlying()));
-            result = result.plus(store(file.getKey(), ParquetFiles.write(LakeSchemas.OPTION, records), records.size(), options, existing));
-        }
-        return result;
+            Set<String> existing = listings.get(layout.optionsOf(file.getValue().getFirst().underlying()));
+            return store(file.getKey(), ParquetFiles.write(LakeSchemas.OPTION, records), records.size(), options, existing);
+        });
     }
 
     /**

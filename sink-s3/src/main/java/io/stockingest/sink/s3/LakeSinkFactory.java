@@ -7,7 +7,10 @@ import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.SinkFactory;
 import java.nio.file.Path;
 
-/** {@code --sink parquet:DIR}: a lake in a local directory ({@code S3_RAW_PREFIX} names its data folder). */
+/**
+ * {@code --sink parquet:DIR}: a lake in a local directory ({@code S3_RAW_PREFIX} names its data folder,
+ * {@code S3_MAX_CONCURRENCY} bounds the files written at once, default 32).
+ */
 public final class LakeSinkFactory implements SinkFactory {
     @Override
     public Sink create(String uri, Settings settings) {
@@ -21,7 +24,16 @@ public final class LakeSinkFactory implements SinkFactory {
         } catch (IllegalArgumentException e) {
             throw new IngestException(ErrorKind.CONFIG, e.getMessage());
         }
+        int concurrency;
+        try {
+            concurrency = Integer.parseInt(settings.get("S3_MAX_CONCURRENCY", String.valueOf(LakeSink.DEFAULT_CONCURRENCY)));
+        } catch (NumberFormatException e) {
+            throw new IngestException(ErrorKind.CONFIG, "S3_MAX_CONCURRENCY '" + settings.get("S3_MAX_CONCURRENCY", "") + "' is not a whole number");
+        }
+        if (concurrency < 1) {
+            throw new IngestException(ErrorKind.CONFIG, "S3_MAX_CONCURRENCY must be at least 1");
+        }
         LocalLakeStorage storage = new LocalLakeStorage(dir);
-        return new LakeSink("parquet:" + storage.describe(), storage, layout);
+        return new LakeSink("parquet:" + storage.describe(), storage, layout, concurrency);
     }
 }

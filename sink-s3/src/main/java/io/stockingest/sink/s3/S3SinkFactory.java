@@ -1,0 +1,26 @@
+package io.stockingest.sink.s3;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.config.Settings;
+import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.SinkFactory;
+
+/**
+ * {@code --sink s3://BUCKET[/PREFIX]} (or {@code s3} with {@code S3_BUCKET}): the lake in S3, same layout as
+ * {@code parquet:DIR} ({@code S3_RAW_PREFIX} names its data folder, default {@code raw}).
+ */
+public final class S3SinkFactory implements SinkFactory {
+    @Override
+    public Sink create(String uri, Settings settings) {
+        S3Config config = S3Config.from(uri.strip(), settings);
+        LakeLayout layout;
+        try {
+            layout = new LakeLayout(settings.get("S3_RAW_PREFIX", "raw"));
+        } catch (IllegalArgumentException e) {
+            throw new IngestException(ErrorKind.CONFIG, e.getMessage());
+        }
+        S3LakeStorage storage = new S3LakeStorage(S3ClientFactory.create(config, settings), config);
+        return new LakeSink(storage.describe(), storage, layout, config.maxConcurrency());
+    }
+}
