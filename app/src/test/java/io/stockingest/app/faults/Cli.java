@@ -72,15 +72,26 @@ final class Cli implements AutoCloseable {
     }
 
     int run(Map<String, String> extra, String... args) {
-        out.reset();
-        err.reset();
         Map<String, String> env = baseEnv();
         env.putAll(extra);
+        return runIn(env, args);
+    }
+
+    private int runIn(Map<String, String> env, String... args) {
+        out.reset();
+        err.reset();
         Environment environment = new Environment(env, work, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), ticker, false);
         int exit = Main.run(environment, args);
         allOutput.append(out).append(err);
         return exit;
+    }
+
+    /** Runs with some variables of {@link #baseEnv()} left out (so that a {@code .env} file supplies them). */
+    int runWithout(List<String> names, String... args) {
+        Map<String, String> env = baseEnv();
+        names.forEach(env::remove);
+        return runIn(env, args);
     }
 
     int run(String... args) {
