@@ -160,6 +160,19 @@ class ProviderFaultsTest {
     }
 
     @Test
+    void anFmpRowDatedOutsideTheCalendarIsDroppedAsOutsideTheRangeNotACrash() {
+        // found by ParserFuzzTest: a date past 2100 made NyseCalendar throw IllegalArgumentException out of the source
+        String body = Cli.resource("fmp/stable_historical-price-eod_full_AAPL_2023-01-01_2023-01-10.json").replace("\"2023-01-10\"", "\"2223-01-10\"");
+        cli.server.on("/stable/historical-price-eod/full", Reply.json(200, body));
+        assertThat(cli.run("prices", "--source", "fmp", "--symbols", "AAPL", "--from", "2023-01-03",
+                "--to", "2023-01-10", "--metrics-out", "m.json")).as(cli.both()).isZero();
+        assertThat(cli.priceFiles()).hasSize(5).noneMatch(f -> f.contains("2023-01-10") || f.contains("2223"));
+        RunReport m = cli.metrics("m.json");
+        assertThat(m.rowsWritten()).isEqualTo(5);
+        assertThat(m.rowsQuarantined()).as("the source keeps only rows inside the requested range").isZero();
+    }
+
+    @Test
     void http429WithRetryAfterWaitsThatLongThenSucceeds() {
         cli.server.on(CHART, Reply.text(429, "Too Many Requests").withHeader("Retry-After", "7"), chart());
         assertThat(cli.run(YAHOO_ONE_DAY)).as(cli.both()).isZero();

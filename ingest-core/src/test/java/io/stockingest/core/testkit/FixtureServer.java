@@ -109,6 +109,13 @@ public final class FixtureServer implements AutoCloseable {
         return this;
     }
 
+    /** Replaces whatever a path had queued with these replies (the last one repeats). */
+    public FixtureServer replace(String path, Reply... replies) {
+        Deque<Reply> queue = new ArrayDeque<>(List.of(replies));
+        routes.put(path, queue);
+        return this;
+    }
+
     /** Reads a file from a test-resources folder as a reply body. */
     public static byte[] read(Path file) {
         try {
