@@ -25,10 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (ingest timestamps aside), and nothing but dot-named temporaries may be left over.
  */
 class CrashConsistencyTest {
-    private static final List<String> SYMBOLS = IntStream.range(0, 12).mapToObj(i -> "S" + (char) ('A' + i)).toList();
-    /** One file per symbol and year (--backfill), 49 sessions each: few files, so the run's time is the slow provider's. */
-    private static final int FILES_PER_SYMBOL = 1;
-    private static final String[] ARGS = {"prices", "--symbols", String.join(",", SYMBOLS), "--from", "2020-08-31", "--to", "2020-11-06", "--backfill"};
+    private static List<String> symbols(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "S" + (char) ('A' + i)).toList();
+    }
 
     @TempDir
     Path root;
@@ -43,11 +42,11 @@ class CrashConsistencyTest {
         }
     }
 
-    private Process child(Path work, Map<String, String> env) throws IOException {
+    private Process child(Path work, Map<String, String> env, List<String> args) throws IOException {
         Files.createDirectories(work);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.stockingest.app.Main"));
-        command.addAll(List.of(ARGS));
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.directory(work.toFile());
         builder.environment().clear();
@@ -67,8 +66,8 @@ class CrashConsistencyTest {
     }
 
     /** Starts a run and SIGKILLs it once the lake holds at least {@code files} visible files (or lets it finish). */
-    private int runAndKillAt(Path work, Map<String, String> env, long files) throws Exception {
-        Process process = child(work, env);
+    private int runAndKillAt(Path work, Map<String, String> env, List<String> args, long files) throws Exception {
+        Process process = child(work, env, args);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (visibleFiles(work.resolve("data")) >= files) {
@@ -101,29 +100,45 @@ class CrashConsistencyTest {
     }
 
     @Test
-    void killedRunsResumedWithoutForceEndWithTheLakeOfACleanRun() throws Exception {
+    void yearlyFilesKilledAndResumedWithoutForceEndAsACleanRun() throws Exception {
+        // one file per symbol and year (--backfill), 49 sessions each: few files, so the run's time is the slow provider's
+        List<String> symbols = symbols(12);
+        crashAndResume(symbols, List.of("prices", "--symbols", String.join(",", symbols), "--from", "2020-08-31", "--to", "2020-11-06", "--backfill"),
+                List.of(0.25, 0.6));
+    }
+
+    @Test
+    void dailyFilesKilledMidSymbolAndResumedWithoutForceEndAsACleanRun() throws Exception {
+        // one file per symbol and session: a kill can land while a symbol is half written
+        List<String> symbols = symbols(3);
+        crashAndResume(symbols, List.of("prices", "--symbols", String.join(",", symbols), "--from", "2020-10-01", "--to", "2020-11-06"),
+                List.of(0.4));
+    }
+
+    private void crashAndResume(List<String> symbols, List<String> args, List<Double> killFractions) throws Exception {
         clean = new Cli(Files.createDirectories(root.resolve("clean")));
         String body = Cli.resource("yahoo/chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json");
-        for (String symbol : SYMBOLS) {
+        for (String symbol : symbols) {
             clean.server.on("/v8/finance/chart/" + symbol, Reply.json(200, body).delayed(Duration.ofMillis(200)));
         }
-        assertThat(clean.run(ARGS)).as(clean.both()).isZero();
+        assertThat(clean.run(args.toArray(String[]::new))).as(clean.both()).isZero();
         Map<String, List<Map<String, Object>>> expected = content(clean);
-        assertThat(expected).hasSize(SYMBOLS.size() * FILES_PER_SYMBOL).allSatisfy((file, rows) -> assertThat(rows).hasSize(49));
+        assertThat(expected).isNotEmpty();
+        assertThat(expected.values().stream().mapToInt(List::size).sum()).as("rows of a clean run").isEqualTo(symbols.size() * (args.contains("--backfill") ? 49 : 27));
 
         Path crashed = root.resolve("crashed");
         Map<String, String> env = new HashMap<>(Map.of("YAHOO_BASE_URL", clean.server.baseUri().toString(), "YAHOO_RATE_LIMIT", "1000/sec",
                 "MAX_WORKERS", "1", "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
-        int total = SYMBOLS.size() * FILES_PER_SYMBOL;
+        int total = expected.size();
         List<Long> killedAt = new ArrayList<>();
-        for (long point : List.of(1L, total / 3L, 2L * total / 3)) {
-            int exit = runAndKillAt(crashed, env, point);
+        for (double fraction : killFractions) {
+            int exit = runAndKillAt(crashed, env, args, Math.max(1, Math.round(fraction * total)));
             if (exit == -1) {
                 killedAt.add(visibleFiles(crashed.resolve("data")));
             }
         }
         assertThat(killedAt).as("kills that landed mid-run").isNotEmpty();
-        Process last = child(crashed, env);
+        Process last = child(crashed, env, args);
         assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(last.exitValue()).as(Files.readString(root.resolve("child-out.txt")) + Files.readString(root.resolve("child-err.txt"))).isZero();
         assertThat(Files.readString(root.resolve("child-out.txt"))).contains("files     ").contains(" skipped");
@@ -135,7 +150,7 @@ class CrashConsistencyTest {
             assertThat(actual).isEqualTo(expected);
             List<String> leftovers = Cli.files(crashed.resolve("data")).stream().filter(f -> !f.endsWith(".parquet") && !f.endsWith(".json")).toList();
             assertThat(leftovers).as("anything but Parquet data and JSON run logs must be a dot-named temporary").allMatch(f -> fileName(f).startsWith("."));
-            System.out.printf("crash consistency: killed at %s visible files of %d; %d temporaries left behind%n", killedAt, total, leftovers.size());
+            System.out.printf("crash consistency %s: killed at %s visible files of %d; %d temporaries left behind%n", args, killedAt, total, leftovers.size());
         } finally {
             resumed.close();
         }
