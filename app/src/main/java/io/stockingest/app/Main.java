@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 @Command(name = "stock-ingest", mixinStandardHelpOptions = true, version = "stock-ingest 0.1.0",
         description = "US equity market data from FMP, Polygon and Yahoo into Parquet lakes, Snowflake and PostgreSQL.")
 public final class Main implements Callable<Integer> {
-    static final List<String> NOT_YET = List.of("db", "export");
 
     public static void main(String[] args) {
         System.exit(run(Environment.system(), true, args));
@@ -34,9 +33,9 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new CommandLine(new DatasetCommand.Actions(env)));
         cli.addSubcommand(new CommandLine(new WatchCommand(env, signals)));
         cli.addSubcommand(new CommandLine(new RunsCommand(env)));
-        for (String name : NOT_YET) {
-            cli.addSubcommand(name, new CommandLine(new NotYet(name, env)));
-        }
+        cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
+        cli.addSubcommand(new CommandLine(new DbCommand.Db(env)));
+        cli.addSubcommand(new CommandLine(new DbCommand.Export(env)));
         cli.setOut(new java.io.PrintWriter(env.out(), true));
         cli.setErr(new java.io.PrintWriter(env.err(), true));
         cli.setParameterExceptionHandler((e, arguments) -> {
@@ -68,26 +67,5 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         new CommandLine(this).usage(System.out);
         return 2;
-    }
-
-    /** A command of PRODUCT.md that this version does not have yet: says so plainly. */
-    @Command(description = "Not available yet in this version.")
-    static final class NotYet implements Callable<Integer> {
-        private final String name;
-        private final Environment env;
-
-        @CommandLine.Unmatched
-        List<String> ignored;
-
-        NotYet(String name, Environment env) {
-            this.name = name;
-            this.env = env;
-        }
-
-        @Override
-        public Integer call() {
-            env.err().println("stock-ingest: '" + name + "' is not available yet in this version (see README: roadmap)");
-            return 2;
-        }
     }
 }

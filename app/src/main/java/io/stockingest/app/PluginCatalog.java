@@ -4,7 +4,9 @@ import com.google.inject.Module;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.inject.Plugins;
+import io.stockingest.sink.postgres.PostgresSinkModule;
 import io.stockingest.sink.s3.LakeSinkModule;
+import io.stockingest.sink.snowflake.SnowflakeSinkModule;
 import io.stockingest.source.fmp.FmpSourceModule;
 import io.stockingest.source.polygon.PolygonSourceModule;
 import io.stockingest.source.yahoo.YahooSourceModule;
@@ -22,7 +24,9 @@ final class PluginCatalog {
             "polygon", PolygonSourceModule::new,
             "fmp", FmpSourceModule::new));
     private static final Map<String, Supplier<Module>> SINKS = new TreeMap<>(Map.of(
-            "parquet", LakeSinkModule::new));
+            "parquet", LakeSinkModule::new,
+            "snowflake", SnowflakeSinkModule::new,
+            "postgres", PostgresSinkModule::new));
 
     private PluginCatalog() {}
 

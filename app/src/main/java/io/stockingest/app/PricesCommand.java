@@ -1,17 +1,9 @@
 package io.stockingest.app;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Module;
-import com.google.inject.Stage;
-import io.stockingest.core.ErrorKind;
-import io.stockingest.core.IngestException;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Secrets;
-import io.stockingest.core.inject.CoreModule;
-import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
@@ -25,10 +17,6 @@ import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.WriteOptions;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -81,6 +69,9 @@ final class PricesCommand implements Callable<Integer> {
     @Option(names = "--extended-hours", description = "Keep intraday bars from 04:00 to 20:00 New York")
     boolean extendedHours;
 
+    @Option(names = "--pg-schema", description = "PostgreSQL sink schema (default: stock_ingest)")
+    String pgSchema;
+
     @Option(names = "--metrics-out", description = "Also write the run's metrics JSON to this file")
     String metricsOut;
 
@@ -90,7 +81,7 @@ final class PricesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = Assembly.settings(env);
+        Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
 
@@ -146,6 +137,14 @@ final class PricesCommand implements Callable<Integer> {
         plan.stream().limit(50).forEach(request -> out.append("  fetch ").append(request).append(System.lineSeparator()));
         if (plan.size() > 50) {
             out.append(String.format("  ... and %d more requests%n", plan.size() - 50));
+        }
+        RunContext context = RunContext.start("prices", src.name(), env.ticker().now());
+        for (Sink sink : sinks) {
+            if (sink instanceof io.stockingest.sink.snowflake.SnowflakeSink snowflake) {
+                out.append(String.format("%s would run:%n", sink.name()));
+                snowflake.planPrices(job.shardSymbols(), job.interval(), job.range(), job.writeOptions(), context)
+                        .forEach(line -> out.append("  ").append(line).append(System.lineSeparator()));
+            }
         }
         env.out().print(Secrets.redact(out.toString()));
         return 0;

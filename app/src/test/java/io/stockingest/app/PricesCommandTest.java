@@ -147,7 +147,8 @@ class PricesCommandTest {
         "prices --symbols AAPL --sink ftp://x|Unknown sink 'ftp'",
         "prices --from 2024-01-02|No symbols: give --symbols A,B,C or --tickers-path FILE",
         "prices --symbols AAPL --shard 3/2|Invalid shard 3/2",
-        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "db migrate|'db' is not available yet"})
+        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "db upgrade|Unknown db action 'upgrade' (known: migrate, info)",
+        "db migrate --sink postgres|DATABASE_URL is not set"})
     void badInputIsOneClearLineAndExit2BeforeAnyRequest(String commandLine, String message) throws IOException {
         assertThat(run(commandLine.split(" "))).isEqualTo(2);
         assertThat(err.toString()).contains(message).startsWith("stock-ingest: ");
@@ -186,5 +187,15 @@ class PricesCommandTest {
         Map<String, Object> dividend = ParquetFiles.readRows(Files.readAllBytes(work.resolve("data/raw/actions/type=dividend/symbol=AAPL/AAPL-dividends.parquet"))).getFirst();
         assertThat(dividend).containsEntry("ex_date", LocalDate.of(2020, 11, 6)).containsEntry("amount", 0.205).containsEntry("currency", "USD");
         assertThat(out.toString()).contains("files     2 written");
+    }
+
+    @Test
+    void snowflakeDryRunPrintsTheLoadStatementsWithSecretsMasked() {
+        Map<String, String> snowflake = Map.of("SNOWFLAKE_ACCOUNT", "xy12345", "SNOWFLAKE_USER", "loader", "SNOWFLAKE_PASSWORD", "sf-pass-visible-77",
+                "SNOWFLAKE_WAREHOUSE", "WH", "SNOWFLAKE_DATABASE", "MARKET", "SNOWFLAKE_ROLE", "LOADER");
+        assertThat(run(snowflake, "prices", "--symbols", "AAPL", "--from", "2024-09-23", "--to", "2024-09-27", "--sink", "snowflake", "--dry-run"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("COPY INTO").contains("MERGE INTO").doesNotContain("sf-pass-visible-77");
+        assertThat(yahoo.requests()).isEmpty();
     }
 }

@@ -137,16 +137,22 @@ public final class PriceIngest {
         }
     }
 
+    private static final String GATE_PREFIX = "data-quality gate stopped ";
+
     private static void guard(List<String> errors, Sink sink, String what, Runnable action) {
         try {
             action.run();
+        } catch (IngestException e) {
+            errors.add((e.kind() == ErrorKind.DQ_GATE ? GATE_PREFIX : "Cannot write ") + what + " to " + sink.name() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             errors.add("Cannot write " + what + " to " + sink.name() + ": " + e.getMessage());
         }
     }
 
+    /** A sink failed at flush or while storing quarantine or metrics: exit 3 if its gate refused, else at least 1. */
     private static RunReport withErrors(RunReport report, List<String> errors) {
-        int exit = report.exitCode() == 0 ? 1 : report.exitCode();
+        boolean gated = errors.stream().anyMatch(e -> e.startsWith(GATE_PREFIX));
+        int exit = report.exitCode() == 2 ? 2 : gated ? 3 : report.exitCode() == 0 ? 1 : report.exitCode();
         return new RunReport(report.runId(), report.command(), report.source(), report.interval(), report.from(), report.to(),
                 report.sinks(), report.startedAt(), report.finishedAt(), report.durationMs(), exit, statusOf(exit),
                 report.symbolsRequested(), report.symbolsSucceeded(), report.symbolsFailed(), report.requests(), report.retries(),
@@ -179,6 +185,7 @@ public final class PriceIngest {
         }
         Map<String, Long> byRule = new TreeMap<>();
         rejected.forEach(r -> byRule.merge(r.rule(), 1L, Long::sum));
+        gated |= runErrors.stream().anyMatch(e -> e.startsWith(GATE_PREFIX));
         int exit = run.fatal.get() != null ? 2 : gated ? 3 : failed > 0 || !runErrors.isEmpty() ? 1 : 0;
         Instant finished = context.startedAt().plus(duration);
         return new RunReport(context.runId(), context.command(), context.source(), job.interval().code(), job.range().from().toString(),

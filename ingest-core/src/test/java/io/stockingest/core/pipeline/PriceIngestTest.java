@@ -198,4 +198,17 @@ class PriceIngestTest {
         assertThat(json).contains("\"rows_written\" : 5").contains("\"symbols_requested\" : 1");
         assertThat(RunReport.fromJson(json)).isEqualTo(report);
     }
+
+    @Test
+    void aGateRefusalAtFlushExits3AndAnotherFlushFailureExits1() {
+        InMemorySink gated = new InMemorySink();
+        gated.failFlushWith(new IngestException(ErrorKind.DQ_GATE, "3 rows broke ohlc_consistent"));
+        RunReport report = run(new FakeSource(s -> week(s.value())), gated, job(List.of("AAPL"), 0.05));
+        assertThat(report.exitCode()).isEqualTo(3);
+        assertThat(report.errors()).anySatisfy(e -> assertThat(e).startsWith("data-quality gate stopped flush to memory: 3 rows broke"));
+
+        InMemorySink down = new InMemorySink();
+        down.failFlushWith(new IngestException(ErrorKind.SINK, "connection reset"));
+        assertThat(run(new FakeSource(s -> week(s.value())), down, job(List.of("AAPL"), 0.05)).exitCode()).isEqualTo(1);
+    }
 }

@@ -23,6 +23,7 @@ public final class InMemorySink implements Sink {
     private final List<io.stockingest.core.model.Quote> quotes = new CopyOnWriteArrayList<>();
     private final List<Integer> quoteBatches = new CopyOnWriteArrayList<>();
     private volatile RuntimeException failure;
+    private volatile RuntimeException flushFailure;
 
     @Override
     public String name() {
@@ -32,6 +33,18 @@ public final class InMemorySink implements Sink {
     /** Makes every later write fail with {@code e}. */
     public void failWith(RuntimeException e) {
         this.failure = e;
+    }
+
+    /** Makes every later flush fail with {@code e} (a buffering sink whose load fails at commit). */
+    public void failFlushWith(RuntimeException e) {
+        this.flushFailure = e;
+    }
+
+    @Override
+    public void flush() {
+        if (flushFailure != null) {
+            throw flushFailure;
+        }
     }
 
     @Override

@@ -1,0 +1,407 @@
+package io.stockingest.sink.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.config.Settings;
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Adjustment;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.DateRange;
+import io.stockingest.core.model.Interval;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.Rejected;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.WriteOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PostgresSinkTest {
+    private static EmbeddedPostgres pg;
+    private static final AtomicInteger SCHEMAS = new AtomicInteger();
+    private static final LocalDate D0 = LocalDate.of(2024, 1, 2);
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pg.close();
+    }
+
+    static String url() {
+        return pg.getJdbcUrl("postgres", "postgres");
+    }
+
+    static PostgresConfig config(String schema, Map<String, String> extra) {
+        Map<String, String> m = new java.util.HashMap<>(extra);
+        m.put("PG_SCHEMA", schema);
+        return PostgresConfig.from(url(), Settings.of(m));
+    }
+
+    static String freshSchema() {
+        return "t" + SCHEMAS.incrementAndGet();
+    }
+
+    static Connection connect(String schema) throws SQLException {
+        Connection c = DriverManager.getConnection(url());
+        try (Statement st = c.createStatement()) {
+            st.execute("SET search_path TO " + schema);
+        }
+        return c;
+    }
+
+    static RunContext run(String id) {
+        Instant now = Instant.parse("2024-03-01T12:00:00Z").plusSeconds(Long.parseLong(id));
+        return new RunContext(id, "prices", "test", now, now);
+    }
+
+    static Bar bar(String symbol, LocalDate date, double o, double h, double l, double c, long v) {
+        return new Bar(new Symbol(symbol), Interval.D1, date.atStartOfDay().toInstant(ZoneOffset.UTC), date, o, h, l, c, c, v, null, null, "test", Adjustment.NONE);
+    }
+
+    /** n sessions (weekdays) from D0 with close = base + i, high = close + 1, low = open - 1. */
+    static List<Bar> series(String symbol, int n, double base) {
+        List<Bar> out = new ArrayList<>();
+        LocalDate d = D0;
+        for (int i = 0; i < n; i++) {
+            while (d.getDayOfWeek().getValue() > 5) {
+                d = d.plusDays(1);
+            }
+            double close = base + i + (i % 3) * 0.25;
+            double open = close - 0.5;
+            out.add(bar(symbol, d, open, close + 1, open - 1, close, 1000L + i));
+            d = d.plusDays(1);
+        }
+        return out;
+    }
+
+    static BarBatch batch(List<Bar> bars, RunContext ctx) {
+        Bar first = bars.getFirst();
+        return new BarBatch(first.symbol(), first.interval(), new DateRange(first.date(), bars.getLast().date()), bars, WriteOptions.DEFAULT, ctx);
+    }
+
+    static long scalar(String schema, String sql) throws SQLException {
+        try (Connection c = connect(schema); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static String text(String schema, String sql) throws SQLException {
+        try (Connection c = connect(schema); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            StringBuilder sb = new StringBuilder();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= n; i++) {
+                    sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                sb.append('\n');
+            }
+            return sb.toString();
+        }
+    }
+
+    @Test
+    void migratesFromEmptyAndFromEachEarlierVersion() throws Exception {
+        String schema = freshSchema();
+        PostgresAdmin admin = new PostgresAdmin(config(schema, Map.of()));
+        assertThat(admin.migrate("1")).first().asString().contains("now at version 1");
+        assertThat(scalar(schema, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema + "' AND table_name = 'prices_daily'")).isEqualTo(1);
+        assertThat(admin.migrate("2")).first().asString().contains("applied 1 migration(s), now at version 2");
+        assertThat(admin.migrate()).first().asString().contains("applied 1 migration(s), now at version 3");
+        assertThat(admin.migrate()).first().asString().contains("applied 0 migration(s)");
+        List<String> info = admin.info();
+        assertThat(info).hasSize(5).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
+        assertThat(info.get(4)).startsWith("3        features");
+
+        String empty = freshSchema();
+        assertThat(new PostgresAdmin(config(empty, Map.of())).migrate()).first().asString().contains("applied 3 migration(s), now at version 3");
+        assertThat(scalar(empty, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + empty + "'"))
+                .as("10 tables + flyway history").isEqualTo(11);
+    }
+
+    @Test
+    void loadStoresExactValuesAndARerunChangesNothing() throws Exception {
+        String schema = freshSchema();
+        try (PostgresSink sink = new PostgresSink(config(schema, Map.of()))) {
+            sink.writeBars(batch(series("AAPL", 30, 100), run("1")));
+            sink.writeBars(batch(series("BRK.B", 30, 400), run("1")));
+            assertThat(scalar(schema, "SELECT count(*) FROM prices_daily")).as("buffered until flush").isZero();
+            sink.flush();
+        }
+        assertThat(text(schema, "SELECT symbol, date, open, high, low, close, adj_close, volume, vwap, transactions, source, ingest_ts FROM prices_daily WHERE symbol = 'BRK.B' ORDER BY date LIMIT 2"))
+                .isEqualTo("BRK.B|2024-01-02|399.5|401|398.5|400|400|1000|null|null|test|2024-03-01 12:00:01+00\n"
+                        + "BRK.B|2024-01-03|400.75|402.25|399.75|401.25|401.25|1001|null|null|test|2024-03-01 12:00:01+00\n");
+        assertThat(scalar(schema, "SELECT count(*) FROM prices_daily")).isEqualTo(60);
+        String xminBefore = text(schema, "SELECT symbol, date, xmin FROM prices_daily ORDER BY 1, 2");
+
+        PostgresSink again = new PostgresSink(config(schema, Map.of()));
+        PostgresSink.LoadResult result = again.load(List.of(batch(series("AAPL", 30, 100), run("2")), batch(series("BRK.B", 30, 400), run("2"))));
+        assertThat(result.dailyChanged()).isZero();
+        assertThat(text(schema, "SELECT symbol, date, xmin FROM prices_daily ORDER BY 1, 2")).as("no row rewritten").isEqualTo(xminBefore);
+        assertThat(scalar(schema, "SELECT count(*) FROM prices_daily WHERE ingest_ts <> '2024-03-01 12:00:01+00'")).isZero();
+    }
+
+    @Test
+    void aCorrectedBarIsUpdatedAndOnlyIt() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of("PG_BUFFER_ROWS", "0")));
+        sink.writeBars(batch(series("MSFT", 10, 300), run("1")));
+        List<Bar> corrected = new ArrayList<>(series("MSFT", 10, 300));
+        Bar b = corrected.get(4);
+        corrected.set(4, bar("MSFT", b.date(), b.open(), b.high(), b.low(), b.close(), 777_777));
+        PostgresSink.LoadResult r = sink.load(List.of(batch(corrected, run("2"))));
+        assertThat(r.dailyChanged()).isEqualTo(1);
+        assertThat(r.changedDailySymbols()).containsExactly("MSFT");
+        assertThat(text(schema, "SELECT date, volume, ingest_ts FROM prices_daily WHERE volume = 777777"))
+                .isEqualTo(b.date() + "|777777|2024-03-01 12:00:02+00\n");
+    }
+
+    @Test
+    void aFailingGateRollsBackAndLeavesProductionUntouched() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        sink.writeBars(batch(series("AAPL", 5, 100), run("1")));
+        sink.flush();
+        String before = text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date");
+
+        List<Bar> bad = new ArrayList<>(series("AAPL", 5, 100));
+        Bar b = bad.get(2);
+        bad.set(2, bar("AAPL", b.date(), b.open(), b.open() - 5, b.low(), b.close(), b.volume())); // high below open
+        sink.writeBars(batch(bad, run("2")));
+        sink.writeBars(batch(series("NVDA", 5, 50), run("2")));
+        assertThatThrownBy(sink::flush)
+                .isInstanceOf(IngestException.class)
+                .hasMessageContaining("1 with high < max(open, close)")
+                .hasMessageContaining("symbols: AAPL")
+                .extracting(e -> ((IngestException) e).kind()).isEqualTo(ErrorKind.DQ_GATE);
+        assertThat(text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date")).isEqualTo(before);
+        assertThat(scalar(schema, "SELECT count(*) FROM prices_daily WHERE symbol = 'NVDA'")).isZero();
+    }
+
+    @Test
+    void aNaNOrNegativePriceFailsTheGate() {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of("PG_BUFFER_ROWS", "0")));
+        List<Bar> bad = List.of(bar("X", D0, Double.NaN, 2, 1, 1.5, 10), bar("X", D0.plusDays(1), 1, 2, -1, 1.5, -3));
+        assertThatThrownBy(() -> sink.writeBars(batch(bad, run("1"))))
+                .hasMessageContaining("2 with a missing or non-positive price")
+                .hasMessageContaining("1 with negative volume");
+    }
+
+    @Test
+    void aConnectionKilledMidLoadRollsBackAndTheRerunConverges() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        List<Bar> bars = series("AMZN", 40, 150);
+        try (Connection blocker = connect(schema)) {
+            blocker.setAutoCommit(false);
+            try (Statement st = blocker.createStatement()) {
+                st.execute("LOCK TABLE prices_daily IN EXCLUSIVE MODE"); // the sink's upsert waits on this lock
+            }
+            CompletableFuture<PostgresSink.LoadResult> load = CompletableFuture.supplyAsync(() -> sink.load(List.of(batch(bars, run("1")))));
+            try (Connection killer = connect(schema); Statement st = killer.createStatement()) {
+                long killed = 0;
+                while (killed == 0) { // wait until the sink's backend is blocked inside its load transaction
+                    try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            + " WHERE application_name = 'stock-ingest' AND wait_event_type = 'Lock' AND query LIKE 'WITH up AS%'")) {
+                        rs.next();
+                        killed = rs.getLong(1);
+                    }
+                }
+            }
+            assertThat(load).failsWithin(java.time.Duration.ofSeconds(20))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause().isInstanceOf(IngestException.class)
+                    .withMessageContaining("Cannot load 40 bars of AMZN")
+                    .withMessageContaining("rolled back");
+            blocker.rollback();
+        }
+        assertThat(scalar(schema, "SELECT count(*) FROM prices_daily")).isZero();
+        assertThat(sink.load(List.of(batch(bars, run("1")))).dailyChanged()).isEqualTo(40);
+        assertThat(sink.load(List.of(batch(bars, run("2")))).dailyChanged()).isZero();
+        assertThat(scalar(schema, "SELECT count(*) FROM price_features WHERE symbol = 'AMZN'")).isEqualTo(40);
+    }
+
+    @Test
+    void featuresMatchHandComputedValues() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        List<Bar> bars = series("IBM", 60, 100);
+        sink.writeBars(batch(bars, run("1")));
+        sink.flush();
+        int last = 59;
+        double ma20 = 0;
+        for (int i = last - 19; i <= last; i++) {
+            ma20 += bars.get(i).close() / 20;
+        }
+        double ma50 = 0;
+        for (int i = last - 49; i <= last; i++) {
+            ma50 += bars.get(i).close() / 50;
+        }
+        double[] r = new double[20];
+        double mean = 0;
+        for (int k = 0; k < 20; k++) {
+            int i = last - 19 + k;
+            r[k] = Math.log(bars.get(i).close() / bars.get(i - 1).close());
+            mean += r[k] / 20;
+        }
+        double ss = 0;
+        for (double x : r) {
+            ss += (x - mean) * (x - mean);
+        }
+        double vol20 = Math.sqrt(ss / 19);
+        LocalDate lastDate = bars.get(last).date();
+        try (Connection c = connect(schema); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT ma_20, ma_50, volatility_20d FROM price_features WHERE symbol = 'IBM' AND date = '" + lastDate + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getDouble(1)).isCloseTo(ma20, within(1e-9));
+            assertThat(rs.getDouble(2)).isCloseTo(ma50, within(1e-9));
+            assertThat(rs.getDouble(3)).isCloseTo(vol20, within(1e-12));
+        }
+        assertThat(text(schema, "SELECT ma_20, ma_50, volatility_20d FROM price_features WHERE symbol = 'IBM' AND date = '" + bars.get(18).date() + "'"))
+                .as("fewer than 20 sessions: null").isEqualTo("null|null|null\n");
+
+        double v7 = 0;
+        for (int i = last - 6; i <= last; i++) {
+            v7 += bars.get(i).volume() / 7.0;
+        }
+        assertThat(text(schema, "SELECT closes, volumes, avg_7_day_volume FROM price_cumulative_7d WHERE symbol = 'IBM' AND date = '" + lastDate + "'"))
+                .isEqualTo("{153.5,154,155.25,156.5,157,158.25,159.5}|{1053,1054,1055,1056,1057,1058,1059}|1056\n");
+        assertThat(v7).isCloseTo(1056, within(1e-9));
+        double[] r7 = new double[7];
+        double m7 = 0;
+        for (int k = 0; k < 7; k++) {
+            int i = last - 6 + k;
+            r7[k] = Math.log(bars.get(i).close() / bars.get(i - 1).close());
+            m7 += r7[k] / 7;
+        }
+        double ss7 = 0;
+        for (double x : r7) {
+            ss7 += (x - m7) * (x - m7);
+        }
+        assertThat(scalarDouble(schema, "SELECT volatility_7_day FROM price_cumulative_7d WHERE symbol = 'IBM' AND date = '" + lastDate + "'"))
+                .isCloseTo(Math.sqrt(ss7 / 6), within(1e-12));
+    }
+
+    static double scalarDouble(String schema, String sql) throws SQLException {
+        try (Connection c = connect(schema); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getDouble(1);
+        }
+    }
+
+    @Test
+    void sqlExportLoadsIntoAFreshSchemaAndCsvHasAHeader() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        List<Bar> bars = new ArrayList<>(series("KO", 5, 60));
+        bars.set(0, new Bar(new Symbol("KO"), Interval.D1, bars.getFirst().ts(), bars.getFirst().date(), 59.5, 61, 58.5, 60, null, 1000, 60.12, 42L, "o'neil", Adjustment.NONE));
+        sink.writeBars(batch(bars, run("1")));
+        sink.writeBars(batch(series("PEP", 5, 170), run("1")));
+        sink.flush();
+
+        Exporter exporter = new Exporter(config(schema, Map.of()));
+        ByteArrayOutputStream sql = new ByteArrayOutputStream();
+        assertThat(exporter.export("prices_daily", Exporter.format("sql"), "symbol IN ('KO')", sql)).isEqualTo(5);
+        assertThat(sql.toString(StandardCharsets.UTF_8)).startsWith(
+                "INSERT INTO prices_daily (symbol, date, open, high, low, close, adj_close, volume, vwap, transactions, source, ingest_ts) VALUES "
+                        + "('KO', '2024-01-02', 59.5, 61, 58.5, 60, NULL, 1000, 60.12, 42, 'o''neil', '2024-03-01 12:00:01+00');\n");
+
+        String target = freshSchema();
+        new PostgresAdmin(config(target, Map.of())).migrate();
+        try (Connection c = connect(target); Statement st = c.createStatement()) {
+            st.execute(sql.toString(StandardCharsets.UTF_8));
+        }
+        String cols = "SELECT symbol, date, open, high, low, close, adj_close, volume, vwap, transactions, source, ingest_ts FROM prices_daily ORDER BY 1, 2";
+        assertThat(text(target, cols)).isEqualTo(text(schema, cols.replace("FROM prices_daily", "FROM prices_daily WHERE symbol = 'KO'")));
+
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        assertThat(exporter.export("prices_daily", Exporter.Format.CSV, null, csv)).isEqualTo(10);
+        assertThat(csv.toString(StandardCharsets.UTF_8).lines().toList())
+                .hasSize(11)
+                .startsWith("symbol,date,open,high,low,close,adj_close,volume,vwap,transactions,source,ingest_ts",
+                        "KO,2024-01-02,59.5,61,58.5,60,,1000,60.12,42,o'neil,2024-03-01 12:00:01+00");
+    }
+
+    @Test
+    void aWhereThatTriesToWriteIsRefused() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of("PG_BUFFER_ROWS", "0")));
+        sink.writeBars(batch(series("KO", 3, 60), run("1")));
+        Exporter exporter = new Exporter(config(schema, Map.of()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> exporter.export("prices_daily", Exporter.Format.CSV, "1=1; DELETE FROM prices_daily", out))
+                .hasMessageContaining("without ';'");
+        assertThatThrownBy(() -> exporter.export("prices_daily", Exporter.Format.SQL,
+                "symbol IN (SELECT symbol FROM (SELECT set_config('transaction_read_only', 'off', true)) x, LATERAL (SELECT 'KO'::text AS symbol) y)", out))
+                .isInstanceOf(IngestException.class);
+        assertThatThrownBy(() -> exporter.export("prices_daily", Exporter.Format.SQL,
+                "0 < (SELECT count(*) FROM (SELECT nextval('quarantine_id_seq')) s)", out))
+                .isInstanceOf(IngestException.class)
+                .hasMessageContaining("read-only transaction");
+        assertThatThrownBy(() -> exporter.export("pg_authid", Exporter.Format.CSV, null, out)).hasMessageContaining("No table 'pg_authid'");
+        assertThat(scalar(schema, "SELECT count(*) FROM prices_daily")).isEqualTo(3);
+    }
+
+    @Test
+    void quarantineRunsAndSinceLastAreStored() throws Exception {
+        String schema = freshSchema();
+        PostgresConfig config = config(schema, Map.of());
+        PostgresSink sink = new PostgresSink(config);
+        sink.writeBars(batch(series("AAPL", 5, 100), run("1")));
+        sink.writeBars(batch(series("MSFT", 3, 300), run("1")));
+        sink.writeQuarantine(List.of(new Rejected(bar("AAPL", LocalDate.of(2024, 1, 13), 1, 0.5, 1, 1, 5), "high_ge_open_close", "high 0.5 < max(open, close) 1.0")), run("1"));
+        RunReport report = new RunReport("1", "prices", "test", "1d", "2024-01-02", "2024-01-08", List.of(sink.name()), "2024-03-01T12:00:00Z",
+                "2024-03-01T12:00:05Z", 5000, 0, "ok", 2, 2, 0, 2, 0, 0, 2, 0, 8, 1, Map.of("high_ge_open_close", 1L), List.of(), Map.of());
+        sink.writeRun(report);
+        sink.flush();
+        assertThat(text(schema, "SELECT run_id, symbol, date, rule, row->>'high' FROM quarantine"))
+                .isEqualTo("1|AAPL|2024-01-13|high_ge_open_close|0.5\n");
+        assertThat(text(schema, "SELECT run_id, status, rows_written, rows_quarantined, metrics->>'duration_ms', finished_at FROM ingest_runs"))
+                .isEqualTo("1|ok|8|1|5000|2024-03-01 12:00:05+00\n");
+        assertThat(new PostgresAdmin(config).lastStoredDates(List.of(new Symbol("AAPL"), new Symbol("MSFT"), new Symbol("NEW")), Interval.D1))
+                .containsExactly(Map.entry(new Symbol("AAPL"), LocalDate.of(2024, 1, 8)), Map.entry(new Symbol("MSFT"), LocalDate.of(2024, 1, 4)));
+    }
+
+    @Test
+    void intradayBarsUpsertByIntervalAndTs() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of("PG_BUFFER_ROWS", "0")));
+        Instant t = Instant.parse("2024-01-02T14:30:00Z");
+        List<Bar> bars = List.of(
+                new Bar(new Symbol("AAPL"), Interval.M5, t, D0, 1, 2, 0.5, 1.5, null, 10, 1.2, 3L, "test", Adjustment.NONE),
+                new Bar(new Symbol("AAPL"), Interval.M5, t.plusSeconds(300), D0, 1.5, 2, 1, 1.75, null, 11, null, null, "test", Adjustment.NONE));
+        BarBatch b = new BarBatch(new Symbol("AAPL"), Interval.M5, new DateRange(D0, D0), bars, WriteOptions.DEFAULT, run("1"));
+        sink.writeBars(b);
+        assertThat(sink.load(List.of(b)).intradayChanged()).isZero();
+        assertThat(text(schema, "SELECT interval, ts, date, close, vwap FROM prices_intraday ORDER BY ts"))
+                .isEqualTo("5m|2024-01-02 14:30:00+00|2024-01-02|1.5|1.2\n5m|2024-01-02 14:35:00+00|2024-01-02|1.75|null\n");
+        assertThat(new PostgresAdmin(config(schema, Map.of())).lastStoredDates(List.of(new Symbol("AAPL")), Interval.M5))
+                .containsEntry(new Symbol("AAPL"), D0);
+    }
+}

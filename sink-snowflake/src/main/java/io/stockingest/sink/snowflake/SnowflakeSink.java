@@ -1,0 +1,412 @@
+package io.stockingest.sink.snowflake;
+
+import static java.util.Objects.requireNonNull;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.http.Secrets;
+import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.model.DateRange;
+import io.stockingest.core.model.FinancialStatement;
+import io.stockingest.core.model.Interval;
+import io.stockingest.core.model.OptionSnapshot;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.Rejected;
+import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.WriteOptions;
+import io.stockingest.core.spi.WriteResult;
+import io.stockingest.sink.s3.LakeLayout;
+import io.stockingest.sink.s3.LakeSchemas;
+import io.stockingest.sink.s3.ParquetFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The Snowflake sink ({@code --sink snowflake}).
+ *
+ * <h2>Buffering</h2>
+ * {@code write*} only buffers the rows (as lake records) and returns them as written; {@link #flush} loads them, one
+ * table at a time, each in one transaction ({@link LoadPlan}): the rows are encoded by sink-s3's
+ * {@link ParquetFiles} into files of at most {@link SnowflakeConfig#rowsPerFile} rows and PUT to the internal stage,
+ * or, with {@code SNOWFLAKE_STAGE}, the files the S3 lake sink of the same run wrote are referenced in the external
+ * stage (computed with {@link LakeLayout}), so nothing is uploaded twice. Then {@code COPY INTO} a transient
+ * staging table, the data-quality gate on staging, and a deduplicating {@code MERGE} that updates only changed rows,
+ * so loading the same rows again changes nothing. A failing gate rolls back, drops staging and throws
+ * {@link ErrorKind#DQ_GATE}: the target is untouched. The run report is merged into {@code ingest_runs} last.
+ *
+ * <h2>Dry runs</h2>
+ * {@link #planPrices}, {@link #planOptions} and {@link #planLoad} return the exact statements a load would run,
+ * secrets masked, without connecting.
+ *
+ * <p>Thread-safe: writes buffer under a lock; {@code flush} holds it for the whole load.
+ */
+public final class SnowflakeSink implements Sink {
+    /** What one table's load did. */
+    public record LoadResult(SnowflakeTable table, int files, long rowsLoaded, long rowsInserted, long rowsUpdated) {
+        public LoadResult {
+            requireNonNull(table, "table is null");
+        }
+    }
+
+    private final SnowflakeConfig config;
+    private final SnowflakeStatements sql;
+    private final LakeLayout layout;
+    private final SqlExecutor executor;
+    private final Path workDir;
+    private final Map<SnowflakeTable, List<GenericRecord>> rows = new EnumMap<>(SnowflakeTable.class);
+    private final Map<SnowflakeTable, SortedSet<String>> lakeKeys = new EnumMap<>(SnowflakeTable.class);
+    private final List<LoadResult> loads = new ArrayList<>();
+    private RunContext context;
+    private RunReport report;
+
+    /**
+     * @param layout the S3 lake's layout (its {@code S3_RAW_PREFIX}), used to name the files of an external stage
+     * @param workDir where Parquet files are written before PUT ({@code run-<id>/} inside it, deleted after each load)
+     */
+    public SnowflakeSink(SnowflakeConfig config, LakeLayout layout, SqlExecutor executor, Path workDir) {
+        this.config = requireNonNull(config, "config is null");
+        this.sql = SnowflakeStatements.of(config);
+        this.layout = requireNonNull(layout, "layout is null");
+        this.executor = requireNonNull(executor, "executor is null");
+        this.workDir = requireNonNull(workDir, "workDir is null");
+    }
+
+    @Override
+    public String name() {
+        return config.describe();
+    }
+
+    public SnowflakeStatements statements() {
+        return sql;
+    }
+
+    /** {@code db migrate --sink snowflake}. */
+    public List<Integer> migrate() {
+        return new SnowflakeMigration(sql).migrate(executor);
+    }
+
+    /** What {@link #migrate} would run on an empty schema, with the connection line first. */
+    public List<String> planMigration() {
+        return masked(new SnowflakeMigration(sql).plan());
+    }
+
+    // ---------------------------------------------------------------- writes (buffer)
+
+    @Override
+    public WriteResult writeBars(BarBatch batch) {
+        SnowflakeTable table = batch.interval().isIntraday() ? SnowflakeTable.PRICES_INTRADAY : SnowflakeTable.PRICES_DAILY;
+        List<GenericRecord> records = batch.bars().stream().map(bar -> LakeSchemas.bar(bar, batch.context().ingestTs())).toList();
+        List<String> keys = batch.bars().stream().map(Bar::date).distinct()
+                .map(date -> priceKey(batch.symbol(), batch.interval(), batch.options().layout(), date)).toList();
+        return buffer(table, records, keys, batch.context());
+    }
+
+    @Override
+    public WriteResult writeStatements(List<FinancialStatement> statements, WriteOptions options, RunContext context) {
+        return buffer(SnowflakeTable.FUNDAMENTALS, statements.stream().map(s -> LakeSchemas.statement(s, context.ingestTs())).toList(),
+                statements.stream().map(s -> layout.statement(s.type(), s.symbol(), s.periodEnd())).toList(), context);
+    }
+
+    @Override
+    public WriteResult writeOptions(List<OptionSnapshot> snapshots, WriteOptions options, RunContext context) {
+        return buffer(SnowflakeTable.OPTION_SNAPSHOTS, snapshots.stream().map(o -> LakeSchemas.option(o, context.ingestTs())).toList(),
+                snapshots.stream().map(o -> layout.options(o.underlying(), o.date())).toList(), context);
+    }
+
+    @Override
+    public WriteResult writeActions(List<CorporateAction> actions, WriteOptions options, RunContext context) {
+        return buffer(SnowflakeTable.CORPORATE_ACTIONS, actions.stream().map(a -> LakeSchemas.action(a, context.ingestTs())).toList(),
+                actions.stream().map(a -> layout.actions(a.type(), a.symbol())).toList(), context);
+    }
+
+    @Override
+    public void writeQuarantine(List<Rejected> rejected, RunContext context) {
+        if (rejected.isEmpty()) {
+            return;
+        }
+        buffer(SnowflakeTable.QUARANTINE, rejected.stream().map(r -> LakeSchemas.rejected(r, context.runId(), context.ingestTs())).toList(),
+                List.of(layout.quarantine("prices", context.startedAt().atZone(ZoneOffset.UTC).toLocalDate(), context.runId())), context);
+    }
+
+    @Override
+    public synchronized void writeRun(RunReport report) {
+        this.report = requireNonNull(report, "report is null");
+    }
+
+    private synchronized WriteResult buffer(SnowflakeTable table, List<GenericRecord> records, List<String> keys, RunContext context) {
+        if (this.context == null) {
+            this.context = context;
+        } else if (!this.context.runId().equals(context.runId())) {
+            throw new IngestException(ErrorKind.SINK, "Snowflake sink " + name() + " got writes of run " + context.runId()
+                    + " while run " + this.context.runId() + " is not flushed");
+        }
+        if (records.isEmpty()) {
+            return WriteResult.NOTHING;
+        }
+        rows.computeIfAbsent(table, t -> new ArrayList<>()).addAll(records);
+        lakeKeys.computeIfAbsent(table, t -> new TreeSet<>()).addAll(keys);
+        return new WriteResult(0, 0, records.size());
+    }
+
+    private String priceKey(Symbol symbol, Interval interval, WriteOptions.Layout lakeLayout, LocalDate date) {
+        if (interval.isIntraday()) {
+            return layout.intraday(interval, symbol, date);
+        }
+        return lakeLayout == WriteOptions.Layout.YEARLY ? layout.yearlyPrice(symbol, date.getYear()) : layout.dailyPrice(symbol, date);
+    }
+
+    // ---------------------------------------------------------------- flush (load)
+
+    /**
+     * Loads everything buffered, table by table in {@link SnowflakeTable} order, then the run report.
+     *
+     * @throws IngestException {@code DQ_GATE} when a gate refuses a table (that table unchanged, later ones not
+     *     loaded), {@code SINK} when a statement fails (the open transaction rolled back)
+     */
+    @Override
+    public synchronized void flush() {
+        for (SnowflakeTable table : SnowflakeTable.values()) {
+            List<GenericRecord> buffered = rows.get(table);
+            if (buffered == null || buffered.isEmpty()) {
+                continue;
+            }
+            loads.add(load(table, buffered, List.copyOf(lakeKeys.get(table))));
+            rows.remove(table);
+            lakeKeys.remove(table);
+        }
+        if (report != null) {
+            executor.execute(sql.mergeRun(report));
+            report = null;
+        }
+        context = null;
+    }
+
+    /** The loads done so far (COPY's rows loaded, MERGE's rows inserted and updated), for the run's metrics. */
+    public synchronized List<LoadResult> loads() {
+        return List.copyOf(loads);
+    }
+
+    private LoadResult load(SnowflakeTable table, List<GenericRecord> records, List<String> keys) {
+        String runId = context.runId();
+        Path runDir = runDir(runId);
+        try {
+            List<String> files = sql.externalStage() ? keys : writeFiles(table, records, runDir);
+            return run(LoadPlan.of(sql, table, runId, runDir, files), records.size());
+        } finally {
+            deleteQuietly(runDir);
+        }
+    }
+
+    private LoadResult run(LoadPlan plan, long bufferedRows) {
+        plan.puts().forEach(executor::execute);
+        executor.execute(plan.createStaging());
+        boolean open = false;
+        try {
+            executor.begin();
+            open = true;
+            long loaded = 0;
+            for (String copy : plan.copies()) {
+                for (Map<String, Object> file : executor.query(copy)) {
+                    loaded += number(file.get("ROWS_LOADED"));
+                }
+            }
+            if (plan.gate() != null) {
+                refuseIfBroken(plan, executor.query(plan.gate()));
+            }
+            long inserted = 0;
+            long updated = 0;
+            for (Map<String, Object> counts : executor.query(plan.merge())) {
+                for (var entry : counts.entrySet()) {
+                    if (entry.getKey().contains("INSERTED")) {
+                        inserted += number(entry.getValue());
+                    } else if (entry.getKey().contains("UPDATED")) {
+                        updated += number(entry.getValue());
+                    }
+                }
+            }
+            executor.commit();
+            open = false;
+            executor.execute(plan.dropStaging());
+            plan.removes().forEach(executor::execute);
+            return new LoadResult(plan.table(), plan.files().size(), loaded, inserted, updated);
+        } catch (RuntimeException e) {
+            if (open) {
+                undo(plan, e);
+            }
+            if (e instanceof IngestException) {
+                throw e;
+            }
+            throw new IngestException(ErrorKind.SINK, "Cannot load " + bufferedRows + " rows into Snowflake " + plan.table().tableName()
+                    + " (run " + plan.runId() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void refuseIfBroken(LoadPlan plan, List<Map<String, Object>> result) {
+        Map<String, Object> counts = result.isEmpty() ? Map.of() : result.getFirst();
+        List<String> broken = new ArrayList<>();
+        for (SnowflakeTable.DqRule rule : plan.table().gate()) {
+            long n = number(counts.get(rule.name().toUpperCase(Locale.ROOT)));
+            if (n > 0) {
+                broken.add(n + " " + rule.name());
+            }
+        }
+        if (!broken.isEmpty()) {
+            throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused the Snowflake load of " + plan.table().tableName()
+                    + " (run " + plan.runId() + "): of " + number(counts.get("ROWS")) + " staged rows, " + String.join(", ", broken)
+                    + " broke the rule; " + plan.table().tableName() + " is unchanged");
+        }
+    }
+
+    /** Rolls back and drops staging after a failure, keeping the first failure as the one reported. */
+    private void undo(LoadPlan plan, RuntimeException failure) {
+        List<Runnable> steps = new ArrayList<>();
+        steps.add(executor::rollback);
+        steps.add(() -> executor.execute(plan.dropStaging()));
+        plan.removes().forEach(remove -> steps.add(() -> executor.execute(remove)));
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+        }
+    }
+
+    private List<String> writeFiles(SnowflakeTable table, List<GenericRecord> records, Path runDir) {
+        try {
+            Files.createDirectories(runDir);
+            List<String> names = new ArrayList<>();
+            for (int from = 0, part = 1; from < records.size(); from += config.rowsPerFile(), part++) {
+                List<GenericRecord> chunk = records.subList(from, Math.min(records.size(), from + config.rowsPerFile()));
+                String name = fileName(table, part);
+                Files.write(runDir.resolve(name), ParquetFiles.write(table.schema(), chunk));
+                names.add(name);
+            }
+            return names;
+        } catch (IOException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot write Parquet files for Snowflake under " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String fileName(SnowflakeTable table, int part) {
+        return String.format("%s-%05d.parquet", table.tableName(), part);
+    }
+
+    private Path runDir(String runId) {
+        return workDir.resolve("run-" + runId.replaceAll("[^A-Za-z0-9_-]", "_"));
+    }
+
+    private static long number(Object value) {
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        if (value instanceof String s && !s.isBlank()) {
+            return Long.parseLong(s.strip());
+        }
+        return 0;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary file is harmless; the next load of the same run id overwrites it
+        }
+    }
+
+    // ---------------------------------------------------------------- dry runs
+
+    /**
+     * The exact statements of one table's load of {@code files} (names in the run's local folder for the internal
+     * stage, keys under the external stage's root otherwise), with the connection line first, secrets masked.
+     */
+    public List<String> planLoad(SnowflakeTable table, String runId, List<String> files) {
+        return masked(LoadPlan.of(sql, table, runId, runDir(runId), files).statements());
+    }
+
+    /**
+     * The statements a price load would run: with the internal stage one file per {@code rowsPerFile} estimated
+     * rows (one row per symbol and session, times the bars of a regular session for intraday); with an external
+     * stage the lake files of every symbol and session in the range.
+     */
+    public List<String> planPrices(List<Symbol> symbols, Interval interval, DateRange range, WriteOptions options, RunContext context) {
+        List<LocalDate> sessions = NyseCalendar.instance().sessions(range.from(), range.to()).stream()
+                .map(NyseCalendar.Session::date).toList();
+        SnowflakeTable table = interval.isIntraday() ? SnowflakeTable.PRICES_INTRADAY : SnowflakeTable.PRICES_DAILY;
+        List<String> files;
+        if (sql.externalStage()) {
+            files = symbols.stream().flatMap(symbol -> sessions.stream().map(d -> priceKey(symbol, interval, options.layout(), d)))
+                    .distinct().toList();
+        } else {
+            long perSession = interval.isIntraday() ? Math.max(1, 390 / Math.max(1, interval.length().toMinutes())) : 1;
+            files = internalFiles(table, (long) symbols.size() * sessions.size() * perSession);
+        }
+        return withTrailer(planLoad(table, context.runId(), files));
+    }
+
+    /** The statements an options load would run for the underlyings' snapshots of {@code date}. */
+    public List<String> planOptions(List<Symbol> underlyings, LocalDate date, RunContext context) {
+        List<String> files = sql.externalStage()
+                ? underlyings.stream().map(u -> layout.options(u, date)).toList()
+                : internalFiles(SnowflakeTable.OPTION_SNAPSHOTS, 1);
+        return withTrailer(planLoad(SnowflakeTable.OPTION_SNAPSHOTS, context.runId(), files));
+    }
+
+    private List<String> internalFiles(SnowflakeTable table, long estimatedRows) {
+        long count = Math.max(1, (estimatedRows + config.rowsPerFile() - 1) / config.rowsPerFile());
+        List<String> names = new ArrayList<>();
+        for (int part = 1; part <= count; part++) {
+            names.add(fileName(table, part));
+        }
+        return names;
+    }
+
+    private static List<String> withTrailer(List<String> plan) {
+        List<String> out = new ArrayList<>(plan);
+        out.add("-- then, if any rows were quarantined, the same load into quarantine (without a gate),"
+                + " and the run's metrics are merged into ingest_runs");
+        return out;
+    }
+
+    private List<String> masked(List<String> statements) {
+        List<String> out = new ArrayList<>();
+        Map<String, String> props = new TreeMap<>();
+        config.maskedConnectionProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
+        out.add("-- connect " + config.jdbcUrl() + " " + props);
+        statements.forEach(s -> out.add(Secrets.redact(s)));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        executor.close();
+    }
+}

@@ -1,0 +1,265 @@
+package io.stockingest.sink.snowflake;
+
+import static java.util.Objects.requireNonNull;
+
+import io.stockingest.core.metrics.RunReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Every SQL statement the sink and the migration run, as text. Identifiers are always double-quoted (see
+ * {@link Sql#id}); everything is qualified with the configured database and schema, so no statement depends on
+ * the session's current schema.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SnowflakeStatements {
+    /** The named internal stage and Parquet file format the migration creates. */
+    public static final String INTERNAL_STAGE = "stock_ingest_stage";
+    public static final String FILE_FORMAT = "stock_ingest_parquet";
+    public static final String SCHEMA_VERSION = "schema_version";
+    public static final String INGEST_RUNS = "ingest_runs";
+    /** COPY's FILES list takes at most this many names. */
+    public static final int MAX_FILES_PER_COPY = 1000;
+
+    private final String database;
+    private final String schema;
+    private final String externalStage;
+
+    public SnowflakeStatements(String database, String schema, String externalStage) {
+        this.database = requireNonNull(database, "database is null");
+        this.schema = requireNonNull(schema, "schema is null");
+        this.externalStage = externalStage;
+        Sql.id(database);
+        Sql.id(schema);
+        if (externalStage != null) {
+            Sql.parts(externalStage);
+        }
+    }
+
+    public static SnowflakeStatements of(SnowflakeConfig config) {
+        return new SnowflakeStatements(config.database(), config.schema(), config.externalStage());
+    }
+
+    /** A name in the configured schema, quoted: {@code "DB"."SCHEMA"."PRICES_DAILY"}. */
+    public String object(String name) {
+        return Sql.id(database) + "." + Sql.id(schema) + "." + Sql.id(name);
+    }
+
+    public String table(SnowflakeTable table) {
+        return object(table.tableName());
+    }
+
+    public boolean externalStage() {
+        return externalStage != null;
+    }
+
+    // ---------------------------------------------------------------- schema migration
+
+    public String createSchema() {
+        return "CREATE SCHEMA IF NOT EXISTS " + Sql.id(database) + "." + Sql.id(schema);
+    }
+
+    public String createSchemaVersionTable() {
+        return "CREATE TABLE IF NOT EXISTS " + object(SCHEMA_VERSION)
+                + " (\"VERSION\" NUMBER(10,0) NOT NULL, \"DESCRIPTION\" VARCHAR NOT NULL, \"APPLIED_AT\" TIMESTAMP_TZ(6) NOT NULL,"
+                + " CONSTRAINT \"PK_SCHEMA_VERSION\" PRIMARY KEY (\"VERSION\"))";
+    }
+
+    public String currentVersion() {
+        return "SELECT COALESCE(MAX(\"VERSION\"), 0) AS \"VERSION\" FROM " + object(SCHEMA_VERSION);
+    }
+
+    public String recordVersion(int version, String description) {
+        return "INSERT INTO " + object(SCHEMA_VERSION) + " (\"VERSION\", \"DESCRIPTION\", \"APPLIED_AT\") SELECT " + version + ", "
+                + Sql.literal(description) + ", CURRENT_TIMESTAMP() WHERE NOT EXISTS (SELECT 1 FROM " + object(SCHEMA_VERSION)
+                + " WHERE \"VERSION\" = " + version + ")";
+    }
+
+    public String createFileFormat() {
+        return "CREATE FILE FORMAT IF NOT EXISTS " + object(FILE_FORMAT) + " TYPE = PARQUET USE_LOGICAL_TYPE = TRUE BINARY_AS_TEXT = FALSE";
+    }
+
+    public String createInternalStage() {
+        return "CREATE STAGE IF NOT EXISTS " + object(INTERNAL_STAGE) + " FILE_FORMAT = (FORMAT_NAME = " + Sql.literal(object(FILE_FORMAT))
+                + ") COMMENT = 'stock-ingest: Parquet files PUT by loads, removed after each load'";
+    }
+
+    public String createTable(SnowflakeTable table) {
+        String columns = table.columns().stream()
+                .map(c -> Sql.id(c.name()) + " " + c.type() + (c.required() ? " NOT NULL" : ""))
+                .collect(Collectors.joining(", "));
+        return "CREATE TABLE IF NOT EXISTS " + table(table) + " (" + columns + ", CONSTRAINT "
+                + Sql.id("pk_" + table.tableName()) + " PRIMARY KEY (" + ids(table.key()) + "))";
+    }
+
+    public String createIngestRunsTable() {
+        return "CREATE TABLE IF NOT EXISTS " + object(INGEST_RUNS) + " (\"RUN_ID\" VARCHAR NOT NULL, \"COMMAND\" VARCHAR, \"SOURCE\" VARCHAR,"
+                + " \"STARTED_AT\" TIMESTAMP_TZ(6), \"FINISHED_AT\" TIMESTAMP_TZ(6), \"STATUS\" VARCHAR, \"EXIT_CODE\" NUMBER(10,0),"
+                + " \"ROWS_WRITTEN\" NUMBER(19,0), \"ROWS_QUARANTINED\" NUMBER(19,0), \"REPORT\" VARIANT,"
+                + " CONSTRAINT \"PK_INGEST_RUNS\" PRIMARY KEY (\"RUN_ID\"))";
+    }
+
+    /** The layered views, in dependency order: staging, intermediate, marts. */
+    public List<String> createViews() {
+        String pd = table(SnowflakeTable.PRICES_DAILY);
+        String os = table(SnowflakeTable.OPTION_SNAPSHOTS);
+        List<String> views = new ArrayList<>();
+        views.add(view("stg_prices_daily", "SELECT \"SYMBOL\", \"DATE\", \"OPEN\", \"HIGH\", \"LOW\", \"CLOSE\", \"ADJ_CLOSE\","
+                + " COALESCE(\"ADJ_CLOSE\", \"CLOSE\") AS \"PRICE\", \"VOLUME\", \"VWAP\", \"TRANSACTIONS\", \"SOURCE\", \"INGEST_TS\""
+                + " FROM " + pd + " WHERE \"CLOSE\" > 0"));
+        views.add(view("stg_option_snapshots", "SELECT \"CONTRACT\", \"UNDERLYING\", LOWER(\"CONTRACT_TYPE\") AS \"CONTRACT_TYPE\","
+                + " LOWER(\"EXERCISE_STYLE\") AS \"EXERCISE_STYLE\", \"STRIKE\", \"EXPIRATION\", DATEDIFF('day', \"DATE\", \"EXPIRATION\") AS \"DAYS_TO_EXPIRY\","
+                + " \"SHARES_PER_CONTRACT\", \"DAY_OPEN\", \"DAY_HIGH\", \"DAY_LOW\", \"DAY_CLOSE\", \"DAY_VOLUME\", \"DAY_VWAP\", \"OPEN_INTEREST\","
+                + " \"IMPLIED_VOLATILITY\", \"DELTA\", \"GAMMA\", \"THETA\", \"VEGA\", \"BREAK_EVEN_PRICE\", \"UNDERLYING_PRICE\", \"SNAPSHOT_TIME\","
+                + " \"DATE\", \"SOURCE\", \"INGEST_TS\" FROM " + os));
+        views.add(view("int_options_with_underlying", "SELECT o.*, p.\"OPEN\" AS \"UNDERLYING_OPEN\", p.\"HIGH\" AS \"UNDERLYING_HIGH\","
+                + " p.\"LOW\" AS \"UNDERLYING_LOW\", p.\"CLOSE\" AS \"UNDERLYING_CLOSE\", p.\"VOLUME\" AS \"UNDERLYING_VOLUME\""
+                + " FROM " + object("stg_option_snapshots") + " AS o LEFT JOIN " + object("stg_prices_daily") + " AS p"
+                + " ON p.\"SYMBOL\" = o.\"UNDERLYING\" AND p.\"DATE\" = o.\"DATE\""));
+        views.add(view("mart_options_stocks_joined", "SELECT \"DATE\", \"UNDERLYING\", \"CONTRACT\", \"CONTRACT_TYPE\", \"STRIKE\","
+                + " \"EXPIRATION\", \"DAYS_TO_EXPIRY\", \"DAY_CLOSE\" AS \"OPTION_CLOSE\", \"DAY_VOLUME\" AS \"OPTION_VOLUME\", \"OPEN_INTEREST\","
+                + " \"IMPLIED_VOLATILITY\", \"DELTA\", \"GAMMA\", \"THETA\", \"VEGA\", \"UNDERLYING_OPEN\", \"UNDERLYING_HIGH\", \"UNDERLYING_LOW\","
+                + " \"UNDERLYING_CLOSE\", \"UNDERLYING_VOLUME\", \"UNDERLYING_CLOSE\" / NULLIF(\"STRIKE\", 0) AS \"MONEYNESS\","
+                + " CASE \"CONTRACT_TYPE\" WHEN 'call' THEN GREATEST(\"UNDERLYING_CLOSE\" - \"STRIKE\", 0)"
+                + " WHEN 'put' THEN GREATEST(\"STRIKE\" - \"UNDERLYING_CLOSE\", 0) END AS \"INTRINSIC_VALUE\""
+                + " FROM " + object("int_options_with_underlying")));
+        String w20 = "OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\" ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)";
+        String w50 = "OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\" ROWS BETWEEN 49 PRECEDING AND CURRENT ROW)";
+        views.add(view("mart_price_features", "WITH r AS (SELECT \"SYMBOL\", \"DATE\", \"PRICE\","
+                + " LN(\"PRICE\" / LAG(\"PRICE\") OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\")) AS \"LOG_RETURN\""
+                + " FROM " + object("stg_prices_daily") + ")"
+                + " SELECT \"SYMBOL\", \"DATE\", \"PRICE\", \"LOG_RETURN\","
+                + " IFF(COUNT(\"PRICE\") " + w20 + " = 20, AVG(\"PRICE\") " + w20 + ", NULL) AS \"MA_20\","
+                + " IFF(COUNT(\"PRICE\") " + w50 + " = 50, AVG(\"PRICE\") " + w50 + ", NULL) AS \"MA_50\","
+                + " IFF(COUNT(\"LOG_RETURN\") " + w20 + " = 20, STDDEV_SAMP(\"LOG_RETURN\") " + w20 + ", NULL) AS \"VOLATILITY_20D\""
+                + " FROM r"));
+        String w7 = "OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\" ROWS BETWEEN 6 PRECEDING AND CURRENT ROW)";
+        String byDate = "OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\")";
+        StringBuilder closes = new StringBuilder("ARRAY_CONSTRUCT(");
+        for (int lag = 6; lag >= 1; lag--) {
+            closes.append("LAG(\"CLOSE\", ").append(lag).append(") ").append(byDate).append(", ");
+        }
+        closes.append("\"CLOSE\")");
+        views.add(view("mart_price_cumulative_7d", "SELECT \"SYMBOL\", \"DATE\", \"CLOSE\","
+                + " " + closes + " AS \"CLOSES_7D\","
+                + " SUM(\"VOLUME\") " + w7 + " AS \"VOLUME_7D\", MAX(\"HIGH\") " + w7 + " AS \"HIGH_7D\", MIN(\"LOW\") " + w7 + " AS \"LOW_7D\","
+                + " AVG(\"CLOSE\") " + w7 + " AS \"AVG_CLOSE_7D\","
+                + " \"PRICE\" / NULLIF(LAG(\"PRICE\", 6) " + byDate + ", 0) - 1 AS \"RETURN_7D\""
+                + " FROM " + object("stg_prices_daily")
+                + " QUALIFY COUNT(*) " + w7 + " = 7"));
+        return views;
+    }
+
+    private String view(String name, String query) {
+        return "CREATE OR REPLACE VIEW " + object(name) + " AS " + query;
+    }
+
+    // ---------------------------------------------------------------- loads
+
+    /** The transient staging table of one table's load in one run: {@code "STAGING_PRICES_DAILY_<RUN>"}. */
+    public String staging(SnowflakeTable table, String runId) {
+        return object("staging_" + table.tableName() + "_" + runId.replaceAll("[^A-Za-z0-9_]", "_"));
+    }
+
+    /** Where a run's files are: a folder of the internal stage, or the external stage's root. */
+    public String stageLocation(SnowflakeTable table, String runId) {
+        if (externalStage != null) {
+            List<String> parts = Sql.parts(externalStage);
+            if (parts.size() == 1) {
+                return "@" + object(parts.getFirst());
+            }
+            return "@" + Sql.qualified(externalStage);
+        }
+        return "@" + object(INTERNAL_STAGE) + "/run-" + runId + "/" + table.tableName() + "/";
+    }
+
+    public String put(java.nio.file.Path file, SnowflakeTable table, String runId) {
+        return "PUT " + Sql.literal("file://" + file.toAbsolutePath()) + " "
+                + stageLocation(table, runId) + " AUTO_COMPRESS = FALSE OVERWRITE = TRUE";
+    }
+
+    public String createStaging(SnowflakeTable table, String runId) {
+        return "CREATE OR REPLACE TRANSIENT TABLE " + staging(table, runId) + " LIKE " + table(table);
+    }
+
+    /** One COPY per at most {@value #MAX_FILES_PER_COPY} files. */
+    public List<String> copies(SnowflakeTable table, String runId, List<String> files) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("a COPY needs at least one file");
+        }
+        List<String> copies = new ArrayList<>();
+        for (int from = 0; from < files.size(); from += MAX_FILES_PER_COPY) {
+            List<String> part = files.subList(from, Math.min(files.size(), from + MAX_FILES_PER_COPY));
+            copies.add("COPY INTO " + staging(table, runId) + " FROM " + stageLocation(table, runId)
+                    + " FILES = (" + part.stream().map(Sql::literal).collect(Collectors.joining(", ")) + ")"
+                    + " FILE_FORMAT = (FORMAT_NAME = " + Sql.literal(object(FILE_FORMAT)) + ")"
+                    + " MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT");
+        }
+        return copies;
+    }
+
+    /** Counts the staged rows and, per rule, the rows that break it (columns {@code ROWS} and the upper-cased rule names). */
+    public String gate(SnowflakeTable table, String runId) {
+        if (table.gate().isEmpty()) {
+            throw new IllegalArgumentException(table.tableName() + " has no data-quality gate");
+        }
+        return "SELECT COUNT(*) AS \"ROWS\", " + table.gate().stream()
+                .map(rule -> "COUNT_IF(" + rule.violation() + ") AS " + Sql.id(rule.name()))
+                .collect(Collectors.joining(", ")) + " FROM " + staging(table, runId);
+    }
+
+    /**
+     * Upserts the staged rows into the target: the newest row per key ({@code ROW_NUMBER()} over {@code ingest_ts}),
+     * updating only rows whose values (other than {@code ingest_ts}) differ, so a rerun changes nothing.
+     */
+    public String merge(SnowflakeTable table, String runId) {
+        List<String> columns = table.columns().stream().map(SnowflakeTable.Column::name).toList();
+        List<String> values = columns.stream().filter(c -> !table.key().contains(c) && !c.equals("ingest_ts")).toList();
+        List<String> updated = columns.stream().filter(c -> !table.key().contains(c)).toList();
+        return "MERGE INTO " + table(table) + " AS t USING (SELECT * FROM " + staging(table, runId)
+                + " QUALIFY ROW_NUMBER() OVER (PARTITION BY " + ids(table.key()) + " ORDER BY \"INGEST_TS\" DESC) = 1) AS s"
+                + " ON " + table.key().stream().map(k -> "t." + Sql.id(k) + " = s." + Sql.id(k)).collect(Collectors.joining(" AND "))
+                + " WHEN MATCHED AND (" + values.stream().map(c -> "t." + Sql.id(c) + " IS DISTINCT FROM s." + Sql.id(c))
+                        .collect(Collectors.joining(" OR ")) + ")"
+                + " THEN UPDATE SET " + updated.stream().map(c -> Sql.id(c) + " = s." + Sql.id(c)).collect(Collectors.joining(", "))
+                + " WHEN NOT MATCHED THEN INSERT (" + ids(columns) + ") VALUES ("
+                + columns.stream().map(c -> "s." + Sql.id(c)).collect(Collectors.joining(", ")) + ")";
+    }
+
+    public String dropStaging(SnowflakeTable table, String runId) {
+        return "DROP TABLE IF EXISTS " + staging(table, runId);
+    }
+
+    /** Removes a load's files from the internal stage (an external stage is the lake: never touched). */
+    public String removeStaged(SnowflakeTable table, String runId) {
+        if (externalStage != null) {
+            throw new IllegalStateException("files in the external stage belong to the lake and are never removed");
+        }
+        return "REMOVE " + stageLocation(table, runId);
+    }
+
+    /** Upserts the run's metrics document into {@code ingest_runs} (the document is already secret-free). */
+    public String mergeRun(RunReport report) {
+        String source = "SELECT " + Sql.literal(report.runId()) + " AS \"RUN_ID\", " + Sql.literal(report.command()) + " AS \"COMMAND\", "
+                + Sql.literal(report.source()) + " AS \"SOURCE\", " + timestamp(report.startedAt()) + " AS \"STARTED_AT\", "
+                + timestamp(report.finishedAt()) + " AS \"FINISHED_AT\", " + Sql.literal(report.status()) + " AS \"STATUS\", "
+                + report.exitCode() + " AS \"EXIT_CODE\", " + report.rowsWritten() + " AS \"ROWS_WRITTEN\", "
+                + report.rowsQuarantined() + " AS \"ROWS_QUARANTINED\", PARSE_JSON(" + Sql.literal(report.toJson()) + ") AS \"REPORT\"";
+        List<String> columns = List.of("RUN_ID", "COMMAND", "SOURCE", "STARTED_AT", "FINISHED_AT", "STATUS", "EXIT_CODE", "ROWS_WRITTEN",
+                "ROWS_QUARANTINED", "REPORT");
+        return "MERGE INTO " + object(INGEST_RUNS) + " AS t USING (" + source + ") AS s ON t.\"RUN_ID\" = s.\"RUN_ID\""
+                + " WHEN MATCHED THEN UPDATE SET " + columns.stream().skip(1).map(c -> Sql.id(c) + " = s." + Sql.id(c)).collect(Collectors.joining(", "))
+                + " WHEN NOT MATCHED THEN INSERT (" + ids(columns) + ") VALUES ("
+                + columns.stream().map(c -> "s." + Sql.id(c)).collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static String timestamp(String iso) {
+        return iso == null ? "NULL" : "TO_TIMESTAMP_TZ(" + Sql.literal(iso) + ")";
+    }
+
+    private static String ids(List<String> names) {
+        return names.stream().map(Sql::id).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,103 @@
+package io.stockingest.sink.snowflake;
+
+import io.stockingest.sink.s3.LakeSchemas;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+
+/**
+ * The tables loaded from Parquet, with the lake's snake_case columns: each one's columns come from the lake's Avro
+ * schema ({@link LakeSchemas}), so the staged files and the table can never disagree. {@code ingest_runs} is
+ * not here: it is written from the run report, not from files.
+ */
+public enum SnowflakeTable {
+    PRICES_DAILY("prices_daily", LakeSchemas.DAILY, List.of("symbol", "date"), DqRule.PRICES),
+    PRICES_INTRADAY("prices_intraday", LakeSchemas.INTRADAY, List.of("symbol", "interval", "ts"), DqRule.PRICES),
+    FUNDAMENTALS("fundamentals", LakeSchemas.STATEMENT, List.of("symbol", "statement_type", "period", "period_end"), List.of()),
+    OPTION_SNAPSHOTS("option_snapshots", LakeSchemas.OPTION, List.of("contract", "date"), DqRule.OPTIONS),
+    CORPORATE_ACTIONS("corporate_actions", LakeSchemas.ACTION, List.of("symbol", "type", "ex_date"), List.of()),
+    QUARANTINE("quarantine", LakeSchemas.QUARANTINE, List.of("run_id", "symbol", "interval", "ts", "rule"), List.of());
+
+    private final String tableName;
+    private final Schema schema;
+    private final List<String> key;
+    private final List<DqRule> gate;
+
+    SnowflakeTable(String tableName, Schema schema, List<String> key, List<DqRule> gate) {
+        this.tableName = tableName;
+        this.schema = schema;
+        this.key = key;
+        this.gate = gate;
+    }
+
+    /** The snake_case table name, e.g. {@code prices_daily}. */
+    public String tableName() {
+        return tableName;
+    }
+
+    /** The lake schema of the staged files. */
+    public Schema schema() {
+        return schema;
+    }
+
+    /** The merge key (PRODUCT.md's table keys). */
+    public List<String> key() {
+        return key;
+    }
+
+    /** The row rules checked on staging before the merge; empty for tables without a gate. */
+    public List<DqRule> gate() {
+        return gate;
+    }
+
+    public List<Column> columns() {
+        return schema.getFields().stream().map(f -> new Column(f.name(), sqlType(f.schema()), !f.schema().isNullable())).toList();
+    }
+
+    /** A table column: lake name, Snowflake type, NOT NULL or not. */
+    public record Column(String name, String type, boolean required) {}
+
+    static String sqlType(Schema schema) {
+        Schema s = schema;
+        if (s.isUnion()) {
+            s = s.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+        }
+        if (s.getLogicalType() instanceof LogicalTypes.Date) {
+            return "DATE";
+        }
+        if (s.getLogicalType() instanceof LogicalTypes.TimestampMicros) {
+            return "TIMESTAMP_TZ(6)";
+        }
+        return switch (s.getType()) {
+            case STRING -> "VARCHAR";
+            case DOUBLE, FLOAT -> "FLOAT";
+            case LONG -> "NUMBER(19,0)";
+            case INT -> "NUMBER(10,0)";
+            case BOOLEAN -> "BOOLEAN";
+            case MAP, RECORD, ARRAY -> "VARIANT";
+            default -> throw new IllegalStateException("no Snowflake type for " + s.getType().name().toLowerCase(Locale.ROOT));
+        };
+    }
+
+    /**
+     * One row rule of the gate (PRODUCT.md's data-quality rules, named as the pipeline's validator names them),
+     * as the SQL condition a violating row meets.
+     */
+    public record DqRule(String name, String violation) {
+        static final List<DqRule> PRICES = List.of(
+                new DqRule("key_present", "\"SYMBOL\" IS NULL OR \"DATE\" IS NULL"),
+                new DqRule("prices_positive", anyNotPositive("OPEN", "HIGH", "LOW", "CLOSE")),
+                new DqRule("ohlc_consistent", "\"HIGH\" < GREATEST(\"OPEN\", \"CLOSE\") OR \"LOW\" > LEAST(\"OPEN\", \"CLOSE\")"),
+                new DqRule("volume_non_negative", "\"VOLUME\" IS NULL OR \"VOLUME\" < 0"));
+        static final List<DqRule> OPTIONS = List.of(
+                new DqRule("key_present", "\"CONTRACT\" IS NULL OR \"UNDERLYING\" IS NULL OR \"DATE\" IS NULL"),
+                new DqRule("strike_positive", anyNotPositive("STRIKE")));
+
+        /** Null, zero, negative or NaN (Snowflake sorts NaN above every number, so {@code > 0} alone lets it pass). */
+        private static String anyNotPositive(String... columns) {
+            return String.join(" OR ", java.util.Arrays.stream(columns)
+                    .map(c -> "NOT COALESCE(\"" + c + "\" > 0, FALSE) OR \"" + c + "\" = 'NaN'::FLOAT").toList());
+        }
+    }
+}
