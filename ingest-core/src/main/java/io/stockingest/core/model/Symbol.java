@@ -36,6 +36,10 @@ public record Symbol(String value) implements Comparable<Symbol> {
     /** Parses a user- or provider-supplied spelling: trims, upper-cases, and turns {@code BRK-B} into {@code BRK.B}. */
     public static Symbol parse(String raw) {
         requireNonNull(raw, "raw is null");
+        if (!raw.chars().allMatch(c -> c < 0x80)) {
+            // before upper-casing: U+0131 dotless i, U+017F long s and ligatures like U+FB00 upper-case to ASCII letters
+            throw invalid(raw);
+        }
         String upper = raw.strip().toUpperCase(Locale.ROOT);
         var dash = DASH_SHARE_CLASS.matcher(upper);
         if (dash.matches()) {

@@ -28,7 +28,7 @@ class SymbolTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"../etc", "../../etc/passwd", "A;B", "AAPL;DROP TABLE", "%2e%2e", "A/B", "", " ", "A..B", ".A",
-        "AAAAAAAAAAAAAAAAAAAAA", "\u0410APL", "A B", "A'B", "A\nB"})
+        "AAAAAAAAAAAAAAAAAAAAA", "\u0410APL", "A B", "A'B", "A\nB", "\u0131BM", "\uFB00", "\u017FPY"})
     void rejectsHostileSymbols(String raw) {
         assertThatThrownBy(() -> Symbol.parse(raw))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,8 +32,21 @@ public final class FixtureServer implements AutoCloseable {
     private final Map<String, Deque<Reply>> routes = new ConcurrentHashMap<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
 
-    /** One canned answer. */
-    public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+    /**
+     * One canned answer. {@code delay} holds the answer back that long (a provider slower than the client's timeout);
+     * {@code cutAfter} &ge; 0 announces the whole body's length but sends only that many bytes and then drops the
+     * connection (a reset mid-body); -1 sends the whole body.
+     */
+    public record Reply(int status, String contentType, byte[] body, Map<String, String> headers, Duration delay, int cutAfter) {
+        public Reply {
+            headers = headers == null ? Map.of() : headers;
+            delay = delay == null ? Duration.ZERO : delay;
+        }
+
+        public Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+            this(status, contentType, body, headers, Duration.ZERO, -1);
+        }
+
         public static Reply json(int status, String body) {
             return new Reply(status, "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of());
         }
@@ -44,7 +58,22 @@ public final class FixtureServer implements AutoCloseable {
         public Reply withHeader(String name, String value) {
             Map<String, String> copy = new LinkedHashMap<>(headers);
             copy.put(name, value);
-            return new Reply(status, contentType, body, copy);
+            return new Reply(status, contentType, body, copy, delay, cutAfter);
+        }
+
+        /** The same answer, sent only after {@code wait} (real time: use it to trip a client's short timeout). */
+        public Reply delayed(Duration wait) {
+            return new Reply(status, contentType, body, headers, wait, cutAfter);
+        }
+
+        /** The same headers and Content-Length, but the connection drops after {@code bytes} bytes of the body. */
+        public Reply cutAfter(int bytes) {
+            return new Reply(status, contentType, body, headers, delay, bytes);
+        }
+
+        /** The same answer with only the first {@code bytes} bytes of the body, its Content-Length matching (a truncated document). */
+        public Reply truncatedTo(int bytes) {
+            return new Reply(status, contentType, java.util.Arrays.copyOf(body, Math.min(bytes, body.length)), headers, delay, cutAfter);
         }
     }
 
@@ -80,6 +109,13 @@ public final class FixtureServer implements AutoCloseable {
         return this;
     }
 
+    /** Replaces whatever a path had queued with these replies (the last one repeats). */
+    public FixtureServer replace(String path, Reply... replies) {
+        Deque<Reply> queue = new ArrayDeque<>(List.of(replies));
+        routes.put(path, queue);
+        return this;
+    }
+
     /** Reads a file from a test-resources folder as a reply body. */
     public static byte[] read(Path file) {
         try {
@@ -106,9 +142,23 @@ public final class FixtureServer implements AutoCloseable {
                     reply = queue.size() > 1 ? queue.pollFirst() : queue.peekFirst();
                 }
             }
+            if (!reply.delay().isZero()) {
+                try {
+                    Thread.sleep(reply.delay());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             exchange.getResponseHeaders().add("Content-Type", reply.contentType());
             reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+            if (reply.cutAfter() >= 0) {
+                exchange.getResponseBody().write(reply.body(), 0, Math.min(reply.cutAfter(), reply.body().length));
+                exchange.getResponseBody().flush();
+                // closing the exchange with bytes still owed makes the JDK server drop the connection
+                return;
+            }
             if (reply.body().length > 0) {
                 exchange.getResponseBody().write(reply.body());
             }

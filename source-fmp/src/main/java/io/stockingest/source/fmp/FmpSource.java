@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -191,7 +192,9 @@ public final class FmpSource implements Source {
         List<Bar> bars = new ArrayList<>();
         for (JsonNode row : rows) {
             LocalDate date = date(row, "date", what);
-            Instant open = calendar.session(date)
+            // a date outside the calendar's years (a provider glitch) must not throw here: the validator rejects it as out_of_range
+            boolean inCalendar = !date.isBefore(NyseCalendar.FIRST) && !date.isAfter(NyseCalendar.LAST);
+            Instant open = (inCalendar ? calendar.session(date) : Optional.<NyseCalendar.Session>empty())
                     .map(NyseCalendar.Session::openInstant)
                     .orElseGet(() -> date.atTime(OPEN).atZone(NyseCalendar.NEW_YORK).toInstant());
             Double adjClose = withAdjClose && row.path("adjClose").isNumber() ? row.get("adjClose").asDouble() : null;

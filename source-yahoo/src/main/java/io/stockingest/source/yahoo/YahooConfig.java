@@ -20,6 +20,8 @@ public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Dura
     public static final URI DEFAULT_BASE_URL = URI.create("https://query2.finance.yahoo.com");
     public static final RateLimit DEFAULT_RATE_LIMIT = new RateLimit(60, Duration.ofMinutes(1));
     public static final int DEFAULT_BREAKER_THRESHOLD = 3;
+    /** {@code HTTP_TIMEOUT} (whole seconds): connect, read and response timeout of each request. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final URI DEFAULT_COOKIE_URL = URI.create("https://fc.yahoo.com");
     public static final String DEFAULT_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -39,8 +41,9 @@ public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Dura
         Integer breaker = problems.check(() -> positiveInt("YAHOO_MAX_CONSECUTIVE_THROTTLED",
                 settings.get("YAHOO_MAX_CONSECUTIVE_THROTTLED", Integer.toString(DEFAULT_BREAKER_THRESHOLD))));
         URI cookieUrl = problems.check(() -> parseUrl(settings.get("YAHOO_COOKIE_URL", DEFAULT_COOKIE_URL.toString())));
+        Integer timeoutSeconds = problems.check(() -> positiveInt("HTTP_TIMEOUT", settings.get("HTTP_TIMEOUT", Long.toString(DEFAULT_TIMEOUT.toSeconds()))));
         problems.throwIfAny();
-        return new YahooConfig(baseUrl, limit, workers, Duration.ofSeconds(30), DEFAULT_USER_AGENT, breaker, cookieUrl);
+        return new YahooConfig(baseUrl, limit, workers, Duration.ofSeconds(timeoutSeconds), DEFAULT_USER_AGENT, breaker, cookieUrl);
     }
 
     public ProviderEndpoint endpoint() {

@@ -1,0 +1,158 @@
+package io.stockingest.app.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stockingest.core.testkit.FixtureServer.Reply;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash consistency of the local lake: the real CLI in a child JVM (the test classpath, main class
+ * {@code io.stockingest.app.Main}) fetches many symbols from a slow local Yahoo; it is SIGKILLed at several points
+ * and rerun without {@code --force}. The final lake must hold exactly the files of a clean run, with the same rows
+ * (ingest timestamps aside), and nothing but dot-named temporaries may be left over.
+ */
+class CrashConsistencyTest {
+    private static List<String> symbols(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "S" + (char) ('A' + i)).toList();
+    }
+
+    @TempDir
+    Path root;
+    private Cli clean;
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        started.forEach(Process::destroyForcibly);
+        if (clean != null) {
+            clean.close();
+        }
+    }
+
+    private Process child(Path work, Map<String, String> env, List<String> args) throws IOException {
+        Files.createDirectories(work);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.stockingest.app.Main"));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.directory(work.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        builder.redirectOutput(root.resolve("child-out.txt").toFile()).redirectError(root.resolve("child-err.txt").toFile());
+        Process process = builder.start();
+        started.add(process);
+        return process;
+    }
+
+    private static long visibleFiles(Path lake) {
+        return Cli.files(lake.resolve("raw")).stream().filter(f -> !fileName(f).startsWith(".")).count();
+    }
+
+    private static String fileName(String relative) {
+        return relative.substring(relative.lastIndexOf('/') + 1);
+    }
+
+    /** Starts a run and SIGKILLs it once the lake holds at least {@code files} visible files (or lets it finish). */
+    private int runAndKillAt(Path work, Map<String, String> env, List<String> args, long files) throws Exception {
+        Process process = child(work, env, args);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (visibleFiles(work.resolve("data")) >= files) {
+                process.destroyForcibly(); // SIGKILL on Unix
+                process.waitFor();
+                return -1;
+            }
+            if (process.waitFor(20, TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+        }
+        throw new AssertionError("the child run neither reached " + files + " files nor ended: " + Files.readString(root.resolve("child-err.txt")));
+    }
+
+    private static Map<String, List<Map<String, Object>>> content(Cli cli) {
+        Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+        for (String file : Cli.files(cli.work.resolve("data/raw"))) {
+            if (fileName(file).startsWith(".")) {
+                continue;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Map<String, Object> row : cli.rows("raw/" + file)) {
+                Map<String, Object> copy = new LinkedHashMap<>(row);
+                copy.remove("ingest_ts");
+                rows.add(copy);
+            }
+            out.put(file, rows);
+        }
+        return out;
+    }
+
+    @Test
+    void yearlyFilesKilledAndResumedWithoutForceEndAsACleanRun() throws Exception {
+        // one file per symbol and year (--backfill), 49 sessions each: few files, so the run's time is the slow provider's
+        List<String> symbols = symbols(12);
+        crashAndResume(symbols, List.of("prices", "--symbols", String.join(",", symbols), "--from", "2020-08-31", "--to", "2020-11-06", "--backfill"),
+                List.of(0.25, 0.6));
+    }
+
+    @Test
+    void dailyFilesKilledMidSymbolAndResumedWithoutForceEndAsACleanRun() throws Exception {
+        // one file per symbol and session: a kill can land while a symbol is half written
+        List<String> symbols = symbols(3);
+        crashAndResume(symbols, List.of("prices", "--symbols", String.join(",", symbols), "--from", "2020-10-01", "--to", "2020-11-06"),
+                List.of(0.4));
+    }
+
+    private void crashAndResume(List<String> symbols, List<String> args, List<Double> killFractions) throws Exception {
+        clean = new Cli(Files.createDirectories(root.resolve("clean")));
+        String body = Cli.resource("yahoo/chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json");
+        for (String symbol : symbols) {
+            clean.server.on("/v8/finance/chart/" + symbol, Reply.json(200, body).delayed(Duration.ofMillis(200)));
+        }
+        assertThat(clean.run(args.toArray(String[]::new))).as(clean.both()).isZero();
+        Map<String, List<Map<String, Object>>> expected = content(clean);
+        assertThat(expected).isNotEmpty();
+        assertThat(expected.values().stream().mapToInt(List::size).sum()).as("rows of a clean run").isEqualTo(symbols.size() * (args.contains("--backfill") ? 49 : 27));
+
+        Path crashed = root.resolve("crashed");
+        Map<String, String> env = new HashMap<>(Map.of("YAHOO_BASE_URL", clean.server.baseUri().toString(), "YAHOO_RATE_LIMIT", "1000/sec",
+                "MAX_WORKERS", "1", "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+        int total = expected.size();
+        List<Long> killedAt = new ArrayList<>();
+        for (double fraction : killFractions) {
+            int exit = runAndKillAt(crashed, env, args, Math.max(1, Math.round(fraction * total)));
+            if (exit == -1) {
+                killedAt.add(visibleFiles(crashed.resolve("data")));
+            }
+        }
+        assertThat(killedAt).as("kills that landed mid-run").isNotEmpty();
+        Process last = child(crashed, env, args);
+        assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as(Files.readString(root.resolve("child-out.txt")) + Files.readString(root.resolve("child-err.txt"))).isZero();
+        assertThat(Files.readString(root.resolve("child-out.txt"))).contains("files     ").contains(" skipped");
+
+        Cli resumed = new Cli(crashed);
+        try {
+            Map<String, List<Map<String, Object>>> actual = content(resumed);
+            assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
+            assertThat(actual).isEqualTo(expected);
+            List<String> leftovers = Cli.files(crashed.resolve("data")).stream().filter(f -> !f.endsWith(".parquet") && !f.endsWith(".json")).toList();
+            assertThat(leftovers).as("anything but Parquet data and JSON run logs must be a dot-named temporary").allMatch(f -> fileName(f).startsWith("."));
+            System.out.printf("crash consistency %s: killed at %s visible files of %d; %d temporaries left behind%n", args, killedAt, total, leftovers.size());
+        } finally {
+            resumed.close();
+        }
+    }
+}
