@@ -59,15 +59,19 @@ public final class Bench {
         }
         List<Figures> rows = new ArrayList<>();
         switch (scenario) {
-            case "rate-efficiency" -> rows.add(rateEfficiency());
+            case "rate-efficiency" -> rows.add(rateEfficiency(fullRun()));
+            case "rate-only" -> rows.add(rateOnly());
             case "throttled-server" -> rows.add(throttledServer());
-            case "memory" -> rows.add(memory());
-            case "cpu" -> rows.add(cpu());
+            case "memory" -> rows.add(memory(fullRun()));
+            case "cpu" -> rows.add(cpu(fullRun()));
             case "all" -> {
-                rows.add(rateEfficiency());
+                // memory and cpu read the figures of the same full run as rate-efficiency (a run takes 1-2 minutes here)
+                Outcome full = fullRun();
+                rows.add(rateEfficiency(full));
+                rows.add(memory(full));
+                rows.add(cpu(full));
+                rows.add(rateOnly());
                 rows.add(throttledServer());
-                rows.add(memory());
-                rows.add(cpu());
                 System.out.println();
                 System.out.print(table(rows));
             }
@@ -80,19 +84,38 @@ public final class Bench {
     }
 
     private static void usage() {
-        System.err.println("usage: stock-ingest-bench rate-efficiency|throttled-server|memory|cpu|all");
+        System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|throttled-server|memory|cpu|all");
     }
 
     // ---------------------------------------------------------------- scenarios
 
-    static Figures rateEfficiency() {
-        Outcome o = run(Optional.of(CLIENT_RATE), CLIENT_RATE);
+    /** Scenario 1's run: 1,000 symbols x 5 years, FMP at 3000/min, 50 ms latency. */
+    static Outcome fullRun() {
+        return run(Optional.of(CLIENT_RATE), CLIENT_RATE, FROM, TO);
+    }
+
+    static Figures rateEfficiency(Outcome o) {
+        return efficiencyLine("rate-efficiency", o);
+    }
+
+    /**
+     * A control for scenario 1: the same 1,000 requests for one week of bars each, so that parsing and Parquet
+     * encoding cost next to nothing and the figure shows what the rate limiter and the pipeline alone achieve.
+     */
+    static Figures rateOnly() {
+        return efficiencyLine("rate-only", run(Optional.of(CLIENT_RATE), CLIENT_RATE, TO.minusDays(6), TO));
+    }
+
+    private static Figures efficiencyLine(String name, Outcome o) {
         double minimum = o.serverRequests / perSecond(CLIENT_RATE);
         double efficiency = minimum / o.wallSeconds();
         boolean ok = efficiency >= 0.97 && o.server429 == 0 && o.complete();
-        return print("rate-efficiency", ok, ordered(
+        return print(name, ok, ordered(
                 "requests", o.serverRequests, "429s", o.server429, "peak_in_window", o.peakInWindow + "/" + CLIENT_RATE.permits(),
-                "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum), "efficiency", f3(efficiency), "rows", o.rows + "/" + o.expectedRows,
+                "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum), "efficiency", f3(efficiency),
+                // first to last request at the server: the pacing alone, without start-up and the last writes
+                "request_span_s", f2(o.spanNanos / 1e9), "pacing", f3((o.serverRequests - 1) / perSecond(CLIENT_RATE) / (o.spanNanos / 1e9)),
+                "rows", o.rows + "/" + o.expectedRows, "client_cpu_s", f2(o.cpuSeconds()), "server_cpu_s", f2(o.serverCpuNanos / 1e9), "load_avg", o.loadAverage,
                 "exit", o.exitCode, "goal", "efficiency>=0.97 and 0 429s"));
     }
 
@@ -102,7 +125,7 @@ public final class Bench {
      */
     static Figures throttledServer() {
         RateLimit serverLimit = new RateLimit(250, Duration.ofSeconds(10));
-        Outcome o = run(Optional.of(serverLimit), CLIENT_RATE);
+        Outcome o = run(Optional.of(serverLimit), CLIENT_RATE, FROM, TO);
         double minimum = (o.serverRequests - o.server429) / perSecond(serverLimit);
         boolean ok = o.complete() && o.exitCode == 0;
         return print("throttled-server", ok, ordered(
@@ -112,8 +135,7 @@ public final class Bench {
                 "goal", "every row, exit 0"));
     }
 
-    static Figures memory() {
-        Outcome o = run(Optional.of(CLIENT_RATE), CLIENT_RATE);
+    static Figures memory(Outcome o) {
         double mb = o.peakRssKb / 1024.0;
         boolean ok = mb <= 512 && o.complete();
         return print("memory", ok, ordered(
@@ -121,8 +143,7 @@ public final class Bench {
                 "exit", o.exitCode, "goal", "peak RSS <= 512 MB, no tuning flags"));
     }
 
-    static Figures cpu() {
-        Outcome o = run(Optional.of(CLIENT_RATE), CLIENT_RATE);
+    static Figures cpu(Outcome o) {
         double perThousand = o.cpuSeconds() / (o.rows / 1000.0);
         return print("cpu", o.complete(), ordered(
                 "cpu_s", f2(o.cpuSeconds()), "cpu_s_per_1000_rows", f4(perThousand), "rows", o.rows + "/" + o.expectedRows,
@@ -134,7 +155,8 @@ public final class Bench {
 
     /** What one end-to-end run measured: the server's counts and the child's own figures. */
     record Outcome(long serverRequests, long server429, long peakInWindow, int exitCode, long wallNanos, long cpuNanos, long runCpuNanos,
-            long peakRssKb, long maxHeapMb, long rows, long expectedRows, long clientRetries) {
+            long peakRssKb, long maxHeapMb, long rows, long expectedRows, long clientRetries, long serverCpuNanos, String loadAverage,
+            long spanNanos) {
         double wallSeconds() {
             return wallNanos / 1e9;
         }
@@ -148,7 +170,7 @@ public final class Bench {
         }
     }
 
-    static Outcome run(Optional<RateLimit> serverLimit, RateLimit clientRate) {
+    static Outcome run(Optional<RateLimit> serverLimit, RateLimit clientRate, LocalDate from, LocalDate to) {
         Path work = null;
         try (SyntheticProvider provider = SyntheticProvider.start(serverLimit, LATENCY)) {
             work = Files.createTempDirectory("stock-ingest-bench");
@@ -163,7 +185,8 @@ public final class Bench {
                 command.add("--sun-misc-unsafe-memory-access=allow");
             }
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), CHILD,
-                    provider.baseUri().toString(), work.toString(), clientRate.toString(), String.valueOf(WORKERS), FROM.toString(), TO.toString()));
+                    provider.baseUri().toString(), work.toString(), clientRate.toString(), String.valueOf(WORKERS), from.toString(), to.toString()));
+            long serverCpuBefore = processCpuNanos();
             Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             Map<String, String> figures = new HashMap<>();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -180,14 +203,16 @@ public final class Bench {
                 }
             }
             int status = child.waitFor();
+            long serverCpu = processCpuNanos() - serverCpuBefore;
             if (!figures.containsKey("exit")) {
                 throw new IllegalStateException("the client JVM ended (status " + status + ") without reporting figures");
             }
-            long expected = (long) SYMBOLS * SyntheticProvider.sessions(FROM, TO).size();
+            long expected = (long) SYMBOLS * SyntheticProvider.sessions(from, to).size();
             return new Outcome(provider.requests(), provider.throttled(), provider.peakInWindow(), Integer.parseInt(figures.get("exit")),
                     Long.parseLong(figures.get("wall_ns")), Long.parseLong(figures.get("cpu_ns")), Long.parseLong(figures.get("run_cpu_ns")),
                     Long.parseLong(figures.get("hwm_kb")), Long.parseLong(figures.get("max_heap_mb")), Long.parseLong(figures.get("rows")), expected,
-                    Long.parseLong(figures.get("retries")));
+                    Long.parseLong(figures.get("retries")), serverCpu, loadAverage(),
+                    provider.activeSpan().toNanos());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -242,6 +267,15 @@ public final class Bench {
             return os.getProcessCpuTime();
         }
         return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    /** The 1-minute load average at the end of a run: other work on the machine shows here. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     /** VmHWM from /proc/self/status in kB (-1 where there is no /proc). */
