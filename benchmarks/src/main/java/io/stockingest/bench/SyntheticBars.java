@@ -4,7 +4,6 @@ import io.stockingest.core.calendar.NyseCalendar;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Deterministic daily bars: a bar depends only on (symbol, date), so any range of any symbol gives the same values
@@ -120,9 +119,5 @@ final class SyntheticBars {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    static String describe(Day d) {
-        return String.format(Locale.ROOT, "%s o=%.2f h=%.2f l=%.2f c=%.2f v=%d", d.date, d.open, d.high, d.low, d.close, d.volume);
     }
 }
