@@ -1,0 +1,391 @@
+package io.stockingest.bench;
+
+import io.stockingest.app.Environment;
+import io.stockingest.app.Main;
+import io.stockingest.core.http.RateLimit;
+import io.stockingest.core.http.Ticker;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark scenarios: {@code rate-efficiency}, {@code throttled-server}, {@code memory}, {@code cpu} and
+ * {@code all}. Each scenario starts a {@link SyntheticProvider} in this JVM and runs the real CLI
+ * ({@code stock-ingest prices --source fmp ... --backfill --sink parquet:TMP}, through {@link Main#run}) in a child
+ * JVM on the same classpath without tuning flags, so that the client's wall time, CPU time and peak RSS are its own
+ * and not the server's. Each prints one line of figures; {@code all} prints a table.
+ */
+public final class Bench {
+    static final int SYMBOLS = Integer.getInteger("bench.symbols", 1000);
+    static final LocalDate FROM = LocalDate.parse(System.getProperty("bench.from", "2021-11-22"));
+    static final LocalDate TO = LocalDate.parse(System.getProperty("bench.to", "2026-11-20"));
+    static final RateLimit CLIENT_RATE = RateLimit.parse("3000/min");
+    static final Duration LATENCY = Duration.ofMillis(50);
+    static final int WORKERS = 16;
+    private static final String CHILD = "client-run";
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            System.exit(2);
+        }
+        String scenario = args[0];
+        if (scenario.equals(CHILD)) {
+            System.exit(clientRun(args));
+        }
+        List<Figures> rows = new ArrayList<>();
+        switch (scenario) {
+            case "rate-efficiency" -> rows.add(rateEfficiency(fullRun()));
+            case "rate-only" -> rows.add(rateOnly());
+            case "throttled-server" -> rows.add(throttledServer());
+            case "memory" -> rows.add(memory(fullRun()));
+            case "cpu" -> rows.add(cpu(fullRun()));
+            case "all" -> {
+                // memory and cpu read the figures of the same full run as rate-efficiency (a run takes 1-2 minutes here)
+                Outcome full = fullRun();
+                rows.add(rateEfficiency(full));
+                rows.add(memory(full));
+                rows.add(cpu(full));
+                rows.add(rateOnly());
+                rows.add(throttledServer());
+                System.out.println();
+                System.out.print(table(rows));
+            }
+            default -> {
+                usage();
+                System.exit(2);
+            }
+        }
+        System.exit(rows.stream().allMatch(Figures::passed) ? 0 : 1);
+    }
+
+    private static void usage() {
+        System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|throttled-server|memory|cpu|all");
+    }
+
+    // ---------------------------------------------------------------- scenarios
+
+    /** Scenario 1's run: 1,000 symbols x 5 years, FMP at 3000/min, 50 ms latency. */
+    static Outcome fullRun() {
+        return run(Optional.of(CLIENT_RATE), CLIENT_RATE, FROM, TO);
+    }
+
+    static Figures rateEfficiency(Outcome o) {
+        return efficiencyLine("rate-efficiency", o);
+    }
+
+    /**
+     * A control for scenario 1: the same 1,000 requests for one week of bars each, so that parsing and Parquet
+     * encoding cost next to nothing and the figure shows what the rate limiter and the pipeline alone achieve.
+     */
+    static Figures rateOnly() {
+        return efficiencyLine("rate-only", run(Optional.of(CLIENT_RATE), CLIENT_RATE, TO.minusDays(6), TO));
+    }
+
+    private static Figures efficiencyLine(String name, Outcome o) {
+        double minimum = o.serverRequests / perSecond(CLIENT_RATE);
+        double efficiency = minimum / o.wallSeconds();
+        boolean ok = efficiency >= 0.97 && o.server429 == 0 && o.complete();
+        return print(name, ok, ordered(
+                "requests", o.serverRequests, "429s", o.server429, "peak_in_window", o.peakInWindow + "/" + CLIENT_RATE.permits(),
+                "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum), "efficiency", f3(efficiency),
+                // first to last request at the server: the pacing alone, without start-up and the last writes
+                "request_span_s", f2(o.spanNanos / 1e9), "pacing", f3((o.serverRequests - 1) / perSecond(CLIENT_RATE) / (o.spanNanos / 1e9)),
+                "rows", o.rows + "/" + o.expectedRows, "client_cpu_s", f2(o.cpuSeconds()), "server_cpu_s", f2(o.serverCpuNanos / 1e9), "load_avg", o.loadAverage,
+                "exit", o.exitCode, "goal", "efficiency>=0.97 and 0 429s"));
+    }
+
+    /**
+     * The server really allows half of the client's {@code 3000/min}: 250 per 10 s (1,500/min). A window of 10 s rather
+     * than a minute, because 1,000 requests fit in one minute's 1,500 and would never be refused. Each request asks
+     * for one week ({@code rate-only}'s workload): on the 2-core machine the 5-year workload is CPU-bound below
+     * 25 requests a second, so the server never had to refuse anything (measured: 0 429s) and adaptation went untested.
+     */
+    static Figures throttledServer() {
+        RateLimit serverLimit = new RateLimit(250, Duration.ofSeconds(10));
+        Outcome o = run(Optional.of(serverLimit), CLIENT_RATE, TO.minusDays(6), TO);
+        double minimum = (o.serverRequests - o.server429) / perSecond(serverLimit);
+        boolean ok = o.complete() && o.exitCode == 0;
+        return print("throttled-server", ok, ordered(
+                "requests", o.serverRequests, "429s", o.server429, "client_retries", o.clientRetries, "server_limit", "250/10s",
+                "client_told", CLIENT_RATE.toString(), "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum),
+                "efficiency", f3(minimum / o.wallSeconds()), "rows", o.rows + "/" + o.expectedRows, "exit", o.exitCode,
+                "goal", "every row, exit 0"));
+    }
+
+    static Figures memory(Outcome o) {
+        double mb = o.peakRssKb / 1024.0;
+        boolean ok = mb <= 512 && o.complete();
+        return print("memory", ok, ordered(
+                "peak_rss_mb", f1(mb), "max_heap_mb", o.maxHeapMb, "rows", o.rows + "/" + o.expectedRows, "wall_s", f2(o.wallSeconds()),
+                "exit", o.exitCode, "goal", "peak RSS <= 512 MB, no tuning flags"));
+    }
+
+    static Figures cpu(Outcome o) {
+        double perThousand = o.cpuSeconds() / (o.rows / 1000.0);
+        return print("cpu", o.complete(), ordered(
+                "cpu_s", f2(o.cpuSeconds()), "cpu_s_per_1000_rows", f4(perThousand), "rows", o.rows + "/" + o.expectedRows,
+                "cpu_s_in_run", f2(o.runCpuNanos / 1e9), "wall_s", f2(o.wallSeconds()), "exit", o.exitCode,
+                "goal", "watch for regressions"));
+    }
+
+    // ---------------------------------------------------------------- the run
+
+    /** What one end-to-end run measured: the server's counts and the child's own figures. */
+    record Outcome(long serverRequests, long server429, long peakInWindow, int exitCode, long wallNanos, long cpuNanos, long runCpuNanos,
+            long peakRssKb, long maxHeapMb, long rows, long expectedRows, long clientRetries, long serverCpuNanos, String loadAverage,
+            long spanNanos) {
+        double wallSeconds() {
+            return wallNanos / 1e9;
+        }
+
+        double cpuSeconds() {
+            return cpuNanos / 1e9;
+        }
+
+        boolean complete() {
+            return rows == expectedRows;
+        }
+    }
+
+    static Outcome run(Optional<RateLimit> serverLimit, RateLimit clientRate, LocalDate from, LocalDate to) {
+        Path work = null;
+        try (SyntheticProvider provider = SyntheticProvider.start(serverLimit, LATENCY)) {
+            work = Files.createTempDirectory("stock-ingest-bench");
+            Path tickers = work.resolve("tickers.txt");
+            Files.write(tickers, symbols(SYMBOLS));
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            // the access flags ./stock-ingest passes for the Parquet stack; no heap, GC or JIT tuning
+            command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+            command.add("--enable-native-access=ALL-UNNAMED");
+            if (Runtime.version().feature() >= 23) {
+                command.add("--sun-misc-unsafe-memory-access=allow");
+            }
+            // BENCH_CHILD_JVM_OPTS: extra flags for the client JVM, e.g. ./stock-ingest's -XX:+UseSerialGC, to compare
+            String extra = System.getenv().getOrDefault("BENCH_CHILD_JVM_OPTS", "").strip();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), CHILD,
+                    provider.baseUri().toString(), work.toString(), clientRate.toString(), String.valueOf(WORKERS), from.toString(), to.toString()));
+            long serverCpuBefore = processCpuNanos();
+            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Map<String, String> figures = new HashMap<>();
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("CHILD ")) {
+                        for (String pair : line.substring(6).split(" ")) {
+                            int eq = pair.indexOf('=');
+                            figures.put(pair.substring(0, eq), pair.substring(eq + 1));
+                        }
+                    } else {
+                        System.err.println("  | " + line);
+                    }
+                }
+            }
+            int status = child.waitFor();
+            long serverCpu = processCpuNanos() - serverCpuBefore;
+            if (!figures.containsKey("exit")) {
+                throw new IllegalStateException("the client JVM ended (status " + status + ") without reporting figures");
+            }
+            long expected = (long) SYMBOLS * SyntheticProvider.sessions(from, to).size();
+            return new Outcome(provider.requests(), provider.throttled(), provider.peakInWindow(), Integer.parseInt(figures.get("exit")),
+                    Long.parseLong(figures.get("wall_ns")), Long.parseLong(figures.get("cpu_ns")), Long.parseLong(figures.get("run_cpu_ns")),
+                    Long.parseLong(figures.get("hwm_kb")), Long.parseLong(figures.get("max_heap_mb")), Long.parseLong(figures.get("rows")), expected,
+                    Long.parseLong(figures.get("retries")), serverCpu, loadAverage(),
+                    provider.activeSpan().toNanos());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            if (work != null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    /** In the child JVM: one {@code prices} run through the real CLI, then one {@code CHILD key=value...} line. */
+    static int clientRun(String[] args) throws IOException {
+        String baseUrl = args[1];
+        Path work = Path.of(args[2]);
+        Map<String, String> vars = new HashMap<>();
+        vars.put("FMP_API_KEY", "synthetic-bench-key");
+        vars.put("FMP_BASE_URL", baseUrl);
+        vars.put("FMP_PLAN", "ultimate");
+        vars.put("FMP_RATE_LIMIT", args[3]);
+        vars.put("MAX_WORKERS", args[4]);
+        vars.put("FMP_USAGE_FILE", work.resolve("fmp-usage.txt").toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Ticker.SYSTEM, false);
+        long cpuBefore = processCpuNanos();
+        long start = System.nanoTime();
+        int exit = Main.run(env, "prices", "--source", "fmp", "--tickers-path", work.resolve("tickers.txt").toString(), "--from", args[5],
+                "--to", args[6], "--backfill", "--sink", "parquet:" + work.resolve("lake"));
+        long wall = System.nanoTime() - start;
+        long cpu = processCpuNanos();
+        String summary = out.toString(StandardCharsets.UTF_8);
+        if (exit != 0) {
+            System.err.print(summary);
+            System.err.print(err.toString(StandardCharsets.UTF_8));
+        }
+        System.out.printf(Locale.ROOT, "CHILD exit=%d wall_ns=%d cpu_ns=%d run_cpu_ns=%d hwm_kb=%d max_heap_mb=%d rows=%d retries=%d%n", exit, wall, cpu,
+                cpu - cpuBefore, peakRssKb(), Runtime.getRuntime().maxMemory() / (1024 * 1024), figure(summary, "rows\\s+(\\d+) written"),
+                figure(summary, "retries (\\d+)"));
+        return 0;
+    }
+
+    static long figure(String summary, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(summary);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    /** The 1-minute load average at the end of a run: other work on the machine shows here. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    /** VmHWM from /proc/self/status in kB (-1 where there is no /proc). */
+    static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** {@code n} distinct valid symbols: AAA, AAB, ... */
+    static List<String> symbols(int n) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add("" + (char) ('A' + i / 676 % 26) + (char) ('A' + i / 26 % 26) + (char) ('A' + i % 26));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /** One scenario's figures in order, and whether its goal was met. */
+    record Figures(String scenario, boolean passed, Map<String, Object> values) {
+        String line() {
+            StringBuilder out = new StringBuilder(scenario);
+            values.forEach((k, v) -> out.append(' ').append(k).append('=').append(String.valueOf(v).contains(" ") ? "\"" + v + "\"" : v));
+            return out.append(" result=").append(passed ? "PASS" : "MISS").toString();
+        }
+    }
+
+    private static Figures print(String scenario, boolean passed, Map<String, Object> values) {
+        Figures figures = new Figures(scenario, passed, values);
+        System.out.println(figures.line());
+        System.out.flush();
+        return figures;
+    }
+
+    static String table(List<Figures> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%-17s %-6s %s%n", "scenario", "result", "figures"));
+        for (Figures row : rows) {
+            StringBuilder figs = new StringBuilder();
+            row.values.forEach((k, v) -> {
+                if (!k.equals("goal")) {
+                    figs.append(k).append('=').append(v).append("  ");
+                }
+            });
+            out.append(String.format("%-17s %-6s %s%n", row.scenario, row.passed ? "PASS" : "MISS", figs.toString().strip()));
+        }
+        return out.toString();
+    }
+
+    private static Map<String, Object> ordered(Object... pairs) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    private static double perSecond(RateLimit limit) {
+        return limit.permits() / (limit.period().toNanos() / 1e9);
+    }
+
+    private static String f1(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String f2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String f3(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String f4(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static void deleteTree(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("bench: could not delete " + root + ": " + e.getMessage());
+        }
+    }
+}
