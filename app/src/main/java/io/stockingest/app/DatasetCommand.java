@@ -100,6 +100,16 @@ abstract class DatasetCommand<T> implements Callable<Integer> {
                 env.out().printf("dry run: %s --source %s%nsymbols: %d (shard %s of %d given): %s%nprovider calls: at least %d%nsinks: %s%n", describe(),
                         parts.source.name(), mine.size(), shardSpec, symbols.size(), String.join(",", mine.stream().map(Symbol::value).toList()), calls,
                         String.join(", ", parts.sinks.stream().map(Sink::name).toList()));
+                if (dataset() == io.stockingest.core.model.Dataset.OPTIONS) {
+                    RunContext context = RunContext.start(spec(), parts.source.name(), env.ticker().now());
+                    LocalDate session = io.stockingest.core.calendar.NyseCalendar.instance().lastCompletedSession(env.ticker().now());
+                    for (Sink sink : parts.sinks) {
+                        if (sink instanceof io.stockingest.sink.snowflake.SnowflakeSink snowflake) {
+                            env.out().printf("%s would run:%n", sink.name());
+                            snowflake.planOptions(mine, session, context).forEach(line -> env.out().println("  " + line));
+                        }
+                    }
+                }
                 return 0;
             }
             parts.source.checkBudget(calls);

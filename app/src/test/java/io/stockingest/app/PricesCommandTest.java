@@ -198,4 +198,14 @@ class PricesCommandTest {
         assertThat(out.toString()).contains("COPY INTO").contains("MERGE INTO").doesNotContain("sf-pass-visible-77");
         assertThat(yahoo.requests()).isEmpty();
     }
+
+    @Test
+    void snowflakeOptionsDryRunPrintsTheLoadStatements() {
+        Map<String, String> snowflake = Map.of("SNOWFLAKE_ACCOUNT", "xy12345", "SNOWFLAKE_USER", "loader", "SNOWFLAKE_PASSWORD", "sf-pass-visible-78",
+                "SNOWFLAKE_WAREHOUSE", "WH", "SNOWFLAKE_DATABASE", "MARKET", "POLYGON_API_KEY", "poly-key-visible-79");
+        assertThat(run(snowflake, "options", "--source", "polygon", "--underlying", "AAPL", "--sink", "snowflake", "--dry-run"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("OPTION_SNAPSHOTS").contains("COPY INTO").contains("MERGE INTO")
+                .doesNotContain("sf-pass-visible-78").doesNotContain("poly-key-visible-79");
+    }
 }
