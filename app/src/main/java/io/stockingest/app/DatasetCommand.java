@@ -15,7 +15,6 @@ import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,26 +25,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The per-symbol dataset commands: {@code fundamentals}, {@code options}, {@code actions}. */
-abstract class DatasetCommand<T> implements Callable<Integer> {
+abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer> {
     protected final Environment env;
-
-    @Option(names = "--source", description = "fmp, polygon or yahoo (default: ${DEFAULT-VALUE})", defaultValue = "yahoo")
-    String source;
-
-    @Option(names = "--sink", description = "parquet:DIR (repeatable; default: parquet:./data)")
-    List<String> sinks = new ArrayList<>();
-
-    @Option(names = "--force", description = "Rewrite files that already exist")
-    boolean force;
-
-    @Option(names = "--shard", description = "K/N: only symbols whose stable hash modulo N is K (default: ${DEFAULT-VALUE})", defaultValue = "0/1")
-    String shard;
-
-    @Option(names = "--dry-run", description = "Print what would be fetched; fetch and write nothing")
-    boolean dryRun;
-
-    @Option(names = "--metrics-out", description = "Also write the run's metrics JSON to this file")
-    String metricsOut;
 
     DatasetCommand(Environment env) {
         this.env = env;
@@ -128,14 +109,6 @@ abstract class DatasetCommand<T> implements Callable<Integer> {
 
     private String spec() {
         return getClass().getAnnotation(Command.class).name();
-    }
-
-    static LocalDate date(String flag, String text) {
-        try {
-            return LocalDate.parse(text.strip());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(flag + " '" + text + "' is not a valid date: use YYYY-MM-DD, e.g. 2024-09-30");
-        }
     }
 
     @Command(name = "fundamentals", mixinStandardHelpOptions = true, description = "Income statements, balance sheets and cash-flow statements.")

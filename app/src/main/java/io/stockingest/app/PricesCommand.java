@@ -19,7 +19,6 @@ import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.sink.s3.S3Objects;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,11 +27,8 @@ import picocli.CommandLine.Option;
 
 /** {@code prices}: daily or intraday OHLCV bars for a list of symbols and a date range, into every selected sink. */
 @Command(name = "prices", description = "Daily or intraday OHLCV bars for a list of symbols and a date range.", mixinStandardHelpOptions = true)
-final class PricesCommand implements Callable<Integer> {
+final class PricesCommand extends RunOptions implements Callable<Integer> {
     private final Environment env;
-
-    @Option(names = "--source", description = "fmp, polygon or yahoo (default: ${DEFAULT-VALUE})", defaultValue = "yahoo")
-    String source;
 
     @Option(names = "--symbols", split = ",", description = "Symbols, comma-separated (e.g. AAPL,MSFT,BRK.B)")
     List<String> symbols = new ArrayList<>();
@@ -52,29 +48,14 @@ final class PricesCommand implements Callable<Integer> {
     @Option(names = "--interval", description = "1d, 1h, 30m, 15m, 5m, 2m, 1m, 1wk, 1mo (default: ${DEFAULT-VALUE})", defaultValue = "1d")
     String interval;
 
-    @Option(names = "--sink", description = "parquet:DIR, s3://BUCKET[/PREFIX], postgres, postgresql://..., snowflake; repeatable (default: parquet:./data)")
-    List<String> sinks = new ArrayList<>();
-
     @Option(names = "--backfill", description = "One file per symbol and year instead of one per symbol and day")
     boolean backfill;
-
-    @Option(names = "--force", description = "Rewrite partitions that already exist")
-    boolean force;
-
-    @Option(names = "--shard", description = "K/N: take only the symbols whose stable hash modulo N is K (default: ${DEFAULT-VALUE})", defaultValue = "0/1")
-    String shard;
-
-    @Option(names = "--dry-run", description = "Print what would be fetched and written; fetch and write nothing")
-    boolean dryRun;
 
     @Option(names = "--extended-hours", description = "Keep intraday bars from 04:00 to 20:00 New York")
     boolean extendedHours;
 
     @Option(names = "--pg-schema", description = "PostgreSQL sink schema (default: stock_ingest)")
     String pgSchema;
-
-    @Option(names = "--metrics-out", description = "Also write the run's metrics JSON to this file")
-    String metricsOut;
 
     PricesCommand(Environment env) {
         this.env = env;
@@ -152,8 +133,8 @@ final class PricesCommand implements Callable<Integer> {
     }
 
     private DateRange range(NyseCalendar calendar, ConfigProblems problems) {
-        LocalDate fromDate = from == null ? null : problems.check(() -> date("--from", from));
-        LocalDate toDate = to == null ? null : problems.check(() -> date("--to", to));
+        LocalDate fromDate = from == null ? null : problems.check(() -> RunOptions.date("--from", from));
+        LocalDate toDate = to == null ? null : problems.check(() -> RunOptions.date("--to", to));
         if ((from != null && fromDate == null) || (to != null && toDate == null)) {
             return null;
         }
@@ -179,14 +160,6 @@ final class PricesCommand implements Callable<Integer> {
             return null;
         }
         return range;
-    }
-
-    private static LocalDate date(String flag, String text) {
-        try {
-            return LocalDate.parse(text.strip());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(flag + " '" + text + "' is not a valid date: use YYYY-MM-DD, e.g. 2024-09-30");
-        }
     }
 
     private static double share(String text) {
