@@ -74,20 +74,6 @@ final class Assembly implements AutoCloseable {
         }
     }
 
-    static int positive(Settings settings, String name, String fallback, io.stockingest.core.config.ConfigProblems problems) {
-        String text = settings.get(name, fallback);
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= 1) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add(name + " '" + text + "' is not a positive whole number");
-        return 1;
-    }
-
     @Override
     public void close() {
         sinks.forEach(Sink::close);

@@ -66,7 +66,8 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
             problems.add("No symbols: give " + (this instanceof Options ? "--underlying A,B" : "--symbols A,B,C"));
         }
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
-        int maxWorkers = Assembly.positive(settings, "MAX_WORKERS", "8", problems);
+        Integer workers = problems.check(() -> settings.positiveInt("MAX_WORKERS", 8));
+        int maxWorkers = workers == null ? 1 : workers;
         parse(problems);
         problems.throwIfAny();
         List<Symbol> mine = symbols.stream().filter(shardSpec::includes).toList();

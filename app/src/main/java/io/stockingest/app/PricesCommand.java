@@ -81,7 +81,8 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
         DateRange range = range(calendar, problems);
-        int maxWorkers = Assembly.positive(settings, "MAX_WORKERS", "8", problems);
+        Integer workers = problems.check(() -> settings.positiveInt("MAX_WORKERS", 8));
+        int maxWorkers = workers == null ? 1 : workers;
         Double maxShare = problems.check(() -> share(settings.get("DQ_MAX_QUARANTINE_SHARE", "0.05")));
         List<String> sinkUris = Assembly.sinkUris(sinks);
         problems.throwIfAny();

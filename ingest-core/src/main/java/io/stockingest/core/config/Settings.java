@@ -58,6 +58,24 @@ public final class Settings {
         return get(name).orElse(defaultValue);
     }
 
+    /**
+     * A whole number of at least 1, or {@code defaultValue} when unset.
+     *
+     * @throws IllegalArgumentException naming the setting when the value is not a positive whole number
+     */
+    public int positiveInt(String name, int defaultValue) {
+        String text = get(name, Integer.toString(defaultValue));
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " '" + text + "' is not a positive whole number");
+    }
+
     public Settings with(String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(name, value);

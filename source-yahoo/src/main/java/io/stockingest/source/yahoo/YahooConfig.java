@@ -37,11 +37,10 @@ public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Dura
         ConfigProblems problems = new ConfigProblems();
         URI baseUrl = problems.check(() -> parseUrl(settings.get("YAHOO_BASE_URL", DEFAULT_BASE_URL.toString())));
         RateLimit limit = problems.check(() -> settings.get("YAHOO_RATE_LIMIT").map(RateLimit::parse).orElse(DEFAULT_RATE_LIMIT));
-        Integer workers = problems.check(() -> positiveInt("MAX_WORKERS", settings.get("MAX_WORKERS", "8")));
-        Integer breaker = problems.check(() -> positiveInt("YAHOO_MAX_CONSECUTIVE_THROTTLED",
-                settings.get("YAHOO_MAX_CONSECUTIVE_THROTTLED", Integer.toString(DEFAULT_BREAKER_THRESHOLD))));
+        Integer workers = problems.check(() -> settings.positiveInt("MAX_WORKERS", 8));
+        Integer breaker = problems.check(() -> settings.positiveInt("YAHOO_MAX_CONSECUTIVE_THROTTLED", DEFAULT_BREAKER_THRESHOLD));
         URI cookieUrl = problems.check(() -> parseUrl(settings.get("YAHOO_COOKIE_URL", DEFAULT_COOKIE_URL.toString())));
-        Integer timeoutSeconds = problems.check(() -> positiveInt("HTTP_TIMEOUT", settings.get("HTTP_TIMEOUT", Long.toString(DEFAULT_TIMEOUT.toSeconds()))));
+        Integer timeoutSeconds = problems.check(() -> settings.positiveInt("HTTP_TIMEOUT", (int) DEFAULT_TIMEOUT.toSeconds()));
         problems.throwIfAny();
         return new YahooConfig(baseUrl, limit, workers, Duration.ofSeconds(timeoutSeconds), DEFAULT_USER_AGENT, breaker, cookieUrl);
     }
@@ -63,15 +62,4 @@ public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Dura
         }
     }
 
-    static int positiveInt(String name, String text) {
-        try {
-            int value = Integer.parseInt(text.strip());
-            if (value >= 1) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " '" + text + "' is not a positive whole number");
-    }
 }
