@@ -35,6 +35,11 @@ public final class LocalLakeStorage implements LakeStorage {
         return root.toString();
     }
 
+    /** The lake directory (absolute). */
+    public Path root() {
+        return root;
+    }
+
     @Override
     public Set<String> list(String prefix) {
         Path dir = resolve(prefix);
