@@ -311,6 +311,18 @@ public final class PostgresSink implements Sink {
         }
     }
 
+    /** Upserts into {@code quotes} by (symbol, ts) in one transaction ({@link PostgresQuotes}). */
+    @Override
+    public WriteResult writeQuotes(List<io.stockingest.core.model.Quote> quotes, RunContext context) {
+        return new PostgresQuotes(config, admin).write(quotes, context);
+    }
+
+    /** A session-level advisory lock per schema and job on a dedicated connection ({@link PostgresInstanceLock}). */
+    @Override
+    public java.util.Optional<InstanceLock> lockInstance(String job, Instant since) {
+        return java.util.Optional.of(PostgresInstanceLock.acquire(admin, job, since));
+    }
+
     @Override
     public void writeQuarantine(List<Rejected> rejected, RunContext context) {
         if (rejected.isEmpty()) {
