@@ -8,6 +8,7 @@ import io.stockingest.core.model.Symbol;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.Map;
  *   <li>{@code price}: {@code lastTrade.p}, else the last minute's close {@code min.c}, else {@code day.c} (the
  *       first that is positive; a ticker with none is left out);</li>
  *   <li>{@code time}: {@code updated}, else {@code lastTrade.t} (nanoseconds; a value in ms, µs or s is read as
- *       such, by its magnitude);</li>
+ *       such, by its magnitude), truncated to microseconds: the precision of the lake's Parquet timestamps and of
+ *       PostgreSQL, so that a quote read back from either has the same key as when it was polled;</li>
  *   <li>{@code bid}/{@code ask}: {@code lastQuote.p}/{@code lastQuote.P} (lower case is the bid, upper case the
  *       ask; only on plans that include quotes);</li>
  *   <li>{@code volume}, {@code dayOpen}/{@code dayHigh}/{@code dayLow}: {@code day.v/o/h/l}; {@code previousClose}:
@@ -98,6 +100,7 @@ final class PolygonQuotes {
         if (price == null || time == null) {
             return java.util.Optional.empty();
         }
+        time = time.truncatedTo(ChronoUnit.MICROS);
         JsonNode day = row.path("day");
         JsonNode volume = day.path("v");
         return java.util.Optional.of(new Quote(symbol, time, price, positive(row.path("lastQuote").path("p")), positive(row.path("lastQuote").path("P")),

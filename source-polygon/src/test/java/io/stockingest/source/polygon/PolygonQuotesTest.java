@@ -49,8 +49,8 @@ class PolygonQuotesTest {
 
         List<Quote> quotes = source.fetchQuotes(List.of(Symbol.parse("BCAT"), Symbol.parse("AAPL")));
 
-        // updated 1605192894630916600 ns = 2020-11-12T14:54:54.630916600Z; bid is lastQuote.p, ask lastQuote.P
-        assertThat(quotes).containsExactly(new Quote(Symbol.parse("BCAT"), Instant.parse("2020-11-12T14:54:54.630916600Z"), 20.506, 20.5, 20.6,
+        // updated 1605192894630916600 ns = 2020-11-12T14:54:54.630916600Z, kept to the µs; bid is lastQuote.p, ask lastQuote.P
+        assertThat(quotes).containsExactly(new Quote(Symbol.parse("BCAT"), Instant.parse("2020-11-12T14:54:54.630916Z"), 20.506, 20.5, 20.6,
                 37_216L, 20.64, 20.64, 20.506, 20.63, null, "polygon"));
         assertThat(server.requests()).singleElement().satisfies(request -> {
             assertThat(FixtureServer.query(request)).containsExactlyEntriesOf(Map.of("tickers", "BCAT,AAPL"));
@@ -67,7 +67,7 @@ class PolygonQuotesTest {
         server.on(PolygonQuotes.PATH, Reply.json(200, "{\"status\":\"OK\",\"count\":1,\"tickers\":[" + tickerObject + "]}"));
 
         assertThat(source.fetchQuotes(List.of(Symbol.parse("AAPL")))).containsExactly(new Quote(Symbol.parse("AAPL"),
-                Instant.ofEpochSecond(1_651_251_948L, 294_080_343L), 159.99, 159.98, 159.99, 68_840_127L, 161.84, 166.2, 159.8, 163.64, null, "polygon"));
+                Instant.ofEpochSecond(1_651_251_948L, 294_080_000L), 159.99, 159.98, 159.99, 68_840_127L, 161.84, 166.2, 159.8, 163.64, null, "polygon"));
     }
 
     @Test
