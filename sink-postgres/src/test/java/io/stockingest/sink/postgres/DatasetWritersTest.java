@@ -204,4 +204,83 @@ class DatasetWritersTest {
                 .hasMessageContaining("disk full");
         assertThat(text(schema, "SELECT count(*) FROM corporate_actions")).isEqualTo("0\n");
     }
+
+    @Test
+    void exportHandsTypedRowsAndTheNewTablesRoundTripAsSql() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema));
+        sink.writeStatements(List.of(income(391_035_000_000d), balance()), WriteOptions.DEFAULT, run(1));
+        sink.writeOptions(List.of(call150(150, 29d), put140()), WriteOptions.DEFAULT, run(1));
+        sink.writeActions(List.of(split(), dividend(0.205)), WriteOptions.DEFAULT, run(1));
+        Exporter exporter = new Exporter(config(schema));
+
+        List<Exporter.Column> columns = new java.util.ArrayList<>();
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        Exporter.RowWriter collect = new Exporter.RowWriter() {
+            @Override
+            public void columns(String table, List<Exporter.Column> cols) {
+                columns.addAll(cols);
+            }
+
+            @Override
+            public void row(List<Object> values) {
+                rows.add(values);
+            }
+        };
+        assertThat(exporter.export("fundamentals", "statement_type = 'income'", collect)).isEqualTo(1);
+        assertThat(columns).startsWith(new Exporter.Column("symbol", Exporter.ColumnType.TEXT, false),
+                new Exporter.Column("statement_type", Exporter.ColumnType.TEXT, false), new Exporter.Column("period", Exporter.ColumnType.TEXT, false),
+                new Exporter.Column("fiscal_year", Exporter.ColumnType.INT, true), new Exporter.Column("period_end", Exporter.ColumnType.DATE, false));
+        assertThat(columns).contains(new Exporter.Column("line_items", Exporter.ColumnType.JSON, false),
+                new Exporter.Column("accepted_at", Exporter.ColumnType.TIMESTAMP, true));
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            row.put(columns.get(i).name(), rows.getFirst().get(i));
+        }
+        assertThat(row).containsEntry("fiscal_year", 2024).containsEntry("period_end", LocalDate.of(2024, 9, 28))
+                .containsEntry("accepted_at", Instant.parse("2024-11-01T10:01:36Z")).containsEntry("ingest_ts", Instant.parse("2024-11-02T12:00:01Z"))
+                .containsEntry("line_items", "{\"eps\": 6.11, \"revenue\": 391035000000, \"netIncome\": 93736000000}");
+
+        assertThatThrownBy(() -> exporter.export("option_snapshots", "0 < (SELECT count(*) FROM (SELECT nextval('quarantine_id_seq')) s)", collect))
+                .isInstanceOf(IngestException.class).hasMessageContaining("read-only transaction");
+
+        String target = freshSchema();
+        new PostgresAdmin(config(target)).migrate();
+        for (String table : List.of("fundamentals", "option_snapshots", "corporate_actions")) {
+            java.io.ByteArrayOutputStream sql = new java.io.ByteArrayOutputStream();
+            exporter.export(table, Exporter.Format.SQL, null, sql);
+            try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement()) {
+                st.execute("SET search_path TO " + target);
+                st.execute(sql.toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(text(target, "SELECT * FROM " + table + " ORDER BY 1, 2, 3")).as(table).isEqualTo(text(schema, "SELECT * FROM " + table + " ORDER BY 1, 2, 3"));
+        }
+    }
+
+    @Test
+    void featureArraysExportAsLists() throws Exception {
+        String schema = freshSchema();
+        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement()) {
+            new PostgresAdmin(config(schema)).migrate();
+            st.execute("INSERT INTO " + schema + ".price_cumulative_7d VALUES ('KO', '2024-01-10', '{1.5,2}', '{2,3}', '{1,1}', '{1.5,NaN}', '{100,NULL}', NULL, 0.25)");
+        }
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        List<Exporter.Column> columns = new java.util.ArrayList<>();
+        new Exporter(config(schema)).export("price_cumulative_7d", null, new Exporter.RowWriter() {
+            @Override
+            public void columns(String table, List<Exporter.Column> cols) {
+                columns.addAll(cols);
+            }
+
+            @Override
+            public void row(List<Object> values) {
+                rows.add(values);
+            }
+        });
+        assertThat(columns.stream().map(Exporter.Column::type).toList()).containsExactly(Exporter.ColumnType.TEXT, Exporter.ColumnType.DATE,
+                Exporter.ColumnType.DOUBLE_ARRAY, Exporter.ColumnType.DOUBLE_ARRAY, Exporter.ColumnType.DOUBLE_ARRAY, Exporter.ColumnType.DOUBLE_ARRAY,
+                Exporter.ColumnType.BIGINT_ARRAY, Exporter.ColumnType.DOUBLE, Exporter.ColumnType.DOUBLE);
+        assertThat(rows.getFirst()).containsExactly("KO", LocalDate.of(2024, 1, 10), List.of(1.5, 2.0), List.of(2.0, 3.0), List.of(1.0, 1.0),
+                List.of(1.5, Double.NaN), java.util.Arrays.asList(100L, null), null, 0.25);
+    }
 }
