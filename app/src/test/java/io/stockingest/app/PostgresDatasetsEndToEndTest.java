@@ -160,6 +160,9 @@ class PostgresDatasetsEndToEndTest {
         assertThat(run(load)).as("the second reply has strike 0: " + out + err).isEqualTo(3);
         assertThat(out.toString() + err).contains("strike_positive");
         assertThat(rows("SELECT *, xmin::text AS x FROM dso.option_snapshots").toString()).as("production untouched").isEqualTo(before);
+        assertThat(rows("SELECT exit_code, status, symbols_failed, metrics::text LIKE '%\"gated\"%' AS symbol_gated FROM dso.ingest_runs ORDER BY exit_code")
+                .toString()).isEqualTo("[{exit_code=0, status=succeeded, symbols_failed=0, symbol_gated=false},"
+                        + " {exit_code=3, status=gated, symbols_failed=1, symbol_gated=true}]");
     }
 
     @Test
