@@ -4,13 +4,13 @@ import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.sink.postgres.Exporter;
 import io.stockingest.sink.s3.LakeSchemas;
-import io.stockingest.sink.s3.ParquetFiles;
+import io.stockingest.sink.s3.ParquetStreamWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -20,33 +20,47 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * {@code export --format parquet}: the exporter's typed rows (same READ ONLY transaction and filter as csv/sql),
- * encoded by the lake's Parquet adapter ({@link ParquetFiles}: ZSTD, dictionary). The Avro schema comes from the
- * table's columns: names as in the table, NOT NULL columns required, dates as Parquet {@code DATE}, timestamps as
- * {@code TIMESTAMP(MICROS, UTC)} (as in the lake), json/jsonb as JSON text, float8[]/int8[] as lists. The file is
- * written to a temporary name, then renamed, so it appears whole or not at all.
- *
- * <p>The rows are encoded in memory (the adapter takes a list): export a large table in slices with {@code --where},
- * or as csv.
+ * streamed into one Parquet file by the lake's writer settings ({@link ParquetStreamWriter}: ZSTD, dictionary), one
+ * row group in memory at a time. The Avro schema comes from the table's columns: names as in the table, NOT NULL
+ * columns required, dates as Parquet {@code DATE}, timestamps as {@code TIMESTAMP(MICROS, UTC)} (as in the lake),
+ * json/jsonb as JSON text, float8[]/int8[] as lists. The file is written under a temporary name and renamed when
+ * complete, so it appears whole or not at all; a failed export leaves no file.
  */
 final class ParquetExport implements Exporter.RowWriter {
+    private final Path target;
     private Schema schema;
-    private final List<GenericRecord> records = new ArrayList<>();
+    private ParquetStreamWriter writer;
 
-    private ParquetExport() {}
+    private ParquetExport(Path target) {
+        this.target = target;
+    }
 
     /** Exports {@code table} (optionally filtered) to a Parquet file at {@code out}; returns the number of rows. */
     static long write(Exporter exporter, String table, String where, Path out) {
-        ParquetExport encoder = new ParquetExport();
-        long rows = exporter.export(table, where, encoder);
-        byte[] bytes = ParquetFiles.write(encoder.schema, encoder.records);
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        ParquetExport encoder = new ParquetExport(tmp);
         try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            long rows = exporter.export(table, where, encoder);
+            encoder.writer.close();
+            encoder.writer = null;
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return rows;
         } catch (IOException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot write " + out + ": " + e.getMessage(), e);
+        } finally {
+            if (encoder.writer != null) {
+                try {
+                    encoder.writer.close();
+                } catch (RuntimeException ignored) {
+                    // the export already failed; that error is the one to report
+                }
+            }
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort: a leftover .tmp is never mistaken for an export
+            }
         }
-        return rows;
     }
 
     @Override
@@ -58,6 +72,7 @@ final class ParquetExport implements Exporter.RowWriter {
                     : fields.name(column.name()).type(type).noDefault();
         }
         this.schema = fields.endRecord();
+        this.writer = ParquetStreamWriter.create(schema, target);
     }
 
     @Override
@@ -70,7 +85,7 @@ final class ParquetExport implements Exporter.RowWriter {
                 case null, default -> values.get(i);
             });
         }
-        records.add(record);
+        writer.write(record);
     }
 
     private static Schema avro(Exporter.ColumnType type) {

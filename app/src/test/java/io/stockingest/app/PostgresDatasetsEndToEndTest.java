@@ -202,5 +202,6 @@ class PostgresDatasetsEndToEndTest {
                 "0 < (SELECT count(*) FROM (SELECT nextval('dsp.quarantine_id_seq')) s)", "-o", "w.parquet", "--pg-schema", "dsp")).isEqualTo(2);
         assertThat(err.toString()).contains("read-only transaction");
         assertThat(work.resolve("w.parquet")).doesNotExist();
+        assertThat(work.resolve("w.parquet.tmp")).doesNotExist();
     }
 }
