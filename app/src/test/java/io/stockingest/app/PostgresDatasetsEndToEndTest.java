@@ -178,7 +178,7 @@ class PostgresDatasetsEndToEndTest {
         assertThat(xmin("dsa.corporate_actions")).isEqualTo(before);
 
         assertThat(run("export", "--table", "corporate_actions", "--format", "parquet", "-o", "a.parquet", "--pg-schema", "dsa")).as(err.toString()).isZero();
-        assertThat(parquet("a.parquet")).isEqualTo(rows("SELECT * FROM dsa.corporate_actions ORDER BY 1, 2"));
+        assertThat(parquet("a.parquet")).isEqualTo(rows("SELECT * FROM dsa.corporate_actions ORDER BY symbol, type, ex_date"));
     }
 
     @Test

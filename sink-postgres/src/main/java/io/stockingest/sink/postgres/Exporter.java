@@ -135,7 +135,7 @@ public final class Exporter {
             try (Statement st = c.createStatement()) {
                 st.execute("SET TRANSACTION READ ONLY");
                 String name = checkTable(c, table);
-                String query = "SELECT * FROM " + name + (filter.isEmpty() ? "" : " WHERE " + filter) + " ORDER BY 1, 2";
+                String query = "SELECT * FROM " + name + (filter.isEmpty() ? "" : " WHERE " + filter) + " ORDER BY " + orderBy(c, name);
                 long rows = body.run(c, st, name, query);
                 c.commit();
                 return rows;
@@ -167,6 +167,19 @@ public final class Exporter {
                     throw new IngestException(ErrorKind.USAGE, "No table '" + table + "' in schema " + admin.config().schema());
                 }
                 return rs.getString(1);
+            }
+        }
+    }
+
+    /** The primary key's columns in key order (so every export comes out in key order), or the first two columns. */
+    private static String orderBy(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY array_position(i.indkey::int2[], a.attnum))"
+                + " FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+                + " WHERE i.indrelid = quote_ident(?)::regclass AND i.indisprimary")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                String key = rs.next() ? rs.getString(1) : null;
+                return key == null ? "1, 2" : key;
             }
         }
     }

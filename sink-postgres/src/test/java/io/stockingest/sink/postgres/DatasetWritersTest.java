@@ -283,4 +283,20 @@ class DatasetWritersTest {
         assertThat(rows.getFirst()).containsExactly("KO", LocalDate.of(2024, 1, 10), List.of(1.5, 2.0), List.of(2.0, 3.0), List.of(1.0, 1.0),
                 List.of(1.5, Double.NaN), java.util.Arrays.asList(100L, null), null, 0.25);
     }
+
+    @Test
+    void exportsComeOutInPrimaryKeyOrder() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema));
+        OptionSnapshot later = call150(150, 29d);
+        OptionSnapshot earlier = new OptionSnapshot(later.contract(), later.underlying(), "call", "american", 150, later.expiration(), 100d, null, null,
+                null, 28d, null, null, null, null, null, null, null, null, null, null, null, LocalDate.of(2022, 4, 28), "polygon");
+        sink.writeOptions(List.of(put140(), later), WriteOptions.DEFAULT, run(1));
+        sink.writeOptions(List.of(earlier), WriteOptions.DEFAULT, run(2));
+        java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
+        new Exporter(config(schema)).export("option_snapshots", Exporter.Format.CSV, null, csv);
+        assertThat(csv.toString(java.nio.charset.StandardCharsets.UTF_8).lines().skip(1).map(line -> String.join(",", List.of(line.split(",")).subList(0, 3))))
+                .as("contract, then date")
+                .containsExactly("O:AAPL230616C00150000,AAPL,2022-04-28", "O:AAPL230616C00150000,AAPL,2022-04-29", "O:AAPL230616P00140000,AAPL,2022-04-29");
+    }
 }
