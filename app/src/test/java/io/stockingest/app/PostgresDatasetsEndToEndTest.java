@@ -198,6 +198,10 @@ class PostgresDatasetsEndToEndTest {
                 rows("SELECT array_to_string(volumes, ', ') AS v FROM dsp.price_cumulative_7d WHERE date = '2020-11-06'").getFirst().get("v").toString()
                         .transform(v -> "[" + v + "]"));
 
+        assertThat(run("export", "--table", "ingest_runs", "--format", "parquet", "-o", "r.parquet", "--pg-schema", "dsp")).as(err.toString()).isZero();
+        assertThat(parquet("r.parquet")).isEqualTo(rows("SELECT * FROM dsp.ingest_runs ORDER BY run_id"))
+                .singleElement().satisfies(r -> assertThat(r.get("metrics").toString()).contains("\"command\": \"prices\""));
+
         assertThat(run("export", "--table", "prices_daily", "--format", "parquet", "--where",
                 "0 < (SELECT count(*) FROM (SELECT nextval('dsp.quarantine_id_seq')) s)", "-o", "w.parquet", "--pg-schema", "dsp")).isEqualTo(2);
         assertThat(err.toString()).contains("read-only transaction");
