@@ -299,4 +299,24 @@ class DatasetWritersTest {
                 .as("contract, then date")
                 .containsExactly("O:AAPL230616C00150000,AAPL,2022-04-28", "O:AAPL230616C00150000,AAPL,2022-04-29", "O:AAPL230616P00140000,AAPL,2022-04-29");
     }
+
+    @Test
+    void v4KeepsRowsStoredUnderTheV2ColumnsAndRenamesThem() throws Exception {
+        String schema = freshSchema();
+        PostgresAdmin admin = new PostgresAdmin(config(schema));
+        admin.migrate("3");
+        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO " + schema + ".option_snapshots (contract, underlying, snapshot_date, expiration, strike, option_type, bid, volume,"
+                    + " open_interest, implied_vol, source, ingest_ts) VALUES ('O:AAPL230616C00150000', 'AAPL', '2022-04-29', '2023-06-16', 150, 'call',"
+                    + " 28.9, 8, 8133, 0.357, 'polygon', '2024-11-02T12:00:00Z')");
+            st.execute("INSERT INTO " + schema + ".corporate_actions (symbol, type, ex_date, ratio, source, ingest_ts)"
+                    + " VALUES ('AAPL', 'split', '2020-08-31', 4, 'yahoo', '2024-11-02T12:00:00Z')");
+        }
+        assertThat(admin.migrate()).first().asString().contains("now at version 4");
+        assertThat(text(schema, "SELECT contract, date, contract_type, day_volume, open_interest, implied_volatility, exercise_style FROM option_snapshots"))
+                .isEqualTo("O:AAPL230616C00150000|2022-04-29|call|8|8133|0.357|null\n");
+        assertThat(text(schema, "SELECT symbol, type, ex_date, numerator, denominator FROM corporate_actions")).isEqualTo("AAPL|split|2020-08-31|null|null\n");
+        assertThat(new OptionSnapshotsWriter(admin).write(List.of(call150(150, 29d)), run(1))).as("the V4 writer updates the migrated row").isEqualTo(1);
+        assertThat(text(schema, "SELECT count(*), max(exercise_style) FROM option_snapshots")).isEqualTo("1|american\n");
+    }
 }
