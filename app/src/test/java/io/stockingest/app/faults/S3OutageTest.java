@@ -81,7 +81,7 @@ class S3OutageTest {
             assertThat(partial).as("exactly the PUTs that got through").hasSize(15);
             partial.forEach((key, rows) -> assertThat(rows).as(key).isEqualTo(clean.get(key)));
             assertThat(partial.keySet()).filteredOn(k -> k.startsWith("symbol=SA/")).hasSize(10);
-            assertThat(FakeS3.keys(bucket)).as("no temporary or stray object").allMatch(k -> k.startsWith(PREFIX) || k.startsWith("lake/runs/"));
+            assertThat(FakeS3.keys(bucket)).as("no temporary or stray object").allMatch(k -> k.startsWith(PREFIX) || k.startsWith("lake/logs/"));
             assertThat(FakeS3.pendingUploads(bucket)).as("no multipart upload left open").isZero();
 
             gate.up();
