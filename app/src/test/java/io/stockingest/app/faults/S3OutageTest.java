@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the bucket with a clean run's bucket, object by object and row by row ({@code ingest_ts} aside).
  */
 class S3OutageTest {
-    /** 4 symbols × 10 sessions = 40 daily files; MAX_WORKERS=1 writes them symbol after symbol. */
+    /** 4 symbols × 10 sessions = 40 daily files; MAX_WORKERS=1 and S3_MAX_CONCURRENCY=1 write them one after the other. */
     private static final List<String> SYMBOLS = List.of("SA", "SB", "SC", "SD");
     private static final String PREFIX = "lake/raw/prices/";
 
@@ -49,6 +49,7 @@ class S3OutageTest {
         Map<String, String> env = new HashMap<>(FakeS3.env(endpoint));
         env.put("MAX_WORKERS", "1");
         env.put("S3_MAX_ATTEMPTS", "3");
+        env.put("S3_MAX_CONCURRENCY", "1"); // one upload at a time, so that "the server stops after PUT n" is exact
         return cli.run(env, "prices", "--symbols", String.join(",", SYMBOLS), "--from", "2020-10-01", "--to", "2020-10-14",
                 "--sink", "s3://" + bucket + "/lake", "--metrics-out", "m.json");
     }
@@ -97,9 +98,9 @@ class S3OutageTest {
         Map<String, List<Map<String, Object>>> clean = cleanRun();
         String bucket = FakeS3.newBucket();
         try (S3Gate gate = new S3Gate(FakeS3.endpoint(), Integer.MAX_VALUE, S3Gate.Mode.STOP)) {
-            gate.failPuts(4);
+            gate.failPuts(2); // the first PUT is refused twice, its third attempt (S3_MAX_ATTEMPTS=3) passes
             assertThat(run(gate.endpoint(), bucket)).as(cli.both()).isZero();
-            assertThat(gate.slowDowns()).isEqualTo(4);
+            assertThat(gate.slowDowns()).isEqualTo(2);
             assertThat(FakeS3.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
             assertThat(cli.metrics("m.json").rowsWritten()).isEqualTo(40);
         }

@@ -96,6 +96,7 @@ class SinkCrashConsistencyTest {
     private Map<String, String> s3Env(URI endpoint) {
         Map<String, String> env = new HashMap<>(FakeS3.env(endpoint));
         env.put("MAX_WORKERS", "1");
+        env.put("S3_MAX_CONCURRENCY", "1"); // one upload at a time, so that "killed during PUT n" is exact
         return env;
     }
 
