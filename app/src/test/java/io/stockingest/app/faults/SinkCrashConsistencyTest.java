@@ -163,5 +163,19 @@ class SinkCrashConsistencyTest {
 
         assertThat(cli.run(env, crashArgs.toArray(String[]::new))).as(cli.both()).isZero();
         assertThat(Db.priceTables(port, "crashed")).isEqualTo(clean);
+
+        // hostile input aimed at the database: refused before any request or statement, the tables untouched
+        for (List<String> hostile : List.of(
+                List.of("--symbols", "SA;DROP TABLE crashed.prices_daily", "--pg-schema", "crashed"),
+                List.of("--symbols", "SA','x');DELETE FROM crashed.prices_daily;--", "--pg-schema", "crashed"),
+                List.of("--symbols", "SA", "--pg-schema", "crashed; DROP TABLE crashed.prices_daily"),
+                List.of("--symbols", "SA", "--pg-schema", "Crashed\"--"))) {
+            int requests = cli.server.requests().size();
+            List<String> args = new ArrayList<>(List.of("prices", "--from", "2020-10-01", "--to", "2020-10-14", "--sink", "postgres"));
+            args.addAll(hostile);
+            assertThat(cli.run(env, args.toArray(String[]::new))).as(hostile + ": " + cli.both()).isEqualTo(2);
+            assertThat(cli.server.requests()).as("no request").hasSize(requests);
+        }
+        assertThat(Db.priceTables(port, "crashed")).isEqualTo(clean);
     }
 }
