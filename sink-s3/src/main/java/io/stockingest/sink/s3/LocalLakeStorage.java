@@ -153,8 +153,8 @@ public final class LocalLakeStorage implements LakeStorage {
         return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** {@code .NAME.HOST-PID-RANDOM.tmp} beside {@code target}. */
-    static String tempName(String fileName) {
+    /** The name a temporary of {@code fileName} written by this process gets: {@code .NAME.HOST-PID-RANDOM.tmp}. */
+    public static String tempName(String fileName) {
         return "." + fileName + "." + HOST + "-" + PID + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp";
     }
 
