@@ -48,7 +48,7 @@ class CrashConsistencyTest {
     private Process child(Path work, Map<String, String> env, List<String> args) throws IOException {
         Files.createDirectories(work);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.stockingest.app.Main"));
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.stockingest.app.Main"));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.directory(work.toFile());

@@ -69,7 +69,7 @@ class SinkCrashConsistencyTest {
 
     private Process child(Map<String, String> env, List<String> args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "io.stockingest.app.Main"));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
