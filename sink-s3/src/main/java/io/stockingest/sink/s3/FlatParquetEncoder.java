@@ -61,7 +61,8 @@ import org.apache.parquet.schema.PrimitiveType;
 final class FlatParquetEncoder {
     /** Above this many rows the general writer (several pages, bounded memory per page) is used instead. */
     static final int MAX_ROWS = 100_000;
-    static final String CREATED_BY = "stock-ingest version 0.1.0 (flat PLAIN encoder)";
+    /** Parsable by parquet-mr's VersionParser (else it ignores the statistics and logs a warning on every read). */
+    static final String CREATED_BY = "stock-ingest version 0.1.0 (build flat-plain-encoder)";
     private static final int COMPRESS_FROM = 128;
     private static final int ZSTD_LEVEL = 3;
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);

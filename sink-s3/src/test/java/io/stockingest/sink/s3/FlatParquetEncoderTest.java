@@ -153,6 +153,8 @@ class FlatParquetEncoderTest {
                 .containsEntry("transactions", 12L).containsEntry("volume", 1_000_001L).containsEntry("source", "yahoo"));
         assertThat(footer(bytes).getBlocks().getFirst().getColumns()).allSatisfy(c -> assertThat(c.getCodec()).isEqualTo(CompressionCodecName.UNCOMPRESSED));
         assertThat(footer(bytes).getFileMetaData().getCreatedBy()).isEqualTo(FlatParquetEncoder.CREATED_BY);
+        assertThat(org.apache.parquet.CorruptStatistics.shouldIgnoreStatistics(FlatParquetEncoder.CREATED_BY,
+                org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY)).as("readers trust our string statistics").isFalse();
     }
 
     @Test
