@@ -146,15 +146,39 @@ public final class S3LakeStorage implements LakeStorage {
     /**
      * A PutObject (or CompleteMultipartUpload) with {@code If-Match: ETAG}: S3 answers 412 if the object changed and
      * 404 if it was deleted, both a lost race; 409 (a concurrent conditional write in flight) counts as lost too.
+     * A server without conditional writes (501) gets the same weaker HEAD-then-PUT fallback as {@link #putIfAbsent}.
      */
     @Override
     public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
         String objectKey = config.keyOf(checkKey(key));
+        if (conditionalWrites.get()) {
+            try {
+                upload(objectKey, bytes, false, version);
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 404 || e.statusCode() == 409) {
+                    return false;
+                }
+                if (e.statusCode() != 501 && !"NotImplemented".equals(errorCode(e))) {
+                    throw failure("write", objectKey, e);
+                }
+                conditionalWrites.set(false);
+            } catch (SdkException e) {
+                throw failure("write", objectKey, e);
+            }
+        }
+        // weaker fallback for servers without conditional writes: compare the ETag (HEAD), then PUT
         try {
-            upload(objectKey, bytes, false, version);
+            String current = client.headObject(r -> r.bucket(config.bucket()).key(objectKey)).eTag();
+            if (!version.equals(current)) {
+                return false;
+            }
+            upload(objectKey, bytes, false);
             return true;
+        } catch (NoSuchKeyException e) {
+            return false;
         } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 404 || e.statusCode() == 409) {
+            if (e.statusCode() == 404) {
                 return false;
             }
             throw failure("write", objectKey, e);
