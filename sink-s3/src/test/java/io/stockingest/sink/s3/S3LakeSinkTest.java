@@ -162,6 +162,31 @@ class S3LakeSinkTest {
     }
 
     @Test
+    void onAServerWithoutConditionalWritesTheMergeFallsBackToAnEtagCheckThenPut() throws Exception {
+        String key = "raw/prices/symbol=AAPL/year=2020/AAPL-2020.parquet";
+        LocalDate jan = LocalDate.of(2020, 1, 2);
+        LocalDate jul = LocalDate.of(2020, 7, 1);
+        sink().writeBars(batch(List.of(bar("AAPL", jan, 75)), DateRange.of(jan), YEARLY));
+        try (NoConditionalWritesProxy proxy = new NoConditionalWritesProxy(S3TestServer.endpoint())) {
+            S3LakeStorage plain = S3TestServer.storage(bucket, "lake", S3TestServer.settings(proxy.endpoint(), Map.of()));
+            LakeStorage.Versioned read = plain.getVersioned(key).orElseThrow();
+            storage.put(key, ParquetFiles.write(LakeSchemas.DAILY, List.of(LakeSchemas.bar(bar("AAPL", jan, 76), INGEST))));
+
+            assertThat(plain.replaceIfUnchanged(key, read.bytes(), read.version())).as("the ETag changed").isFalse();
+            assertThat(proxy.refused()).as("If-Match answered 501 once").isEqualTo(1);
+            assertThat(plain.conditionalWrites()).isFalse();
+            assertThat(row(key)).containsEntry("close", 76.0);
+
+            WriteResult merged = new LakeSink("plain", plain, LakeLayout.DEFAULT)
+                    .writeBars(batch(List.of(bar("AAPL", jul, 91)), DateRange.of(jul), YEARLY));
+            assertThat(merged).isEqualTo(new WriteResult(1, 0, 2));
+            assertThat(proxy.refused()).as("no conditional request after the first 501").isEqualTo(1);
+            assertThat(ParquetFiles.readRows(storage.get(key))).extracting(r -> r.get("date"), r -> r.get("close")).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(jan, 76.0), org.assertj.core.groups.Tuple.tuple(jul, 91.0));
+        }
+    }
+
+    @Test
     void writesIntradayQuarantineAndRunMetrics() {
         Instant ts = D1.atTime(LocalTime.of(9, 35)).atZone(NyseCalendar.NEW_YORK).toInstant();
         Bar fiveMinute = new Bar(Symbol.parse("AAPL"), Interval.M5, ts, D1, 1, 2, 0.5, 1.5, null, 10, 1.2, 3L, "yahoo", Adjustment.SPLITS);
