@@ -58,6 +58,7 @@ class DailyLayoutBenchmark {
         long objects = s3.storage(bucket).list("raw/").size();
         System.out.printf("BENCHMARK aws s3 sync of the same %d files (exit %d): %.2f s wall, %.0f files/s; aws/ours = %.1fx%n",
                 objects, exit, seconds, objects / seconds, seconds / ourSeconds);
+        deleteTree(dir);
     }
 
     /** The same batches to a local directory: the encoder and the sink without any HTTP or S3 server. */
@@ -77,9 +78,13 @@ class DailyLayoutBenchmark {
                             total.filesWritten(), seconds, total.filesWritten() / seconds, (cpuNanos() - cpuStart) / 1e6 / total.filesWritten());
                 }
             }
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
     }
 
