@@ -2,6 +2,8 @@ package io.stockingest.sink.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.CorporateAction;
@@ -119,6 +121,14 @@ public final class LakeSink implements Sink {
         }));
     }
 
+    /** Tries of a yearly merge that keeps losing to other writers before the batch fails. */
+    static final int MERGE_ATTEMPTS = 5;
+
+    /**
+     * One file per symbol and year. A year whose file exists is merged with it; the write is conditional on the
+     * version read ({@code If-Match} on S3, {@code If-None-Match: *} where there was no file), so a concurrent
+     * writer's rows are never overwritten: on a lost race the file is read and merged again.
+     */
     private WriteResult writeYears(BarBatch batch) {
         Map<Integer, List<Bar>> byYear = batch.bars().stream()
                 .collect(Collectors.groupingBy(bar -> bar.date().getYear(), TreeMap::new, Collectors.toList()));
@@ -126,20 +136,30 @@ public final class LakeSink implements Sink {
         boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
         return inParallel(List.copyOf(byYear.entrySet()), year -> {
             String key = layout.yearlyPrice(batch.symbol(), year.getKey());
-            List<Bar> rows = new ArrayList<>(year.getValue());
-            if (existing.contains(key)) {
-                List<Bar> old = ParquetFiles.read(storage.get(key)).stream().map(r -> LakeSchemas.toBar(r, batch.interval())).toList();
-                Set<LocalDate> oldDates = old.stream().map(Bar::date).collect(Collectors.toSet());
-                if (!overwrite && rows.stream().allMatch(bar -> oldDates.contains(bar.date()))) {
-                    return new WriteResult(0, 1, 0);
+            boolean listed = existing.contains(key);
+            for (int attempt = 1; attempt <= MERGE_ATTEMPTS; attempt++) {
+                Optional<LakeStorage.Versioned> current = listed || attempt > 1 ? storage.getVersioned(key) : Optional.empty();
+                List<Bar> rows = new ArrayList<>(year.getValue());
+                if (current.isPresent()) {
+                    List<Bar> old = ParquetFiles.read(current.get().bytes()).stream().map(r -> LakeSchemas.toBar(r, batch.interval())).toList();
+                    Set<LocalDate> oldDates = old.stream().map(Bar::date).collect(Collectors.toSet());
+                    if (!overwrite && rows.stream().allMatch(bar -> oldDates.contains(bar.date()))) {
+                        return new WriteResult(0, 1, 0);
+                    }
+                    Set<LocalDate> newDates = rows.stream().map(Bar::date).collect(Collectors.toSet());
+                    old.stream().filter(bar -> !newDates.contains(bar.date()) && (overwrite ? !batch.range().contains(bar.date()) : true))
+                            .forEach(rows::add);
+                    rows.sort(Comparator.comparing(Bar::date));
                 }
-                Set<LocalDate> newDates = rows.stream().map(Bar::date).collect(Collectors.toSet());
-                old.stream().filter(bar -> !newDates.contains(bar.date()) && (overwrite ? !batch.range().contains(bar.date()) : true))
-                        .forEach(rows::add);
-                rows.sort(Comparator.comparing(Bar::date));
+                byte[] bytes = encode(LakeSchemas.DAILY, rows, batch.context().ingestTs());
+                boolean written = current.isPresent() ? storage.replaceIfUnchanged(key, bytes, current.get().version())
+                        : storage.putIfAbsent(key, bytes);
+                if (written) {
+                    return new WriteResult(1, 0, rows.size());
+                }
             }
-            storage.put(key, encode(LakeSchemas.DAILY, rows, batch.context().ingestTs()));
-            return new WriteResult(1, 0, rows.size());
+            throw new IngestException(ErrorKind.SINK, "Cannot merge " + batch.symbol() + " " + year.getKey() + " into " + name + "/" + key
+                    + ": another writer changed the file " + MERGE_ATTEMPTS + " times while this run merged it; run again");
         });
     }
 

@@ -1,5 +1,6 @@
 package io.stockingest.sink.s3;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +26,24 @@ public interface LakeStorage extends AutoCloseable {
     void put(String key, byte[] bytes);
 
     byte[] get(String key);
+
+    /** An object's bytes and its version: the S3 ETag, or a content hash for a local file. */
+    record Versioned(byte[] bytes, String version) {
+        public Versioned {
+            java.util.Objects.requireNonNull(bytes, "bytes is null");
+            java.util.Objects.requireNonNull(version, "version is null");
+        }
+    }
+
+    /** The object under {@code key} with its version, or empty if there is none. */
+    Optional<Versioned> getVersioned(String key);
+
+    /**
+     * Replaces {@code key} with {@code bytes} only if it still has {@code version} (on S3 {@code If-Match: ETAG}).
+     * Returns false, writing nothing, if another writer changed or removed it since it was read: the caller reads it
+     * again and merges, so that a concurrent writer's rows are never lost.
+     */
+    boolean replaceIfUnchanged(String key, byte[] bytes, String version);
 
     @Override
     default void close() {}

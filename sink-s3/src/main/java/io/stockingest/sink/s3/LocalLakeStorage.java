@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -178,6 +179,53 @@ public final class LocalLakeStorage implements LakeStorage {
             name = System.getenv().getOrDefault("HOSTNAME", System.getenv().getOrDefault("COMPUTERNAME", "localhost"));
         }
         return String.format("%08x", name.hashCode());
+    }
+
+    @Override
+    public Optional<Versioned> getVersioned(String key) {
+        Path file = resolve(key);
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return Optional.of(new Versioned(bytes, version(bytes)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Compares the file's content hash with {@code version} and moves the new file into place under one lock per key
+     * stripe: atomic among the writers of this process. A local directory has no compare-and-swap across processes;
+     * the window there is between the hash check and the move (a few microseconds).
+     */
+    @Override
+    public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
+        Path target = resolve(key);
+        Path temp = writeTemp(target, bytes);
+        try {
+            synchronized (LOCKS[Math.floorMod(target.hashCode(), LOCKS.length)]) {
+                Optional<Versioned> current = getVersioned(key);
+                if (current.isEmpty() || !current.get().version().equals(version)) {
+                    return false;
+                }
+                move(temp, target);
+                return true;
+            }
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    private static final Object[] LOCKS = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
+
+    /** The SHA-256 of the content, hex. */
+    static String version(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     private Path writeTemp(Path target, byte[] bytes) {

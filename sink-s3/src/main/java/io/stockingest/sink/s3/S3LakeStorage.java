@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -32,7 +33,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       conditional writes (501 NotImplemented) is detected once; from then on a HEAD check precedes a plain PUT,
  *       which is weaker: two runners racing inside the gap between HEAD and PUT could both write (the content of a
  *       given partition is deterministic, so the last one wins with the same rows).
- *   <li>{@link #get} is a plain GetObject (never by part number).
+ *   <li>{@link #get} is a plain GetObject (never by part number); {@link #getVersioned} also returns its ETag, and
+ *       {@link #replaceIfUnchanged} sends it back as {@code If-Match}, so a yearly file merged with new rows never
+ *       overwrites a version another writer stored in between (S3 answers 412 and the sink merges again).
  * </ul>
  *
  * <p>Errors become {@link IngestException} of kind {@link ErrorKind#SINK} naming the bucket and key. Thread-safe.
@@ -127,6 +130,63 @@ public final class S3LakeStorage implements LakeStorage {
         }
     }
 
+    @Override
+    public Optional<Versioned> getVersioned(String key) {
+        String objectKey = config.keyOf(checkKey(key));
+        try {
+            var object = client.getObjectAsBytes(r -> r.bucket(config.bucket()).key(objectKey));
+            return Optional.of(new Versioned(object.asByteArray(), object.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failure("read", objectKey, e);
+        }
+    }
+
+    /**
+     * A PutObject (or CompleteMultipartUpload) with {@code If-Match: ETAG}: S3 answers 412 if the object changed and
+     * 404 if it was deleted, both a lost race; 409 (a concurrent conditional write in flight) counts as lost too.
+     * A server without conditional writes (501) gets the same weaker HEAD-then-PUT fallback as {@link #putIfAbsent}.
+     */
+    @Override
+    public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
+        String objectKey = config.keyOf(checkKey(key));
+        if (conditionalWrites.get()) {
+            try {
+                upload(objectKey, bytes, false, version);
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 404 || e.statusCode() == 409) {
+                    return false;
+                }
+                if (e.statusCode() != 501 && !"NotImplemented".equals(errorCode(e))) {
+                    throw failure("write", objectKey, e);
+                }
+                conditionalWrites.set(false);
+            } catch (SdkException e) {
+                throw failure("write", objectKey, e);
+            }
+        }
+        // weaker fallback for servers without conditional writes: compare the ETag (HEAD), then PUT
+        try {
+            String current = client.headObject(r -> r.bucket(config.bucket()).key(objectKey)).eTag();
+            if (!version.equals(current)) {
+                return false;
+            }
+            upload(objectKey, bytes, false);
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw failure("write", objectKey, e);
+        } catch (SdkException e) {
+            throw failure("write", objectKey, e);
+        }
+    }
+
     private boolean exists(String objectKey) {
         try {
             client.headObject(r -> r.bucket(config.bucket()).key(objectKey));
@@ -144,8 +204,13 @@ public final class S3LakeStorage implements LakeStorage {
     }
 
     private void upload(String objectKey, byte[] bytes, boolean ifAbsent) {
+        upload(objectKey, bytes, ifAbsent, null);
+    }
+
+    /** {@code ifAbsent}: {@code If-None-Match: *}; {@code ifMatch} (an ETag, or null): {@code If-Match}. */
+    private void upload(String objectKey, byte[] bytes, boolean ifAbsent, String ifMatch) {
         if (bytes.length > config.multipartThreshold()) {
-            uploadInParts(objectKey, bytes, ifAbsent);
+            uploadInParts(objectKey, bytes, ifAbsent, ifMatch);
             return;
         }
         client.putObject(r -> {
@@ -153,10 +218,13 @@ public final class S3LakeStorage implements LakeStorage {
             if (ifAbsent) {
                 r.ifNoneMatch("*");
             }
+            if (ifMatch != null) {
+                r.ifMatch(ifMatch);
+            }
         }, RequestBody.fromBytes(bytes));
     }
 
-    private void uploadInParts(String objectKey, byte[] bytes, boolean ifAbsent) {
+    private void uploadInParts(String objectKey, byte[] bytes, boolean ifAbsent, String ifMatch) {
         String uploadId = client.createMultipartUpload(r -> r.bucket(config.bucket()).key(objectKey).contentType(contentType(objectKey))).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
@@ -172,6 +240,9 @@ public final class S3LakeStorage implements LakeStorage {
                 r.bucket(config.bucket()).key(objectKey).uploadId(uploadId).multipartUpload(m -> m.parts(parts));
                 if (ifAbsent) {
                     r.ifNoneMatch("*");
+                }
+                if (ifMatch != null) {
+                    r.ifMatch(ifMatch);
                 }
             });
         } catch (RuntimeException e) {

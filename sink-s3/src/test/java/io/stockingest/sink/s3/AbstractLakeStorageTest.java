@@ -63,6 +63,25 @@ abstract class AbstractLakeStorageTest {
     }
 
     @Test
+    void replaceIfUnchangedWritesOnlyOverTheVersionItRead() {
+        LakeStorage storage = storage();
+        assertThat(storage.getVersioned("raw/y/2020.bin")).isEmpty();
+        assertThat(storage.replaceIfUnchanged("raw/y/2020.bin", "lost".getBytes(UTF_8), "\"no-such-version\"")).as("a missing key").isFalse();
+        storage.put("raw/y/2020.bin", "first".getBytes(UTF_8));
+        LakeStorage.Versioned read = storage.getVersioned("raw/y/2020.bin").orElseThrow();
+        assertThat(new String(read.bytes(), UTF_8)).isEqualTo("first");
+
+        storage.put("raw/y/2020.bin", "another writer".getBytes(UTF_8));
+
+        assertThat(storage.replaceIfUnchanged("raw/y/2020.bin", "merged from first".getBytes(UTF_8), read.version())).isFalse();
+        assertThat(new String(storage.get("raw/y/2020.bin"), UTF_8)).isEqualTo("another writer");
+        LakeStorage.Versioned again = storage.getVersioned("raw/y/2020.bin").orElseThrow();
+        assertThat(again.version()).isNotEqualTo(read.version());
+        assertThat(storage.replaceIfUnchanged("raw/y/2020.bin", "merged from another".getBytes(UTF_8), again.version())).isTrue();
+        assertThat(new String(storage.get("raw/y/2020.bin"), UTF_8)).isEqualTo("merged from another");
+    }
+
+    @Test
     void putReplacesWhatWasThere() {
         LakeStorage storage = storage();
         storage.put("raw/x/one.bin", "first".getBytes(UTF_8));

@@ -108,6 +108,16 @@ class LakeInstanceLockTest {
             public byte[] get(String key) {
                 return new byte[0];
             }
+
+            @Override
+            public Optional<Versioned> getVersioned(String key) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
+                return false;
+            }
         };
         assertThat(new LakeSink("s3://bucket/lake", remote, new LakeLayout("raw")).lockInstance("watch", SINCE)).isEqualTo(Optional.empty());
     }

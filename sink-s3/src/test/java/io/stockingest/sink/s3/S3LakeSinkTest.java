@@ -33,6 +33,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The lake sink on a real S3 server (s3proxy on 127.0.0.1): every layout, skip/force, races, failing requests. */
@@ -130,6 +131,59 @@ class S3LakeSinkTest {
         // daily files live beside the yearly ones without clashing
         assertThat(sink().writeBars(batch(List.of(bar("AAPL", jul, 91)), DateRange.of(jul), WriteOptions.DEFAULT))).isEqualTo(new WriteResult(1, 0, 1));
         assertThat(objects()).contains("lake/raw/prices/symbol=AAPL/year=2020/month=07/AAPL-2020-07-01.parquet");
+    }
+
+    @Test
+    void aYearlyMergeThatLosesToAnotherWriterMergesAgainAndKeepsBothWritersRows() {
+        LocalDate jan = LocalDate.of(2020, 1, 2);
+        LocalDate mar = LocalDate.of(2020, 3, 2);
+        LocalDate jul = LocalDate.of(2020, 7, 1);
+        String key = "raw/prices/symbol=AAPL/year=2020/AAPL-2020.parquet";
+        sink().writeBars(batch(List.of(bar("AAPL", jan, 75)), DateRange.of(jan), YEARLY));
+        // another runner stores March between this run's read of the file and its write
+        AtomicInteger reads = new AtomicInteger();
+        LakeStorage interleaved = new ForwardingStorage(storage) {
+            @Override
+            public java.util.Optional<Versioned> getVersioned(String k) {
+                var current = super.getVersioned(k);
+                if (reads.incrementAndGet() == 1) {
+                    new LakeSink("other", storage, LakeLayout.DEFAULT).writeBars(batch(List.of(bar("AAPL", mar, 80)), DateRange.of(mar), YEARLY));
+                }
+                return current;
+            }
+        };
+
+        WriteResult result = new LakeSink("s3", interleaved, LakeLayout.DEFAULT).writeBars(batch(List.of(bar("AAPL", jul, 91)), DateRange.of(jul), YEARLY));
+
+        assertThat(result).isEqualTo(new WriteResult(1, 0, 3));
+        assertThat(reads).as("read, lost the If-Match race, read again").hasValue(2);
+        assertThat(ParquetFiles.readRows(storage.get(key))).extracting(r -> r.get("date"), r -> r.get("close")).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(jan, 75.0), org.assertj.core.groups.Tuple.tuple(mar, 80.0), org.assertj.core.groups.Tuple.tuple(jul, 91.0));
+    }
+
+    @Test
+    void onAServerWithoutConditionalWritesTheMergeFallsBackToAnEtagCheckThenPut() throws Exception {
+        String key = "raw/prices/symbol=AAPL/year=2020/AAPL-2020.parquet";
+        LocalDate jan = LocalDate.of(2020, 1, 2);
+        LocalDate jul = LocalDate.of(2020, 7, 1);
+        sink().writeBars(batch(List.of(bar("AAPL", jan, 75)), DateRange.of(jan), YEARLY));
+        try (NoConditionalWritesProxy proxy = new NoConditionalWritesProxy(S3TestServer.endpoint())) {
+            S3LakeStorage plain = S3TestServer.storage(bucket, "lake", S3TestServer.settings(proxy.endpoint(), Map.of()));
+            LakeStorage.Versioned read = plain.getVersioned(key).orElseThrow();
+            storage.put(key, ParquetFiles.write(LakeSchemas.DAILY, List.of(LakeSchemas.bar(bar("AAPL", jan, 76), INGEST))));
+
+            assertThat(plain.replaceIfUnchanged(key, read.bytes(), read.version())).as("the ETag changed").isFalse();
+            assertThat(proxy.refused()).as("If-Match answered 501 once").isEqualTo(1);
+            assertThat(plain.conditionalWrites()).isFalse();
+            assertThat(row(key)).containsEntry("close", 76.0);
+
+            WriteResult merged = new LakeSink("plain", plain, LakeLayout.DEFAULT)
+                    .writeBars(batch(List.of(bar("AAPL", jul, 91)), DateRange.of(jul), YEARLY));
+            assertThat(merged).isEqualTo(new WriteResult(1, 0, 2));
+            assertThat(proxy.refused()).as("no conditional request after the first 501").isEqualTo(1);
+            assertThat(ParquetFiles.readRows(storage.get(key))).extracting(r -> r.get("date"), r -> r.get("close")).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(jan, 76.0), org.assertj.core.groups.Tuple.tuple(jul, 91.0));
+        }
     }
 
     @Test
@@ -271,6 +325,50 @@ class S3LakeSinkTest {
                 .hasMessage("Cannot read s3://" + bucket + "/config/missing.csv: no such object");
     }
 
+    /** Forwards every call; tests override the one they interleave. */
+    private static class ForwardingStorage implements LakeStorage {
+        private final LakeStorage delegate;
+
+        ForwardingStorage(LakeStorage delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+
+        @Override
+        public Set<String> list(String prefix) {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, byte[] bytes) {
+            return delegate.putIfAbsent(key, bytes);
+        }
+
+        @Override
+        public void put(String key, byte[] bytes) {
+            delegate.put(key, bytes);
+        }
+
+        @Override
+        public byte[] get(String key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public java.util.Optional<Versioned> getVersioned(String key) {
+            return delegate.getVersioned(key);
+        }
+
+        @Override
+        public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
+            return delegate.replaceIfUnchanged(key, bytes, version);
+        }
+    }
+
     /** Lets every runner list before any writes. */
     private record BarrierAfterList(LakeStorage delegate, CyclicBarrier barrier) implements LakeStorage {
         @Override
@@ -302,6 +400,16 @@ class S3LakeSinkTest {
         @Override
         public byte[] get(String key) {
             return delegate.get(key);
+        }
+
+        @Override
+        public java.util.Optional<Versioned> getVersioned(String key) {
+            return delegate.getVersioned(key);
+        }
+
+        @Override
+        public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
+            return delegate.replaceIfUnchanged(key, bytes, version);
         }
     }
 

@@ -58,6 +58,34 @@ class DailyLayoutBenchmark {
         long objects = s3.storage(bucket).list("raw/").size();
         System.out.printf("BENCHMARK aws s3 sync of the same %d files (exit %d): %.2f s wall, %.0f files/s; aws/ours = %.1fx%n",
                 objects, exit, seconds, objects / seconds, seconds / ourSeconds);
+        deleteTree(dir);
+    }
+
+    /** The same batches to a local directory: the encoder and the sink without any HTTP or S3 server. */
+    private static void localDirectory(List<BarBatch> batches, int concurrency) throws Exception {
+        for (String round : List.of("warm-up", "measured")) {
+            Path dir = Files.createTempDirectory("bench-local");
+            try (LakeSink local = new LakeSink("local", new LocalLakeStorage(dir), LakeLayout.DEFAULT, concurrency)) {
+                long cpuStart = cpuNanos();
+                long start = System.nanoTime();
+                WriteResult total = WriteResult.NOTHING;
+                for (BarBatch batch : batches) {
+                    total = total.plus(local.writeBars(batch));
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (round.equals("measured")) {
+                    System.out.printf("BENCHMARK same files to a local directory (no S3): %d files in %.2f s wall, %.0f files/s, %.2f ms CPU per file%n",
+                            total.filesWritten(), seconds, total.filesWritten() / seconds, (cpuNanos() - cpuStart) / 1e6 / total.filesWritten());
+                }
+            }
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     private static long cpuNanos() {
@@ -84,6 +112,7 @@ class DailyLayoutBenchmark {
             }
             batches.add(new BarBatch(symbol, Interval.D1, range, bars, WriteOptions.DEFAULT, context));
         }
+        localDirectory(batches, concurrency);
         try (S3BenchSupport s3 = S3BenchSupport.start(System.getProperty("bench.dir"), Map.of("S3_MAX_CONCURRENCY", String.valueOf(concurrency)))) {
             // warm-up on another bucket: JIT, connection pool, Parquet codec
             try (LakeSink warm = new LakeSink("warm", s3.storage(s3.newBucket()), LakeLayout.DEFAULT, concurrency)) {

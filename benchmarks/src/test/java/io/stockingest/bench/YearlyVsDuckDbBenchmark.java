@@ -1,0 +1,170 @@
+package io.stockingest.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.stockingest.app.Environment;
+import io.stockingest.app.Main;
+import io.stockingest.core.http.Ticker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a unit test: the yearly layout for 1,000 symbols x 5 years (5,000 files, about 1.26 M rows) from
+ * provider-shaped JSON (FMP {@code /stable/historical-price-eod/full}, one file per symbol) to Parquet, through the
+ * real CLI ({@code prices --source fmp --backfill --sink parquet:DIR}: FMP source parsing, validation, the lake sink),
+ * next to DuckDB's {@code COPY (SELECT ... FROM read_json(...)) TO ... (FORMAT PARQUET, PARTITION_BY (symbol, year))}
+ * on the same JSON files. Prints rows/s of both and the ratio. Run with
+ * {@code ./mvnw -q -o -pl benchmarks -am test -Dgroups=benchmark -DexcludedGroups=none -Dtest=YearlyVsDuckDbBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ *
+ * <p>Our side reads each JSON file from disk per request through a loopback HTTP server in this JVM (the source
+ * only speaks HTTP), so our figure includes HTTP and the server's CPU; DuckDB reads the files directly. Each side runs
+ * once on 50 symbols to warm up, then once measured. {@code -Dbench.symbols=N} changes the symbol count.
+ */
+@Tag("benchmark")
+class YearlyVsDuckDbBenchmark {
+    private static final LocalDate FROM = LocalDate.of(2020, 1, 1);
+    private static final LocalDate TO = LocalDate.of(2024, 12, 31);
+
+    @Test
+    void yearlyLayoutFromJsonAgainstDuckDb() throws Exception {
+        int symbolCount = Integer.getInteger("bench.symbols", 1000);
+        Path work = Files.createTempDirectory("bench-yearly");
+        try {
+            Path json = Files.createDirectories(work.resolve("json"));
+            List<String> symbols = Bench.symbols(symbolCount);
+            long bytes = 0;
+            for (String symbol : symbols) {
+                byte[] body = SyntheticBars.fmpStable(symbol, FROM, TO).getBytes(StandardCharsets.UTF_8);
+                Files.write(json.resolve(symbol + ".json"), body);
+                bytes += body.length;
+            }
+            long rows = (long) symbols.size() * SyntheticProvider.sessions(FROM, TO).size();
+            System.out.printf(Locale.ROOT, "BENCHMARK input: %d JSON files (FMP stable shape), %.1f MB, %d rows, %s..%s%n", symbols.size(),
+                    bytes / 1e6, rows, FROM, TO);
+
+            ours(work, json, symbols.subList(0, Math.min(50, symbols.size())), "warm");
+            double oursSeconds = ours(work, json, symbols, "lake");
+            long oursFiles;
+            try (var files = Files.walk(work.resolve("lake/raw/prices"))) {
+                oursFiles = files.filter(p -> p.toString().endsWith(".parquet")).count();
+            }
+
+            double duckSeconds;
+            try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement()) {
+                duckdb(sql, json, work.resolve("duck-warm"), "'" + json.resolve(symbols.getFirst() + ".json") + "'");
+                duckSeconds = duckdb(sql, json, work.resolve("duck"), "'" + json + "/*.json'");
+                long duckFiles;
+                try (var files = Files.walk(work.resolve("duck"))) {
+                    duckFiles = files.filter(p -> p.toString().endsWith(".parquet")).count();
+                }
+                // DuckDB reads our files back: every row, the same closes as the JSON
+                long ourRows = scalar(sql, "SELECT count(*) FROM read_parquet('" + work.resolve("lake/raw/prices") + "/**/*.parquet')");
+                long duckRows = scalar(sql, "SELECT count(*) FROM read_parquet('" + work.resolve("duck") + "/**/*.parquet')");
+                long same = scalar(sql, "SELECT count(*) FROM read_parquet('" + work.resolve("lake/raw/prices") + "/**/*.parquet') o JOIN read_parquet('"
+                        + work.resolve("duck") + "/**/*.parquet', hive_partitioning = true) d ON o.symbol = d.symbol AND o.date = d.date "
+                        + "AND o.close = d.close AND o.volume = d.volume");
+                double oursRate = rows / oursSeconds;
+                double duckRate = rows / duckSeconds;
+                System.out.printf(Locale.ROOT, "BENCHMARK stock-ingest prices --backfill (JSON -> yearly Parquet): %d files, %d rows in %.2f s = %.0f rows/s%n",
+                        oursFiles, ourRows, oursSeconds, oursRate);
+                System.out.printf(Locale.ROOT, "BENCHMARK DuckDB %s COPY read_json -> PARTITION_BY (symbol, year): %d files, %d rows in %.2f s = %.0f rows/s%n",
+                        duckVersion(sql), duckFiles, duckRows, duckSeconds, duckRate);
+                System.out.printf(Locale.ROOT, "BENCHMARK ours/DuckDB throughput = %.2fx (goal >= 1.0); rows equal in both: %d; load average %s on %d cores%n",
+                        oursRate / duckRate, same, Bench.loadAverage(), Runtime.getRuntime().availableProcessors());
+                assertThat(ourRows).as("every row in our lake").isEqualTo(rows);
+                assertThat(same).as("DuckDB reads our files with the same values").isEqualTo(rows);
+            }
+        } finally {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** The real CLI against a loopback server that answers FMP's daily endpoint from the JSON files; wall seconds. */
+    private static double ours(Path work, Path json, List<String> symbols, String lake) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/stable/historical-price-eod/full", exchange -> {
+            String symbol = null;
+            for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
+                if (pair.startsWith("symbol=")) {
+                    symbol = URLDecoder.decode(pair.substring(7), StandardCharsets.UTF_8);
+                }
+            }
+            byte[] body = Files.readAllBytes(json.resolve(symbol + ".json"));
+            exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            Path tickers = work.resolve("tickers-" + lake + ".txt");
+            Files.write(tickers, symbols);
+            Map<String, String> vars = new HashMap<>();
+            vars.put("FMP_API_KEY", "synthetic-bench-key");
+            vars.put("FMP_BASE_URL", "http://127.0.0.1:" + server.getAddress().getPort());
+            vars.put("FMP_PLAN", "ultimate");
+            vars.put("FMP_RATE_LIMIT", "1000000/min");
+            vars.put("FMP_USAGE_FILE", work.resolve("fmp-usage.txt").toString());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Ticker.SYSTEM, false);
+            long start = System.nanoTime();
+            int exit = Main.run(env, "prices", "--source", "fmp", "--tickers-path", tickers.toString(), "--from", FROM.toString(), "--to", TO.toString(),
+                    "--backfill", "--sink", "parquet:" + work.resolve(lake));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(exit).as("exit of the run; stdout:%n%s%nstderr:%n%s", out, err).isZero();
+            return seconds;
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static double duckdb(Statement sql, Path json, Path out, String files) throws Exception {
+        String copy = "COPY (SELECT symbol, date, open, high, low, close, volume, vwap, year(date) AS year FROM read_json(" + files
+                + ", format = 'array', columns = {symbol: 'VARCHAR', date: 'DATE', open: 'DOUBLE', high: 'DOUBLE', low: 'DOUBLE', "
+                + "close: 'DOUBLE', volume: 'BIGINT', change: 'DOUBLE', changePercent: 'DOUBLE', vwap: 'DOUBLE'})) TO '" + out
+                + "' (FORMAT PARQUET, PARTITION_BY (symbol, year))";
+        long start = System.nanoTime();
+        sql.execute(copy);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static long scalar(Statement sql, String query) throws Exception {
+        try (ResultSet result = sql.executeQuery(query)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private static String duckVersion(Statement sql) throws Exception {
+        try (ResultSet result = sql.executeQuery("SELECT version()")) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+}

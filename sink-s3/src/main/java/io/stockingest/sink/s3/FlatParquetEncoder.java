@@ -1,0 +1,291 @@
+package io.stockingest.sink.s3;
+
+import com.github.luben.zstd.Zstd;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.ColumnOrder;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.ConvertedType;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DateType;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.FieldRepetitionType;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.IEEE754TotalOrder;
+import org.apache.parquet.format.KeyValue;
+import org.apache.parquet.format.LogicalType;
+import org.apache.parquet.format.MicroSeconds;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.StringType;
+import org.apache.parquet.format.TimeUnit;
+import org.apache.parquet.format.TimestampType;
+import org.apache.parquet.format.Type;
+import org.apache.parquet.format.TypeDefinedOrder;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.ColumnOrder.ColumnOrderName;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * A direct Parquet encoder for the lake's flat record schemas (required or optional strings, dates, ints, longs,
+ * timestamps and doubles): one row group, one PLAIN data page per column, definition levels as RLE runs, ZSTD where
+ * it makes a page smaller. The schema in the footer is exactly the one parquet-avro derives from the Avro schema, and
+ * the Avro schema is stored under {@code parquet.avro.schema} as parquet-avro does, so every Parquet reader (and
+ * {@link ParquetFiles#read}) reads these files like parquet-avro's own.
+ *
+ * <p>Why: building a {@code ParquetWriter} costs far more than encoding the one row of a daily file (codec factory,
+ * column stores, schema conversion, dictionary writers); this encoder costs a few microseconds per column. Output is
+ * a pure function of the schema and the records (no timestamps, no random ids), so a rerun writes identical bytes.
+ *
+ * <p>Stateless and thread-safe; the per-schema plan is computed once.
+ */
+final class FlatParquetEncoder {
+    /** Above this many rows the general writer (several pages, bounded memory per page) is used instead. */
+    static final int MAX_ROWS = 100_000;
+    /** Parsable by parquet-mr's VersionParser (else it ignores the statistics and logs a warning on every read). */
+    static final String CREATED_BY = "stock-ingest version 0.1.0 (build flat-plain-encoder)";
+    private static final int COMPRESS_FROM = 128;
+    private static final int ZSTD_LEVEL = 3;
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+    private static final Map<Schema, Optional<Plan>> PLANS = new ConcurrentHashMap<>();
+
+    private FlatParquetEncoder() {}
+
+    /** The encoded file, or empty if this schema or record count is not one this encoder handles. */
+    static Optional<byte[]> encode(Schema schema, List<GenericRecord> records) {
+        if (records.isEmpty() || records.size() > MAX_ROWS) {
+            return Optional.empty();
+        }
+        Optional<Plan> plan = PLANS.computeIfAbsent(schema, FlatParquetEncoder::plan);
+        if (plan.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(plan.get().write(records));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot encode in memory: " + e.getMessage(), e);
+        }
+    }
+
+    private record Column(String name, int position, PrimitiveType type, boolean optional) {}
+
+    private static Optional<Plan> plan(Schema schema) {
+        if (schema.getType() != Schema.Type.RECORD) {
+            return Optional.empty();
+        }
+        MessageType message = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(schema);
+        List<Column> columns = new ArrayList<>();
+        List<SchemaElement> elements = new ArrayList<>();
+        elements.add(new SchemaElement(message.getName()).setNum_children(message.getFieldCount()));
+        for (org.apache.parquet.schema.Type field : message.getFields()) {
+            if (!field.isPrimitive() || field.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
+                return Optional.empty();
+            }
+            PrimitiveType primitive = field.asPrimitiveType();
+            SchemaElement element = new SchemaElement(field.getName())
+                    .setRepetition_type(field.isRepetition(org.apache.parquet.schema.Type.Repetition.OPTIONAL)
+                            ? FieldRepetitionType.OPTIONAL : FieldRepetitionType.REQUIRED);
+            LogicalTypeAnnotation logical = primitive.getLogicalTypeAnnotation();
+            switch (primitive.getPrimitiveTypeName()) {
+                case INT32 -> element.setType(Type.INT32);
+                case INT64 -> element.setType(Type.INT64);
+                case DOUBLE -> element.setType(Type.DOUBLE);
+                case BINARY -> element.setType(Type.BYTE_ARRAY);
+                default -> {
+                    return Optional.empty();
+                }
+            }
+            if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation) {
+                element.setConverted_type(ConvertedType.UTF8).setLogicalType(LogicalType.STRING(new StringType()));
+            } else if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+                element.setConverted_type(ConvertedType.DATE).setLogicalType(LogicalType.DATE(new DateType()));
+            } else if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts
+                    && ts.getUnit() == LogicalTypeAnnotation.TimeUnit.MICROS) {
+                element.setLogicalType(LogicalType.TIMESTAMP(new TimestampType(ts.isAdjustedToUTC(), TimeUnit.MICROS(new MicroSeconds()))));
+                if (ts.isAdjustedToUTC()) {
+                    element.setConverted_type(ConvertedType.TIMESTAMP_MICROS);
+                }
+            } else if (logical != null || primitive.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY) {
+                return Optional.empty();
+            }
+            elements.add(element);
+            columns.add(new Column(field.getName(), schema.getField(field.getName()).pos(), primitive,
+                    field.isRepetition(org.apache.parquet.schema.Type.Repetition.OPTIONAL)));
+        }
+        return Optional.of(new Plan(List.copyOf(columns), List.copyOf(elements), schema.toString()));
+    }
+
+    private record Plan(List<Column> columns, List<SchemaElement> schema, String avroSchema) {
+        byte[] write(List<GenericRecord> records) throws IOException {
+            Buffer file = new Buffer(256 + records.size() * columns.size() * 10);
+            file.write(MAGIC);
+            List<ColumnChunk> chunks = new ArrayList<>(columns.size());
+            long totalUncompressed = 0;
+            long totalCompressed = 0;
+            for (Column column : columns) {
+                ColumnMetaData meta = writeColumn(file, column, records);
+                totalUncompressed += meta.getTotal_uncompressed_size();
+                totalCompressed += meta.getTotal_compressed_size();
+                chunks.add(new ColumnChunk(meta.getData_page_offset()).setMeta_data(meta));
+            }
+            RowGroup group = new RowGroup(chunks, totalUncompressed, records.size())
+                    .setFile_offset(MAGIC.length).setTotal_compressed_size(totalCompressed).setOrdinal((short) 0);
+            List<ColumnOrder> orders = new ArrayList<>(columns.size());
+            columns.forEach(c -> orders.add(c.type().columnOrder().getColumnOrderName() == ColumnOrderName.IEEE_754_TOTAL_ORDER
+                    ? ColumnOrder.IEEE_754_TOTAL_ORDER(new IEEE754TotalOrder()) : ColumnOrder.TYPE_ORDER(new TypeDefinedOrder())));
+            FileMetaData footer = new FileMetaData(1, schema, records.size(), List.of(group))
+                    .setKey_value_metadata(List.of(new KeyValue("parquet.avro.schema").setValue(avroSchema),
+                            new KeyValue("writer.model.name").setValue("avro")))
+                    .setCreated_by(CREATED_BY)
+                    .setColumn_orders(orders);
+            int footerStart = file.size();
+            Util.writeFileMetaData(footer, file);
+            file.writeIntLe(file.size() - footerStart);
+            file.write(MAGIC);
+            return file.toByteArray();
+        }
+
+        private static ColumnMetaData writeColumn(Buffer file, Column column, List<GenericRecord> records) throws IOException {
+            Statistics<?> stats = Statistics.createStats(column.type());
+            Buffer page = new Buffer(16 + records.size() * 9);
+            if (column.optional()) {
+                page.writeIntLe(0); // length of the definition levels, patched below
+                int value = -1;
+                int run = 0;
+                for (GenericRecord record : records) {
+                    int level = record.get(column.position()) == null ? 0 : 1;
+                    if (level != value && run > 0) {
+                        page.writeRun(run, value);
+                        run = 0;
+                    }
+                    value = level;
+                    run++;
+                }
+                page.writeRun(run, value);
+                page.patchIntLe(0, page.size() - 4);
+            }
+            for (GenericRecord record : records) {
+                Object value = record.get(column.position());
+                if (value == null) {
+                    if (!column.optional()) {
+                        throw new IllegalArgumentException("Column " + column.name() + " is required but a record has no value");
+                    }
+                    stats.incrementNumNulls();
+                    continue;
+                }
+                switch (column.type().getPrimitiveTypeName()) {
+                    case INT32 -> {
+                        int v = ((Number) value).intValue();
+                        page.writeIntLe(v);
+                        stats.updateStats(v);
+                    }
+                    case INT64 -> {
+                        long v = ((Number) value).longValue();
+                        page.writeLongLe(v);
+                        stats.updateStats(v);
+                    }
+                    case DOUBLE -> {
+                        double v = ((Number) value).doubleValue();
+                        page.writeLongLe(Double.doubleToLongBits(v));
+                        stats.updateStats(v);
+                    }
+                    case BINARY -> {
+                        byte[] bytes = value.toString().getBytes(StandardCharsets.UTF_8);
+                        page.writeIntLe(bytes.length);
+                        page.write(bytes);
+                        stats.updateStats(Binary.fromConstantByteArray(bytes));
+                    }
+                    default -> throw new IllegalStateException("not planned: " + column.type());
+                }
+            }
+            byte[] body = page.toByteArray();
+            byte[] stored = body;
+            CompressionCodec codec = CompressionCodec.UNCOMPRESSED;
+            if (body.length >= COMPRESS_FROM) {
+                byte[] compressed = Zstd.compress(body, ZSTD_LEVEL);
+                if (compressed.length < body.length) {
+                    stored = compressed;
+                    codec = CompressionCodec.ZSTD;
+                }
+            }
+            Encoding levels = column.optional() ? Encoding.RLE : Encoding.BIT_PACKED;
+            PageHeader header = new PageHeader(PageType.DATA_PAGE, body.length, stored.length)
+                    .setData_page_header(new DataPageHeader(records.size(), Encoding.PLAIN, levels, Encoding.BIT_PACKED));
+            long start = file.size();
+            Util.writePageHeader(header, file);
+            int headerSize = (int) (file.size() - start);
+            file.write(stored);
+            List<Encoding> encodings = column.optional() ? List.of(Encoding.PLAIN, Encoding.RLE, Encoding.BIT_PACKED)
+                    : List.of(Encoding.PLAIN, Encoding.BIT_PACKED);
+            return new ColumnMetaData(type(column.type()), encodings, List.of(column.name()), codec, records.size(),
+                    headerSize + body.length, headerSize + stored.length, start)
+                    .setStatistics(ParquetMetadataConverter.toParquetStatistics(stats));
+        }
+
+        private static Type type(PrimitiveType type) {
+            return switch (type.getPrimitiveTypeName()) {
+                case INT32 -> Type.INT32;
+                case INT64 -> Type.INT64;
+                case DOUBLE -> Type.DOUBLE;
+                case BINARY -> Type.BYTE_ARRAY;
+                default -> throw new IllegalStateException("not planned: " + type);
+            };
+        }
+    }
+
+    /** A byte buffer with little-endian and RLE-run writes. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        void writeIntLe(int v) {
+            write(v);
+            write(v >>> 8);
+            write(v >>> 16);
+            write(v >>> 24);
+        }
+
+        void writeLongLe(long v) {
+            writeIntLe((int) v);
+            writeIntLe((int) (v >>> 32));
+        }
+
+        void patchIntLe(int at, int v) {
+            buf[at] = (byte) v;
+            buf[at + 1] = (byte) (v >>> 8);
+            buf[at + 2] = (byte) (v >>> 16);
+            buf[at + 3] = (byte) (v >>> 24);
+        }
+
+        /** One RLE run of the hybrid encoding at bit width 1: ULEB128 header (count shifted left by one), one value byte. */
+        void writeRun(int count, int value) {
+            long header = (long) count << 1;
+            while ((header & ~0x7FL) != 0) {
+                write((int) ((header & 0x7F) | 0x80));
+                header >>>= 7;
+            }
+            write((int) header);
+            write(value);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.stockingest.sink.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stockingest.core.model.Adjustment;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.Interval;
+import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.Rejected;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+import org.junit.jupiter.api.Test;
+
+class FlatParquetEncoderTest {
+    private static final Instant INGEST = Instant.parse("2025-01-02T03:04:05.123456Z");
+    private static final Symbol AAPL = Symbol.parse("AAPL");
+
+    private static Bar bar(LocalDate date, double close, Double adjClose, Double vwap, Long transactions) {
+        Instant ts = date.atTime(14, 30).toInstant(java.time.ZoneOffset.UTC);
+        return new Bar(AAPL, Interval.D1, ts, date, close - 1, close + 1, close - 2, close, adjClose, 1_000_000L + date.getDayOfMonth(),
+                vwap, transactions, "yahoo", Adjustment.SPLITS);
+    }
+
+    private static List<GenericRecord> year() {
+        List<GenericRecord> records = new ArrayList<>();
+        LocalDate date = LocalDate.of(2024, 1, 2);
+        for (int i = 0; i < 252; i++, date = date.plusDays(1)) {
+            // nulls in runs and alone, a NaN open once
+            Double adj = i % 7 == 0 || (i > 100 && i < 140) ? null : 180.25 + i;
+            Bar bar = bar(date, 181.5 + i * 0.25, adj, i % 3 == 0 ? 181.0 + i : null, i == 5 ? null : 640_000L + i);
+            if (i == 9) {
+                bar = new Bar(AAPL, Interval.D1, bar.ts(), bar.date(), Double.NaN, bar.high(), bar.low(), bar.close(), bar.adjClose(),
+                        bar.volume(), bar.vwap(), bar.transactions(), bar.source(), bar.adjustment());
+            }
+            records.add(LakeSchemas.bar(bar, INGEST));
+        }
+        return records;
+    }
+
+    private static ParquetMetadata footer(byte[] bytes) throws IOException {
+        InputFile file = new InputFile() {
+            @Override
+            public long getLength() {
+                return bytes.length;
+            }
+
+            @Override
+            public SeekableInputStream newStream() {
+                var in = new java.io.ByteArrayInputStream(bytes) {
+                    long position() {
+                        return pos;
+                    }
+
+                    void seek(long to) {
+                        pos = (int) to;
+                    }
+                };
+                return new DelegatingSeekableInputStream(in) {
+                    @Override
+                    public long getPos() {
+                        return in.position();
+                    }
+
+                    @Override
+                    public void seek(long newPos) {
+                        in.seek(newPos);
+                    }
+                };
+            }
+        };
+        try (ParquetFileReader reader = ParquetFileReader.open(file)) {
+            return reader.getFooter();
+        }
+    }
+
+    @Test
+    void aYearOfBarsReadsBackValueForValueWithParquetAvrosReader() {
+        List<GenericRecord> records = year();
+        byte[] bytes = ParquetFiles.write(LakeSchemas.DAILY, records);
+
+        List<GenericRecord> back = ParquetFiles.read(bytes);
+
+        assertThat(back).hasSize(252);
+        for (int i = 0; i < records.size(); i++) {
+            for (Schema.Field field : LakeSchemas.DAILY.getFields()) {
+                Object expected = records.get(i).get(field.name());
+                Object actual = back.get(i).get(field.name());
+                Object plain = actual instanceof CharSequence text ? text.toString()
+                        : actual instanceof LocalDate date ? (int) date.toEpochDay()
+                        : actual instanceof Instant instant ? LakeSchemas.micros(instant) : actual;
+                assertThat(plain)
+                        .as("row %d column %s", i, field.name()).isEqualTo(expected);
+            }
+        }
+        assertThat(back.get(9).get("open")).as("NaN survives").isEqualTo(Double.NaN);
+        assertThat(back.get(0).get("adj_close")).isNull();
+        assertThat(back.get(5).get("transactions")).isNull();
+        assertThat(back.get(0).get("ingest_ts")).isEqualTo(INGEST);
+    }
+
+    @Test
+    void theFooterCarriesParquetAvrosSchemaStatisticsAndTheAvroSchema() throws IOException {
+        byte[] bytes = ParquetFiles.write(LakeSchemas.DAILY, year());
+
+        ParquetMetadata footer = footer(bytes);
+
+        assertThat(footer.getFileMetaData().getSchema())
+                .isEqualTo(new AvroSchemaConverter(new PlainParquetConfiguration()).convert(LakeSchemas.DAILY))
+                .as("parquet-avro's own writer, column orders included")
+                .isEqualTo(footer(ParquetFiles.writeWithParquetMr(LakeSchemas.DAILY, year())).getFileMetaData().getSchema());
+        assertThat(footer.getFileMetaData().getKeyValueMetaData())
+                .containsEntry("parquet.avro.schema", LakeSchemas.DAILY.toString()).containsEntry("writer.model.name", "avro");
+        assertThat(footer.getBlocks()).hasSize(1);
+        assertThat(footer.getBlocks().getFirst().getRowCount()).isEqualTo(252);
+        Map<String, ColumnChunkMetaData> columns = new java.util.HashMap<>();
+        footer.getBlocks().getFirst().getColumns().forEach(c -> columns.put(c.getPath().toDotString(), c));
+        Statistics<?> date = columns.get("date").getStatistics();
+        assertThat(date.genericGetMin()).isEqualTo((int) LocalDate.of(2024, 1, 2).toEpochDay());
+        assertThat(date.genericGetMax()).isEqualTo((int) LocalDate.of(2024, 1, 2).plusDays(251).toEpochDay());
+        assertThat(columns.get("close").getStatistics().genericGetMin()).isEqualTo(181.5);
+        assertThat(columns.get("close").getStatistics().genericGetMax()).isEqualTo(181.5 + 251 * 0.25);
+        assertThat(columns.get("adj_close").getStatistics().getNumNulls()).isEqualTo(36 + 39 - 5);
+        assertThat(columns.get("symbol").getStatistics().minAsString()).isEqualTo("AAPL");
+        assertThat(columns.get("symbol").getCodec()).as("a constant column compresses").isEqualTo(CompressionCodecName.ZSTD);
+        assertThat(bytes.length).as("a year of bars stays small").isLessThan(12_000);
+    }
+
+    @Test
+    void aOneRowDailyFileIsSmallUncompressedAndReadable() throws IOException {
+        GenericRecord record = LakeSchemas.bar(bar(LocalDate.of(2024, 3, 1), 179.66, 179.1, null, 12L), INGEST);
+
+        byte[] bytes = ParquetFiles.write(LakeSchemas.DAILY, List.of(record));
+
+        assertThat(ParquetFiles.readRows(bytes)).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("symbol", "AAPL").containsEntry("date", LocalDate.of(2024, 3, 1))
+                .containsEntry("close", 179.66).containsEntry("adj_close", 179.1).containsEntry("vwap", null)
+                .containsEntry("transactions", 12L).containsEntry("volume", 1_000_001L).containsEntry("source", "yahoo"));
+        assertThat(footer(bytes).getBlocks().getFirst().getColumns()).allSatisfy(c -> assertThat(c.getCodec()).isEqualTo(CompressionCodecName.UNCOMPRESSED));
+        assertThat(footer(bytes).getFileMetaData().getCreatedBy()).isEqualTo(FlatParquetEncoder.CREATED_BY);
+        assertThat(org.apache.parquet.CorruptStatistics.shouldIgnoreStatistics(FlatParquetEncoder.CREATED_BY,
+                org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY)).as("readers trust our string statistics").isFalse();
+    }
+
+    @Test
+    void theSameRecordsEncodeToTheSameBytes() {
+        assertThat(ParquetFiles.write(LakeSchemas.DAILY, year())).isEqualTo(ParquetFiles.write(LakeSchemas.DAILY, year()));
+    }
+
+    @Test
+    void intradayAndQuarantineRowsReadBackWithTheirTimestampsAndStrings() {
+        Bar bar = new Bar(AAPL, Interval.M5, Instant.parse("2024-03-01T14:35:00Z"), LocalDate.of(2024, 3, 1), 1, 2, 0.5, 1.5, null, 10, 1.2, null,
+                "polygon", Adjustment.SPLITS);
+        GenericRecord rejected = LakeSchemas.rejected(new Rejected(bar, "high_below_low", "héllo ✓ détail"), "1735776000-abcd", INGEST);
+
+        Map<String, Object> row = ParquetFiles.readRows(ParquetFiles.write(LakeSchemas.QUARANTINE, List.of(rejected))).getFirst();
+
+        assertThat(row).containsEntry("ts", bar.ts()).containsEntry("interval", "5m")
+                .containsEntry("detail", "héllo ✓ détail").containsEntry("run_id", "1735776000-abcd").containsEntry("vwap", 1.2);
+    }
+
+    @Test
+    void schemasItDoesNotHandleGoThroughTheGeneralWriter() throws IOException {
+        assertThat(FlatParquetEncoder.encode(LakeSchemas.STATEMENT, List.of())).isEmpty();
+        var statement = new io.stockingest.core.model.FinancialStatement(AAPL, io.stockingest.core.model.StatementType.values()[0], "FY", 2024,
+                LocalDate.of(2024, 9, 28), null, null, "USD", Map.of("revenue", 391_035_000_000.0), "fmp");
+        GenericRecord record = LakeSchemas.statement(statement, INGEST);
+
+        assertThat(FlatParquetEncoder.encode(LakeSchemas.STATEMENT, List.of(record))).as("a map column").isEmpty();
+        byte[] bytes = ParquetFiles.write(LakeSchemas.STATEMENT, List.of(record));
+        assertThat(footer(bytes).getFileMetaData().getCreatedBy()).startsWith("parquet-mr");
+        assertThat(ParquetFiles.readRows(bytes).getFirst()).containsEntry("fiscal_year", 2024);
+    }
+}
