@@ -57,4 +57,65 @@ class RateLimiterTest {
         }
         assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(1));
     }
+
+    @Test
+    void aBurstOf429sFromRequestsInFlightDoublesTheSpacingOnce() throws InterruptedException {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(RateLimit.parse("3000/min"), ticker, 1.0);
+        // 16 workers each take a slot (20 ms apart), then the server refuses all 16: one full window, one event
+        List<RateLimiter.Permit> inFlight = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            inFlight.add(limiter.acquire());
+        }
+        long beforeBurst = ticker.nanos();
+        inFlight.forEach(limiter::onThrottled);
+        assertThat(limiter.currentSpacing()).as("16 refusals of one burst count once").isEqualTo(Duration.ofMillis(40));
+        // the next slot is one new spacing after the refusal, not 16 doublings later
+        limiter.acquire();
+        assertThat(ticker.nanos() - beforeBurst).isEqualTo(Duration.ofMillis(40).toNanos());
+
+        // a request sent at the new spacing that is refused again is a new event
+        RateLimiter.Permit atNewSpacing = limiter.acquire();
+        limiter.onThrottled(atNewSpacing);
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofMillis(80));
+        // and a late 429 of the first burst still changes nothing
+        limiter.onThrottled(inFlight.getFirst());
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofMillis(80));
+    }
+
+    @Test
+    void acceptedAnswersToRequestsSentBeforeASlowDownDoNotUndoIt() throws InterruptedException {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(RateLimit.parse("60/min"), ticker, 1.0);
+        List<RateLimiter.Permit> inFlight = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            inFlight.add(limiter.acquire());
+        }
+        limiter.onThrottled(inFlight.getFirst());
+        inFlight.subList(1, 8).forEach(limiter::onSuccess);
+        assertThat(limiter.currentSpacing()).as("answers to old-spacing requests teach nothing").isEqualTo(Duration.ofSeconds(2));
+        limiter.onSuccess(limiter.acquire());
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofMillis(1960));
+    }
+
+    @Test
+    void aSlotReservedBeforeASlowDownStillBelongsToTheOldSpacing() throws InterruptedException {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(RateLimit.parse("60/min"), ticker, 1.0);
+        RateLimiter.Permit first = limiter.acquire();
+        RateLimiter.Permit second = limiter.acquire(); // reserved (and slept for) before the 429 below arrives
+        limiter.onThrottled(first);
+        limiter.onThrottled(second);
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theSlowDownIsCappedAt32TimesTheConfiguredSpacing() throws InterruptedException {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(RateLimit.parse("60/min"), ticker, 1.0);
+        for (int i = 0; i < 10; i++) {
+            limiter.onThrottled(limiter.acquire());
+        }
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(32));
+    }
 }
