@@ -2,7 +2,6 @@ package io.stockingest.source.polygon;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stockingest.core.ErrorKind;
@@ -10,6 +9,7 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.http.HttpCall;
 import io.stockingest.core.http.HttpResult;
 import io.stockingest.core.http.HttpTransport;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -110,8 +110,8 @@ final class PolygonClient implements AutoCloseable {
             return null;
         }
         try {
-            return json.readTree(result.bodyText());
-        } catch (JsonProcessingException e) {
+            return json.readTree(result.body());
+        } catch (IOException e) {
             return null;
         }
     }
