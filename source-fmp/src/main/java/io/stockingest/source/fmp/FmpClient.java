@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.http.HttpCall;
@@ -46,7 +48,8 @@ import java.util.Optional;
  */
 public final class FmpClient implements AutoCloseable {
     public static final String PROVIDER = "fmp";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Doubles are read with Jackson's fast parser (same values as {@link Double#parseDouble}, which showed in profiles). */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
     private final FmpConfig config;
     private final ProviderEndpoint endpoint;
     private final HttpTransport transport;

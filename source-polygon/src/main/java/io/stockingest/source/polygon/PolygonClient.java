@@ -2,8 +2,10 @@ package io.stockingest.source.polygon;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.http.HttpCall;
@@ -49,7 +51,7 @@ final class PolygonClient implements AutoCloseable {
 
     private final PolygonConfig config;
     private final HttpTransport transport;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     PolygonClient(PolygonConfig config, HttpTransport transport) {
         this.config = requireNonNull(config, "config is null");

@@ -1,7 +1,9 @@
 package io.stockingest.source.yahoo;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.model.Adjustment;
@@ -31,7 +33,7 @@ import java.util.Optional;
  * <p>Stateless and thread-safe.
  */
 final class YahooChartParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     /** Bars with their exchange time zone, for callers that need it. */
     record Chart(ZoneId zone, List<Bar> bars) {}
