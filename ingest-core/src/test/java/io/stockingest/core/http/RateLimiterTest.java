@@ -52,10 +52,37 @@ class RateLimiterTest {
         assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(2));
         limiter.onThrottled();
         assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(4));
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 500; i++) {
             limiter.onSuccess();
         }
         assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void regainsHalfTheRefusedRateQuicklyThenProbesSlowly() {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(RateLimit.parse("60/min"), ticker, 1.0);
+        // refused at 1 s spacing, then again and again while the server's window stays full: 8 s
+        limiter.onThrottled();
+        limiter.onThrottled();
+        limiter.onThrottled();
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(8));
+        // 2% per accepted answer down to twice the refused spacing (2 s): 69 answers
+        for (int i = 0; i < 69; i++) {
+            limiter.onSuccess();
+        }
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(2));
+        // then 0.2% per answer: after 100 more, still well above the refused 1 s
+        for (int i = 0; i < 100; i++) {
+            limiter.onSuccess();
+        }
+        assertThat(limiter.currentSpacing().toMillis()).isBetween(1630L, 1640L);
+        // refused again at 1.637 s: doubled to 3.274 s, which is the new threshold, so it recovers slowly at once
+        limiter.onThrottled();
+        for (int i = 0; i < 100; i++) {
+            limiter.onSuccess();
+        }
+        assertThat(limiter.currentSpacing().toMillis()).as("3.274 s x 0.998^100").isBetween(2675L, 2685L);
     }
 
     @Test
@@ -95,7 +122,7 @@ class RateLimiterTest {
         inFlight.subList(1, 8).forEach(limiter::onSuccess);
         assertThat(limiter.currentSpacing()).as("answers to old-spacing requests teach nothing").isEqualTo(Duration.ofSeconds(2));
         limiter.onSuccess(limiter.acquire());
-        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofMillis(1960));
+        assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofMillis(1996));
     }
 
     @Test
@@ -117,5 +144,44 @@ class RateLimiterTest {
             limiter.onThrottled(limiter.acquire());
         }
         assertThat(limiter.currentSpacing()).isEqualTo(Duration.ofSeconds(32));
+    }
+
+    @Test
+    void aSlotReservedBeforeASlowDownIsGivenUpAndTakenAgainAtTheNewSpacing() throws InterruptedException {
+        FakeTicker clock = new FakeTicker();
+        List<RateLimiter.Permit> sent = new ArrayList<>();
+        RateLimiter[] limiter = new RateLimiter[1];
+        // the 429 of the first request arrives while the second caller sleeps toward its slot (1 s later)
+        Ticker refusedDuringTheWait = new Ticker() {
+            private boolean refused;
+
+            @Override
+            public long nanos() {
+                return clock.nanos();
+            }
+
+            @Override
+            public java.time.Instant now() {
+                return clock.now();
+            }
+
+            @Override
+            public void sleep(Duration duration) {
+                clock.sleep(duration);
+                if (!refused) {
+                    refused = true;
+                    limiter[0].onThrottled(sent.getFirst());
+                }
+            }
+        };
+        limiter[0] = new RateLimiter(RateLimit.parse("60/min"), refusedDuringTheWait, 1.0);
+        sent.add(limiter[0].acquire());
+        long firstSent = clock.nanos();
+        RateLimiter.Permit second = limiter[0].acquire();
+
+        assertThat(second.generation()).as("sent under the new spacing").isEqualTo(sent.getFirst().generation() + 1);
+        // woke at 1 s for the old slot, gave it up; the new slot is one new spacing (2 s) after the 429 at 1 s
+        assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThat(clock.nanos() - firstSent).isEqualTo(Duration.ofSeconds(3).toNanos());
     }
 }
