@@ -132,14 +132,18 @@ class PostgresSinkTest {
         assertThat(admin.migrate("1")).first().asString().contains("now at version 1");
         assertThat(scalar(schema, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema + "' AND table_name = 'prices_daily'")).isEqualTo(1);
         assertThat(admin.migrate("2")).first().asString().contains("applied 1 migration(s), now at version 2");
-        assertThat(admin.migrate()).first().asString().contains("applied 1 migration(s), now at version 3");
+        assertThat(admin.migrate("3")).first().asString().contains("applied 1 migration(s), now at version 3");
+        assertThat(admin.migrate("4")).first().asString().contains("applied 1 migration(s), now at version 4");
+        assertThat(admin.migrate()).first().asString().contains("applied 1 migration(s), now at version 5");
         assertThat(admin.migrate()).first().asString().contains("applied 0 migration(s)");
         List<String> info = admin.info();
-        assertThat(info).hasSize(5).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
+        assertThat(info).hasSize(7).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
         assertThat(info.get(4)).startsWith("3        features");
+        assertThat(info.get(5)).startsWith("4        datasets as in the lake");
+        assertThat(info.get(6)).startsWith("5        quotes day fields");
 
         String empty = freshSchema();
-        assertThat(new PostgresAdmin(config(empty, Map.of())).migrate()).first().asString().contains("applied 3 migration(s), now at version 3");
+        assertThat(new PostgresAdmin(config(empty, Map.of())).migrate()).first().asString().contains("applied 5 migration(s), now at version 5");
         assertThat(scalar(empty, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + empty + "'"))
                 .as("10 tables + flyway history").isEqualTo(11);
     }
