@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param maxWorkers symbols (requests) fetched at once
  * @param maxQuarantineShare the batch gate: a symbol whose share of rejected rows exceeds it is not promoted
  * @param starts per-symbol first dates ({@code prices --since-last}): a symbol listed here is fetched from its date
- *     instead of {@code range.from()} when that is later, and not at all when it is after {@code range.to()} (the
- *     symbol is up to date); symbols not listed use {@code range}
+ *     up to {@code range.to()} instead of over {@code range}, and not at all when its date is after
+ *     {@code range.to()} (the symbol is up to date); symbols not listed use {@code range}
  */
 public record PriceJob(
         List<Symbol> symbols,
@@ -60,12 +60,12 @@ public record PriceJob(
     }
 
     /**
-     * The dates fetched for {@code symbol}: {@code range}, starting later when {@code starts} says so; empty when the
-     * symbol's start is after {@code range.to()} (nothing to fetch: it is up to date).
+     * The dates fetched for {@code symbol}: {@code range}, or from its own start to {@code range.to()} when
+     * {@code starts} has one; empty when that start is after {@code range.to()} (nothing to fetch: it is up to date).
      */
     public Optional<DateRange> rangeOf(Symbol symbol) {
         LocalDate start = starts.get(symbol);
-        if (start == null || !start.isAfter(range.from())) {
+        if (start == null) {
             return Optional.of(range);
         }
         return start.isAfter(range.to()) ? Optional.empty() : Optional.of(new DateRange(start, range.to()));

@@ -215,7 +215,7 @@ class PriceIngestTest {
         assertThat(job.rangeOf(Symbol.parse("NEW"))).as("nothing stored: the job's range").contains(WEEK);
         assertThat(job.rangeOf(Symbol.parse("MSFT"))).as("start after --to: up to date").isEmpty();
         assertThat(job.withStarts(Map.of(Symbol.parse("AAPL"), MON.minusDays(30))).rangeOf(Symbol.parse("AAPL")))
-                .as("a start before --from never widens the range").contains(WEEK);
+                .as("the symbol's own start replaces --from, also when earlier").contains(new DateRange(MON.minusDays(30), WEEK.to()));
 
         RunReport report = run(source, sink, job);
         assertThat(planned).as("symbols sharing a start are planned together").containsExactly(
