@@ -183,8 +183,20 @@ final class BarLoader {
         }
     }
 
-    /** PRODUCT.md's row rules as SQL over the staging table; any breach stops the whole load. */
+    /**
+     * PRODUCT.md's row rules as SQL over the staging table; any breach stops the whole load. The pass over every
+     * row is one cheap predicate (NaN compares greater than any number in PostgreSQL, hence the explicit checks);
+     * only when it finds a breach does a second query count the breaches by rule and name the symbols.
+     */
     private void gate(Statement st, String stage) throws SQLException {
+        String good = "open > 0 AND high > 0 AND low > 0 AND close > 0 AND volume >= 0 AND high >= greatest(open, close) AND low <= least(open, close)"
+                + " AND 'NaN' NOT IN (open, high, low, close)";
+        try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + stage + " WHERE NOT (" + good + ") IS NOT FALSE)")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return;
+            }
+        }
         String bad = "('NaN' IN (open, high, low, close) OR open IS NULL OR high IS NULL OR low IS NULL OR close IS NULL"
                 + " OR open <= 0 OR high <= 0 OR low <= 0 OR close <= 0)";
         String sql = "SELECT count(*) FILTER (WHERE " + bad + "),"
@@ -235,9 +247,12 @@ final class BarLoader {
             hi[i] = e.getValue().hiText;
             i++;
         }
+        // a correlated LIMIT 1 subquery: one primary-key probe per series whatever the table statistics say (a
+        // semi-join let the planner scan the whole table on every load)
         String sql = "SELECT r.symbol, r.interval FROM unnest(?::text[], ?::text[], ?::" + table.positionType + "[], ?::" + table.positionType + "[])"
-                + " AS r(symbol, interval, lo, hi) WHERE EXISTS (SELECT 1 FROM " + table.target + " t WHERE t.symbol = r.symbol"
-                + (table == Table.DAILY ? "" : " AND t.interval = r.interval") + " AND t." + table.position + " BETWEEN r.lo AND r.hi)";
+                + " AS r(symbol, interval, lo, hi) WHERE (SELECT t." + table.position + " FROM " + table.target + " t WHERE t.symbol = r.symbol"
+                + (table == Table.DAILY ? "" : " AND t.interval = r.interval") + " AND t." + table.position + " >= r.lo"
+                + " ORDER BY " + table.key + " LIMIT 1) <= r.hi";
         List<String> stored = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", symbols));

@@ -29,12 +29,15 @@ final class FeatureRefresh {
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL work_mem = '256MB'"); // the window sorts stay in memory
         }
+        // one primary-key range delete per symbol (a join with the symbol list let the planner scan both tables whole)
         for (String table : new String[] {"price_features", "price_cumulative_7d"}) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " t USING unnest(?::text[], ?::date[]) AS u(symbol, since)"
-                    + " WHERE t.symbol = u.symbol AND t.date >= u.since")) {
-                ps.setArray(1, names);
-                ps.setArray(2, dates);
-                ps.executeUpdate();
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE symbol = ? AND date >= ?")) {
+                for (var e : since.entrySet()) {
+                    ps.setString(1, e.getKey());
+                    ps.setObject(2, e.getValue());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
         }
         // per symbol: start at the LOOKBACK-th stored session before its first changed date (or its first row); one
@@ -43,7 +46,7 @@ final class FeatureRefresh {
                 + " ORDER BY p.date DESC OFFSET " + (LOOKBACK - 1) + " LIMIT 1), '-infinity'::date) AS start FROM unnest(?::text[], ?::date[]) AS x(symbol, since)),"
                 + " s AS MATERIALIZED (SELECT p.symbol, p.date, u.since, p.open, p.high, p.low, p.close, p.volume,"
                 + " ln(p.close / lag(p.close) OVER (PARTITION BY p.symbol ORDER BY p.date)) AS r"
-                + " FROM u JOIN prices_daily p ON p.symbol = u.symbol AND p.date >= u.start),"
+                + " FROM u CROSS JOIN LATERAL (SELECT * FROM prices_daily p WHERE p.symbol = u.symbol AND p.date >= u.start) p),"
                 + " f AS (INSERT INTO price_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
                 + " SELECT symbol, date, close, ma_20, ma_50, volatility_20d FROM (SELECT symbol, date, since, close,"
                 + " CASE WHEN count(*) OVER w20 = 20 THEN avg(close) OVER w20 END AS ma_20,"

@@ -252,6 +252,34 @@ class PostgresSinkTest {
     }
 
     @Test
+    void appendedNewAndCorrectedSeriesInOneLoadGiveTheFeaturesOfAFullRecompute() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        List<Bar> aapl = series("AAPL", 80, 100);
+        List<Bar> ibm = series("IBM", 60, 50);
+        List<Bar> msft = series("MSFT", 30, 300);
+        sink.load(List.of(batch(aapl.subList(0, 60), run("1")), batch(ibm, run("1"))));
+        List<Bar> ibmCorrected = new ArrayList<>(ibm);
+        Bar b = ibm.get(40);
+        ibmCorrected.set(40, bar("IBM", b.date(), b.open(), b.high() + 5, b.low(), b.close() + 4, b.volume()));
+        String untouched = text(schema, "SELECT date, xmin FROM price_features WHERE symbol = 'IBM' AND date < '" + b.date() + "' ORDER BY date");
+
+        PostgresSink.LoadResult r = sink.load(List.of(batch(aapl.subList(60, 80), run("2")), batch(msft, run("2")), batch(ibmCorrected, run("2"))));
+        assertThat(r.dailyChanged()).as("20 appended + 30 new + 1 corrected").isEqualTo(51);
+        assertThat(r.changedDailySymbols()).containsExactly("AAPL", "IBM", "MSFT");
+        assertThat(text(schema, "SELECT date, xmin FROM price_features WHERE symbol = 'IBM' AND date < '" + b.date() + "' ORDER BY date"))
+                .as("features before the corrected date are not rewritten").isEqualTo(untouched);
+
+        String whole = freshSchema();
+        new PostgresSink(config(whole, Map.of())).load(List.of(batch(aapl, run("2")), batch(msft, run("2")), batch(ibmCorrected, run("2"))));
+        for (String sql : List.of("SELECT symbol, date, " + BarLoader.VALUE_COLS + " FROM prices_daily ORDER BY symbol, date",
+                "SELECT * FROM price_features ORDER BY symbol, date", "SELECT * FROM price_cumulative_7d ORDER BY symbol, date")) {
+            assertThat(text(schema, sql)).as(sql).isEqualTo(text(whole, sql));
+        }
+        assertThat(scalar(schema, "SELECT count(*) FROM price_features")).isEqualTo(170);
+    }
+
+    @Test
     void featuresMatchHandComputedValues() throws Exception {
         String schema = freshSchema();
         PostgresSink sink = new PostgresSink(config(schema, Map.of()));
