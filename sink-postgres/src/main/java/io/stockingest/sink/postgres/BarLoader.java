@@ -191,7 +191,7 @@ final class BarLoader {
     private void gate(Statement st, String stage) throws SQLException {
         String good = "open > 0 AND high > 0 AND low > 0 AND close > 0 AND volume >= 0 AND high >= greatest(open, close) AND low <= least(open, close)"
                 + " AND 'NaN' NOT IN (open, high, low, close)";
-        try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + stage + " WHERE NOT (" + good + ") IS NOT FALSE)")) {
+        try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + stage + " WHERE (" + good + ") IS NOT TRUE)")) {
             rs.next();
             if (!rs.getBoolean(1)) {
                 return;

@@ -133,7 +133,11 @@ class PostgresSinkTest {
         assertThat(scalar(schema, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema + "' AND table_name = 'prices_daily'")).isEqualTo(1);
         assertThat(admin.migrate("2")).first().asString().contains("applied 1 migration(s), now at version 2");
         assertThat(admin.migrate("3")).first().asString().contains("applied 1 migration(s), now at version 3");
+        PostgresSink atV3 = new PostgresSink(config(schema, Map.of("PG_MIGRATE", "false", "PG_BUFFER_ROWS", "0")));
+        atV3.writeBars(batch(series("AAPL", 3, 100), run("1")));
         assertThat(admin.migrate()).first().asString().contains("now at version 6");
+        assertThat(scalar(schema, "SELECT count(*) FROM prices_daily")).as("rows stored before the migration stay").isEqualTo(3);
+        assertThat(atV3.load(List.of(batch(series("AAPL", 5, 100), run("2")))).dailyChanged()).as("and loads go on").isEqualTo(2);
         assertThat(admin.migrate()).first().asString().contains("applied 0 migration(s)");
         List<String> info = admin.info();
         assertThat(info).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
@@ -249,6 +253,43 @@ class PostgresSinkTest {
         assertThat(sink.load(List.of(batch(bars, run("1")))).dailyChanged()).isEqualTo(40);
         assertThat(sink.load(List.of(batch(bars, run("2")))).dailyChanged()).isZero();
         assertThat(scalar(schema, "SELECT count(*) FROM price_features WHERE symbol = 'AMZN'")).isEqualTo(40);
+    }
+
+    @Test
+    void aConnectionKilledInTheUpsertOfStoredRowsLeavesThemAsTheyWere() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        List<Bar> bars = series("AMZN", 40, 150);
+        sink.load(List.of(batch(bars, run("1"))));
+        String before = text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date") + text(schema, "SELECT *, xmin FROM price_features ORDER BY date");
+        List<Bar> corrected = new ArrayList<>(bars);
+        Bar b = bars.get(10);
+        corrected.set(10, bar("AMZN", b.date(), b.open(), b.high(), b.low(), b.close(), 5));
+        try (Connection blocker = connect(schema)) {
+            blocker.setAutoCommit(false);
+            try (Statement st = blocker.createStatement()) {
+                st.execute("LOCK TABLE prices_daily IN EXCLUSIVE MODE");
+            }
+            CompletableFuture<PostgresSink.LoadResult> load = CompletableFuture.supplyAsync(() -> sink.load(List.of(batch(corrected, run("2")))));
+            try (Connection killer = connect(schema); Statement st = killer.createStatement()) {
+                long killed = 0;
+                while (killed == 0) {
+                    try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            + " WHERE application_name = 'stock-ingest' AND wait_event_type = 'Lock' AND query LIKE 'WITH up AS (INSERT INTO prices_daily%'")) {
+                        rs.next();
+                        killed = rs.getLong(1);
+                    }
+                }
+            }
+            assertThat(load).failsWithin(java.time.Duration.ofSeconds(20))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause().isInstanceOf(IngestException.class).withMessageContaining("rolled back");
+            blocker.rollback();
+        }
+        assertThat(text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date") + text(schema, "SELECT *, xmin FROM price_features ORDER BY date"))
+                .isEqualTo(before);
+        assertThat(sink.load(List.of(batch(corrected, run("2")))).dailyChanged()).isEqualTo(1);
+        assertThat(scalar(schema, "SELECT volume FROM prices_daily WHERE date = '" + b.date() + "'")).isEqualTo(5);
     }
 
     @Test
