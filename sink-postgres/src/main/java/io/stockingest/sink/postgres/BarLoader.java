@@ -14,30 +14,33 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * One load of bars into {@code prices_daily} or {@code prices_intraday}, inside the caller's transaction:
+ * One load of bars into {@code prices_daily} or {@code prices_intraday}, inside the caller's transaction. First,
+ * which series (symbol, or symbol + interval) already hold rows between their first and last position of this load:
+ * one primary-key probe per series. Then:
  *
- * <ol>
- *   <li>binary COPY into a {@code TEMP} staging table (no index, not WAL-logged, dropped at commit);</li>
- *   <li>the data-quality gate as one SQL pass over the staging table (any breach: {@code DQ_GATE});</li>
- *   <li>which series already hold rows in the batch's span: one index probe per symbol (and interval) for its
- *       first..last date;</li>
- *   <li>series with no stored row in their span (a fresh load, or {@code --since-last} appending new days): one plain
- *       {@code INSERT ... SELECT} from staging, no conflict handling or value comparison; should another writer
- *       insert the same keys meanwhile, the unique violation rolls back to a savepoint and those rows take the next
- *       step instead;</li>
- *   <li>the other series: {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE (old) IS DISTINCT FROM (new)}, so
- *       unchanged rows are not touched.</li>
- * </ol>
+ * <ul>
+ *   <li><b>none does</b> (a fresh load, new symbols, days appended by a daily run or {@code --since-last}): binary
+ *       COPY straight into the target, then the data-quality gate in SQL over exactly those rows (visible to this
+ *       transaction only; a breach rolls them back with it). Should another writer store some of the same keys
+ *       meanwhile, the unique violation rolls back to a savepoint and the load takes the staged path;</li>
+ *   <li><b>otherwise</b>: binary COPY into a {@code TEMP} staging table (no index, not WAL-logged, dropped at
+ *       commit), the gate in SQL over it, one plain {@code INSERT ... SELECT} for the series with nothing stored in
+ *       their span, and {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE (old) IS DISTINCT FROM (new)} for the
+ *       others, so unchanged rows are not touched.</li>
+ * </ul>
  *
- * It reports the rows inserted or changed and, per symbol, the earliest changed date (where the feature refresh
- * starts). Phase times are added to {@code phases} (nanoseconds by phase name).
+ * The gate is one cheap predicate per row; only on a breach does a second query count breaches by rule and name the
+ * symbols ({@code DQ_GATE}). It reports the rows inserted or changed and, per symbol, the earliest changed date (where
+ * the feature refresh starts). Phase times are added to {@code phases} (nanoseconds by phase name).
  */
 final class BarLoader {
     static final String VALUE_COLS = "open, high, low, close, adj_close, volume, vwap, transactions, source";
@@ -80,17 +83,8 @@ final class BarLoader {
     }
 
     Changed load(Table table, List<Bar> bars, Instant ingestTs) throws SQLException {
+        Instant ts = ingestTs == null ? Instant.now() : ingestTs;
         long t = System.nanoTime();
-        try (Statement st = c.createStatement()) {
-            st.execute("CREATE TEMP TABLE " + table.stage + " (LIKE " + table.target + ") ON COMMIT DROP");
-        }
-        copy(table, bars, ingestTs == null ? Instant.now() : ingestTs);
-        t = lap("copy to staging", t);
-        try (Statement st = c.createStatement()) {
-            gate(st, table.stage);
-        }
-        t = lap("gate", t);
-
         // series = symbol (daily) or symbol + interval (intraday); span = first..last position in this load
         Map<String, Span> spans = new LinkedHashMap<>();
         Map<String, LocalDate> firstDate = new HashMap<>();
@@ -100,15 +94,45 @@ final class BarLoader {
             spans.computeIfAbsent(series, s -> new Span(pos)).widen(table == Table.DAILY ? b.date() : b.ts(), pos);
             firstDate.merge(b.symbol().value(), b.date(), (x, y) -> x.isBefore(y) ? x : y);
         }
-        List<String> stored = storedSeries(table, spans);
+        Set<String> stored = storedSeries(table, spans);
         t = lap("overlap check", t);
+        Map<String, LocalDate> since = new TreeMap<>();
+
+        if (stored.isEmpty()) {
+            // nothing stored in any series' span: COPY straight into the target, then the gate over exactly those rows
+            // (they are visible to this transaction only, and a breach rolls them back with it)
+            Savepoint savepoint = c.setSavepoint();
+            try {
+                long rows = copy(table, table.target, bars, ts);
+                t = lap("copy into " + table.target, t);
+                gate(loadedRows(table), ps -> bindSpans(ps, spans));
+                lap("gate", t);
+                c.releaseSavepoint(savepoint);
+                firstDate.forEach(since::put);
+                return new Changed(rows, since);
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                c.rollback(savepoint); // another writer stored some of these keys meanwhile: take the staged path
+                stored = new LinkedHashSet<>(spans.keySet());
+                t = System.nanoTime();
+            }
+        }
+
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMP TABLE " + table.stage + " (LIKE " + table.target + ") ON COMMIT DROP");
+        }
+        copy(table, table.stage, bars, ts);
+        t = lap("copy to staging", t);
+        gate(table.stage, ps -> { });
+        t = lap("gate", t);
 
         long rows = 0;
-        Map<String, LocalDate> since = new TreeMap<>();
         if (stored.size() < spans.size()) {
             Savepoint savepoint = c.setSavepoint();
             try {
-                rows += insertNew(table, stored);
+                rows += insertNew(table, List.copyOf(stored));
                 c.releaseSavepoint(savepoint);
                 for (String series : spans.keySet()) {
                     if (!stored.contains(series)) {
@@ -121,15 +145,48 @@ final class BarLoader {
                     throw e;
                 }
                 c.rollback(savepoint); // another writer stored some of these keys meanwhile: upsert everything
-                stored = new ArrayList<>(spans.keySet());
+                stored = new LinkedHashSet<>(spans.keySet());
             }
             t = lap("insert new series", t);
         }
-        if (!stored.isEmpty()) {
-            rows += upsert(table, stored.size() == spans.size() ? null : stored, since);
-            lap("upsert stored series", t);
-        }
+        rows += upsert(table, stored.size() == spans.size() ? null : List.copyOf(stored), since);
+        lap("upsert stored series", t);
         return new Changed(rows, since);
+    }
+
+    /** The rows of the series' spans in the target, as a relation for the gate (bound by {@link #bindSpans}). */
+    private static String loadedRows(Table table) {
+        return "(SELECT g.* FROM " + spanTable(table) + " CROSS JOIN LATERAL (SELECT * FROM " + table.target + " t WHERE t.symbol = r.symbol"
+                + (table == Table.DAILY ? "" : " AND t.interval = r.interval") + " AND t." + table.position + " BETWEEN r.lo AND r.hi) AS g) AS loaded";
+    }
+
+    private static String spanTable(Table table) {
+        return "unnest(?::text[], ?::text[], ?::" + table.positionType + "[], ?::" + table.positionType + "[]) AS r(symbol, interval, lo, hi)";
+    }
+
+    private void bindSpans(PreparedStatement ps, Map<String, Span> spans) throws SQLException {
+        int n = spans.size();
+        String[] symbols = new String[n];
+        String[] intervals = new String[n];
+        String[] lo = new String[n];
+        String[] hi = new String[n];
+        int i = 0;
+        for (var e : spans.entrySet()) {
+            String[] parts = e.getKey().split("\t");
+            symbols[i] = parts[0];
+            intervals[i] = parts.length > 1 ? parts[1] : "";
+            lo[i] = e.getValue().loText;
+            hi[i] = e.getValue().hiText;
+            i++;
+        }
+        ps.setArray(1, c.createArrayOf("text", symbols));
+        ps.setArray(2, c.createArrayOf("text", intervals));
+        ps.setArray(3, c.createArrayOf("text", lo));
+        ps.setArray(4, c.createArrayOf("text", hi));
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
     }
 
     private long lap(String phase, long start) {
@@ -163,8 +220,8 @@ final class BarLoader {
         }
     }
 
-    private void copy(Table table, List<Bar> bars, Instant ingestTs) throws SQLException {
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table.stage + " (" + table.cols + ") FROM STDIN (FORMAT binary)");
+    private long copy(Table table, String into, List<Bar> bars, Instant ingestTs) throws SQLException {
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + into + " (" + table.cols + ") FROM STDIN (FORMAT binary)");
         try {
             BinaryCopy out = new BinaryCopy(in);
             for (Bar b : bars) {
@@ -175,7 +232,7 @@ final class BarLoader {
                 out.date(b.date()).float8(b.open()).float8(b.high()).float8(b.low()).float8(b.close()).float8(b.adjClose())
                         .int8(b.volume()).float8(b.vwap()).int8(b.transactions()).text(b.source()).timestamptz(ingestTs);
             }
-            out.finish();
+            return out.finish();
         } finally {
             if (in.isActive()) {
                 in.cancelCopy();
@@ -188,13 +245,16 @@ final class BarLoader {
      * row is one cheap predicate (NaN compares greater than any number in PostgreSQL, hence the explicit checks);
      * only when it finds a breach does a second query count the breaches by rule and name the symbols.
      */
-    private void gate(Statement st, String stage) throws SQLException {
+    private void gate(String rows, Binder binder) throws SQLException {
         String good = "open > 0 AND high > 0 AND low > 0 AND close > 0 AND volume >= 0 AND high >= greatest(open, close) AND low <= least(open, close)"
                 + " AND 'NaN' NOT IN (open, high, low, close)";
-        try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + stage + " WHERE (" + good + ") IS NOT TRUE)")) {
-            rs.next();
-            if (!rs.getBoolean(1)) {
-                return;
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + rows + " WHERE (" + good + ") IS NOT TRUE)")) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return;
+                }
             }
         }
         String bad = "('NaN' IN (open, high, low, close) OR open IS NULL OR high IS NULL OR low IS NULL OR close IS NULL"
@@ -204,8 +264,10 @@ final class BarLoader {
                 + " count(*) FILTER (WHERE NOT " + bad + " AND low > least(open, close)),"
                 + " count(*) FILTER (WHERE volume < 0),"
                 + " string_agg(DISTINCT symbol, ', ') FILTER (WHERE " + bad + " OR high < greatest(open, close) OR low > least(open, close) OR volume < 0)"
-                + " FROM " + stage;
-        try (ResultSet rs = st.executeQuery(sql)) {
+                + " FROM " + rows;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
             rs.next();
             long prices = rs.getLong(1);
             long high = rs.getLong(2);
@@ -228,37 +290,20 @@ final class BarLoader {
                 throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused " + what + " for " + sinkName + ": "
                         + String.join(", ", broken) + " (symbols: " + rs.getString(5) + "); rolled back, production tables unchanged");
             }
+            }
         }
     }
 
     /** The series that already hold at least one row between their first and last position of this load. */
-    private List<String> storedSeries(Table table, Map<String, Span> spans) throws SQLException {
-        int n = spans.size();
-        String[] symbols = new String[n];
-        String[] intervals = new String[n];
-        String[] lo = new String[n];
-        String[] hi = new String[n];
-        int i = 0;
-        for (var e : spans.entrySet()) {
-            String[] parts = e.getKey().split("\t");
-            symbols[i] = parts[0];
-            intervals[i] = parts.length > 1 ? parts[1] : "";
-            lo[i] = e.getValue().loText;
-            hi[i] = e.getValue().hiText;
-            i++;
-        }
+    private Set<String> storedSeries(Table table, Map<String, Span> spans) throws SQLException {
         // a correlated LIMIT 1 subquery: one primary-key probe per series whatever the table statistics say (a
         // semi-join let the planner scan the whole table on every load)
-        String sql = "SELECT r.symbol, r.interval FROM unnest(?::text[], ?::text[], ?::" + table.positionType + "[], ?::" + table.positionType + "[])"
-                + " AS r(symbol, interval, lo, hi) WHERE (SELECT t." + table.position + " FROM " + table.target + " t WHERE t.symbol = r.symbol"
-                + (table == Table.DAILY ? "" : " AND t.interval = r.interval") + " AND t." + table.position + " >= r.lo"
+        String sql = "SELECT r.symbol, r.interval FROM " + spanTable(table) + " WHERE (SELECT t." + table.position + " FROM " + table.target
+                + " t WHERE t.symbol = r.symbol" + (table == Table.DAILY ? "" : " AND t.interval = r.interval") + " AND t." + table.position + " >= r.lo"
                 + " ORDER BY " + table.key + " LIMIT 1) <= r.hi";
-        List<String> stored = new ArrayList<>();
+        Set<String> stored = new LinkedHashSet<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", symbols));
-            ps.setArray(2, c.createArrayOf("text", intervals));
-            ps.setArray(3, c.createArrayOf("text", lo));
-            ps.setArray(4, c.createArrayOf("text", hi));
+            bindSpans(ps, spans);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     stored.add(table == Table.DAILY ? rs.getString(1) : rs.getString(1) + "\t" + rs.getString(2));

@@ -212,6 +212,23 @@ class PostgresSinkTest {
     }
 
     @Test
+    void aFailingGateOnAppendedDaysRollsBackTheirDirectCopy() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of("PG_BUFFER_ROWS", "0")));
+        sink.writeBars(batch(series("AAPL", 5, 100), run("1")));
+        String before = text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date") + text(schema, "SELECT *, xmin FROM price_features ORDER BY date");
+        List<Bar> next = new ArrayList<>(series("AAPL", 8, 100).subList(5, 8));
+        Bar b = next.get(1);
+        next.set(1, bar("AAPL", b.date(), b.open(), b.high(), b.open() + 0.1, b.close(), b.volume())); // low above open
+        assertThatThrownBy(() -> sink.writeBars(batch(next, run("2"))))
+                .isInstanceOf(IngestException.class)
+                .hasMessageContaining("1 with low > min(open, close) (symbols: AAPL)")
+                .extracting(e -> ((IngestException) e).kind()).isEqualTo(ErrorKind.DQ_GATE);
+        assertThat(text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date") + text(schema, "SELECT *, xmin FROM price_features ORDER BY date"))
+                .isEqualTo(before);
+    }
+
+    @Test
     void aNaNOrNegativePriceFailsTheGate() {
         String schema = freshSchema();
         PostgresSink sink = new PostgresSink(config(schema, Map.of("PG_BUFFER_ROWS", "0")));
@@ -236,7 +253,7 @@ class PostgresSinkTest {
                 long killed = 0;
                 while (killed == 0) { // wait until the sink's backend is blocked inside its load transaction
                     try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                            + " WHERE application_name = 'stock-ingest' AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO prices_daily%'")) {
+                            + " WHERE application_name = 'stock-ingest' AND wait_event_type = 'Lock' AND query LIKE 'COPY prices_daily%'")) {
                         rs.next();
                         killed = rs.getLong(1);
                     }
