@@ -29,9 +29,10 @@ import org.postgresql.copy.CopyIn;
  *
  * <ul>
  *   <li><b>none does</b> (a fresh load, new symbols, days appended by a daily run or {@code --since-last}): binary
- *       COPY straight into the target, then the data-quality gate in SQL over exactly those rows (visible to this
- *       transaction only; a breach rolls them back with it). Should another writer store some of the same keys
- *       meanwhile, the unique violation rolls back to a savepoint and the load takes the staged path;</li>
+ *       COPY straight into the target with the data-quality gate as the COPY's {@code WHERE} clause, so the server
+ *       checks every row as it arrives at no extra pass. If it stored fewer rows than were sent, a row broke a rule:
+ *       the copy is rolled back to a savepoint and the load takes the staged path, whose gate names the breaches.
+ *       The same happens when another writer stored some of the same keys meanwhile (unique violation);</li>
  *   <li><b>otherwise</b>: binary COPY into a {@code TEMP} staging table (no index, not WAL-logged, dropped at
  *       commit), the gate in SQL over it, one plain {@code INSERT ... SELECT} for the series with nothing stored in
  *       their span, and {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE (old) IS DISTINCT FROM (new)} for the
@@ -44,6 +45,12 @@ import org.postgresql.copy.CopyIn;
  */
 final class BarLoader {
     static final String VALUE_COLS = "open, high, low, close, adj_close, volume, vwap, transactions, source";
+    /**
+     * PRODUCT.md's row rules as one predicate, true for a good row (columns are NOT NULL; NaN compares greater than
+     * any number in PostgreSQL, hence the explicit check).
+     */
+    static final String GOOD = "open > 0 AND high > 0 AND low > 0 AND close > 0 AND volume >= 0 AND high >= greatest(open, close)"
+            + " AND low <= least(open, close) AND 'NaN' NOT IN (open, high, low, close)";
 
     /** The two bar tables: what differs between them. */
     enum Table {
@@ -99,17 +106,19 @@ final class BarLoader {
         Map<String, LocalDate> since = new TreeMap<>();
 
         if (stored.isEmpty()) {
-            // nothing stored in any series' span: COPY straight into the target, then the gate over exactly those rows
-            // (they are visible to this transaction only, and a breach rolls them back with it)
+            // nothing stored in any series' span: COPY straight into the target with the gate as the COPY's WHERE
+            // clause (evaluated by the server on every row as it arrives): when the server stored fewer rows than were
+            // sent, some row broke a rule, and the staged path below rolls everything back and names the breaches
             Savepoint savepoint = c.setSavepoint();
             try {
-                long rows = copy(table, table.target, bars, ts);
-                t = lap("copy into " + table.target, t);
-                gate(loadedRows(table), ps -> bindSpans(ps, spans));
-                lap("gate", t);
-                c.releaseSavepoint(savepoint);
-                firstDate.forEach(since::put);
-                return new Changed(rows, since);
+                long rows = copy(table, table.target, " WHERE " + GOOD, bars, ts);
+                t = lap("copy into " + table.target + " (gate in its WHERE)", t);
+                if (rows == bars.size()) {
+                    c.releaseSavepoint(savepoint);
+                    firstDate.forEach(since::put);
+                    return new Changed(rows, since);
+                }
+                c.rollback(savepoint);
             } catch (SQLException e) {
                 if (!"23505".equals(e.getSQLState())) {
                     throw e;
@@ -123,7 +132,7 @@ final class BarLoader {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE " + table.stage + " (LIKE " + table.target + ") ON COMMIT DROP");
         }
-        copy(table, table.stage, bars, ts);
+        copy(table, table.stage, "", bars, ts);
         t = lap("copy to staging", t);
         gate(table.stage, ps -> { });
         t = lap("gate", t);
@@ -152,12 +161,6 @@ final class BarLoader {
         rows += upsert(table, stored.size() == spans.size() ? null : List.copyOf(stored), since);
         lap("upsert stored series", t);
         return new Changed(rows, since);
-    }
-
-    /** The rows of the series' spans in the target, as a relation for the gate (bound by {@link #bindSpans}). */
-    private static String loadedRows(Table table) {
-        return "(SELECT g.* FROM " + spanTable(table) + " CROSS JOIN LATERAL (SELECT * FROM " + table.target + " t WHERE t.symbol = r.symbol"
-                + (table == Table.DAILY ? "" : " AND t.interval = r.interval") + " AND t." + table.position + " BETWEEN r.lo AND r.hi) AS g) AS loaded";
     }
 
     private static String spanTable(Table table) {
@@ -220,8 +223,8 @@ final class BarLoader {
         }
     }
 
-    private long copy(Table table, String into, List<Bar> bars, Instant ingestTs) throws SQLException {
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + into + " (" + table.cols + ") FROM STDIN (FORMAT binary)");
+    private long copy(Table table, String into, String where, List<Bar> bars, Instant ingestTs) throws SQLException {
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + into + " (" + table.cols + ") FROM STDIN (FORMAT binary)" + where);
         try {
             BinaryCopy out = new BinaryCopy(in);
             for (Bar b : bars) {
@@ -246,9 +249,7 @@ final class BarLoader {
      * only when it finds a breach does a second query count the breaches by rule and name the symbols.
      */
     private void gate(String rows, Binder binder) throws SQLException {
-        String good = "open > 0 AND high > 0 AND low > 0 AND close > 0 AND volume >= 0 AND high >= greatest(open, close) AND low <= least(open, close)"
-                + " AND 'NaN' NOT IN (open, high, low, close)";
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + rows + " WHERE (" + good + ") IS NOT TRUE)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + rows + " WHERE (" + GOOD + ") IS NOT TRUE)")) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
