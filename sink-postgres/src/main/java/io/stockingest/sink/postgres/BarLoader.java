@@ -346,8 +346,15 @@ final class BarLoader {
             old.append(old.isEmpty() ? "" : ", ").append("t.").append(v);
             neu.append(neu.isEmpty() ? "" : ", ").append("EXCLUDED.").append(v);
         }
+        // unchanged rows are dropped by an anti-join first: far cheaper than letting ON CONFLICT visit each of them
+        StringBuilder same = new StringBuilder();
+        for (String k : table.key.split(", ")) {
+            same.append("u.").append(k).append(" = s.").append(k).append(" AND ");
+        }
+        String unchanged = "NOT EXISTS (SELECT 1 FROM " + table.target + " u WHERE " + same + "(" + old.toString().replace("t.", "u.") + ") IS NOT DISTINCT FROM ("
+                + neu.toString().replace("EXCLUDED.", "s.") + "))";
         String sql = "WITH up AS (INSERT INTO " + table.target + " AS t (" + table.cols + ") SELECT " + table.cols + " FROM " + table.stage + " s"
-                + (series == null ? "" : " WHERE " + inSeries(table, true))
+                + " WHERE " + unchanged + (series == null ? "" : " AND " + inSeries(table, true))
                 + " ON CONFLICT (" + table.key + ") DO UPDATE SET " + set + "ingest_ts = EXCLUDED.ingest_ts"
                 + " WHERE (" + old + ") IS DISTINCT FROM (" + neu + ") RETURNING t.symbol, t.date)"
                 + " SELECT symbol, count(*), min(date) FROM up GROUP BY symbol";

@@ -18,6 +18,28 @@ final class FeatureRefresh {
     /** Sessions read before the first changed date: enough for the longest window (ma_50) and the lagged returns. */
     static final int LOOKBACK = 50;
 
+    // per symbol: start at the LOOKBACK-th stored session before its first changed date (or its first row); one
+    // index range scan per symbol and one sort feed both tables; rows before "since" only feed the windows
+    static final String SQL = "WITH u AS (SELECT symbol, since, coalesce((SELECT p.date FROM prices_daily p WHERE p.symbol = x.symbol AND p.date < x.since"
+            + " ORDER BY p.date DESC OFFSET " + (LOOKBACK - 1) + " LIMIT 1), '-infinity'::date) AS start FROM unnest(?::text[], ?::date[]) AS x(symbol, since)),"
+            + " s AS MATERIALIZED (SELECT p.symbol, p.date, u.since, p.open, p.high, p.low, p.close, p.volume,"
+            + " ln(p.close / lag(p.close) OVER (PARTITION BY p.symbol ORDER BY p.date)) AS r"
+            + " FROM u CROSS JOIN LATERAL (SELECT * FROM prices_daily p WHERE p.symbol = u.symbol AND p.date >= u.start) p),"
+            + " f AS (INSERT INTO price_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
+            + " SELECT symbol, date, close, ma_20, ma_50, volatility_20d FROM (SELECT symbol, date, since, close,"
+            + " CASE WHEN count(*) OVER w20 = 20 THEN avg(close) OVER w20 END AS ma_20,"
+            + " CASE WHEN count(*) OVER w50 = 50 THEN avg(close) OVER w50 END AS ma_50,"
+            + " CASE WHEN count(r) OVER w20 = 20 THEN stddev_samp(r) OVER w20 END AS volatility_20d"
+            + " FROM s WINDOW w20 AS (PARTITION BY symbol ORDER BY date ROWS 19 PRECEDING), w50 AS (PARTITION BY symbol ORDER BY date ROWS 49 PRECEDING)) w"
+            + " WHERE date >= since)"
+            + " INSERT INTO price_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)"
+            + " SELECT symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day FROM (SELECT symbol, date, since,"
+            + " array_agg(open) OVER w7 AS opens, array_agg(high) OVER w7 AS highs, array_agg(low) OVER w7 AS lows, array_agg(close) OVER w7 AS closes,"
+            + " array_agg(volume) OVER w7 AS volumes,"
+            + " CASE WHEN count(*) OVER w7 = 7 THEN avg(volume) OVER w7 END AS avg_7_day_volume,"
+            + " CASE WHEN count(r) OVER w7 = 7 THEN stddev_samp(r) OVER w7 END AS volatility_7_day"
+            + " FROM s WINDOW w7 AS (PARTITION BY symbol ORDER BY date ROWS 6 PRECEDING)) w WHERE date >= since";
+
     private FeatureRefresh() {}
 
     static void refresh(Connection c, Map<String, LocalDate> since) throws SQLException {
@@ -40,28 +62,7 @@ final class FeatureRefresh {
                 ps.executeBatch();
             }
         }
-        // per symbol: start at the LOOKBACK-th stored session before its first changed date (or its first row); one
-        // index range scan per symbol and one sort feed both tables; rows before "since" only feed the windows
-        String sql = "WITH u AS (SELECT symbol, since, coalesce((SELECT p.date FROM prices_daily p WHERE p.symbol = x.symbol AND p.date < x.since"
-                + " ORDER BY p.date DESC OFFSET " + (LOOKBACK - 1) + " LIMIT 1), '-infinity'::date) AS start FROM unnest(?::text[], ?::date[]) AS x(symbol, since)),"
-                + " s AS MATERIALIZED (SELECT p.symbol, p.date, u.since, p.open, p.high, p.low, p.close, p.volume,"
-                + " ln(p.close / lag(p.close) OVER (PARTITION BY p.symbol ORDER BY p.date)) AS r"
-                + " FROM u CROSS JOIN LATERAL (SELECT * FROM prices_daily p WHERE p.symbol = u.symbol AND p.date >= u.start) p),"
-                + " f AS (INSERT INTO price_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
-                + " SELECT symbol, date, close, ma_20, ma_50, volatility_20d FROM (SELECT symbol, date, since, close,"
-                + " CASE WHEN count(*) OVER w20 = 20 THEN avg(close) OVER w20 END AS ma_20,"
-                + " CASE WHEN count(*) OVER w50 = 50 THEN avg(close) OVER w50 END AS ma_50,"
-                + " CASE WHEN count(r) OVER w20 = 20 THEN stddev_samp(r) OVER w20 END AS volatility_20d"
-                + " FROM s WINDOW w20 AS (PARTITION BY symbol ORDER BY date ROWS 19 PRECEDING), w50 AS (PARTITION BY symbol ORDER BY date ROWS 49 PRECEDING)) w"
-                + " WHERE date >= since)"
-                + " INSERT INTO price_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)"
-                + " SELECT symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day FROM (SELECT symbol, date, since,"
-                + " array_agg(open) OVER w7 AS opens, array_agg(high) OVER w7 AS highs, array_agg(low) OVER w7 AS lows, array_agg(close) OVER w7 AS closes,"
-                + " array_agg(volume) OVER w7 AS volumes,"
-                + " CASE WHEN count(*) OVER w7 = 7 THEN avg(volume) OVER w7 END AS avg_7_day_volume,"
-                + " CASE WHEN count(r) OVER w7 = 7 THEN stddev_samp(r) OVER w7 END AS volatility_7_day"
-                + " FROM s WINDOW w7 AS (PARTITION BY symbol ORDER BY date ROWS 6 PRECEDING)) w WHERE date >= since";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(SQL)) {
             ps.setArray(1, names);
             ps.setArray(2, dates);
             ps.executeUpdate();
