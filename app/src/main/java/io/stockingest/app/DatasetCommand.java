@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
 abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer> {
     protected final Environment env;
 
+    @Option(names = "--pg-schema", description = "PostgreSQL sink schema (default: stock_ingest)")
+    String pgSchema;
+
     DatasetCommand(Environment env) {
         this.env = env;
     }
@@ -59,7 +62,7 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
 
     @Override
     public Integer call() {
-        Settings settings = Assembly.settings(env);
+        Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
         ConfigProblems problems = new ConfigProblems();
         List<Symbol> symbols = Symbols.parseList(rawSymbols(), problems);
         if (rawSymbols().isEmpty()) {

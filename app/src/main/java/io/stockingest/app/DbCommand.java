@@ -79,14 +79,14 @@ final class DbCommand {
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, description = "Rows out of a PostgreSQL sink to CSV or SQL INSERTs.")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Rows out of a PostgreSQL sink to CSV, Parquet or SQL INSERTs.")
     static final class Export implements Callable<Integer> {
         private final Environment env;
 
         @Option(names = "--table", required = true, description = "e.g. prices_daily")
         String table;
 
-        @Option(names = "--format", description = "csv or sql (default: ${DEFAULT-VALUE})", defaultValue = "csv")
+        @Option(names = "--format", description = "csv, parquet or sql (default: ${DEFAULT-VALUE})", defaultValue = "csv")
         String format;
 
         @Option(names = "--where", description = "A filter, run inside a READ ONLY transaction, e.g. \"symbol IN ('AAPL')\"")
@@ -111,7 +111,9 @@ final class DbCommand {
                 throw new IngestException(ErrorKind.USAGE, "export reads a PostgreSQL sink (postgres or postgresql://...); got '" + sink + "'");
             }
             Exporter exporter = new Exporter(PostgresConfig.from(sink, settings(env, pgSchema)));
-            long rows = exporter.export(table, Exporter.format(format), where, env.resolve(output));
+            Exporter.Format chosen = Exporter.format(format);
+            long rows = chosen == Exporter.Format.PARQUET ? ParquetExport.write(exporter, table, where, env.resolve(output))
+                    : exporter.export(table, chosen, where, env.resolve(output));
             env.out().println("exported " + rows + " rows of " + table + " to " + env.resolve(output));
             return 0;
         }

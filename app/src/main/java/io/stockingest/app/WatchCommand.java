@@ -11,15 +11,11 @@ import io.stockingest.core.model.Symbol;
 import io.stockingest.core.pipeline.WatchLoop;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.RunContext;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import io.stockingest.core.spi.Sink;
+import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +28,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code watch}: live quotes during NYSE hours only, one instance per lake. The lock is an OS file lock on
- * {@code .watch.lock} in the (first) lake directory: the OS releases it when the process dies, so a killed watcher
- * never blocks the next one. SIGTERM/SIGINT stop polling, flush what is buffered, write the metrics and exit 0.
+ * {@code watch}: live quotes during NYSE hours only, one instance per lake and per database. Before its first
+ * request it takes the instance lock of every selected sink ({@link Sink#lockInstance}: an OS file lock on
+ * {@code .watch.lock} in a local lake, a session advisory lock in PostgreSQL); a second watch on the same target
+ * exits 2 with "already running (pid N, since T)". The OS or the database server releases a lock when its process
+ * dies, so a killed watcher never blocks the next one. SIGTERM/SIGINT stop polling, flush what is buffered, write
+ * the metrics and exit 0.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true, description = "Live quotes polled during NYSE market hours only; one instance at a time.")
 final class WatchCommand implements Callable<Integer> {
@@ -60,11 +59,14 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--until-close", description = "Exit after the close of the session it polls")
     boolean untilClose;
 
-    @Option(names = "--sink", description = "parquet:DIR (default: parquet:./data)")
+    @Option(names = "--sink", description = "parquet:DIR (default: parquet:./data), s3://BUCKET/PREFIX, postgres, snowflake; repeatable")
     List<String> sinks = new ArrayList<>();
 
     @Option(names = "--metrics-out", description = "Also write the run's metrics JSON to this file")
     String metricsOut;
+
+    @Option(names = "--pg-schema", description = "PostgreSQL sink schema (default: stock_ingest)")
+    String pgSchema;
 
     WatchCommand(Environment env, boolean installSignalHandler) {
         this.env = env;
@@ -99,77 +101,74 @@ final class WatchCommand implements Callable<Integer> {
                 extendedHours ? BarRequest.Hours.EXTENDED : BarRequest.Hours.REGULAR, untilClose ? WatchLoop.Until.CLOSE : WatchLoop.Until.STOPPED));
         problems.throwIfAny();
         List<String> sinkUris = Assembly.sinkUris(sinks);
-        Path lockDir = sinkUris.stream().filter(uri -> uri.startsWith("parquet:")).findFirst()
-                .map(uri -> env.resolve(uri.substring("parquet:".length()))).orElse(env.workingDirectory());
-        try (InstanceLock lock = InstanceLock.acquire(lockDir.resolve(".watch.lock"), env.ticker().now().toString());
-                Assembly parts = Assembly.open(env, settings, source, sinkUris)) {
+        Settings effective = pgSchema == null ? settings : settings.with("PG_SCHEMA", pgSchema);
+        Instant since = env.ticker().now().truncatedTo(ChronoUnit.SECONDS);
+        try (Assembly parts = Assembly.open(env, effective, source, sinkUris)) {
             if (!parts.source.datasets().contains(Dataset.QUOTES)) {
                 throw new IngestException(ErrorKind.USAGE, "Source '" + parts.source.name() + "' does not provide live quotes yet (try --source yahoo)");
             }
-            WatchLoop loop = new WatchLoop(parts.source, parts.sinks, NyseCalendar.instance(), env.ticker(), env.err());
-            CountDownLatch done = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                loop.stop();
-                try {
-                    done.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "watch-shutdown");
-            if (installSignalHandler) {
-                Runtime.getRuntime().addShutdownHook(hook);
-            }
-            try {
-                RunReport report = loop.run(job, RunContext.start("watch", parts.source.name(), env.ticker().now()));
-                env.out().print(report.summary());
-                if (metricsOut != null) {
-                    Assembly.writeMetrics(env.resolve(metricsOut), report);
-                }
-                return report.exitCode();
-            } finally {
-                done.countDown();
+            try (InstanceLocks locks = InstanceLocks.take(parts.sinks, since, env.err())) {
+                return watch(parts, job);
             }
         }
     }
 
-    /** An OS file lock holding "pid N since T"; released by the OS if the process dies. */
-    static final class InstanceLock implements AutoCloseable {
-        private final FileChannel channel;
-        private final FileLock lock;
+    private int watch(Assembly parts, WatchLoop.Job job) {
+        WatchLoop loop = new WatchLoop(parts.source, parts.sinks, NyseCalendar.instance(), env.ticker(), env.err());
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            loop.stop();
+            try {
+                done.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "watch-shutdown");
+        if (installSignalHandler) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        try {
+            RunReport report = loop.run(job, RunContext.start("watch", parts.source.name(), env.ticker().now()));
+            env.out().print(report.summary());
+            if (metricsOut != null) {
+                Assembly.writeMetrics(env.resolve(metricsOut), report);
+            }
+            return report.exitCode();
+        } finally {
+            done.countDown();
+        }
+    }
 
-        private InstanceLock(FileChannel channel, FileLock lock) {
-            this.channel = channel;
-            this.lock = lock;
+    /**
+     * The instance locks of every selected sink ({@link Sink#lockInstance}), taken before the first provider call and
+     * released in reverse order. A sink that cannot lock its target (an S3 lake, Snowflake) is named on stderr.
+     */
+    static final class InstanceLocks implements AutoCloseable {
+        private final List<Sink.InstanceLock> held;
+
+        private InstanceLocks(List<Sink.InstanceLock> held) {
+            this.held = held;
         }
 
-        static InstanceLock acquire(Path file, String since) {
+        static InstanceLocks take(List<Sink> sinks, Instant since, PrintStream log) {
+            List<Sink.InstanceLock> held = new ArrayList<>();
             try {
-                Files.createDirectories(file.getParent());
-                FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                FileLock lock;
-                try {
-                    lock = channel.tryLock();
-                } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
-                    lock = null;
+                for (Sink sink : sinks) {
+                    sink.lockInstance("watch", since).ifPresentOrElse(held::add, () -> log.println("watch: " + sink.name()
+                            + " has no instance lock; make sure only one watch writes there"));
                 }
-                if (lock == null) {
-                    String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
-                    channel.close();
-                    throw new IngestException(ErrorKind.USAGE, "watch is already running (" + (holder.isEmpty() ? "unknown holder" : holder)
-                            + ") on " + file.getParent() + "; stop it first");
-                }
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", since " + since).getBytes(StandardCharsets.UTF_8)), 0);
-                return new InstanceLock(channel, lock);
-            } catch (IOException e) {
-                throw new IngestException(ErrorKind.CONFIG, "Cannot lock " + file + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                new InstanceLocks(held).close();
+                throw e;
             }
+            return new InstanceLocks(held);
         }
 
         @Override
-        public void close() throws IOException {
-            lock.release();
-            channel.close();
+        public void close() {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).close();
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer;
 import io.stockingest.core.testkit.FixtureServer.Reply;
+import io.stockingest.sink.s3.LakeInstanceLock;
 import io.stockingest.sink.s3.ParquetFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -60,7 +61,7 @@ class WatchCommandTest {
     @Test
     void aSecondInstanceOnTheSameLakeIsRefused() throws Exception {
         Files.createDirectories(work.resolve("data"));
-        try (var lock = WatchCommand.InstanceLock.acquire(work.resolve("data/.watch.lock"), "2024-09-30T13:30:00Z")) {
+        try (var lock = LakeInstanceLock.acquire(work.resolve("data"), "watch", Instant.parse("2024-09-30T13:30:00Z"))) {
             assertThat(run(Instant.parse("2024-09-30T14:00:00Z"), "watch", "--symbols", "AAPL")).isEqualTo(2);
             assertThat(err.toString()).contains("watch is already running (pid " + ProcessHandle.current().pid() + ", since 2024-09-30T13:30:00Z)");
         }
@@ -71,7 +72,7 @@ class WatchCommandTest {
     void aStaleLockFileFromAKilledProcessDoesNotBlock() throws Exception {
         Files.createDirectories(work.resolve("data"));
         Files.writeString(work.resolve("data/.watch.lock"), "pid 999999, since 2024-01-01T00:00:00Z");
-        try (var lock = WatchCommand.InstanceLock.acquire(work.resolve("data/.watch.lock"), "now")) {
+        try (var lock = LakeInstanceLock.acquire(work.resolve("data"), "watch", Instant.parse("2024-09-30T13:30:00Z"))) {
             assertThat(Files.readString(work.resolve("data/.watch.lock"))).startsWith("pid " + ProcessHandle.current().pid());
         }
     }

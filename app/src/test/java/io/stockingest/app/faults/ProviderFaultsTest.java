@@ -293,6 +293,57 @@ class ProviderFaultsTest {
     }
 
     @Test
+    void fmpSlowerThanHttpTimeoutIsRetriedThenSucceeds() {
+        Reply eod = Reply.json(200, Cli.resource("fmp/stable_historical-price-eod_full_AAPL_2023-01-01_2023-01-10.json"));
+        cli.server.on("/stable/historical-price-eod/full", eod.delayed(Duration.ofMillis(1500)), eod);
+        assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), "prices", "--source", "fmp", "--symbols", "AAPL", "--from", "2023-01-03", "--to", "2023-01-10",
+                "--metrics-out", "m.json")).as(cli.both()).isZero();
+        assertThat(cli.server.requests()).hasSize(2);
+        RunReport m = cli.metrics("m.json");
+        assertThat(m.retries()).isEqualTo(1);
+        assertThat(m.rowsWritten()).isEqualTo(6);
+    }
+
+    @Test
+    void fmpNeverAnsweringWithinHttpTimeoutFailsTheSymbolWithATimeoutMessage() {
+        cli.server.on("/stable/historical-price-eod/full",
+                Reply.json(200, Cli.resource("fmp/stable_historical-price-eod_full_AAPL_2023-01-01_2023-01-10.json")).delayed(Duration.ofMillis(1500)));
+        assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), "prices", "--source", "fmp", "--symbols", "AAPL", "--from", "2023-01-03", "--to", "2023-01-10",
+                "--metrics-out", "m.json")).isEqualTo(1);
+        assertThat(cli.server.requests()).as("retried like a 5xx").hasSize(5);
+        assertThat(cli.out()).contains("AAPL: ").containsIgnoringCase("timed out");
+        assertThat(cli.priceFiles()).isEmpty();
+        assertThat(cli.metrics("m.json").symbolsFailed()).isEqualTo(1);
+    }
+
+    @Test
+    void polygonSlowerThanHttpTimeoutIsRetriedThenSucceeds() {
+        List<LocalDate> days = januarySessions();
+        List<String> bars = new ArrayList<>();
+        for (int i = 0; i < days.size(); i++) {
+            bars.add(polygonBar(days.get(i), price(i), price(i) + 1, price(i) - 1, price(i)));
+        }
+        Reply aggs = Reply.json(200, polygonAggs(bars));
+        cli.server.on(POLYGON_JAN, aggs.delayed(Duration.ofMillis(1500)), aggs);
+        assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), "prices", "--source", "polygon", "--symbols", "AAPL", "--from", "2024-01-02", "--to", "2024-01-31",
+                "--metrics-out", "m.json")).as(cli.both()).isZero();
+        assertThat(cli.server.requests()).hasSize(2);
+        assertThat(cli.priceFiles()).hasSize(days.size());
+        assertThat(cli.metrics("m.json").retries()).isEqualTo(1);
+    }
+
+    @Test
+    void polygonNeverAnsweringWithinHttpTimeoutFailsTheSymbolWithATimeoutMessage() {
+        cli.server.on(POLYGON_JAN, Reply.json(200, polygonAggs(List.of())).delayed(Duration.ofMillis(1500)));
+        assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), "prices", "--source", "polygon", "--symbols", "AAPL", "--from", "2024-01-02", "--to", "2024-01-31",
+                "--metrics-out", "m.json")).isEqualTo(1);
+        assertThat(cli.server.requests()).as("retried like a 5xx").hasSize(5);
+        assertThat(cli.out()).contains("AAPL: ").containsIgnoringCase("timed out");
+        assertThat(cli.priceFiles()).isEmpty();
+        assertThat(cli.metrics("m.json").symbolsFailed()).isEqualTo(1);
+    }
+
+    @Test
     void fmpInvalidKey401StopsTheRunAtOnceExit2NamingFmpApiKey() {
         cli.server.on("/stable/historical-price-eod/full", Reply.json(401, Cli.resource("fmp/invalid_api_key_2021_http200.dcf-pr2.json")));
         assertThat(cli.run(Map.of("MAX_WORKERS", "1"), "prices", "--source", "fmp", "--symbols", "AAPL,MSFT,NVDA,AMZN", "--from", "2023-01-03",

@@ -29,7 +29,8 @@ import java.util.function.Function;
  * The pipeline of the per-symbol datasets ({@code fundamentals}, {@code options}, {@code actions}): for each symbol,
  * on virtual threads with at most {@code maxWorkers} in flight, fetch its records, then write them to every sink;
  * record the counts per symbol. A symbol whose fetch fails writes nothing; an error of run scope (rejected
- * credentials) stops the run. Metrics are written to every sink at the end, as for prices.
+ * credentials) stops the run. A sink whose data-quality gate refuses a symbol's records ({@code DQ_GATE}) marks the
+ * symbol {@code gated} and the run exits 3, as for prices. Metrics are written to every sink at the end.
  *
  * @param <T> the record type (statements, option snapshots, corporate actions)
  */
@@ -77,6 +78,11 @@ public final class DatasetIngest<T> {
                         for (Sink sink : sinks) {
                             try {
                                 outcome.written = outcome.written.plus(write.apply(sink, records));
+                            } catch (IngestException e) {
+                                outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
+                                if (e.kind() == ErrorKind.DQ_GATE) {
+                                    outcome.status = "gated";
+                                }
                             } catch (RuntimeException | LinkageError e) {
                                 outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
                             }
@@ -102,10 +108,12 @@ public final class DatasetIngest<T> {
         }
         Map<String, RunReport.SymbolReport> perSymbol = new TreeMap<>();
         int failed = 0;
+        boolean gated = false;
         WriteResult total = WriteResult.NOTHING;
         for (var entry : outcomes.entrySet()) {
             Outcome o = entry.getValue();
             failed += o.errors.isEmpty() ? 0 : 1;
+            gated |= "gated".equals(o.status);
             total = total.plus(o.written);
             perSymbol.put(entry.getKey().value(), new RunReport.SymbolReport(o.status, o.stats.requests(), o.stats.retries(), o.stats.throttled(),
                     o.fetched, o.written.rowsWritten(), 0, o.written.filesWritten(), o.written.filesSkipped(), List.copyOf(o.errors)));
@@ -117,7 +125,7 @@ public final class DatasetIngest<T> {
                 runErrors.add("Cannot flush " + sink.name() + ": " + e.getMessage());
             }
         }
-        int exit = fatal.get() != null ? 2 : failed > 0 || !runErrors.isEmpty() ? 1 : 0;
+        int exit = fatal.get() != null ? 2 : gated ? 3 : failed > 0 || !runErrors.isEmpty() ? 1 : 0;
         Duration duration = Duration.ofNanos(ticker.nanos() - start);
         RunReport report = new RunReport(context.runId(), context.command(), sourceName, null, from, to, sinks.stream().map(Sink::name).toList(),
                 context.startedAt().toString(), context.startedAt().plus(duration).toString(), duration.toMillis(), exit,

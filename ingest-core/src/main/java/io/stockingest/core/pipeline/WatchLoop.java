@@ -2,6 +2,7 @@ package io.stockingest.core.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.http.CallStats;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * sleeps until the next open when it is closed (saying when; with {@link Until#CLOSE} it stops after the first close
  * it sees, so a cron entry before the open runs it for one session), and writes the quotes to the sinks in batches
  * ({@code flushEvery}, at every close and when stopped). A failing or throttling provider is backed off
- * exponentially (up to 5 minutes) and counted; the loop never spins. {@link #stop()} (from a signal handler) ends
+ * exponentially (up to 5 minutes) and counted; the loop never spins. Rejected credentials and a plan without quotes
+ * for the polled symbols are not retried: the loop flushes, writes the metrics and throws (exit 2). {@link #stop()} (from a signal handler) ends
  * the loop at its next wake-up: it flushes what it holds and writes the run's metrics.
  *
  * <p>All waiting goes through the {@link Ticker}, so a test drives a whole simulated day in milliseconds.
@@ -100,6 +102,7 @@ public final class WatchLoop {
         Instant lastFlush = ticker.now();
         Duration backoff = Duration.ZERO;
         boolean sawOpen = false;
+        IngestException fatal = null;
         try {
             while (!stopped.get()) {
                 Instant now = ticker.now();
@@ -128,6 +131,11 @@ public final class WatchLoop {
                     failures++;
                     if (errors.size() < 20) {
                         errors.add(now + ": " + e.getMessage());
+                    }
+                    if (isPermanent(e)) {
+                        log.println("watch: " + e.getMessage() + "; stopping (retrying cannot help)");
+                        fatal = e;
+                        break;
                     }
                     backoff = backoff.isZero() ? job.every() : backoff.multipliedBy(2);
                     if (backoff.compareTo(MAX_BACKOFF) > 0) {
@@ -168,7 +176,22 @@ public final class WatchLoop {
                 log.println("watch: cannot write the run metrics to " + sink.name() + ": " + e.getMessage());
             }
         }
+        if (fatal != null) {
+            ErrorKind kind = fatal.kind() == ErrorKind.NOT_ENTITLED ? ErrorKind.CONFIG : fatal.kind();
+            throw new IngestException(kind, fatal.getMessage() + (fatal.kind() == ErrorKind.NOT_ENTITLED
+                    ? "; the plan does not include live quotes for any of the watched symbols, so watch stopped (choose another --source or plan)"
+                    : "; watch stopped"), fatal);
+        }
         return report;
+    }
+
+    /**
+     * Errors that every later poll would repeat: rejected credentials or settings (run scope), and a plan that does
+     * not include quotes for any of the polled symbols ({@code NOT_ENTITLED} from {@link Source#fetchQuotes}, which
+     * throws it only when the whole request was refused). These stop the loop and exit 2 instead of backing off.
+     */
+    private static boolean isPermanent(IngestException e) {
+        return e.kind().scope() == ErrorKind.Scope.RUN || e.kind() == ErrorKind.NOT_ENTITLED;
     }
 
     private WriteResult flush(List<Quote> buffer, RunContext context, List<String> errors) {

@@ -7,7 +7,9 @@ import io.stockingest.core.model.CorporateAction;
 import io.stockingest.core.model.FinancialStatement;
 import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.model.Quote;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A destination: a Parquet lake (local or S3), PostgreSQL, Snowflake.
@@ -31,6 +33,10 @@ import java.util.List;
  * <h2>Errors</h2>
  * A failure to store is an {@link IngestException} of kind {@code SINK} (or {@code DQ_GATE} when a gate in the
  * sink refuses a promotion) naming the batch; it fails that batch only.
+ *
+ * <h2>One instance per target</h2>
+ * A long-running job that must not run twice against the same lake or database (e.g. {@code watch}) claims every
+ * selected sink's target with {@link #lockInstance} before its first request, and closes the claims when it ends.
  */
 public interface Sink extends AutoCloseable {
     /** A description for messages and metrics, with no secret in it (e.g. {@code parquet:/data}). */
@@ -59,6 +65,34 @@ public interface Sink extends AutoCloseable {
 
     /** Stores the run's metrics document; called once, at the end. */
     void writeRun(RunReport report);
+
+    /**
+     * Claims this sink's target (the lake directory, the database) for {@code job} so that a second process running
+     * the same job against the same target refuses to start. The claim records who holds it (process id and
+     * {@code since}) and is released when closed, or by the operating system / database server when the holding
+     * process dies: a killed holder never blocks the next one.
+     *
+     * @param job a short lower-case job name ({@code watch}); claims of different jobs do not conflict
+     * @param since when the claiming job started, shown to a refused second instance
+     * @return the claim, or empty when this sink cannot lock its target (the default: the job then runs unguarded
+     *     on this sink, which the caller should say)
+     * @throws IngestException {@link ErrorKind#USAGE} "{@code <job> is already running (pid N, since T) on <target>}"
+     *     when a live process holds the claim (exit 2); {@link ErrorKind#SINK} or {@link ErrorKind#CONFIG} when the
+     *     target cannot be reached to take it
+     */
+    default Optional<InstanceLock> lockInstance(String job, Instant since) {
+        return Optional.empty();
+    }
+
+    /** A claim on a sink's target taken by {@link #lockInstance}; closing it releases the claim. */
+    interface InstanceLock extends AutoCloseable {
+        /** Who holds it, e.g. {@code pid 4242, since 2024-09-30T13:30:00Z}. */
+        String holder();
+
+        /** Releases the claim; idempotent, never throws. */
+        @Override
+        void close();
+    }
 
     /** Makes everything written so far durable and visible. */
     default void flush() {}

@@ -67,6 +67,11 @@ public interface Source extends AutoCloseable {
         throw unsupported("actions");
     }
 
+    /**
+     * The latest quote of each symbol, many symbols per provider request where the provider allows it. Symbols the
+     * provider has no quote for are absent. Throws {@code NOT_ENTITLED} only when the plan refuses the quotes of
+     * every requested symbol ({@code watch} then stops with exit 2); symbols refused one by one are left out.
+     */
     default List<Quote> fetchQuotes(List<Symbol> symbols) {
         throw unsupported("quotes");
     }

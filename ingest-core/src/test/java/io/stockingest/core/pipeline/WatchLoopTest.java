@@ -1,6 +1,7 @@
 package io.stockingest.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
@@ -151,5 +152,33 @@ class WatchLoopTest {
         assertThat(source.polls.get()).isEqualTo(3);
         assertThat(sink.quotes()).hasSize(3);
         assertThat(sink.runs()).containsExactly(report);
+    }
+
+    @Test
+    void aPlanWithoutQuotesStopsTheLoopAfterFlushingAndWritingMetricsWithExit2() {
+        FakeTicker ticker = new FakeTicker(ny(LocalDate.of(2024, 9, 30), 10, 0));
+        InMemorySink sink = new InMemorySink();
+        ClockSource source = new ClockSource(ticker, n -> n == 3 ? new IngestException(ErrorKind.NOT_ENTITLED,
+                "Cannot fetch quotes of AAPL from clock: 403 NOT_AUTHORIZED (no snapshots on this plan)") : null);
+
+        assertThatThrownBy(() -> run(ticker, source, sink, WatchLoop.Until.STOPPED, null))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG))
+                .hasMessage("Cannot fetch quotes of AAPL from clock: 403 NOT_AUTHORIZED (no snapshots on this plan); the plan does not include live"
+                        + " quotes for any of the watched symbols, so watch stopped (choose another --source or plan)");
+        assertThat(source.polls.get()).as("not retried").isEqualTo(3);
+        assertThat(sink.quotes()).as("the two quotes polled before are flushed").hasSize(2);
+        assertThat(sink.runs()).singleElement().satisfies(r -> assertThat(r.errors()).singleElement().asString().contains("NOT_AUTHORIZED"));
+        assertThat(log.toString()).contains("stopping (retrying cannot help)");
+    }
+
+    @Test
+    void aRejectedKeyStopsTheLoopAsAuth() {
+        FakeTicker ticker = new FakeTicker(ny(LocalDate.of(2024, 9, 30), 10, 0));
+        ClockSource source = new ClockSource(ticker, n -> new IngestException(ErrorKind.AUTH, "clock rejected the API key"));
+
+        assertThatThrownBy(() -> run(ticker, source, new InMemorySink(), WatchLoop.Until.STOPPED, null))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.AUTH))
+                .hasMessage("clock rejected the API key; watch stopped");
+        assertThat(source.polls.get()).isEqualTo(1);
     }
 }

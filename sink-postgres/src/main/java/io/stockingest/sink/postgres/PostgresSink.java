@@ -9,11 +9,15 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.http.Secrets;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.model.FinancialStatement;
 import io.stockingest.core.model.Interval;
+import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,6 +50,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * gate or a lost connection rolls the whole load back, production untouched, and throws {@code DQ_GATE} /
  * {@code SINK} naming the symbols. With
  * {@code PG_BUFFER_ROWS=0} every batch is its own load (one transaction per batch).
+ *
+ * <p>Statements, option snapshots and corporate actions are not buffered: each {@code write*} call is one load in
+ * one transaction with the same discipline (staging, SQL gate, upsert of changed rows), by {@link FundamentalsWriter},
+ * {@link OptionSnapshotsWriter} and {@link CorporateActionsWriter}.
  *
  * <p>Thread-safe: buffering is synchronized, loads run one at a time.
  */
@@ -172,6 +180,39 @@ public final class PostgresSink implements Sink {
         }
         String names = symbols.size() <= 5 ? String.join(", ", symbols) : String.join(", ", symbols.stream().limit(5).toList()) + " and " + (symbols.size() - 5) + " more";
         return rows + " bars of " + names;
+    }
+
+    /** Upserts into {@code quotes} by (symbol, ts) in one transaction ({@link PostgresQuotes}). */
+    @Override
+    public WriteResult writeQuotes(List<io.stockingest.core.model.Quote> quotes, RunContext context) {
+        return new PostgresQuotes(config, admin).write(quotes, context);
+    }
+
+    /** A session-level advisory lock per schema and job on a dedicated connection ({@link PostgresInstanceLock}). */
+    @Override
+    public java.util.Optional<InstanceLock> lockInstance(String job, Instant since) {
+        return java.util.Optional.of(PostgresInstanceLock.acquire(admin, job, since));
+    }
+
+    /** Loads at once, in one transaction (staging, gate, upsert of changed rows): see {@link FundamentalsWriter}. */
+    @Override
+    public WriteResult writeStatements(List<FinancialStatement> statements, WriteOptions options, RunContext context) {
+        new FundamentalsWriter(admin).write(statements, context);
+        return new WriteResult(statements.isEmpty() ? 0 : 1, 0, statements.size());
+    }
+
+    /** Loads at once, in one transaction: see {@link OptionSnapshotsWriter}. */
+    @Override
+    public WriteResult writeOptions(List<OptionSnapshot> snapshots, WriteOptions options, RunContext context) {
+        new OptionSnapshotsWriter(admin).write(snapshots, context);
+        return new WriteResult(snapshots.isEmpty() ? 0 : 1, 0, snapshots.size());
+    }
+
+    /** Loads at once, in one transaction: see {@link CorporateActionsWriter}. */
+    @Override
+    public WriteResult writeActions(List<CorporateAction> actions, WriteOptions options, RunContext context) {
+        new CorporateActionsWriter(admin).write(actions, context);
+        return new WriteResult(actions.isEmpty() ? 0 : 1, 0, actions.size());
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -331,6 +332,17 @@ public final class LakeSink implements Sink {
 
     private static LocalDate runDate(Instant instant) {
         return instant.atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /**
+     * A local lake: an OS file lock on {@code .<job>.lock} in the lake directory ({@link LakeInstanceLock}). An S3
+     * lake has none (empty): S3 has no lock that is released when its holder dies, and a lease with expiry and
+     * heartbeats is not built; run one {@code watch} per bucket prefix by other means (one systemd unit, a
+     * Kubernetes CronJob with {@code concurrencyPolicy: Forbid}).
+     */
+    @Override
+    public Optional<InstanceLock> lockInstance(String job, Instant since) {
+        return storage instanceof LocalLakeStorage local ? Optional.of(LakeInstanceLock.acquire(local.root(), job, since)) : Optional.empty();
     }
 
     @Override

@@ -11,28 +11,64 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A lake in a local directory. A file is written under a temporary name ({@code .name.tmp-UUID}) in its final
- * directory and then linked (put-if-absent: a hard link fails if the target exists) or atomically moved (replace)
- * into place, so a reader never sees half a file and a crash leaves at most a temporary file, which listings ignore.
+ * A lake in a local directory. A file is written under a temporary name in its final directory and then linked
+ * (put-if-absent: a hard link fails if the target exists) or atomically moved (replace) into place, so a reader never
+ * sees half a file and a crash leaves at most a temporary file, which listings ignore.
+ *
+ * <p>Temporary names are {@code .NAME.HOST-PID-RANDOM.tmp}: dot-named (Spark, Hive and DuckDB's {@code *.parquet}
+ * globs skip them) and ending in {@code .tmp}; readers must ignore both. HOST is 8 hex digits of this machine's host
+ * name and PID the writing process. A temporary is <em>stale</em>, and deleted when {@link #list} walks its folder,
+ * if it is older than this storage (the run) and either its writer was a process of this host that is gone (a crashed
+ * or killed run) or it is older than {@link #STALE_AFTER} (any host: a write takes seconds, not an hour). So a
+ * rerun cleans what a killed run left in the folders it touches, and never removes the file a live writer of
+ * another runner (on this or another host sharing the folder) is about to link. Temporaries of older versions
+ * ({@code .NAME.tmp-UUID}, no writer named) are deleted once older than {@link #STALE_AFTER}.
  *
  * <p>Thread-safe.
  */
 public final class LocalLakeStorage implements LakeStorage {
+    /** Age after which any temporary file is stale, whoever wrote it. */
+    public static final Duration STALE_AFTER = Duration.ofHours(1);
+    private static final String HOST = hostTag();
+    private static final long PID = ProcessHandle.current().pid();
+    private static final Pattern TEMP = Pattern.compile("\\..+\\.([0-9a-f]{8})-([0-9]+)-[0-9a-f]+\\.tmp");
+    private static final Pattern LEGACY_TEMP = Pattern.compile("\\..+\\.tmp-[0-9a-f-]{36}");
     private final Path root;
+    private final Instant opened;
 
     public LocalLakeStorage(Path root) {
+        this(root, Instant.now());
+    }
+
+    /** A storage whose run started at {@code opened}: temporaries younger than that are never removed. */
+    LocalLakeStorage(Path root, Instant opened) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        this.opened = requireNonNull(opened, "opened is null");
+    }
+
+    /** Whether a reader must skip this file name: a temporary or any other dot-named file. */
+    public static boolean isTemporary(String fileName) {
+        return fileName.startsWith(".") || fileName.endsWith(".tmp");
     }
 
     @Override
     public String describe() {
         return root.toString();
+    }
+
+    /** The lake directory (absolute). */
+    public Path root() {
+        return root;
     }
 
     @Override
@@ -43,7 +79,7 @@ public final class LocalLakeStorage implements LakeStorage {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile)
-                    .filter(file -> !file.getFileName().toString().startsWith("."))
+                    .filter(file -> !isTemporary(file.getFileName().toString()) || deleteIfStale(file))
                     .map(file -> root.relativize(file).toString().replace('\\', '/'))
                     .collect(Collectors.toUnmodifiableSet());
         } catch (IOException | UncheckedIOException e) {
@@ -99,10 +135,55 @@ public final class LocalLakeStorage implements LakeStorage {
         }
     }
 
+    /** Deletes {@code temp} if it is stale (see the class comment). Always false: a temporary is never listed. */
+    private boolean deleteIfStale(Path temp) {
+        try {
+            Instant modified = Files.getLastModifiedTime(temp).toInstant();
+            if (!modified.isBefore(opened)) {
+                return false;
+            }
+            boolean old = modified.isBefore(Instant.now().minus(STALE_AFTER));
+            Matcher named = TEMP.matcher(temp.getFileName().toString());
+            boolean writerGone = named.matches() && named.group(1).equals(HOST) && !alive(Long.parseLong(named.group(2)));
+            if (old && (named.matches() || LEGACY_TEMP.matcher(temp.getFileName().toString()).matches()) || writerGone) {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone already (another runner cleaned it) or unreadable: leave it, it is never listed
+        }
+        return false;
+    }
+
+    private static boolean alive(long pid) {
+        return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** The name a temporary of {@code fileName} written by this process gets: {@code .NAME.HOST-PID-RANDOM.tmp}. */
+    public static String tempName(String fileName) {
+        return "." + fileName + "." + HOST + "-" + PID + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp";
+    }
+
+    /** 8 hex digits naming this machine (a hash of its host name, read without DNS). */
+    private static String hostTag() {
+        String name = null;
+        try {
+            Path proc = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(proc)) {
+                name = Files.readString(proc).strip();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // fall back to the environment
+        }
+        if (name == null || name.isEmpty()) {
+            name = System.getenv().getOrDefault("HOSTNAME", System.getenv().getOrDefault("COMPUTERNAME", "localhost"));
+        }
+        return String.format("%08x", name.hashCode());
+    }
+
     private Path writeTemp(Path target, byte[] bytes) {
         try {
             Files.createDirectories(target.getParent());
-            Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+            Path temp = target.resolveSibling(tempName(target.getFileName().toString()));
             Files.write(temp, bytes);
             return temp;
         } catch (IOException e) {

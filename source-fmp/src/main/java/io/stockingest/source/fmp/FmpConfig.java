@@ -40,6 +40,9 @@ import java.util.stream.Collectors;
  *   <li>{@code MAX_WORKERS}: requests in flight at once, default {@value #DEFAULT_MAX_WORKERS}.</li>
  *   <li>{@code FMP_USAGE_FILE}: where the calls sent today are counted when the limit is per day; default
  *       {@code ~/.stock-ingest/fmp-calls-<first 12 hex digits of the key's SHA-256>.txt}, one file per key.</li>
+ *   <li>{@code HTTP_TIMEOUT}: connect, read and response timeout of each request in whole seconds (the same setting
+ *       as Yahoo's), default 60. A timeout is retried like a 5xx; when the retries are used up the symbol fails with
+ *       "timed out" in its message.</li>
  * </ul>
  *
  * <p>A limit counted per day (the free plan's {@code 250/day}) is a <em>budget</em>, not a pace: spacing 250
@@ -47,7 +50,7 @@ import java.util.stream.Collectors;
  * checked before the first request, and requests are paced at {@link #DAILY_PLAN_PACE} instead.
  */
 public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLimit, OptionalInt dailyBudget, ApiGeneration generation,
-        int maxWorkers, Path usageFile) {
+        int maxWorkers, Path usageFile, Duration timeout) {
     public static final String API_KEY = "FMP_API_KEY";
     public static final String BASE_URL = "FMP_BASE_URL";
     public static final String PLAN = "FMP_PLAN";
@@ -59,7 +62,8 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     public static final int DEFAULT_MAX_WORKERS = 8;
     /** How fast requests go on a plan limited per day (FMP support once stated 5 requests a second for bursts). */
     public static final RateLimit DAILY_PLAN_PACE = new RateLimit(60, Duration.ofMinutes(1));
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    public static final String HTTP_TIMEOUT = "HTTP_TIMEOUT";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration MAX_THROTTLE_DELAY = Duration.ofSeconds(60);
 
     /** An FMP subscription and the limit it comes with. */
@@ -127,6 +131,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
         requireNonNull(dailyBudget, "dailyBudget is null");
         requireNonNull(generation, "generation is null");
         requireNonNull(usageFile, "usageFile is null");
+        requireNonNull(timeout, "timeout is null");
         if (apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey is blank");
         }
@@ -162,6 +167,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
                 throw new IllegalArgumentException(USAGE_FILE + " '" + text + "' is not a file path");
             }
         }).orElseGet(() -> key.map(FmpConfig::defaultUsageFile).orElse(null)));
+        Integer timeoutSeconds = parse(problems, () -> settings.positiveInt(HTTP_TIMEOUT, (int) DEFAULT_TIMEOUT.toSeconds()));
         if (!problems.isEmpty()) {
             throw new IngestException(ErrorKind.CONFIG, String.join("\n", problems));
         }
@@ -169,7 +175,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
         boolean perDay = effective.period().compareTo(Duration.ofDays(1)) >= 0;
         OptionalInt budget = perDay ? OptionalInt.of(effective.permits()) : OptionalInt.empty();
         return new FmpConfig(key.orElseThrow(), baseUrl, plan, perDay ? DAILY_PLAN_PACE : effective, budget, generation, workers,
-                usageFile);
+                usageFile, Duration.ofSeconds(timeoutSeconds));
     }
 
     /** {@code ~/.stock-ingest/fmp-calls-<hash>.txt}: FMP counts calls per key, and the key itself stays out of the name. */
@@ -189,7 +195,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
      * tried only once more (in case it was a burst limit) before the symbol fails.
      */
     public ProviderEndpoint endpoint() {
-        return new ProviderEndpoint(FmpClient.PROVIDER, baseUrl, rateLimit, retryPolicy(), TIMEOUT, maxWorkers, "stock-ingest");
+        return new ProviderEndpoint(FmpClient.PROVIDER, baseUrl, rateLimit, retryPolicy(), timeout, maxWorkers, "stock-ingest");
     }
 
     RetryPolicy retryPolicy() {
@@ -234,6 +240,6 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     @Override
     public String toString() {
         return "FmpConfig[apiKey=" + Secrets.MASK + ", baseUrl=" + baseUrl + ", plan=" + plan.code() + ", rateLimit=" + rateLimit
-                + ", dailyBudget=" + dailyBudget + ", generation=" + generation.code() + ", maxWorkers=" + maxWorkers + ", usageFile=" + usageFile + "]";
+                + ", dailyBudget=" + dailyBudget + ", generation=" + generation.code() + ", maxWorkers=" + maxWorkers + ", usageFile=" + usageFile + ", timeout=" + timeout + "]";
     }
 }

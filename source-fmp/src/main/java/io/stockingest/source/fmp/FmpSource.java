@@ -101,7 +101,7 @@ public final class FmpSource implements Source {
 
     @Override
     public Set<Dataset> datasets() {
-        return Set.of(Dataset.PRICES, Dataset.FUNDAMENTALS, Dataset.ACTIONS);
+        return Set.of(Dataset.PRICES, Dataset.FUNDAMENTALS, Dataset.ACTIONS, Dataset.QUOTES);
     }
 
     @Override
@@ -292,6 +292,12 @@ public final class FmpSource implements Source {
                 .filter(action -> range.contains(action.exDate()))
                 .sorted(Comparator.comparing(CorporateAction::exDate).thenComparing(CorporateAction::type))
                 .toList();
+    }
+
+    /** Live quotes from {@code /stable/quote}, one call per symbol ({@link FmpQuotes}). */
+    @Override
+    public List<io.stockingest.core.model.Quote> fetchQuotes(List<Symbol> symbols) {
+        return new FmpQuotes(client).fetch(symbols);
     }
 
     @Override

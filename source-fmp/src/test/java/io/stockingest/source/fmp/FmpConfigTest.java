@@ -28,6 +28,8 @@ class FmpConfigTest {
         assertThat(config.rateLimit()).as("a daily budget is not a pace").isEqualTo(FmpConfig.DAILY_PLAN_PACE);
         assertThat(config.generation()).isEqualTo(FmpConfig.ApiGeneration.STABLE);
         assertThat(config.maxWorkers()).isEqualTo(8);
+        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.endpoint().timeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.retryPolicy().maxAttempts()).as("a used-up day is not retried for long").isEqualTo(2);
         assertThat(config.usageFile()).as("one file per key, named by a hash")
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".stock-ingest", "fmp-calls-1a4d7249b5e5.txt"));
@@ -43,7 +45,8 @@ class FmpConfigTest {
                 "FMP_RATE_LIMIT", "100/min",
                 "FMP_API_GENERATION", "v3",
                 "MAX_WORKERS", "3",
-                "FMP_USAGE_FILE", "/tmp/fmp-usage.txt")));
+                "FMP_USAGE_FILE", "/tmp/fmp-usage.txt",
+                "HTTP_TIMEOUT", "7")));
 
         assertThat(config.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9999"));
         assertThat(config.plan()).isEqualTo(FmpConfig.Plan.PREMIUM);
@@ -52,8 +55,17 @@ class FmpConfigTest {
         assertThat(config.generation()).isEqualTo(FmpConfig.ApiGeneration.V3);
         assertThat(config.maxWorkers()).isEqualTo(3);
         assertThat(config.usageFile()).isEqualTo(Path.of("/tmp/fmp-usage.txt"));
+        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(config.endpoint().timeout()).as("the transport uses it").isEqualTo(Duration.ofSeconds(7));
         assertThat(config.endpoint().baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9999"));
         assertThat(config.retryPolicy().throttleDelay()).as("a 429 waits for the minute window").isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aBadHttpTimeoutIsAConfigErrorNamingTheVariable() {
+        assertThatThrownBy(() -> FmpConfig.from(Settings.of(Map.of("FMP_API_KEY", KEY, "HTTP_TIMEOUT", "0"))))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG))
+                .hasMessageContaining("HTTP_TIMEOUT '0' is not a positive whole number");
     }
 
     @Test

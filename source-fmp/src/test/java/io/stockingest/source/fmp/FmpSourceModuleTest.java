@@ -23,7 +23,7 @@ class FmpSourceModuleTest {
         assertThat(sources).containsOnlyKeys("fmp");
         try (Source source = sources.get("fmp").create(Settings.of(Map.of("FMP_API_KEY", "fmp_module_test_5566")))) {
             assertThat(source.name()).isEqualTo("fmp");
-            assertThat(source.datasets()).containsExactlyInAnyOrder(Dataset.PRICES, Dataset.FUNDAMENTALS, Dataset.ACTIONS);
+            assertThat(source.datasets()).containsExactlyInAnyOrder(Dataset.PRICES, Dataset.FUNDAMENTALS, Dataset.ACTIONS, Dataset.QUOTES);
         }
     }
 }

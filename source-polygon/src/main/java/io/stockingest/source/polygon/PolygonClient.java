@@ -85,6 +85,11 @@ final class PolygonClient implements AutoCloseable {
         return List.copyOf(out);
     }
 
+    /** GETs one page and returns its whole body (a JSON object whose {@code status} is a success). */
+    JsonNode getBody(String pathAndQuery, String what) {
+        return send(resolve(pathAndQuery), what);
+    }
+
     private JsonNode send(URI uri, String what) {
         HttpCall call = HttpCall.get(uri)
                 .withHeader("Authorization", "Bearer " + config.apiKey())

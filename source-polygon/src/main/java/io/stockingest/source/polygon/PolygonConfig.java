@@ -8,6 +8,7 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.RateLimit;
 import io.stockingest.core.http.Secrets;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,9 +24,12 @@ import java.util.Optional;
  *   <li>{@code POLYGON_RATE_LIMIT}: default {@value #DEFAULT_RATE_LIMIT}, the free plan's limit; paid plans are
  *       "unlimited" but asked to stay under 100 requests per second.</li>
  *   <li>{@code MAX_WORKERS}: requests in flight at once, default {@value #DEFAULT_MAX_WORKERS}.</li>
+ *   <li>{@code HTTP_TIMEOUT}: connect, read and response timeout of each request in whole seconds (the same setting
+ *       as Yahoo's), default 60. A timeout is retried like a 5xx; when the retries are used up the symbol fails with
+ *       "timed out" in its message.</li>
  * </ul>
  */
-public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int maxWorkers) {
+public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int maxWorkers, Duration timeout) {
     public static final String API_KEY = "POLYGON_API_KEY";
     public static final String API_KEY_ALIAS = "MASSIVE_API_KEY";
     public static final String BASE_URL = "POLYGON_BASE_URL";
@@ -34,11 +38,14 @@ public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int
     public static final String DEFAULT_BASE_URL = "https://api.massive.com";
     public static final String DEFAULT_RATE_LIMIT = "5/min";
     public static final int DEFAULT_MAX_WORKERS = 8;
+    public static final String HTTP_TIMEOUT = "HTTP_TIMEOUT";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public PolygonConfig {
         requireNonNull(apiKey, "apiKey is null");
         requireNonNull(baseUrl, "baseUrl is null");
         requireNonNull(rateLimit, "rateLimit is null");
+        requireNonNull(timeout, "timeout is null");
         if (apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey is blank");
         }
@@ -74,10 +81,16 @@ public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int
         } catch (NumberFormatException e) {
             problems.add(MAX_WORKERS + " must be a positive whole number, not '" + workersText + "'");
         }
+        int timeoutSeconds = (int) DEFAULT_TIMEOUT.toSeconds();
+        try {
+            timeoutSeconds = settings.positiveInt(HTTP_TIMEOUT, timeoutSeconds);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IngestException(ErrorKind.CONFIG, String.join("\n", problems));
         }
-        return new PolygonConfig(key.orElseThrow(), baseUrl, rateLimit, maxWorkers);
+        return new PolygonConfig(key.orElseThrow(), baseUrl, rateLimit, maxWorkers, Duration.ofSeconds(timeoutSeconds));
     }
 
     private static URI parseBaseUrl(String text, List<String> problems) {
@@ -96,6 +109,6 @@ public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int
 
     @Override
     public String toString() {
-        return "PolygonConfig[apiKey=" + Secrets.MASK + ", baseUrl=" + baseUrl + ", rateLimit=" + rateLimit + ", maxWorkers=" + maxWorkers + "]";
+        return "PolygonConfig[apiKey=" + Secrets.MASK + ", baseUrl=" + baseUrl + ", rateLimit=" + rateLimit + ", maxWorkers=" + maxWorkers + ", timeout=" + timeout + "]";
     }
 }

@@ -14,6 +14,7 @@ import io.stockingest.core.model.Dataset;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.OptionSnapshot;
+import io.stockingest.core.model.Quote;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.Source;
@@ -92,7 +93,7 @@ public final class PolygonSource implements Source {
 
     @Override
     public Set<Dataset> datasets() {
-        return EnumSet.of(Dataset.PRICES, Dataset.OPTIONS, Dataset.ACTIONS);
+        return EnumSet.of(Dataset.PRICES, Dataset.OPTIONS, Dataset.ACTIONS, Dataset.QUOTES);
     }
 
     // ---------------------------------------------------------------------------------------------------- planning
@@ -493,6 +494,12 @@ public final class PolygonSource implements Source {
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /** Live quotes from the stocks snapshot, many tickers per request ({@link PolygonQuotes}). */
+    @Override
+    public List<Quote> fetchQuotes(List<Symbol> symbols) {
+        return new PolygonQuotes(client).fetch(symbols);
     }
 
     @Override

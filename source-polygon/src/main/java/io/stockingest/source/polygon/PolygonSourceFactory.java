@@ -18,7 +18,6 @@ import java.time.Duration;
  * rate-limit slot (12 s at the free plan's 5/min, at most a minute) before it is tried again.
  */
 public final class PolygonSourceFactory implements SourceFactory {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration MAX_THROTTLE_DELAY = Duration.ofSeconds(60);
     private final Ticker ticker;
     private final NyseCalendar calendar;
@@ -37,7 +36,7 @@ public final class PolygonSourceFactory implements SourceFactory {
 
     PolygonSource create(PolygonConfig config, RetryPolicy retryPolicy) {
         ProviderEndpoint endpoint = new ProviderEndpoint(PolygonClient.PROVIDER, config.baseUrl(), config.rateLimit(), retryPolicy,
-                TIMEOUT, config.maxWorkers(), "stock-ingest");
+                config.timeout(), config.maxWorkers(), "stock-ingest");
         return new PolygonSource(new PolygonClient(config, endpoint.transport(ticker)), calendar, ticker);
     }
 

@@ -23,6 +23,7 @@ class PolygonConfigTest {
         assertThat(config.baseUrl()).isEqualTo(URI.create("https://api.massive.com"));
         assertThat(config.rateLimit()).isEqualTo(new RateLimit(5, Duration.ofMinutes(1)));
         assertThat(config.maxWorkers()).isEqualTo(8);
+        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
@@ -31,11 +32,13 @@ class PolygonConfigTest {
                 "POLYGON_API_KEY", KEY,
                 "POLYGON_BASE_URL", "http://127.0.0.1:8089/",
                 "POLYGON_RATE_LIMIT", "100/sec",
-                "MAX_WORKERS", "3")));
+                "MAX_WORKERS", "3",
+                "HTTP_TIMEOUT", "7")));
 
         assertThat(config.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:8089/"));
         assertThat(config.rateLimit()).isEqualTo(new RateLimit(100, Duration.ofSeconds(1)));
         assertThat(config.maxWorkers()).isEqualTo(3);
+        assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(7));
     }
 
     @Test
@@ -59,11 +62,13 @@ class PolygonConfigTest {
                 "POLYGON_API_KEY", KEY,
                 "POLYGON_BASE_URL", "ftp://example.com",
                 "POLYGON_RATE_LIMIT", "lots",
-                "MAX_WORKERS", "zero"))))
+                "MAX_WORKERS", "zero",
+                "HTTP_TIMEOUT", "soon"))))
                 .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG))
                 .hasMessageContaining("POLYGON_BASE_URL must be an http(s) URL")
                 .hasMessageContaining("POLYGON_RATE_LIMIT: Invalid rate limit 'lots'")
                 .hasMessageContaining("MAX_WORKERS must be a positive whole number, not 'zero'")
+                .hasMessageContaining("HTTP_TIMEOUT 'soon' is not a positive whole number")
                 .message().doesNotContain(KEY);
     }
 

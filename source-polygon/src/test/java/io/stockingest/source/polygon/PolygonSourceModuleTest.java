@@ -23,7 +23,7 @@ class PolygonSourceModuleTest {
         assertThat(sources).containsOnlyKeys("polygon");
         try (Source source = sources.get("polygon").create(Settings.of(Map.of("POLYGON_API_KEY", "pk_module_test_77aa88bb")))) {
             assertThat(source.name()).isEqualTo("polygon");
-            assertThat(source.datasets()).containsExactlyInAnyOrder(Dataset.PRICES, Dataset.OPTIONS, Dataset.ACTIONS);
+            assertThat(source.datasets()).containsExactlyInAnyOrder(Dataset.PRICES, Dataset.OPTIONS, Dataset.ACTIONS, Dataset.QUOTES);
         }
     }
 }
