@@ -101,6 +101,11 @@ class PostgresEndToEndTest {
             assertThat(run(yahoo, next)).as(out + "" + err).isZero();
             assertThat(yahoo.requests()).as("up to date: no request").hasSize(requests);
             assertThat(out.toString()).contains("1 succeeded, 0 failed (1 already up to date, nothing fetched)").contains("rows      0 written");
+            assertThat(run(yahoo, "prices", "--symbols", "AAPL,MSFT", "--since-last", "--to", "2020-11-06", "--sink", "postgres", "--pg-schema", "since",
+                    "--dry-run")).isZero();
+            assertThat(out.toString()).contains("requests: 1, provider calls: 1")
+                    .contains("since last: 0 symbols start after their last stored date, 1 already up to date")
+                    .contains("fetch MSFT 1d 2020-11-06");
 
             assertThat(run(yahoo, "prices", "--symbols", "AAPL", "--since-last", "--sink", "parquet:lake")).isEqualTo(2);
             assertThat(err.toString() + out).contains("--since-last reads each symbol's last stored date from a PostgreSQL sink");
