@@ -17,10 +17,15 @@ import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.WriteOptions;
+import io.stockingest.core.inject.Plugins;
+import io.stockingest.sink.postgres.PostgresAdmin;
+import io.stockingest.sink.postgres.PostgresConfig;
 import io.stockingest.sink.s3.S3Objects;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +62,10 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
     @Option(names = "--pg-schema", description = "PostgreSQL sink schema (default: stock_ingest)")
     String pgSchema;
 
+    @Option(names = "--since-last", description = "Start each symbol after its last date stored in the PostgreSQL sink (daily: the next "
+            + "session; intraday: that date again); symbols with nothing stored use --from (or the default)")
+    boolean sinceLast;
+
     PricesCommand(Environment env) {
         this.env = env;
     }
@@ -85,6 +94,11 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         int maxWorkers = workers == null ? 1 : workers;
         Double maxShare = problems.check(() -> share(settings.get("DQ_MAX_QUARANTINE_SHARE", "0.05")));
         List<String> sinkUris = Assembly.sinkUris(sinks);
+        List<String> databases = sinkUris.stream().filter(uri -> Plugins.sinkScheme(uri).equals("postgres")).toList();
+        if (sinceLast && databases.isEmpty()) {
+            problems.add("--since-last reads each symbol's last stored date from a PostgreSQL sink: add --sink postgres (or a postgresql:// URL)."
+                    + " A lake sink alone is not read for it; use --from there (existing partitions are skipped unless --force)");
+        }
         problems.throwIfAny();
 
         PriceJob job = new PriceJob(requested.stream().distinct().toList(), barInterval, range,
@@ -94,6 +108,9 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
                 shardSpec, maxWorkers, maxShare);
 
         try (Assembly parts = Assembly.open(env, settings, source, sinkUris)) {
+            if (sinceLast) {
+                job = job.withStarts(sinceLastStarts(job, databases, settings, calendar));
+            }
             Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive());
             PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, calendar, env.ticker(), progress);
             if (dryRun) {
@@ -108,6 +125,28 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         }
     }
 
+    /**
+     * Per symbol of the shard: the session after its last stored daily date (intraday: the last stored date itself,
+     * which may be incomplete; the upsert makes refetching it harmless), the earliest over the PostgreSQL sinks. A
+     * symbol missing from any of them is left out (it uses the job's range).
+     */
+    private static Map<Symbol, LocalDate> sinceLastStarts(PriceJob job, List<String> databases, Settings settings, NyseCalendar calendar) {
+        Map<Symbol, LocalDate> last = new HashMap<>();
+        for (int i = 0; i < databases.size(); i++) {
+            Map<Symbol, LocalDate> stored = new PostgresAdmin(PostgresConfig.from(databases.get(i), settings)).lastStoredDates(job.shardSymbols(), job.interval());
+            if (i == 0) {
+                last.putAll(stored);
+            } else {
+                last.keySet().retainAll(stored.keySet());
+                stored.forEach((symbol, date) -> last.computeIfPresent(symbol, (s, d) -> date.isBefore(d) ? date : d));
+            }
+        }
+        Map<Symbol, LocalDate> starts = new HashMap<>();
+        last.forEach((symbol, date) -> starts.put(symbol, job.interval().isIntraday() ? date
+                : date.isBefore(NyseCalendar.LAST) ? calendar.nextSession(date) : date.plusDays(1)));
+        return starts;
+    }
+
     private int dryRun(PriceIngest ingest, PriceJob job, List<Sink> sinks, Source src) {
         List<BarRequest> plan = ingest.plan(job);
         int calls = plan.stream().mapToInt(BarRequest::calls).sum();
@@ -115,6 +154,10 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         out.append(String.format("dry run: prices --source %s --interval %s %s%n", src.name(), job.interval(), job.range()));
         out.append(String.format("symbols: %d (shard %s of %d given)%n", job.shardSymbols().size(), job.shard(), job.symbols().size()));
         out.append(String.format("requests: %d, provider calls: %d%n", plan.size(), calls));
+        if (!job.starts().isEmpty()) {
+            long upToDate = job.shardSymbols().stream().filter(symbol -> job.rangeOf(symbol).isEmpty()).count();
+            out.append(String.format("since last: %d symbols start after their last stored date, %d already up to date%n", job.starts().size() - upToDate, upToDate));
+        }
         out.append(String.format("layout: %s, existing partitions: %s%n", job.writeOptions().layout(), job.writeOptions().existing()));
         out.append(String.format("sinks: %s%n", String.join(", ", sinks.stream().map(Sink::name).toList())));
         plan.stream().limit(50).forEach(request -> out.append("  fetch ").append(request).append(System.lineSeparator()));

@@ -11,6 +11,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +74,42 @@ class PostgresEndToEndTest {
             assertThat(run(yahoo, "export", "--table", "prices_daily", "--where", "1=1; DELETE FROM e2e.prices_daily", "-o", "x.csv",
                     "--pg-schema", "e2e")).isEqualTo(2);
             assertThat(out.toString() + err).doesNotContain("pg-secret-pass-9");
+        }
+    }
+    @Test
+    void sinceLastStartsEachSymbolAfterItsLastStoredSessionAndAnUpToDateSymbolFetchesNothing() throws Exception {
+        try (FixtureServer yahoo = new FixtureServer()) {
+            yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, PricesCommandTest.fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json")));
+            String[] first = {"prices", "--symbols", "AAPL", "--since-last", "--from", "2020-08-31", "--to", "2020-10-30", "--sink", "postgres",
+                "--pg-schema", "since"};
+            assertThat(run(yahoo, first)).as(out + "" + err).isZero();
+            assertThat(out.toString()).as("nothing stored yet: --from").contains("rows      44 written");
+            assertThat(FixtureServer.query(yahoo.requests().getLast())).containsEntry("period1", "1598745600"); // 2020-08-30 (a day of margin)
+
+            String[] next = {"prices", "--symbols", "AAPL", "--since-last", "--to", "2020-11-06", "--sink", "postgres", "--pg-schema", "since"};
+            assertThat(run(yahoo, next)).as(out + "" + err).isZero();
+            assertThat(FixtureServer.query(yahoo.requests().getLast())).as("from Monday 2020-11-02, the session after Friday 2020-10-30")
+                    .containsEntry("period1", "1604188800");
+            assertThat(out.toString()).contains("rows      5 written");
+            try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*), min(date), max(date), count(DISTINCT date) FROM since.prices_daily WHERE symbol = 'AAPL'")) {
+                rs.next();
+                assertThat(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)).isEqualTo("49 2020-08-31 2020-11-06 49");
+            }
+
+            int requests = yahoo.requests().size();
+            assertThat(run(yahoo, next)).as(out + "" + err).isZero();
+            assertThat(yahoo.requests()).as("up to date: no request").hasSize(requests);
+            assertThat(out.toString()).contains("1 succeeded, 0 failed (1 already up to date, nothing fetched)").contains("rows      0 written");
+            assertThat(run(yahoo, "prices", "--symbols", "AAPL,MSFT", "--since-last", "--to", "2020-11-06", "--sink", "postgres", "--pg-schema", "since",
+                    "--dry-run")).isZero();
+            assertThat(out.toString()).contains("requests: 1, provider calls: 1")
+                    .contains("since last: 0 symbols start after their last stored date, 1 already up to date")
+                    .contains("fetch MSFT 1d 2020-11-06");
+
+            assertThat(run(yahoo, "prices", "--symbols", "AAPL", "--since-last", "--sink", "parquet:lake")).isEqualTo(2);
+            assertThat(err.toString() + out).contains("--since-last reads each symbol's last stored date from a PostgreSQL sink");
+            assertThat(yahoo.requests()).hasSize(requests);
         }
     }
 }

@@ -96,7 +96,9 @@ public record RunReport(
         StringBuilder out = new StringBuilder();
         out.append(String.format("run %s  %s --source %s  %s %s..%s  %s (exit %d)%n", runId, command, source,
                 interval == null ? "" : interval, from, to, status, exitCode));
-        out.append(String.format("symbols   %d requested, %d succeeded, %d failed%n", symbolsRequested, symbolsSucceeded, symbolsFailed));
+        long upToDate = symbols.values().stream().filter(s -> s.status().equals("up_to_date")).count();
+        out.append(String.format("symbols   %d requested, %d succeeded, %d failed%s%n", symbolsRequested, symbolsSucceeded, symbolsFailed,
+                upToDate == 0 ? "" : " (" + upToDate + " already up to date, nothing fetched)"));
         out.append(String.format("requests  %d (retries %d, throttled %d)%n", requests, retries, throttled));
         out.append(String.format("files     %d written, %d skipped (already present)%n", filesWritten, filesSkipped));
         out.append(String.format("rows      %d written, %d quarantined%s%n", rowsWritten, rowsQuarantined,

@@ -9,6 +9,7 @@ import io.stockingest.core.http.CallStats;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.BarRequest;
@@ -61,8 +62,18 @@ public final class PriceIngest {
         this.progress = requireNonNull(progress, "progress is null");
     }
 
+    /**
+     * The source's requests for the job. Symbols sharing a range (all of them unless the job has per-symbol starts)
+     * are planned together; symbols already up to date get no request.
+     */
     public List<BarRequest> plan(PriceJob job) {
-        return source.planBars(job.shardSymbols(), job.interval(), job.range(), job.hours());
+        Map<DateRange, List<Symbol>> byRange = new LinkedHashMap<>();
+        for (Symbol symbol : job.shardSymbols()) {
+            job.rangeOf(symbol).ifPresent(range -> byRange.computeIfAbsent(range, r -> new ArrayList<>()).add(symbol));
+        }
+        List<BarRequest> plan = new ArrayList<>();
+        byRange.forEach((range, group) -> plan.addAll(source.planBars(group, job.interval(), range, job.hours())));
+        return plan;
     }
 
     /** Runs the job; never throws for a per-symbol failure (see the report), only for errors before any request. */
@@ -74,7 +85,11 @@ public final class PriceIngest {
 
         CallStats runStats = new CallStats();
         Map<Symbol, SymbolState> states = new LinkedHashMap<>();
-        symbols.forEach(symbol -> states.put(symbol, new SymbolState(runStats.child())));
+        symbols.forEach(symbol -> {
+            SymbolState state = new SymbolState(runStats.child());
+            state.upToDate = job.rangeOf(symbol).isEmpty();
+            states.put(symbol, state);
+        });
         for (BarRequest request : plan) {
             request.symbols().forEach(symbol -> states.get(symbol).pending.incrementAndGet());
         }
@@ -273,13 +288,14 @@ public final class PriceIngest {
 
         void finish(Symbol symbol, SymbolState state) {
             try {
-                if (!state.errors.isEmpty()) {
+                if (!state.errors.isEmpty() || state.upToDate) {
                     return;
                 }
+                DateRange range = job.rangeOf(symbol).orElseThrow();
                 List<Bar> fetched = List.copyOf(state.bars);
                 state.bars.clear();
                 state.rowsFetched = fetched.size();
-                BarValidator.Outcome outcome = validator.validate(fetched, job.range(), job.hours());
+                BarValidator.Outcome outcome = validator.validate(fetched, range, job.hours());
                 quarantine.addAll(outcome.rejected());
                 state.rowsQuarantined = outcome.rejected().size();
                 if (!fetched.isEmpty() && outcome.ruleViolations() > job.maxQuarantineShare() * fetched.size()) {
@@ -287,12 +303,12 @@ public final class PriceIngest {
                             outcome.ruleViolations(), fetched.size(), job.maxQuarantineShare() * 100));
                     return;
                 }
-                if (outcome.accepted().isEmpty() && hasSessions()) {
-                    state.gate("data-quality gate: " + source.name() + " returned no bars for " + symbol + " " + job.range()
+                if (outcome.accepted().isEmpty() && hasSessions(range)) {
+                    state.gate("data-quality gate: " + source.name() + " returned no bars for " + symbol + " " + range
                             + " although the range has NYSE sessions");
                     return;
                 }
-                BarBatch batch = new BarBatch(symbol, job.interval(), job.range(), outcome.accepted(), job.writeOptions(), context);
+                BarBatch batch = new BarBatch(symbol, job.interval(), range, outcome.accepted(), job.writeOptions(), context);
                 for (Sink sink : sinks) {
                     try {
                         state.written = state.written.plus(sink.writeBars(batch));
@@ -305,9 +321,9 @@ public final class PriceIngest {
             }
         }
 
-        private boolean hasSessions() {
+        private boolean hasSessions(DateRange range) {
             try {
-                return !calendar.sessions(job.range().from(), job.range().to()).isEmpty();
+                return !calendar.sessions(range.from(), range.to()).isEmpty();
             } catch (IllegalArgumentException outsideCalendar) {
                 return true;
             }
@@ -322,6 +338,8 @@ public final class PriceIngest {
         final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         volatile boolean gated;
         volatile boolean notAttempted;
+        /** Nothing to fetch: the symbol's per-symbol start lies after the job's range ({@code --since-last}). */
+        volatile boolean upToDate;
         volatile long rowsFetched;
         volatile long rowsQuarantined;
         volatile WriteResult written = WriteResult.NOTHING;
@@ -346,7 +364,7 @@ public final class PriceIngest {
 
         String status() {
             if (errors.isEmpty()) {
-                return "ok";
+                return upToDate ? "up_to_date" : "ok";
             }
             return gated ? "gated" : notAttempted ? "not_attempted" : "failed";
         }

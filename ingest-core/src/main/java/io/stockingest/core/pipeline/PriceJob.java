@@ -7,13 +7,19 @@ import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.WriteOptions;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a {@code prices} run was asked to do.
  *
  * @param maxWorkers symbols (requests) fetched at once
  * @param maxQuarantineShare the batch gate: a symbol whose share of rejected rows exceeds it is not promoted
+ * @param starts per-symbol first dates ({@code prices --since-last}): a symbol listed here is fetched from its date
+ *     up to {@code range.to()} instead of over {@code range}, and not at all when its date is after
+ *     {@code range.to()} (the symbol is up to date); symbols not listed use {@code range}
  */
 public record PriceJob(
         List<Symbol> symbols,
@@ -23,9 +29,11 @@ public record PriceJob(
         WriteOptions writeOptions,
         Shard shard,
         int maxWorkers,
-        double maxQuarantineShare) {
+        double maxQuarantineShare,
+        Map<Symbol, LocalDate> starts) {
 
     public PriceJob {
+        starts = Map.copyOf(requireNonNull(starts, "starts is null"));
         symbols = List.copyOf(requireNonNull(symbols, "symbols is null"));
         requireNonNull(interval, "interval is null");
         requireNonNull(range, "range is null");
@@ -38,6 +46,29 @@ public record PriceJob(
         if (maxQuarantineShare < 0 || maxQuarantineShare > 1) {
             throw new IllegalArgumentException("the quarantine threshold must be between 0 and 1");
         }
+    }
+
+    /** A job where every symbol uses {@code range}. */
+    public PriceJob(List<Symbol> symbols, Interval interval, DateRange range, BarRequest.Hours hours, WriteOptions writeOptions, Shard shard,
+            int maxWorkers, double maxQuarantineShare) {
+        this(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, Map.of());
+    }
+
+    /** This job with per-symbol first dates (see {@code starts}). */
+    public PriceJob withStarts(Map<Symbol, LocalDate> perSymbol) {
+        return new PriceJob(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, perSymbol);
+    }
+
+    /**
+     * The dates fetched for {@code symbol}: {@code range}, or from its own start to {@code range.to()} when
+     * {@code starts} has one; empty when that start is after {@code range.to()} (nothing to fetch: it is up to date).
+     */
+    public Optional<DateRange> rangeOf(Symbol symbol) {
+        LocalDate start = starts.get(symbol);
+        if (start == null) {
+            return Optional.of(range);
+        }
+        return start.isAfter(range.to()) ? Optional.empty() : Optional.of(new DateRange(start, range.to()));
     }
 
     /** The symbols this shard takes, deduplicated, in the order given. */

@@ -179,6 +179,59 @@ class PriceIngestTest {
     }
 
     @Test
+    void perSymbolStartsFetchOnlyTheMissingDaysAndAnUpToDateSymbolFetchesNothing() {
+        InMemorySink sink = new InMemorySink();
+        List<String> planned = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> fetched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Source source = new Source() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public Set<Dataset> datasets() {
+                return Set.of(Dataset.PRICES);
+            }
+
+            @Override
+            public List<BarRequest> planBars(List<Symbol> symbols, Interval interval, DateRange range, BarRequest.Hours hours) {
+                planned.add(symbols + " " + range);
+                return Source.super.planBars(symbols, interval, range, hours);
+            }
+
+            @Override
+            public List<Bar> fetchBars(BarRequest request) {
+                Symbol symbol = request.symbols().getFirst();
+                fetched.add(symbol.value() + " " + request.range());
+                return request.range().dates().map(d -> bar(symbol.value(), d, 10, 11, 9, 10.5)).toList();
+            }
+        };
+        LocalDate wed = MON.plusDays(2);
+        PriceJob job = job(List.of("AAPL", "MSFT", "NEW", "IBM"), 0.05)
+                .withStarts(Map.of(Symbol.parse("AAPL"), wed, Symbol.parse("IBM"), wed, Symbol.parse("MSFT"), MON.plusDays(7)));
+
+        assertThat(job.rangeOf(Symbol.parse("AAPL"))).contains(new DateRange(wed, WEEK.to()));
+        assertThat(job.rangeOf(Symbol.parse("NEW"))).as("nothing stored: the job's range").contains(WEEK);
+        assertThat(job.rangeOf(Symbol.parse("MSFT"))).as("start after --to: up to date").isEmpty();
+        assertThat(job.withStarts(Map.of(Symbol.parse("AAPL"), MON.minusDays(30))).rangeOf(Symbol.parse("AAPL")))
+                .as("the symbol's own start replaces --from, also when earlier").contains(new DateRange(MON.minusDays(30), WEEK.to()));
+
+        RunReport report = run(source, sink, job);
+        assertThat(planned).as("symbols sharing a start are planned together").containsExactly(
+                "[AAPL, IBM] " + new DateRange(wed, WEEK.to()), "[NEW] " + WEEK);
+        assertThat(fetched).containsExactlyInAnyOrder("AAPL " + new DateRange(wed, WEEK.to()), "IBM " + new DateRange(wed, WEEK.to()), "NEW " + WEEK);
+        assertThat(report.exitCode()).as(report.summary()).isZero();
+        assertThat(report.symbolsSucceeded()).isEqualTo(4);
+        assertThat(report.symbols().get("MSFT").status()).isEqualTo("up_to_date");
+        assertThat(report.symbols().get("MSFT").requests()).isZero();
+        assertThat(report.symbols().get("AAPL").status()).isEqualTo("ok");
+        assertThat(report.rowsWritten()).isEqualTo(3 + 3 + 5);
+        assertThat(sink.bars()).containsKeys("AAPL/2024-09-25", "AAPL/2024-09-27", "NEW/2024-09-23").doesNotContainKeys("AAPL/2024-09-24", "MSFT/2024-09-23");
+        assertThat(report.summary()).contains("symbols   4 requested, 4 succeeded, 0 failed (1 already up to date, nothing fetched)");
+    }
+
+    @Test
     void shardsSplitTheUniverseWithoutOverlap() {
         List<Symbol> universe = java.util.stream.IntStream.range(0, 200).mapToObj(i -> Symbol.parse("T" + i)).toList();
         Set<Symbol> seen = new java.util.HashSet<>();

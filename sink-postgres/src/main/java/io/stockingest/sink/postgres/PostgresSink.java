@@ -19,7 +19,6 @@ import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,21 +34,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * Stores bars in PostgreSQL.
  *
  * <p>{@link #writeBars} buffers batches (a batch written again before the load replaces the earlier copy, so a
  * pipeline retry is not loaded twice); when the buffer holds {@link PostgresConfig#bufferRows()} bars, and at
- * {@link #flush}, the buffered bars are loaded in ONE transaction: COPY (CSV, through PgJDBC's CopyManager) into a
+ * {@link #flush}, the buffered bars are loaded in ONE transaction by {@link BarLoader}: binary COPY into a
  * temporary staging table, the data-quality gate as SQL on the staging table (PRODUCT.md row rules: prices present
- * and positive, {@code high >= max(open, close)}, {@code low <= min(open, close)}, volume not negative), then one
- * {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE (old) IS DISTINCT FROM (new)} per target table, so rows whose
- * values are unchanged are not touched (a rerun writes nothing; {@code ingest_ts} is not compared), then the
- * feature tables are refreshed for the symbols whose rows changed. A failing gate or a lost connection rolls the
- * whole load back, production untouched, and throws {@code DQ_GATE} / {@code SINK} naming the symbols. With
+ * and positive, {@code high >= max(open, close)}, {@code low <= min(open, close)}, volume not negative), then a plain
+ * {@code INSERT ... SELECT} for series with no stored row in the batch's span (fresh loads, appended days) and
+ * {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE (old) IS DISTINCT FROM (new)} for the others, so rows whose
+ * values are unchanged are not touched (a rerun writes nothing; {@code ingest_ts} is not compared), then
+ * {@link FeatureRefresh} recomputes the feature tables from each changed symbol's earliest changed date. A failing
+ * gate or a lost connection rolls the whole load back, production untouched, and throws {@code DQ_GATE} /
+ * {@code SINK} naming the symbols. With
  * {@code PG_BUFFER_ROWS=0} every batch is its own load (one transaction per batch).
  *
  * <p>Statements, option snapshots and corporate actions are not buffered: each {@code write*} call is one load in
@@ -60,15 +59,13 @@ import org.postgresql.copy.CopyIn;
  */
 public final class PostgresSink implements Sink {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String VALUE_COLS = "open, high, low, close, adj_close, volume, vwap, transactions, source";
-    private static final String DAILY_COLS = "symbol, date, " + VALUE_COLS + ", ingest_ts";
-    private static final String INTRADAY_COLS = "symbol, interval, ts, date, " + VALUE_COLS + ", ingest_ts";
 
     private final PostgresConfig config;
     private final PostgresAdmin admin;
     private final Map<String, BarBatch> buffer = new LinkedHashMap<>();
     private long bufferedRows;
     private final ReentrantLock loadLock = new ReentrantLock();
+    private final Map<String, Long> phases = new LinkedHashMap<>();
 
     public PostgresSink(PostgresConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -115,8 +112,15 @@ public final class PostgresSink implements Sink {
         return out;
     }
 
-    /** What one load changed: rows inserted or updated per table. */
+    /** What one load changed: rows inserted or updated per table, and the daily symbols whose rows changed. */
     record LoadResult(long dailyChanged, long intradayChanged, TreeSet<String> changedDailySymbols) {}
+
+    /** Nanoseconds spent per load phase since this sink was created (for the benchmark). */
+    Map<String, Long> phaseNanos() {
+        synchronized (phases) {
+            return new LinkedHashMap<>(phases);
+        }
+    }
 
     LoadResult load(List<BarBatch> batches) {
         List<Bar> daily = new ArrayList<>();
@@ -132,30 +136,27 @@ public final class PostgresSink implements Sink {
         String what = describe(batches);
         loadLock.lock();
         try (Connection c = admin.connect()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET temp_buffers = '256MB'"); // the staging table stays in memory (before its first use in the session)
+            }
             c.setAutoCommit(false);
             try {
-                long dailyChanged = 0;
-                long intradayChanged = 0;
-                TreeSet<String> changed = new TreeSet<>();
-                try (Statement st = c.createStatement()) {
-                    if (!daily.isEmpty()) {
-                        st.execute("CREATE TEMP TABLE stage_daily (LIKE prices_daily) ON COMMIT DROP");
-                        copy(c, "COPY stage_daily (" + DAILY_COLS + ") FROM STDIN WITH (FORMAT csv)", daily, false, ingestTs);
-                        gate(st, "stage_daily", what);
-                        dailyChanged = upsert(st, "prices_daily", DAILY_COLS, "symbol, date", changed);
-                    }
-                    if (!intraday.isEmpty()) {
-                        st.execute("CREATE TEMP TABLE stage_intraday (LIKE prices_intraday) ON COMMIT DROP");
-                        copy(c, "COPY stage_intraday (" + INTRADAY_COLS + ") FROM STDIN WITH (FORMAT csv)", intraday, true, ingestTs);
-                        gate(st, "stage_intraday", what);
-                        intradayChanged = upsert(st, "prices_intraday", INTRADAY_COLS, "symbol, interval, ts", new TreeSet<>());
-                    }
+                Map<String, Long> times = new LinkedHashMap<>();
+                BarLoader loader = new BarLoader(c, config.name(), what, times);
+                BarLoader.Changed dailyChanged = daily.isEmpty() ? new BarLoader.Changed(0, Map.of()) : loader.load(BarLoader.Table.DAILY, daily, ingestTs);
+                long intradayChanged = intraday.isEmpty() ? 0 : loader.load(BarLoader.Table.INTRADAY, intraday, ingestTs).rows();
+                if (config.features() && !dailyChanged.since().isEmpty()) {
+                    long t = System.nanoTime();
+                    FeatureRefresh.refresh(c, dailyChanged.since());
+                    times.merge("features", System.nanoTime() - t, Long::sum);
                 }
-                if (config.features() && !changed.isEmpty()) {
-                    refreshFeatures(c, changed);
-                }
+                long t = System.nanoTime();
                 c.commit();
-                return new LoadResult(dailyChanged, intradayChanged, changed);
+                times.merge("commit", System.nanoTime() - t, Long::sum);
+                synchronized (phases) {
+                    times.forEach((k, v) -> phases.merge(k, v, Long::sum));
+                }
+                return new LoadResult(dailyChanged.rows(), intradayChanged, new TreeSet<>(dailyChanged.since().keySet()));
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;
@@ -179,144 +180,6 @@ public final class PostgresSink implements Sink {
         }
         String names = symbols.size() <= 5 ? String.join(", ", symbols) : String.join(", ", symbols.stream().limit(5).toList()) + " and " + (symbols.size() - 5) + " more";
         return rows + " bars of " + names;
-    }
-
-    private static void copy(Connection c, String sql, List<Bar> bars, boolean intraday, Instant ingestTs) throws SQLException {
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
-            String ts = ingestTs == null ? "now" : ingestTs.toString();
-            StringBuilder sb = new StringBuilder(1 << 20);
-            for (Bar b : bars) {
-                sb.append(b.symbol().value()).append(',');
-                if (intraday) {
-                    sb.append(b.interval().code()).append(',').append(b.ts()).append(',');
-                }
-                sb.append(b.date()).append(',')
-                        .append(b.open()).append(',').append(b.high()).append(',').append(b.low()).append(',').append(b.close()).append(',');
-                if (b.adjClose() != null) {
-                    sb.append(b.adjClose().doubleValue());
-                }
-                sb.append(',').append(b.volume()).append(',');
-                if (b.vwap() != null) {
-                    sb.append(b.vwap().doubleValue());
-                }
-                sb.append(',');
-                if (b.transactions() != null) {
-                    sb.append(b.transactions().longValue());
-                }
-                sb.append(",\"").append(b.source().replace("\"", "\"\"")).append("\",").append(ts).append('\n');
-                if (sb.length() > (1 << 20) - 512) {
-                    byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-                    in.writeToCopy(bytes, 0, bytes.length);
-                    sb.setLength(0);
-                }
-            }
-            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-            in.writeToCopy(bytes, 0, bytes.length);
-            in.endCopy();
-        } finally {
-            if (in.isActive()) {
-                in.cancelCopy();
-            }
-        }
-    }
-
-    /** PRODUCT.md's row rules as SQL over the staging table; any breach stops the whole load. */
-    private void gate(Statement st, String stage, String what) throws SQLException {
-        String bad = "('NaN' IN (open, high, low, close) OR open IS NULL OR high IS NULL OR low IS NULL OR close IS NULL"
-                + " OR open <= 0 OR high <= 0 OR low <= 0 OR close <= 0)";
-        String sql = "SELECT count(*) FILTER (WHERE " + bad + "),"
-                + " count(*) FILTER (WHERE NOT " + bad + " AND high < greatest(open, close)),"
-                + " count(*) FILTER (WHERE NOT " + bad + " AND low > least(open, close)),"
-                + " count(*) FILTER (WHERE volume < 0),"
-                + " string_agg(DISTINCT symbol, ', ') FILTER (WHERE " + bad + " OR high < greatest(open, close) OR low > least(open, close) OR volume < 0)"
-                + " FROM " + stage;
-        try (ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            long prices = rs.getLong(1);
-            long high = rs.getLong(2);
-            long low = rs.getLong(3);
-            long volume = rs.getLong(4);
-            if (prices + high + low + volume > 0) {
-                List<String> broken = new ArrayList<>();
-                if (prices > 0) {
-                    broken.add(prices + " with a missing or non-positive price");
-                }
-                if (high > 0) {
-                    broken.add(high + " with high < max(open, close)");
-                }
-                if (low > 0) {
-                    broken.add(low + " with low > min(open, close)");
-                }
-                if (volume > 0) {
-                    broken.add(volume + " with negative volume");
-                }
-                throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused " + what + " for " + config.name() + ": "
-                        + String.join(", ", broken) + " (symbols: " + rs.getString(5) + "); rolled back, production tables unchanged");
-            }
-        }
-    }
-
-    private static long upsert(Statement st, String table, String cols, String key, TreeSet<String> changedSymbols) throws SQLException {
-        String[] values = VALUE_COLS.split(", ");
-        StringBuilder set = new StringBuilder();
-        StringBuilder old = new StringBuilder();
-        StringBuilder neu = new StringBuilder();
-        for (String v : values) {
-            set.append(v).append(" = EXCLUDED.").append(v).append(", ");
-            old.append(old.isEmpty() ? "" : ", ").append("t.").append(v);
-            neu.append(neu.isEmpty() ? "" : ", ").append("EXCLUDED.").append(v);
-        }
-        String sql = "WITH up AS (INSERT INTO " + table + " AS t (" + cols + ") SELECT " + cols + " FROM stage_" + table.substring("prices_".length())
-                + " ON CONFLICT (" + key + ") DO UPDATE SET " + set + "ingest_ts = EXCLUDED.ingest_ts"
-                + " WHERE (" + old + ") IS DISTINCT FROM (" + neu + ") RETURNING t.symbol)"
-                + " SELECT symbol, count(*) FROM up GROUP BY symbol";
-        long total = 0;
-        try (ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                changedSymbols.add(rs.getString(1));
-                total += rs.getLong(2);
-            }
-        }
-        return total;
-    }
-
-    /**
-     * Recomputes price_features and price_cumulative_7d for {@code symbols} from prices_daily (definitions in
-     * V3__features.sql). Windows run over stored sessions (rows), not calendar days.
-     */
-    static void refreshFeatures(Connection c, java.util.Collection<String> symbols) throws SQLException {
-        var names = c.createArrayOf("text", symbols.toArray());
-        try (Statement st = c.createStatement()) {
-            st.execute("SET LOCAL work_mem = '256MB'"); // the window sorts stay in memory
-        }
-        for (String table : new String[] {"price_features", "price_cumulative_7d"}) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " t USING unnest(?::text[]) AS u(symbol) WHERE t.symbol = u.symbol")) {
-                ps.setArray(1, names);
-                ps.executeUpdate();
-            }
-        }
-        // a join with the symbol list, not "symbol = ANY(array)": the planner may seq-scan with the array filter
-        // applied to every row, which made refreshes quadratic as the table grew. One scan and one sort of the symbols' bars feed both tables
-        String sql = "WITH s AS MATERIALIZED (SELECT symbol, date, open, high, low, close, volume,"
-                + " ln(close / lag(close) OVER (PARTITION BY symbol ORDER BY date)) AS r"
-                + " FROM prices_daily JOIN unnest(?::text[]) AS u(symbol) USING (symbol)),"
-                + " f AS (INSERT INTO price_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
-                + " SELECT symbol, date, close,"
-                + " CASE WHEN count(*) OVER w20 = 20 THEN avg(close) OVER w20 END,"
-                + " CASE WHEN count(*) OVER w50 = 50 THEN avg(close) OVER w50 END,"
-                + " CASE WHEN count(r) OVER w20 = 20 THEN stddev_samp(r) OVER w20 END"
-                + " FROM s WINDOW w20 AS (PARTITION BY symbol ORDER BY date ROWS 19 PRECEDING), w50 AS (PARTITION BY symbol ORDER BY date ROWS 49 PRECEDING))"
-                + " INSERT INTO price_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)"
-                + " SELECT symbol, date, array_agg(open) OVER w7, array_agg(high) OVER w7, array_agg(low) OVER w7, array_agg(close) OVER w7,"
-                + " array_agg(volume) OVER w7,"
-                + " CASE WHEN count(*) OVER w7 = 7 THEN avg(volume) OVER w7 END,"
-                + " CASE WHEN count(r) OVER w7 = 7 THEN stddev_samp(r) OVER w7 END"
-                + " FROM s WINDOW w7 AS (PARTITION BY symbol ORDER BY date ROWS 6 PRECEDING)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, names);
-            ps.executeUpdate();
-        }
     }
 
     /** Upserts into {@code quotes} by (symbol, ts) in one transaction ({@link PostgresQuotes}). */

@@ -133,17 +133,25 @@ class PostgresSinkTest {
         assertThat(scalar(schema, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema + "' AND table_name = 'prices_daily'")).isEqualTo(1);
         assertThat(admin.migrate("2")).first().asString().contains("applied 1 migration(s), now at version 2");
         assertThat(admin.migrate("3")).first().asString().contains("applied 1 migration(s), now at version 3");
+        PostgresSink atV3 = new PostgresSink(config(schema, Map.of("PG_MIGRATE", "false", "PG_BUFFER_ROWS", "0")));
+        atV3.writeBars(batch(series("AAPL", 3, 100), run("1")));
         assertThat(admin.migrate("4")).first().asString().contains("applied 1 migration(s), now at version 4");
-        assertThat(admin.migrate()).first().asString().contains("applied 1 migration(s), now at version 5");
+        assertThat(admin.migrate("5")).first().asString().contains("applied 1 migration(s), now at version 5");
+        assertThat(admin.migrate()).first().asString().contains("applied 1 migration(s), now at version 6");
+        assertThat(scalar(schema, "SELECT count(*) FROM prices_daily")).as("rows stored before the migrations stay").isEqualTo(3);
+        assertThat(atV3.load(List.of(batch(series("AAPL", 5, 100), run("2")))).dailyChanged()).as("and loads go on").isEqualTo(2);
         assertThat(admin.migrate()).first().asString().contains("applied 0 migration(s)");
         List<String> info = admin.info();
-        assertThat(info).hasSize(7).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
+        assertThat(info).hasSize(8).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
         assertThat(info.get(4)).startsWith("3        features");
         assertThat(info.get(5)).startsWith("4        datasets as in the lake");
         assertThat(info.get(6)).startsWith("5        quotes day fields");
+        assertThat(info.get(7)).startsWith("6        prices daily date brin");
+        assertThat(text(schema, "SELECT indexname FROM pg_indexes WHERE schemaname = '" + schema + "' AND tablename = 'prices_daily' ORDER BY 1"))
+                .isEqualTo("prices_daily_date_brin\nprices_daily_pkey\n");
 
         String empty = freshSchema();
-        assertThat(new PostgresAdmin(config(empty, Map.of())).migrate()).first().asString().contains("applied 5 migration(s), now at version 5");
+        assertThat(new PostgresAdmin(config(empty, Map.of())).migrate()).first().asString().contains("applied 6 migration(s), now at version 6");
         assertThat(scalar(empty, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + empty + "'"))
                 .as("10 tables + flyway history").isEqualTo(11);
     }
@@ -208,6 +216,23 @@ class PostgresSinkTest {
     }
 
     @Test
+    void aFailingGateOnAppendedDaysRollsBackTheirDirectCopy() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of("PG_BUFFER_ROWS", "0")));
+        sink.writeBars(batch(series("AAPL", 5, 100), run("1")));
+        String before = text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date") + text(schema, "SELECT *, xmin FROM price_features ORDER BY date");
+        List<Bar> next = new ArrayList<>(series("AAPL", 8, 100).subList(5, 8));
+        Bar b = next.get(1);
+        next.set(1, bar("AAPL", b.date(), b.open(), b.high(), b.open() + 0.1, b.close(), b.volume())); // low above open
+        assertThatThrownBy(() -> sink.writeBars(batch(next, run("2"))))
+                .isInstanceOf(IngestException.class)
+                .hasMessageContaining("1 with low > min(open, close) (symbols: AAPL)")
+                .extracting(e -> ((IngestException) e).kind()).isEqualTo(ErrorKind.DQ_GATE);
+        assertThat(text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date") + text(schema, "SELECT *, xmin FROM price_features ORDER BY date"))
+                .isEqualTo(before);
+    }
+
+    @Test
     void aNaNOrNegativePriceFailsTheGate() {
         String schema = freshSchema();
         PostgresSink sink = new PostgresSink(config(schema, Map.of("PG_BUFFER_ROWS", "0")));
@@ -232,7 +257,7 @@ class PostgresSinkTest {
                 long killed = 0;
                 while (killed == 0) { // wait until the sink's backend is blocked inside its load transaction
                     try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                            + " WHERE application_name = 'stock-ingest' AND wait_event_type = 'Lock' AND query LIKE 'WITH up AS%'")) {
+                            + " WHERE application_name = 'stock-ingest' AND wait_event_type = 'Lock' AND query LIKE 'COPY prices_daily%'")) {
                         rs.next();
                         killed = rs.getLong(1);
                     }
@@ -249,6 +274,71 @@ class PostgresSinkTest {
         assertThat(sink.load(List.of(batch(bars, run("1")))).dailyChanged()).isEqualTo(40);
         assertThat(sink.load(List.of(batch(bars, run("2")))).dailyChanged()).isZero();
         assertThat(scalar(schema, "SELECT count(*) FROM price_features WHERE symbol = 'AMZN'")).isEqualTo(40);
+    }
+
+    @Test
+    void aConnectionKilledInTheUpsertOfStoredRowsLeavesThemAsTheyWere() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        List<Bar> bars = series("AMZN", 40, 150);
+        sink.load(List.of(batch(bars, run("1"))));
+        String before = text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date") + text(schema, "SELECT *, xmin FROM price_features ORDER BY date");
+        List<Bar> corrected = new ArrayList<>(bars);
+        Bar b = bars.get(10);
+        corrected.set(10, bar("AMZN", b.date(), b.open(), b.high(), b.low(), b.close(), 5));
+        try (Connection blocker = connect(schema)) {
+            blocker.setAutoCommit(false);
+            try (Statement st = blocker.createStatement()) {
+                st.execute("LOCK TABLE prices_daily IN EXCLUSIVE MODE");
+            }
+            CompletableFuture<PostgresSink.LoadResult> load = CompletableFuture.supplyAsync(() -> sink.load(List.of(batch(corrected, run("2")))));
+            try (Connection killer = connect(schema); Statement st = killer.createStatement()) {
+                long killed = 0;
+                while (killed == 0) {
+                    try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            + " WHERE application_name = 'stock-ingest' AND wait_event_type = 'Lock' AND query LIKE 'WITH up AS (INSERT INTO prices_daily%'")) {
+                        rs.next();
+                        killed = rs.getLong(1);
+                    }
+                }
+            }
+            assertThat(load).failsWithin(java.time.Duration.ofSeconds(20))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause().isInstanceOf(IngestException.class).withMessageContaining("rolled back");
+            blocker.rollback();
+        }
+        assertThat(text(schema, "SELECT *, xmin FROM prices_daily ORDER BY date") + text(schema, "SELECT *, xmin FROM price_features ORDER BY date"))
+                .isEqualTo(before);
+        assertThat(sink.load(List.of(batch(corrected, run("2")))).dailyChanged()).isEqualTo(1);
+        assertThat(scalar(schema, "SELECT volume FROM prices_daily WHERE date = '" + b.date() + "'")).isEqualTo(5);
+    }
+
+    @Test
+    void appendedNewAndCorrectedSeriesInOneLoadGiveTheFeaturesOfAFullRecompute() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        List<Bar> aapl = series("AAPL", 80, 100);
+        List<Bar> ibm = series("IBM", 60, 50);
+        List<Bar> msft = series("MSFT", 30, 300);
+        sink.load(List.of(batch(aapl.subList(0, 60), run("1")), batch(ibm, run("1"))));
+        List<Bar> ibmCorrected = new ArrayList<>(ibm);
+        Bar b = ibm.get(40);
+        ibmCorrected.set(40, bar("IBM", b.date(), b.open(), b.high() + 5, b.low(), b.close() + 4, b.volume()));
+        String untouched = text(schema, "SELECT date, xmin FROM price_features WHERE symbol = 'IBM' AND date < '" + b.date() + "' ORDER BY date");
+
+        PostgresSink.LoadResult r = sink.load(List.of(batch(aapl.subList(60, 80), run("2")), batch(msft, run("2")), batch(ibmCorrected, run("2"))));
+        assertThat(r.dailyChanged()).as("20 appended + 30 new + 1 corrected").isEqualTo(51);
+        assertThat(r.changedDailySymbols()).containsExactly("AAPL", "IBM", "MSFT");
+        assertThat(text(schema, "SELECT date, xmin FROM price_features WHERE symbol = 'IBM' AND date < '" + b.date() + "' ORDER BY date"))
+                .as("features before the corrected date are not rewritten").isEqualTo(untouched);
+
+        String whole = freshSchema();
+        new PostgresSink(config(whole, Map.of())).load(List.of(batch(aapl, run("2")), batch(msft, run("2")), batch(ibmCorrected, run("2"))));
+        for (String sql : List.of("SELECT symbol, date, " + BarLoader.VALUE_COLS + " FROM prices_daily ORDER BY symbol, date",
+                "SELECT * FROM price_features ORDER BY symbol, date", "SELECT * FROM price_cumulative_7d ORDER BY symbol, date")) {
+            assertThat(text(schema, sql)).as(sql).isEqualTo(text(whole, sql));
+        }
+        assertThat(scalar(schema, "SELECT count(*) FROM price_features")).isEqualTo(170);
     }
 
     @Test

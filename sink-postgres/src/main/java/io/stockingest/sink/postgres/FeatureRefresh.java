@@ -1,0 +1,71 @@
+package io.stockingest.sink.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.Map;
+
+/**
+ * Recomputes {@code price_features} and {@code price_cumulative_7d} (definitions in V3__features.sql) for the
+ * symbols a load changed, from each symbol's earliest changed date on: rows before it cannot change, since every
+ * window looks back only. The windows read the 50 stored sessions before that date (the longest window, ma_50,
+ * needs 49; volatility_20d needs 20 closes before the first of its 21) and run set-based over stored sessions (rows),
+ * not calendar days. A fresh symbol (changed from its first row) is computed whole.
+ */
+final class FeatureRefresh {
+    /** Sessions read before the first changed date: enough for the longest window (ma_50) and the lagged returns. */
+    static final int LOOKBACK = 50;
+
+    // per symbol: start at the LOOKBACK-th stored session before its first changed date (or its first row); one
+    // index range scan per symbol and one sort feed both tables; rows before "since" only feed the windows
+    static final String SQL = "WITH u AS (SELECT symbol, since, coalesce((SELECT p.date FROM prices_daily p WHERE p.symbol = x.symbol AND p.date < x.since"
+            + " ORDER BY p.date DESC OFFSET " + (LOOKBACK - 1) + " LIMIT 1), '-infinity'::date) AS start FROM unnest(?::text[], ?::date[]) AS x(symbol, since)),"
+            + " s AS MATERIALIZED (SELECT p.symbol, p.date, u.since, p.open, p.high, p.low, p.close, p.volume,"
+            + " ln(p.close / lag(p.close) OVER (PARTITION BY p.symbol ORDER BY p.date)) AS r"
+            + " FROM u CROSS JOIN LATERAL (SELECT * FROM prices_daily p WHERE p.symbol = u.symbol AND p.date >= u.start) p),"
+            + " f AS (INSERT INTO price_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
+            + " SELECT symbol, date, close, ma_20, ma_50, volatility_20d FROM (SELECT symbol, date, since, close,"
+            + " CASE WHEN count(*) OVER w20 = 20 THEN avg(close) OVER w20 END AS ma_20,"
+            + " CASE WHEN count(*) OVER w50 = 50 THEN avg(close) OVER w50 END AS ma_50,"
+            + " CASE WHEN count(r) OVER w20 = 20 THEN stddev_samp(r) OVER w20 END AS volatility_20d"
+            + " FROM s WINDOW w20 AS (PARTITION BY symbol ORDER BY date ROWS 19 PRECEDING), w50 AS (PARTITION BY symbol ORDER BY date ROWS 49 PRECEDING)) w"
+            + " WHERE date >= since)"
+            + " INSERT INTO price_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)"
+            + " SELECT symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day FROM (SELECT symbol, date, since,"
+            + " array_agg(open) OVER w7 AS opens, array_agg(high) OVER w7 AS highs, array_agg(low) OVER w7 AS lows, array_agg(close) OVER w7 AS closes,"
+            + " array_agg(volume) OVER w7 AS volumes,"
+            + " CASE WHEN count(*) OVER w7 = 7 THEN avg(volume) OVER w7 END AS avg_7_day_volume,"
+            + " CASE WHEN count(r) OVER w7 = 7 THEN stddev_samp(r) OVER w7 END AS volatility_7_day"
+            + " FROM s WINDOW w7 AS (PARTITION BY symbol ORDER BY date ROWS 6 PRECEDING)) w WHERE date >= since";
+
+    private FeatureRefresh() {}
+
+    static void refresh(Connection c, Map<String, LocalDate> since) throws SQLException {
+        if (since.isEmpty()) {
+            return;
+        }
+        var names = c.createArrayOf("text", since.keySet().toArray());
+        var dates = c.createArrayOf("text", since.values().stream().map(LocalDate::toString).toArray());
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL work_mem = '256MB'"); // the window sorts stay in memory
+        }
+        // one primary-key range delete per symbol (a join with the symbol list let the planner scan both tables whole)
+        for (String table : new String[] {"price_features", "price_cumulative_7d"}) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE symbol = ? AND date >= ?")) {
+                for (var e : since.entrySet()) {
+                    ps.setString(1, e.getKey());
+                    ps.setObject(2, e.getValue());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(SQL)) {
+            ps.setArray(1, names);
+            ps.setArray(2, dates);
+            ps.executeUpdate();
+        }
+    }
+}
