@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -64,6 +65,9 @@ public final class NyseCalendar {
         }
     }
 
+    /** {@link #isSession} per year from {@link #FIRST}'s, filled in on first use (racing threads compute the same array). */
+    private final AtomicReferenceArray<boolean[]> sessionDays = new AtomicReferenceArray<>(LAST.getYear() - FIRST.getYear() + 1);
+
     private NyseCalendar() {}
 
     public static NyseCalendar instance() {
@@ -88,7 +92,27 @@ public final class NyseCalendar {
     }
 
     public boolean isSession(LocalDate date) {
-        return closedReason(date).isEmpty();
+        checkRange(date);
+        int index = date.getYear() - FIRST.getYear();
+        boolean[] year = sessionDays.get(index);
+        if (year == null) {
+            year = sessionDays(date.getYear());
+            sessionDays.set(index, year);
+        }
+        return year[date.getDayOfYear() - 1];
+    }
+
+    /**
+     * Whether each day of {@code year} is a session, by day of year. Worked out once per year on first use: the
+     * validator asks for every bar, and the holiday rules (Easter, nearest weekdays) showed in profiles.
+     */
+    private boolean[] sessionDays(int year) {
+        LocalDate first = LocalDate.of(year, 1, 1);
+        boolean[] days = new boolean[first.lengthOfYear()];
+        for (int i = 0; i < days.length; i++) {
+            days[i] = closedReason(first.plusDays(i)).isEmpty();
+        }
+        return days;
     }
 
     /**

@@ -7,7 +7,8 @@ import io.stockingest.core.IngestException;
 
 /**
  * Takes a permit from the provider's {@link RateLimiter} before every request (retries and paging included) and
- * tells it about throttled and accepted responses. Thread-safe.
+ * tells it about throttled and accepted responses, with the permit each request was sent under (so a burst of 429s
+ * from requests in flight counts once). Thread-safe.
  */
 public final class RateLimitedTransport implements HttpTransport {
     private final HttpTransport delegate;
@@ -20,8 +21,9 @@ public final class RateLimitedTransport implements HttpTransport {
 
     @Override
     public HttpResult execute(HttpCall call) {
+        RateLimiter.Permit permit;
         try {
-            limiter.acquire();
+            permit = limiter.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestException(ErrorKind.TRANSIENT, "Interrupted while waiting for the rate limiter before " + call, e);
@@ -30,9 +32,9 @@ public final class RateLimitedTransport implements HttpTransport {
         HttpResult result = delegate.execute(call);
         if (result.status() == 429) {
             CallStats.recordThrottled();
-            limiter.onThrottled();
+            limiter.onThrottled(permit);
         } else if (result.isSuccess()) {
-            limiter.onSuccess();
+            limiter.onSuccess(permit);
         }
         return result;
     }

@@ -159,7 +159,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
             }
         }).orElse(null));
         ApiGeneration generation = parse(problems, () -> ApiGeneration.parse(settings.get(API_GENERATION, ApiGeneration.STABLE.code())));
-        Integer workers = parse(problems, () -> positiveInt(MAX_WORKERS, settings.get(MAX_WORKERS, String.valueOf(DEFAULT_MAX_WORKERS))));
+        Integer workers = parse(problems, () -> settings.positiveInt(MAX_WORKERS, DEFAULT_MAX_WORKERS));
         Path usageFile = parse(problems, () -> settings.get(USAGE_FILE).map(text -> {
             try {
                 return Path.of(text);
@@ -223,18 +223,6 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
             // reported below
         }
         throw new IllegalArgumentException(BASE_URL + " must be an http(s) URL like " + DEFAULT_BASE_URL + ", not '" + text + "'");
-    }
-
-    private static int positiveInt(String name, String text) {
-        try {
-            int value = Integer.parseInt(text.strip());
-            if (value >= 1) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a positive whole number, not '" + text + "'");
     }
 
     @Override

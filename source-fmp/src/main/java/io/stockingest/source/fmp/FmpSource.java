@@ -2,6 +2,8 @@ package io.stockingest.source.fmp;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
@@ -18,6 +20,8 @@ import io.stockingest.core.model.StatementType;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.Source;
+import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -32,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Financial Modeling Prep: daily and intraday bars, income/balance/cash-flow statements, dividends and splits.
@@ -87,6 +92,7 @@ public final class FmpSource implements Source {
     private final FmpClient client;
     private final NyseCalendar calendar;
     private final Ticker ticker;
+    private final Map<LocalDate, Instant> sessionOpens = new ConcurrentHashMap<>();
 
     public FmpSource(FmpClient client, NyseCalendar calendar, Ticker ticker) {
         this.client = requireNonNull(client, "client is null");
@@ -168,8 +174,13 @@ public final class FmpSource implements Source {
     }
 
     private List<Bar> dailyStable(Symbol symbol, DateRange range, String what) {
-        JsonNode root = client.get("/stable/historical-price-eod/full", rangeQuery(symbol, range), what);
-        return dailyRows(symbol, array(root, what), false, what);
+        List<Bar> bars = new ArrayList<>();
+        PriceRow row = new PriceRow();
+        client.forEachRow("/stable/historical-price-eod/full", rangeQuery(symbol, range), what, parser -> {
+            row.read(parser);
+            bars.add(dailyBar(symbol, row, false, what));
+        });
+        return bars;
     }
 
     private List<Bar> dailyV3(Symbol symbol, DateRange range, String what) {
@@ -185,23 +196,42 @@ public final class FmpSource implements Source {
         if (historical.isMissingNode() || historical.isNull()) {
             return List.of();
         }
-        return dailyRows(symbol, array(historical, what), true, what);
+        List<Bar> bars = new ArrayList<>();
+        PriceRow row = new PriceRow();
+        FmpClient.forEachRow(array(historical, what), what, parser -> {
+            row.read(parser);
+            bars.add(dailyBar(symbol, row, true, what));
+        });
+        return bars;
     }
 
-    private List<Bar> dailyRows(Symbol symbol, JsonNode rows, boolean withAdjClose, String what) {
-        List<Bar> bars = new ArrayList<>();
-        for (JsonNode row : rows) {
-            LocalDate date = date(row, "date", what);
+    private Bar dailyBar(Symbol symbol, PriceRow row, boolean withAdjClose, String what) {
+        if (row.date == null) {
+            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": a row has no 'date'");
+        }
+        LocalDate date = parseDate(row.date, "date", what);
+        return new Bar(symbol, Interval.D1, sessionOpen(date), date, row.open, row.high, row.low, row.close, withAdjClose ? row.adjClose : null,
+                row.volume, null, null, FmpClient.PROVIDER, Adjustment.SPLITS);
+    }
+
+    /**
+     * The session open of {@code date} (09:30 New York, or 09:30 on a day that is not a session). Remembered per
+     * date: every symbol of a run has the same dates, and building the session's zoned times per row showed in
+     * profiles.
+     */
+    private Instant sessionOpen(LocalDate date) {
+        Instant open = sessionOpens.get(date);
+        if (open == null) {
             // a date outside the calendar's years (a provider glitch) must not throw here: the validator rejects it as out_of_range
             boolean inCalendar = !date.isBefore(NyseCalendar.FIRST) && !date.isAfter(NyseCalendar.LAST);
-            Instant open = (inCalendar ? calendar.session(date) : Optional.<NyseCalendar.Session>empty())
+            open = (inCalendar ? calendar.session(date) : Optional.<NyseCalendar.Session>empty())
                     .map(NyseCalendar.Session::openInstant)
                     .orElseGet(() -> date.atTime(OPEN).atZone(NyseCalendar.NEW_YORK).toInstant());
-            Double adjClose = withAdjClose && row.path("adjClose").isNumber() ? row.get("adjClose").asDouble() : null;
-            bars.add(new Bar(symbol, Interval.D1, open, date, price(row, "open"), price(row, "high"), price(row, "low"), price(row, "close"),
-                    adjClose, volume(row), null, null, FmpClient.PROVIDER, Adjustment.SPLITS));
+            if (inCalendar) {
+                sessionOpens.put(date, open);
+            }
         }
-        return bars;
+        return open;
     }
 
     private List<Bar> intraday(Symbol symbol, BarRequest request, String what) {
@@ -209,21 +239,137 @@ public final class FmpSource implements Source {
         if (request.hours() == BarRequest.Hours.EXTENDED) {
             query.put("extended", "true");
         }
-        JsonNode root = client.get("/stable/historical-chart/" + chartPath(request.interval()), query, what);
         List<Bar> bars = new ArrayList<>();
-        for (JsonNode row : array(root, what)) {
-            String text = row.path("date").asText("");
-            LocalDateTime wall;
-            try {
-                wall = LocalDateTime.parse(text, WALL_TIME);
-            } catch (DateTimeParseException e) {
+        PriceRow row = new PriceRow();
+        client.forEachRow("/stable/historical-chart/" + chartPath(request.interval()), query, what, parser -> {
+            row.read(parser);
+            String text = row.date == null ? "" : row.date;
+            LocalDateTime wall = wallTime(text);
+            if (wall == null) {
                 throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": unreadable bar time '" + text + "' (expected yyyy-MM-dd HH:mm:ss)");
             }
             Instant ts = wall.atZone(NyseCalendar.NEW_YORK).toInstant();
-            bars.add(new Bar(symbol, request.interval(), ts, wall.toLocalDate(), price(row, "open"), price(row, "high"), price(row, "low"),
-                    price(row, "close"), null, volume(row), null, null, FmpClient.PROVIDER, Adjustment.SPLITS));
-        }
+            bars.add(new Bar(symbol, request.interval(), ts, wall.toLocalDate(), row.open, row.high, row.low, row.close, null, row.volume, null,
+                    null, FmpClient.PROVIDER, Adjustment.SPLITS));
+        });
         return bars;
+    }
+
+    /**
+     * One price row read straight from the parser, reused from row to row. A price that is absent or not a number
+     * is {@code NaN}, a volume 0 and {@code adjClose} null; {@code date} is the text of a scalar (stripped, null if
+     * absent, null or blank), as the tree-based readers of the other endpoints see it.
+     */
+    static final class PriceRow {
+        String date;
+        double open;
+        double high;
+        double low;
+        double close;
+        Double adjClose;
+        long volume;
+
+        void read(JsonParser parser) throws IOException {
+            date = null;
+            open = Double.NaN;
+            high = Double.NaN;
+            low = Double.NaN;
+            close = Double.NaN;
+            adjClose = null;
+            volume = 0;
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren(); // a row that is not an object has no fields
+                return;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "date" -> date = scalarText(parser, value);
+                    case "open" -> open = number(parser, value);
+                    case "high" -> high = number(parser, value);
+                    case "low" -> low = number(parser, value);
+                    case "close" -> close = number(parser, value);
+                    case "adjClose" -> adjClose = value.isNumeric() ? parser.getDoubleValue() : null;
+                    case "volume" -> volume = !value.isNumeric() ? 0L
+                            : value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                                    ? parser.getLongValue() : Math.round(parser.getDoubleValue());
+                    default -> parser.skipChildren();
+                }
+            }
+        }
+
+        private static double number(JsonParser parser, JsonToken value) throws IOException {
+            return value.isNumeric() ? parser.getDoubleValue() : Double.NaN;
+        }
+
+        private static String scalarText(JsonParser parser, JsonToken value) throws IOException {
+            if (!value.isScalarValue()) {
+                parser.skipChildren();
+                return null;
+            }
+            if (value == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            String text = parser.getText();
+            return text.isBlank() ? null : text.strip();
+        }
+    }
+
+    /** {@code yyyy-MM-dd}, read by hand on the common path ({@link LocalDate#parse} showed in profiles); null if unreadable. */
+    static LocalDate isoDate(String text) {
+        if (text.length() == 10 && text.charAt(4) == '-' && text.charAt(7) == '-') {
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            if (year >= 0 && month >= 0 && day >= 0) {
+                try {
+                    return LocalDate.of(year, month, day);
+                } catch (DateTimeException e) {
+                    return null;
+                }
+            }
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** {@code yyyy-MM-dd HH:mm:ss}, New York wall time; null if unreadable. */
+    static LocalDateTime wallTime(String text) {
+        if (text.length() == 19 && text.charAt(10) == ' ' && text.charAt(13) == ':' && text.charAt(16) == ':') {
+            LocalDate date = isoDate(text.substring(0, 10));
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            if (date != null && hour >= 0 && minute >= 0 && second >= 0) {
+                try {
+                    return date.atTime(hour, minute, second);
+                } catch (DateTimeException e) {
+                    return null;
+                }
+            }
+        }
+        try {
+            return LocalDateTime.parse(text, WALL_TIME);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 if a character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /** FMP's name for an intraday interval; {@code 1d} has its own endpoint. */
@@ -314,28 +460,12 @@ public final class FmpSource implements Source {
     }
 
     private static JsonNode array(JsonNode node, String what) {
-        if (node.isObject() && node.isEmpty()) {
-            return node;
-        }
-        if (!node.isArray()) {
-            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": expected a JSON array from FMP, got " + node.getNodeType());
-        }
-        return node;
-    }
-
-    private static double price(JsonNode row, String field) {
-        JsonNode value = row.path(field);
-        return value.isNumber() ? value.asDouble() : Double.NaN;
+        return FmpClient.array(node, what);
     }
 
     private static Double number(JsonNode row, String field) {
         JsonNode value = row.path(field);
         return value.isNumber() ? value.asDouble() : null;
-    }
-
-    private static long volume(JsonNode row) {
-        JsonNode value = row.path("volume");
-        return value.isNumber() ? Math.round(value.asDouble()) : 0L;
     }
 
     private static String text(JsonNode row, String field) {
@@ -351,16 +481,20 @@ public final class FmpSource implements Source {
         return date;
     }
 
+    private static LocalDate parseDate(String text, String field, String what) {
+        LocalDate date = isoDate(text.length() > 10 ? text.substring(0, 10) : text);
+        if (date == null) {
+            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": unreadable " + field + " '" + text + "'");
+        }
+        return date;
+    }
+
     private static LocalDate optionalDate(JsonNode row, String field, String what) {
         String text = text(row, field);
         if (text == null) {
             return null;
         }
-        try {
-            return LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
-        } catch (DateTimeParseException e) {
-            throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": unreadable " + field + " '" + text + "'");
-        }
+        return parseDate(text, field, what);
     }
 
     private static Instant acceptedAt(JsonNode row, String what) {

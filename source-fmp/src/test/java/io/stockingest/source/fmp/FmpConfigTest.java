@@ -106,7 +106,7 @@ class FmpConfigTest {
                 .hasMessageContaining("FMP_PLAN must be one of free, starter, premium, ultimate, not 'gold'")
                 .hasMessageContaining("FMP_RATE_LIMIT: Invalid rate limit 'fast'")
                 .hasMessageContaining("FMP_API_GENERATION must be stable or v3, not 'v4'")
-                .hasMessageContaining("MAX_WORKERS must be a positive whole number, not '0'");
+                .hasMessageContaining("MAX_WORKERS '0' is not a positive whole number");
     }
 
     private static FmpConfig plan(String plan) {

@@ -406,6 +406,55 @@ class FmpSourceTest {
     }
 
     @Test
+    void streamedRowsReadMissingOrTextPricesAsNaNRoundAFractionalVolumeAndSkipNestedFields() {
+        server.on(EOD, Reply.json(200, """
+                [ {"symbol": "AAPL", "date": " 2023-01-04 ", "open": "126.89", "high": 128.66, "low": null, "close": 126.36,
+                   "volume": 89113633.6, "extra": {"nested": [1, 2, {"date": "1999-01-01"}]}, "adjClose": 1.0},
+                  {"symbol": "AAPL", "date": "2023-01-03T00:00:00", "open": 130.28, "high": 130.9, "low": 124.17, "close": 125.07,
+                   "volume": "lots"} ]
+                """));
+
+        List<Bar> bars = source().fetchBars(daily(AAPL, JAN_2023));
+
+        assertThat(bars).as("stable rows never carry adjClose; a longer date keeps its first 10 characters").containsExactly(
+                dailyBar("2023-01-03", 130.28, 130.9, 124.17, 125.07, null, 0),
+                dailyBar("2023-01-04", Double.NaN, 128.66, Double.NaN, 126.36, null, 89113634));
+    }
+
+    @Test
+    void anImpossibleOrMissingDateInAStreamedRowIsABadResponse() {
+        server.on(EOD, Reply.json(200, "[{\"date\": \"2023-02-30\", \"open\": 1}]"), Reply.json(200, "[{\"open\": 1}]"),
+                Reply.json(200, "[42]"));
+        FmpSource source = source();
+
+        assertThatFails(() -> source.fetchBars(daily(AAPL, JAN_2023)), ErrorKind.BAD_RESPONSE, "unreadable date '2023-02-30'");
+        assertThatFails(() -> source.fetchBars(daily(AAPL, JAN_2023)), ErrorKind.BAD_RESPONSE, "a row has no 'date'");
+        assertThatFails(() -> source.fetchBars(daily(AAPL, JAN_2023)), ErrorKind.BAD_RESPONSE, "a row has no 'date'");
+    }
+
+    @Test
+    void anEmptyObjectIsNoDataAndAnEmptyArrayToo() {
+        server.on(EOD, Reply.json(200, "{}"), Reply.json(200, " [ ] "));
+        FmpSource source = source();
+
+        assertThat(source.fetchBars(daily(AAPL, JAN_2023))).isEmpty();
+        assertThat(source.fetchBars(daily(AAPL, JAN_2023))).isEmpty();
+    }
+
+    @Test
+    void readsIsoDatesByHandAsStrictlyAsLocalDateParse() {
+        assertThat(FmpSource.isoDate("2024-02-29")).isEqualTo(LocalDate.of(2024, 2, 29));
+        assertThat(FmpSource.isoDate("2023-02-29")).isNull();
+        assertThat(FmpSource.isoDate("2023-13-01")).isNull();
+        assertThat(FmpSource.isoDate("2023-1-01")).isNull();
+        assertThat(FmpSource.isoDate("2023-01-0x")).isNull();
+        assertThat(FmpSource.isoDate("+12023-01-01")).isEqualTo(LocalDate.of(12023, 1, 1));
+        assertThat(FmpSource.wallTime("2024-03-11 09:30:00")).isEqualTo(LocalDate.of(2024, 3, 11).atTime(9, 30));
+        assertThat(FmpSource.wallTime("2024-03-11 24:00:00")).isNull();
+        assertThat(FmpSource.wallTime("2024-03-11T09:30:00")).isNull();
+    }
+
+    @Test
     void serverErrorsAreTransientAfterRetries() {
         server.on(EOD, Reply.text(502, "<html><body>502 Bad Gateway</body></html>"));
 

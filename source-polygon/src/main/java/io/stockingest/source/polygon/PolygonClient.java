@@ -2,14 +2,16 @@ package io.stockingest.source.polygon;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.http.HttpCall;
 import io.stockingest.core.http.HttpResult;
 import io.stockingest.core.http.HttpTransport;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,7 +51,7 @@ final class PolygonClient implements AutoCloseable {
 
     private final PolygonConfig config;
     private final HttpTransport transport;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     PolygonClient(PolygonConfig config, HttpTransport transport) {
         this.config = requireNonNull(config, "config is null");
@@ -115,8 +117,8 @@ final class PolygonClient implements AutoCloseable {
             return null;
         }
         try {
-            return json.readTree(result.bodyText());
-        } catch (JsonProcessingException e) {
+            return json.readTree(result.body());
+        } catch (IOException e) {
             return null;
         }
     }

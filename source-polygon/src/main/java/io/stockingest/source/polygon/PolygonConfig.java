@@ -72,14 +72,10 @@ public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int
             problems.add(RATE_LIMIT + ": " + e.getMessage());
         }
         int maxWorkers = DEFAULT_MAX_WORKERS;
-        String workersText = settings.get(MAX_WORKERS, String.valueOf(DEFAULT_MAX_WORKERS));
         try {
-            maxWorkers = Integer.parseInt(workersText);
-            if (maxWorkers < 1) {
-                problems.add(MAX_WORKERS + " must be a positive whole number, not '" + workersText + "'");
-            }
-        } catch (NumberFormatException e) {
-            problems.add(MAX_WORKERS + " must be a positive whole number, not '" + workersText + "'");
+            maxWorkers = settings.positiveInt(MAX_WORKERS, DEFAULT_MAX_WORKERS);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
         }
         int timeoutSeconds = (int) DEFAULT_TIMEOUT.toSeconds();
         try {

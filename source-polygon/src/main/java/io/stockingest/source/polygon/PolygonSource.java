@@ -470,8 +470,8 @@ public final class PolygonSource implements Source {
     }
 
     private static double price(JsonNode node, String field) {
-        Double value = number(node, field);
-        return value == null ? Double.NaN : value;
+        JsonNode value = node.get(field);
+        return value != null && value.isNumber() ? value.asDouble() : Double.NaN;
     }
 
     private static Double number(JsonNode node, String field) {

@@ -67,7 +67,7 @@ class PolygonConfigTest {
                 .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG))
                 .hasMessageContaining("POLYGON_BASE_URL must be an http(s) URL")
                 .hasMessageContaining("POLYGON_RATE_LIMIT: Invalid rate limit 'lots'")
-                .hasMessageContaining("MAX_WORKERS must be a positive whole number, not 'zero'")
+                .hasMessageContaining("MAX_WORKERS 'zero' is not a positive whole number")
                 .hasMessageContaining("HTTP_TIMEOUT 'soon' is not a positive whole number")
                 .message().doesNotContain(KEY);
     }

@@ -1,7 +1,9 @@
 package io.stockingest.source.yahoo;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.model.Adjustment;
@@ -31,7 +33,7 @@ import java.util.Optional;
  * <p>Stateless and thread-safe.
  */
 final class YahooChartParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     /** Bars with their exchange time zone, for callers that need it. */
     record Chart(ZoneId zone, List<Bar> bars) {}
@@ -71,20 +73,26 @@ final class YahooChartParser {
         if (!timestamps.isArray()) {
             return new Chart(zone, bars);
         }
+        // the columns are looked up once, not per row; values are read as primitives (NaN = absent or not a number)
+        JsonNode opens = quote.path("open");
+        JsonNode highs = quote.path("high");
+        JsonNode lows = quote.path("low");
+        JsonNode closes = quote.path("close");
+        JsonNode volumes = quote.path("volume");
         for (int i = 0; i < timestamps.size(); i++) {
             JsonNode t = timestamps.get(i);
-            Double open = number(quote.path("open").path(i));
-            Double high = number(quote.path("high").path(i));
-            Double low = number(quote.path("low").path(i));
-            Double close = number(quote.path("close").path(i));
-            if (t == null || !t.canConvertToLong() || open == null || high == null || low == null || close == null) {
+            double open = value(opens, i);
+            double high = value(highs, i);
+            double low = value(lows, i);
+            double close = value(closes, i);
+            if (t == null || !t.canConvertToLong() || Double.isNaN(open) || Double.isNaN(high) || Double.isNaN(low) || Double.isNaN(close)) {
                 continue;
             }
             Instant ts = Instant.ofEpochSecond(t.asLong());
             LocalDate date = ts.atZone(zone).toLocalDate();
-            Double volume = number(quote.path("volume").path(i));
+            double volume = value(volumes, i);
             Double adj = interval.isIntraday() ? null : number(adjclose.path(i));
-            bars.add(new Bar(symbol, interval, ts, date, open, high, low, close, adj, volume == null ? 0 : Math.round(volume), null, null,
+            bars.add(new Bar(symbol, interval, ts, date, open, high, low, close, adj, Double.isNaN(volume) ? 0 : Math.round(volume), null, null,
                     "yahoo", Adjustment.SPLITS));
         }
         return new Chart(zone, bars);
@@ -131,6 +139,12 @@ final class YahooChartParser {
         } catch (DateTimeException e) {
             throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": unknown exchange time zone '" + name + "'", e);
         }
+    }
+
+    /** Element {@code i} of a column as a double, NaN when absent, null or not a number. */
+    private static double value(JsonNode column, int i) {
+        JsonNode node = column.get(i);
+        return node != null && node.isNumber() ? node.asDouble() : Double.NaN;
     }
 
     private static Double number(JsonNode node) {
