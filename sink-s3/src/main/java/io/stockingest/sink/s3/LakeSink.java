@@ -220,9 +220,9 @@ public final class LakeSink implements Sink {
     }
 
     private static byte[] encode(Schema schema, List<Bar> bars, Instant ingestTs) {
-        List<GenericRecord> records = new ArrayList<>(bars.size());
-        bars.stream().sorted(Comparator.comparing(Bar::ts)).forEach(bar -> records.add(LakeSchemas.bar(bar, ingestTs)));
-        return ParquetFiles.write(schema, records);
+        List<Bar> sorted = new ArrayList<>(bars);
+        sorted.sort(Comparator.comparing(Bar::ts));
+        return ParquetFiles.writeBars(schema, sorted, ingestTs);
     }
 
     /** One file per statement (symbol, type, period end); existing ones are skipped unless forced. */
