@@ -38,7 +38,11 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Our side reads each JSON file from disk per request through a loopback HTTP server in this JVM (the source
  * only speaks HTTP), so our figure includes HTTP and the server's CPU; DuckDB reads the files directly. Each side runs
- * once on 50 symbols to warm up, then once measured. {@code -Dbench.symbols=N} changes the symbol count.
+ * once on 50 symbols to warm up, then once measured. {@code -Dbench.symbols=N} changes the symbol count,
+ * {@code -Dbench.workers=N} sets {@code MAX_WORKERS} for our run (default: the product's 8).
+ *
+ * <p>Besides wall time it prints each side's process CPU seconds (this JVM's, so DuckDB's native threads count too),
+ * which depend much less on the load of a shared machine than wall time does.
  */
 @Tag("benchmark")
 class YearlyVsDuckDbBenchmark {
@@ -63,7 +67,9 @@ class YearlyVsDuckDbBenchmark {
                     bytes / 1e6, rows, FROM, TO);
 
             ours(work, json, symbols.subList(0, Math.min(50, symbols.size())), "warm");
+            long cpuBefore = processCpuNanos();
             double oursSeconds = ours(work, json, symbols, "lake");
+            double oursCpu = (processCpuNanos() - cpuBefore) / 1e9;
             long oursFiles;
             try (var files = Files.walk(work.resolve("lake/raw/prices"))) {
                 oursFiles = files.filter(p -> p.toString().endsWith(".parquet")).count();
@@ -72,7 +78,9 @@ class YearlyVsDuckDbBenchmark {
             double duckSeconds;
             try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement()) {
                 duckdb(sql, json, work.resolve("duck-warm"), "'" + json.resolve(symbols.getFirst() + ".json") + "'");
+                long duckCpuBefore = processCpuNanos();
                 duckSeconds = duckdb(sql, json, work.resolve("duck"), "'" + json + "/*.json'");
+                double duckCpu = (processCpuNanos() - duckCpuBefore) / 1e9;
                 long duckFiles;
                 try (var files = Files.walk(work.resolve("duck"))) {
                     duckFiles = files.filter(p -> p.toString().endsWith(".parquet")).count();
@@ -85,12 +93,13 @@ class YearlyVsDuckDbBenchmark {
                         + "AND o.close = d.close AND o.volume = d.volume");
                 double oursRate = rows / oursSeconds;
                 double duckRate = rows / duckSeconds;
-                System.out.printf(Locale.ROOT, "BENCHMARK stock-ingest prices --backfill (JSON -> yearly Parquet): %d files, %d rows in %.2f s = %.0f rows/s%n",
-                        oursFiles, ourRows, oursSeconds, oursRate);
-                System.out.printf(Locale.ROOT, "BENCHMARK DuckDB %s COPY read_json -> PARTITION_BY (symbol, year): %d files, %d rows in %.2f s = %.0f rows/s%n",
-                        duckVersion(sql), duckFiles, duckRows, duckSeconds, duckRate);
-                System.out.printf(Locale.ROOT, "BENCHMARK ours/DuckDB throughput = %.2fx (goal >= 1.0); rows equal in both: %d; load average %s on %d cores%n",
-                        oursRate / duckRate, same, Bench.loadAverage(), Runtime.getRuntime().availableProcessors());
+                System.out.printf(Locale.ROOT, "BENCHMARK stock-ingest prices --backfill (JSON -> yearly Parquet): %d files, %d rows in %.2f s = %.0f rows/s; "
+                        + "process CPU %.2f s (client + loopback server)%n", oursFiles, ourRows, oursSeconds, oursRate, oursCpu);
+                System.out.printf(Locale.ROOT, "BENCHMARK DuckDB %s COPY read_json -> PARTITION_BY (symbol, year): %d files, %d rows in %.2f s = %.0f rows/s; "
+                        + "process CPU %.2f s%n", duckVersion(sql), duckFiles, duckRows, duckSeconds, duckRate, duckCpu);
+                System.out.printf(Locale.ROOT, "BENCHMARK ours/DuckDB throughput = %.2fx (goal >= 1.0), CPU per row ours/DuckDB = %.2fx; "
+                        + "rows equal in both: %d; load average %s on %d cores%n",
+                        oursRate / duckRate, oursCpu / duckCpu, same, Bench.loadAverage(), Runtime.getRuntime().availableProcessors());
                 assertThat(ourRows).as("every row in our lake").isEqualTo(rows);
                 assertThat(same).as("DuckDB reads our files with the same values").isEqualTo(rows);
             }
@@ -129,6 +138,10 @@ class YearlyVsDuckDbBenchmark {
             vars.put("FMP_PLAN", "ultimate");
             vars.put("FMP_RATE_LIMIT", "1000000/min");
             vars.put("FMP_USAGE_FILE", work.resolve("fmp-usage.txt").toString());
+            String workers = System.getProperty("bench.workers");
+            if (workers != null) {
+                vars.put("MAX_WORKERS", workers);
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -142,6 +155,11 @@ class YearlyVsDuckDbBenchmark {
         } finally {
             server.stop(0);
         }
+    }
+
+    /** CPU time of this whole JVM (every thread, DuckDB's native ones included). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double duckdb(Statement sql, Path json, Path out, String files) throws Exception {
