@@ -1,6 +1,7 @@
 package io.stockingest.sink.s3;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
@@ -207,11 +208,14 @@ final class FlatParquetEncoder {
             List<ColumnChunk> chunks = new ArrayList<>(columns.size());
             long totalUncompressed = 0;
             long totalCompressed = 0;
-            for (Column column : columns) {
-                ColumnMetaData meta = writeColumn(file, column, records);
-                totalUncompressed += meta.getTotal_uncompressed_size();
-                totalCompressed += meta.getTotal_compressed_size();
-                chunks.add(new ColumnChunk(meta.getData_page_offset()).setMeta_data(meta));
+            // one page buffer and one compression context for all the columns of a file
+            try (Scratch scratch = new Scratch(records.size())) {
+                for (Column column : columns) {
+                    ColumnMetaData meta = writeColumn(file, column, records, scratch);
+                    totalUncompressed += meta.getTotal_uncompressed_size();
+                    totalCompressed += meta.getTotal_compressed_size();
+                    chunks.add(new ColumnChunk(meta.getData_page_offset()).setMeta_data(meta));
+                }
             }
             RowGroup group = new RowGroup(chunks, totalUncompressed, records.size())
                     .setFile_offset(MAGIC.length).setTotal_compressed_size(totalCompressed).setOrdinal((short) 0);
@@ -230,11 +234,12 @@ final class FlatParquetEncoder {
             return file.toByteArray();
         }
 
-        private static ColumnMetaData writeColumn(Buffer file, Column column, Rows records) throws IOException {
+        private static ColumnMetaData writeColumn(Buffer file, Column column, Rows records, Scratch scratch) throws IOException {
             Statistics<?> stats = Statistics.createStats(column.type());
             int rows = records.size();
             int position = column.position();
-            Buffer page = new Buffer(16 + rows * 9);
+            Buffer page = scratch.page;
+            page.reset();
             if (column.optional()) {
                 page.writeIntLe(0); // length of the definition levels, patched below
                 int value = -1;
@@ -291,27 +296,31 @@ final class FlatParquetEncoder {
                     default -> throw new IllegalStateException("not planned: " + column.type());
                 }
             }
-            byte[] body = page.toByteArray();
-            byte[] stored = body;
+            int bodyLength = page.size();
+            byte[] stored = page.array();
+            int storedLength = bodyLength;
             CompressionCodec codec = CompressionCodec.UNCOMPRESSED;
-            if (body.length >= COMPRESS_FROM) {
-                byte[] compressed = Zstd.compress(body, ZSTD_LEVEL);
-                if (compressed.length < body.length) {
+            if (bodyLength >= COMPRESS_FROM) {
+                // the same bytes as Zstd.compress(body, level): a context at that level, compressByteArray into a bound-sized array
+                byte[] compressed = scratch.compressed(bodyLength);
+                int compressedLength = scratch.zstd.compressByteArray(compressed, 0, compressed.length, page.array(), 0, bodyLength);
+                if (compressedLength < bodyLength) {
                     stored = compressed;
+                    storedLength = compressedLength;
                     codec = CompressionCodec.ZSTD;
                 }
             }
             Encoding levels = column.optional() ? Encoding.RLE : Encoding.BIT_PACKED;
-            PageHeader header = new PageHeader(PageType.DATA_PAGE, body.length, stored.length)
+            PageHeader header = new PageHeader(PageType.DATA_PAGE, bodyLength, storedLength)
                     .setData_page_header(new DataPageHeader(records.size(), Encoding.PLAIN, levels, Encoding.BIT_PACKED));
             long start = file.size();
             Util.writePageHeader(header, file);
             int headerSize = (int) (file.size() - start);
-            file.write(stored);
+            file.write(stored, 0, storedLength);
             List<Encoding> encodings = column.optional() ? List.of(Encoding.PLAIN, Encoding.RLE, Encoding.BIT_PACKED)
                     : List.of(Encoding.PLAIN, Encoding.BIT_PACKED);
             return new ColumnMetaData(type(column.type()), encodings, List.of(column.name()), codec, records.size(),
-                    headerSize + body.length, headerSize + stored.length, start)
+                    headerSize + bodyLength, headerSize + storedLength, start)
                     .setStatistics(ParquetMetadataConverter.toParquetStatistics(stats));
         }
 
@@ -323,6 +332,30 @@ final class FlatParquetEncoder {
                 case BINARY -> Type.BYTE_ARRAY;
                 default -> throw new IllegalStateException("not planned: " + type);
             };
+        }
+    }
+
+    /** Per-file working memory: the page being built, the compressed page, a ZSTD context at {@link #ZSTD_LEVEL}. */
+    private static final class Scratch implements AutoCloseable {
+        final Buffer page;
+        final ZstdCompressCtx zstd = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
+        private byte[] compressed = new byte[0];
+
+        Scratch(int rows) {
+            page = new Buffer(16 + rows * 9);
+        }
+
+        byte[] compressed(int length) {
+            int bound = (int) Zstd.compressBound(length);
+            if (compressed.length < bound) {
+                compressed = new byte[bound];
+            }
+            return compressed;
+        }
+
+        @Override
+        public void close() {
+            zstd.close();
         }
     }
 
@@ -343,6 +376,15 @@ final class FlatParquetEncoder {
 
         int size() {
             return count;
+        }
+
+        void reset() {
+            count = 0;
+        }
+
+        /** The backing array; valid up to {@link #size()}. */
+        byte[] array() {
+            return buf;
         }
 
         byte[] toByteArray() {
