@@ -3,6 +3,7 @@ package io.stockingest.core.http;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -17,8 +18,9 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -61,7 +63,7 @@ public final class ApacheHttpTransport implements HttpTransport {
         call.headers().forEach(get::setHeader);
         try {
             return client.execute(get, response -> {
-                byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+                byte[] body = body(response.getEntity());
                 Map<String, List<String>> headers = new LinkedHashMap<>();
                 for (Header header : response.getHeaders()) {
                     headers.computeIfAbsent(header.getName(), name -> new ArrayList<>()).add(header.getValue());
@@ -75,6 +77,31 @@ public final class ApacheHttpTransport implements HttpTransport {
         } catch (IOException e) {
             throw new IngestException(ErrorKind.TRANSIENT, "Cannot reach " + call + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The whole body. With a known length (no gzip) it is read straight into an array of that size, without the
+     * growing buffer and final copy of {@code EntityUtils.toByteArray}; a body cut short still fails as a premature end.
+     */
+    private static byte[] body(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        long length = entity.getContentLength();
+        try (InputStream in = entity.getContent()) {
+            if (in == null) {
+                return new byte[0];
+            }
+            if (length >= 0 && length <= Integer.MAX_VALUE - 16) {
+                byte[] body = in.readNBytes((int) length);
+                if (body.length < length) {
+                    throw new ConnectionClosedException("Premature end of Content-Length delimited message body (expected: %d; received: %d)",
+                            length, body.length);
+                }
+                return body;
+            }
+            return in.readAllBytes();
         }
     }
 

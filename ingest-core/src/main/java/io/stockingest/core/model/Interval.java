@@ -18,10 +18,12 @@ public enum Interval {
 
     private final String code;
     private final Duration length;
+    private final boolean intraday;
 
     Interval(String code, Duration length) {
         this.code = code;
         this.length = length;
+        this.intraday = length.compareTo(Duration.ofDays(1)) < 0;
     }
 
     public String code() {
@@ -34,7 +36,7 @@ public enum Interval {
     }
 
     public boolean isIntraday() {
-        return length.compareTo(Duration.ofDays(1)) < 0;
+        return intraday;
     }
 
     public static Interval parse(String code) {

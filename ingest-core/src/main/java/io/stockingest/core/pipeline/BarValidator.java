@@ -57,7 +57,12 @@ public final class BarValidator {
 
     public Outcome validate(List<Bar> bars, DateRange range, BarRequest.Hours hours) {
         List<Rejected> rejected = new ArrayList<>();
-        Map<Object, Bar> kept = new LinkedHashMap<>();
+        // While the keys are strictly ascending or strictly descending (a provider's usual order) no key can repeat,
+        // so bars are kept in a list; the first key out of order moves them to a map that finds the duplicates.
+        List<Bar> inOrder = new ArrayList<>(bars.size());
+        Map<Object, Bar> kept = null;
+        Comparable<Object> lastKey = null;
+        int direction = 0;
         for (Bar bar : bars) {
             Optional<Rejected> broken = check(bar, range, hours);
             if (broken.isPresent()) {
@@ -65,12 +70,27 @@ public final class BarValidator {
                 continue;
             }
             Object key = bar.interval().isIntraday() ? bar.ts() : bar.date();
+            if (kept == null) {
+                int step = lastKey == null ? 0 : lastKey.getClass() == key.getClass() ? Integer.signum(lastKey.compareTo(key)) : 2;
+                if (lastKey == null || (step != 0 && step != 2 && (direction == 0 || step == direction))) {
+                    direction = lastKey == null ? 0 : step;
+                    @SuppressWarnings("unchecked")
+                    Comparable<Object> comparable = (Comparable<Object>) key;
+                    lastKey = comparable;
+                    inOrder.add(bar);
+                    continue;
+                }
+                kept = new LinkedHashMap<>();
+                for (Bar earlier : inOrder) {
+                    kept.put(earlier.interval().isIntraday() ? earlier.ts() : earlier.date(), earlier);
+                }
+            }
             Bar previous = kept.put(key, bar);
             if (previous != null) {
                 rejected.add(new Rejected(previous, DUPLICATE, "another bar for " + key + " came later and was kept"));
             }
         }
-        List<Bar> accepted = new ArrayList<>(kept.values());
+        List<Bar> accepted = kept == null ? inOrder : new ArrayList<>(kept.values());
         accepted.sort(Comparator.comparing(Bar::ts));
         return new Outcome(accepted, rejected);
     }

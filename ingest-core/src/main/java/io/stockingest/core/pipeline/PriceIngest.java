@@ -251,15 +251,34 @@ public final class PriceIngest {
                 fail(request, "Cannot fetch " + request + " from " + source.name() + ": unexpected " + e, ErrorKind.BAD_RESPONSE);
                 return;
             }
+            Map<Symbol, List<Bar>> bySymbol = bySymbol(request, bars);
+            for (Symbol symbol : request.symbols()) {
+                SymbolState state = states.get(symbol);
+                state.add(bySymbol.getOrDefault(symbol, List.of()));
+                completeOne(symbol, state);
+            }
+        }
+
+        /** The bars of each requested symbol, in the order fetched; a one-symbol request needs no hashing per bar. */
+        private static Map<Symbol, List<Bar>> bySymbol(BarRequest request, List<Bar> bars) {
+            if (request.symbols().size() == 1) {
+                Symbol only = request.symbols().iterator().next();
+                boolean allOfIt = true;
+                for (Bar bar : bars) {
+                    if (!only.equals(bar.symbol())) {
+                        allOfIt = false;
+                        break;
+                    }
+                }
+                if (allOfIt) {
+                    return Map.of(only, bars);
+                }
+            }
             Map<Symbol, List<Bar>> bySymbol = new LinkedHashMap<>();
             for (Bar bar : bars) {
                 bySymbol.computeIfAbsent(bar.symbol(), s -> new ArrayList<>()).add(bar);
             }
-            for (Symbol symbol : request.symbols()) {
-                SymbolState state = states.get(symbol);
-                state.bars.addAll(bySymbol.getOrDefault(symbol, List.of()));
-                completeOne(symbol, state);
-            }
+            return bySymbol;
         }
 
         void crashed(BarRequest request, Throwable t) {
@@ -292,8 +311,7 @@ public final class PriceIngest {
                     return;
                 }
                 DateRange range = job.rangeOf(symbol).orElseThrow();
-                List<Bar> fetched = List.copyOf(state.bars);
-                state.bars.clear();
+                List<Bar> fetched = state.takeBars();
                 state.rowsFetched = fetched.size();
                 BarValidator.Outcome outcome = validator.validate(fetched, range, job.hours());
                 quarantine.addAll(outcome.rejected());
@@ -334,7 +352,8 @@ public final class PriceIngest {
     private static final class SymbolState {
         final CallStats stats;
         final AtomicInteger pending = new AtomicInteger();
-        final ConcurrentLinkedQueue<Bar> bars = new ConcurrentLinkedQueue<>();
+        /** The fetched bars, one list per request (requests of a symbol may complete on different threads). */
+        private final List<List<Bar>> bars = new ArrayList<>();
         final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         volatile boolean gated;
         volatile boolean notAttempted;
@@ -346,6 +365,19 @@ public final class PriceIngest {
 
         SymbolState(CallStats stats) {
             this.stats = stats;
+        }
+
+        synchronized void add(List<Bar> fetched) {
+            if (!fetched.isEmpty()) {
+                bars.add(fetched);
+            }
+        }
+
+        /** Every bar added so far, in the order added; the state keeps none of them. */
+        synchronized List<Bar> takeBars() {
+            List<Bar> all = bars.size() == 1 ? List.copyOf(bars.getFirst()) : bars.stream().flatMap(List::stream).toList();
+            bars.clear();
+            return all;
         }
 
         void fail(String message, ErrorKind kind) {

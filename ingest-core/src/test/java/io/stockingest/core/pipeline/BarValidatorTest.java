@@ -67,4 +67,32 @@ class BarValidatorTest {
         assertThat(outcome.rejected()).singleElement().satisfies(r -> assertThat(r.rule()).isEqualTo("duplicate"));
         assertThat(outcome.ruleViolations()).isZero();
     }
+
+    @Test
+    void aDuplicateAfterBarsInNewestFirstOrderIsFoundAndTheLaterBarKept() {
+        Bar thu = daily(MON.plusDays(3), 10, 11, 9, 10, 1);
+        Bar wed = daily(MON.plusDays(2), 10, 11, 9, 10, 2);
+        Bar tue = daily(MON.plusDays(1), 10, 11, 9, 10, 3);
+        Bar wedAgain = daily(MON.plusDays(2), 10, 11, 9, 10.5, 4);
+        Bar broken = daily(MON, -1, 11, 9, 10, 5);
+
+        var outcome = validator.validate(List.of(thu, wed, broken, tue, wedAgain), RANGE, BarRequest.Hours.REGULAR);
+
+        assertThat(outcome.accepted()).as("sorted by time, the later Wednesday kept").containsExactly(tue, wedAgain, thu);
+        assertThat(outcome.rejected()).extracting(r -> r.rule() + ":" + r.bar().volume())
+                .as("in input order").containsExactly("prices_positive:5", BarValidator.DUPLICATE + ":2");
+    }
+
+    @Test
+    void barsInStrictOrderEitherWayAreAllAcceptedSortedByTime() {
+        Bar mon = daily(MON, 10, 11, 9, 10, 1);
+        Bar tue = daily(MON.plusDays(1), 10, 11, 9, 10, 2);
+        Bar wed = daily(MON.plusDays(2), 10, 11, 9, 10, 3);
+
+        assertThat(validator.validate(List.of(wed, tue, mon), RANGE, BarRequest.Hours.REGULAR).accepted()).containsExactly(mon, tue, wed);
+        assertThat(validator.validate(List.of(mon, tue, wed), RANGE, BarRequest.Hours.REGULAR).accepted()).containsExactly(mon, tue, wed);
+        var zigzag = validator.validate(List.of(mon, wed, tue, mon), RANGE, BarRequest.Hours.REGULAR);
+        assertThat(zigzag.accepted()).containsExactly(mon, tue, wed);
+        assertThat(zigzag.rejected()).extracting(r -> r.rule()).containsExactly(BarValidator.DUPLICATE);
+    }
 }

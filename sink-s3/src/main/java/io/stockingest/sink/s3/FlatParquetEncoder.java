@@ -1,10 +1,15 @@
 package io.stockingest.sink.s3;
 
 import com.github.luben.zstd.Zstd;
-import java.io.ByteArrayOutputStream;
+import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,13 +71,24 @@ final class FlatParquetEncoder {
     private static final int COMPRESS_FROM = 128;
     private static final int ZSTD_LEVEL = 3;
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final Map<Schema, Optional<Plan>> PLANS = new ConcurrentHashMap<>();
 
     private FlatParquetEncoder() {}
 
     /** The encoded file, or empty if this schema or record count is not one this encoder handles. */
     static Optional<byte[]> encode(Schema schema, List<GenericRecord> records) {
-        if (records.isEmpty() || records.size() > MAX_ROWS) {
+        return encode(schema, new RecordRows(records));
+    }
+
+    /**
+     * The encoded file of rows read column by column through {@code rows} (no Avro record per row), or empty if this
+     * schema or row count is not one this encoder handles. Same bytes as {@link #encode(Schema, List)} of the same
+     * values.
+     */
+    static Optional<byte[]> encode(Schema schema, Rows rows) {
+        if (rows.size() == 0 || rows.size() > MAX_ROWS) {
             return Optional.empty();
         }
         Optional<Plan> plan = PLANS.computeIfAbsent(schema, FlatParquetEncoder::plan);
@@ -80,9 +96,60 @@ final class FlatParquetEncoder {
             return Optional.empty();
         }
         try {
-            return Optional.of(plan.get().write(records));
+            return Optional.of(plan.get().write(rows));
         } catch (IOException e) {
             throw new IllegalStateException("Cannot encode in memory: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Rows seen column by column; {@code column} is the field's position in the Avro schema. A value is read only
+     * through the accessor of its column's Parquet type (INT32, INT64, DOUBLE, BINARY as a string).
+     */
+    interface Rows {
+        int size();
+
+        boolean isNull(int row, int column);
+
+        int intValue(int row, int column);
+
+        long longValue(int row, int column);
+
+        double doubleValue(int row, int column);
+
+        String stringValue(int row, int column);
+    }
+
+    /** Avro records as rows. */
+    private record RecordRows(List<GenericRecord> records) implements Rows {
+        @Override
+        public int size() {
+            return records.size();
+        }
+
+        @Override
+        public boolean isNull(int row, int column) {
+            return records.get(row).get(column) == null;
+        }
+
+        @Override
+        public int intValue(int row, int column) {
+            return ((Number) records.get(row).get(column)).intValue();
+        }
+
+        @Override
+        public long longValue(int row, int column) {
+            return ((Number) records.get(row).get(column)).longValue();
+        }
+
+        @Override
+        public double doubleValue(int row, int column) {
+            return ((Number) records.get(row).get(column)).doubleValue();
+        }
+
+        @Override
+        public String stringValue(int row, int column) {
+            return records.get(row).get(column).toString();
         }
     }
 
@@ -135,17 +202,20 @@ final class FlatParquetEncoder {
     }
 
     private record Plan(List<Column> columns, List<SchemaElement> schema, String avroSchema) {
-        byte[] write(List<GenericRecord> records) throws IOException {
-            Buffer file = new Buffer(256 + records.size() * columns.size() * 10);
+        byte[] write(Rows records) throws IOException {
+            Buffer file = new Buffer(1024 + records.size() * columns.size() * 10);
             file.write(MAGIC);
             List<ColumnChunk> chunks = new ArrayList<>(columns.size());
             long totalUncompressed = 0;
             long totalCompressed = 0;
-            for (Column column : columns) {
-                ColumnMetaData meta = writeColumn(file, column, records);
-                totalUncompressed += meta.getTotal_uncompressed_size();
-                totalCompressed += meta.getTotal_compressed_size();
-                chunks.add(new ColumnChunk(meta.getData_page_offset()).setMeta_data(meta));
+            // one page buffer and one compression context for all the columns of a file
+            try (Scratch scratch = new Scratch(records.size())) {
+                for (Column column : columns) {
+                    ColumnMetaData meta = writeColumn(file, column, records, scratch);
+                    totalUncompressed += meta.getTotal_uncompressed_size();
+                    totalCompressed += meta.getTotal_compressed_size();
+                    chunks.add(new ColumnChunk(meta.getData_page_offset()).setMeta_data(meta));
+                }
             }
             RowGroup group = new RowGroup(chunks, totalUncompressed, records.size())
                     .setFile_offset(MAGIC.length).setTotal_compressed_size(totalCompressed).setOrdinal((short) 0);
@@ -164,15 +234,18 @@ final class FlatParquetEncoder {
             return file.toByteArray();
         }
 
-        private static ColumnMetaData writeColumn(Buffer file, Column column, List<GenericRecord> records) throws IOException {
+        private static ColumnMetaData writeColumn(Buffer file, Column column, Rows records, Scratch scratch) throws IOException {
             Statistics<?> stats = Statistics.createStats(column.type());
-            Buffer page = new Buffer(16 + records.size() * 9);
+            int rows = records.size();
+            int position = column.position();
+            Buffer page = scratch.page;
+            page.reset();
             if (column.optional()) {
                 page.writeIntLe(0); // length of the definition levels, patched below
                 int value = -1;
                 int run = 0;
-                for (GenericRecord record : records) {
-                    int level = record.get(column.position()) == null ? 0 : 1;
+                for (int row = 0; row < rows; row++) {
+                    int level = records.isNull(row, position) ? 0 : 1;
                     if (level != value && run > 0) {
                         page.writeRun(run, value);
                         run = 0;
@@ -183,9 +256,10 @@ final class FlatParquetEncoder {
                 page.writeRun(run, value);
                 page.patchIntLe(0, page.size() - 4);
             }
-            for (GenericRecord record : records) {
-                Object value = record.get(column.position());
-                if (value == null) {
+            String lastString = null;
+            byte[] lastBytes = null;
+            for (int row = 0; row < rows; row++) {
+                if (records.isNull(row, position)) {
                     if (!column.optional()) {
                         throw new IllegalArgumentException("Column " + column.name() + " is required but a record has no value");
                     }
@@ -194,50 +268,59 @@ final class FlatParquetEncoder {
                 }
                 switch (column.type().getPrimitiveTypeName()) {
                     case INT32 -> {
-                        int v = ((Number) value).intValue();
+                        int v = records.intValue(row, position);
                         page.writeIntLe(v);
                         stats.updateStats(v);
                     }
                     case INT64 -> {
-                        long v = ((Number) value).longValue();
+                        long v = records.longValue(row, position);
                         page.writeLongLe(v);
                         stats.updateStats(v);
                     }
                     case DOUBLE -> {
-                        double v = ((Number) value).doubleValue();
+                        double v = records.doubleValue(row, position);
                         page.writeLongLe(Double.doubleToLongBits(v));
                         stats.updateStats(v);
                     }
                     case BINARY -> {
-                        byte[] bytes = value.toString().getBytes(StandardCharsets.UTF_8);
-                        page.writeIntLe(bytes.length);
-                        page.write(bytes);
-                        stats.updateStats(Binary.fromConstantByteArray(bytes));
+                        String text = records.stringValue(row, position);
+                        // a repeated value (symbol, source, interval) is encoded once and leaves the statistics as they are
+                        if (!text.equals(lastString)) {
+                            lastString = text;
+                            lastBytes = text.getBytes(StandardCharsets.UTF_8);
+                            stats.updateStats(Binary.fromConstantByteArray(lastBytes));
+                        }
+                        page.writeIntLe(lastBytes.length);
+                        page.write(lastBytes, 0, lastBytes.length);
                     }
                     default -> throw new IllegalStateException("not planned: " + column.type());
                 }
             }
-            byte[] body = page.toByteArray();
-            byte[] stored = body;
+            int bodyLength = page.size();
+            byte[] stored = page.array();
+            int storedLength = bodyLength;
             CompressionCodec codec = CompressionCodec.UNCOMPRESSED;
-            if (body.length >= COMPRESS_FROM) {
-                byte[] compressed = Zstd.compress(body, ZSTD_LEVEL);
-                if (compressed.length < body.length) {
+            if (bodyLength >= COMPRESS_FROM) {
+                // the same bytes as Zstd.compress(body, level): a context at that level, compressByteArray into a bound-sized array
+                byte[] compressed = scratch.compressed(bodyLength);
+                int compressedLength = scratch.zstd.compressByteArray(compressed, 0, compressed.length, page.array(), 0, bodyLength);
+                if (compressedLength < bodyLength) {
                     stored = compressed;
+                    storedLength = compressedLength;
                     codec = CompressionCodec.ZSTD;
                 }
             }
             Encoding levels = column.optional() ? Encoding.RLE : Encoding.BIT_PACKED;
-            PageHeader header = new PageHeader(PageType.DATA_PAGE, body.length, stored.length)
+            PageHeader header = new PageHeader(PageType.DATA_PAGE, bodyLength, storedLength)
                     .setData_page_header(new DataPageHeader(records.size(), Encoding.PLAIN, levels, Encoding.BIT_PACKED));
             long start = file.size();
             Util.writePageHeader(header, file);
             int headerSize = (int) (file.size() - start);
-            file.write(stored);
+            file.write(stored, 0, storedLength);
             List<Encoding> encodings = column.optional() ? List.of(Encoding.PLAIN, Encoding.RLE, Encoding.BIT_PACKED)
                     : List.of(Encoding.PLAIN, Encoding.BIT_PACKED);
             return new ColumnMetaData(type(column.type()), encodings, List.of(column.name()), codec, records.size(),
-                    headerSize + body.length, headerSize + stored.length, start)
+                    headerSize + bodyLength, headerSize + storedLength, start)
                     .setStatistics(ParquetMetadataConverter.toParquetStatistics(stats));
         }
 
@@ -252,29 +335,89 @@ final class FlatParquetEncoder {
         }
     }
 
-    /** A byte buffer with little-endian and RLE-run writes. */
-    private static final class Buffer extends ByteArrayOutputStream {
+    /** Per-file working memory: the page being built, the compressed page, a ZSTD context at {@link #ZSTD_LEVEL}. */
+    private static final class Scratch implements AutoCloseable {
+        final Buffer page;
+        final ZstdCompressCtx zstd = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
+        private byte[] compressed = new byte[0];
+
+        Scratch(int rows) {
+            page = new Buffer(16 + rows * 9);
+        }
+
+        byte[] compressed(int length) {
+            int bound = (int) Zstd.compressBound(length);
+            if (compressed.length < bound) {
+                compressed = new byte[bound];
+            }
+            return compressed;
+        }
+
+        @Override
+        public void close() {
+            zstd.close();
+        }
+    }
+
+    /** An unsynchronised growable byte buffer with little-endian and RLE-run writes. */
+    private static final class Buffer extends OutputStream {
+        private byte[] buf;
+        private int count;
+
         Buffer(int size) {
-            super(size);
+            buf = new byte[Math.max(16, size)];
+        }
+
+        private void ensure(int extra) {
+            if (count + extra > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + extra));
+            }
+        }
+
+        int size() {
+            return count;
+        }
+
+        void reset() {
+            count = 0;
+        }
+
+        /** The backing array; valid up to {@link #size()}. */
+        byte[] array() {
+            return buf;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) {
+            ensure(len);
+            System.arraycopy(bytes, off, buf, count, len);
+            count += len;
         }
 
         void writeIntLe(int v) {
-            write(v);
-            write(v >>> 8);
-            write(v >>> 16);
-            write(v >>> 24);
+            ensure(4);
+            INT_LE.set(buf, count, v);
+            count += 4;
         }
 
         void writeLongLe(long v) {
-            writeIntLe((int) v);
-            writeIntLe((int) (v >>> 32));
+            ensure(8);
+            LONG_LE.set(buf, count, v);
+            count += 8;
         }
 
         void patchIntLe(int at, int v) {
-            buf[at] = (byte) v;
-            buf[at + 1] = (byte) (v >>> 8);
-            buf[at + 2] = (byte) (v >>> 16);
-            buf[at + 3] = (byte) (v >>> 24);
+            INT_LE.set(buf, at, v);
         }
 
         /** One RLE run of the hybrid encoding at bit width 1: ULEB128 header (count shifted left by one), one value byte. */

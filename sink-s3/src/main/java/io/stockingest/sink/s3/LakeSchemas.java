@@ -8,6 +8,7 @@ import io.stockingest.core.spi.Rejected;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -225,6 +226,88 @@ public final class LakeSchemas {
         record.put("transactions", bar.transactions());
         record.put("source", bar.source());
         record.put("ingest_ts", micros(ingestTs));
+    }
+
+    /**
+     * Bars as rows of {@link #DAILY} or {@link #INTRADAY} for {@link FlatParquetEncoder}, read straight from the bars
+     * (no Avro record per bar): the same values {@link #bar} puts in a record.
+     */
+    static FlatParquetEncoder.Rows barRows(Schema schema, List<Bar> bars, Instant ingestTs) {
+        BarField[] fields = new BarField[schema.getFields().size()];
+        for (Schema.Field field : schema.getFields()) {
+            fields[field.pos()] = BarField.of(field.name());
+        }
+        long ingestMicros = micros(ingestTs);
+        return new FlatParquetEncoder.Rows() {
+            @Override
+            public int size() {
+                return bars.size();
+            }
+
+            @Override
+            public boolean isNull(int row, int column) {
+                Bar bar = bars.get(row);
+                return switch (fields[column]) {
+                    case ADJ_CLOSE -> bar.adjClose() == null;
+                    case VWAP -> bar.vwap() == null;
+                    case TRANSACTIONS -> bar.transactions() == null;
+                    default -> false;
+                };
+            }
+
+            @Override
+            public int intValue(int row, int column) {
+                if (fields[column] != BarField.DATE) {
+                    throw new IllegalStateException("not an int column: " + fields[column]);
+                }
+                return (int) bars.get(row).date().toEpochDay();
+            }
+
+            @Override
+            public long longValue(int row, int column) {
+                Bar bar = bars.get(row);
+                return switch (fields[column]) {
+                    case TS -> micros(bar.ts());
+                    case VOLUME -> bar.volume();
+                    case TRANSACTIONS -> bar.transactions();
+                    case INGEST_TS -> ingestMicros;
+                    default -> throw new IllegalStateException("not a long column: " + fields[column]);
+                };
+            }
+
+            @Override
+            public double doubleValue(int row, int column) {
+                Bar bar = bars.get(row);
+                return switch (fields[column]) {
+                    case OPEN -> bar.open();
+                    case HIGH -> bar.high();
+                    case LOW -> bar.low();
+                    case CLOSE -> bar.close();
+                    case ADJ_CLOSE -> bar.adjClose();
+                    case VWAP -> bar.vwap();
+                    default -> throw new IllegalStateException("not a double column: " + fields[column]);
+                };
+            }
+
+            @Override
+            public String stringValue(int row, int column) {
+                Bar bar = bars.get(row);
+                return switch (fields[column]) {
+                    case SYMBOL -> bar.symbol().value();
+                    case INTERVAL -> bar.interval().code();
+                    case SOURCE -> bar.source();
+                    default -> throw new IllegalStateException("not a string column: " + fields[column]);
+                };
+            }
+        };
+    }
+
+    private enum BarField {
+        SYMBOL, DATE, TS, INTERVAL, OPEN, HIGH, LOW, CLOSE, ADJ_CLOSE, VOLUME, VWAP, TRANSACTIONS, SOURCE, INGEST_TS;
+
+        static BarField of(String column) {
+            return valueOf(column.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     /** Reads a daily or intraday price record back into a bar (adjustment is not stored and comes back as SPLITS). */

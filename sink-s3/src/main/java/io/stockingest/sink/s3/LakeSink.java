@@ -130,8 +130,18 @@ public final class LakeSink implements Sink {
      * writer's rows are never overwritten: on a lost race the file is read and merged again.
      */
     private WriteResult writeYears(BarBatch batch) {
-        Map<Integer, List<Bar>> byYear = batch.bars().stream()
-                .collect(Collectors.groupingBy(bar -> bar.date().getYear(), TreeMap::new, Collectors.toList()));
+        // bars come sorted by time, so a year's bars are one run: one map look-up per run, not per bar
+        Map<Integer, List<Bar>> byYear = new TreeMap<>();
+        List<Bar> run = null;
+        int runYear = 0;
+        for (Bar bar : batch.bars()) {
+            int year = bar.date().getYear();
+            if (run == null || year != runYear) {
+                run = byYear.computeIfAbsent(year, y -> new ArrayList<>());
+                runYear = year;
+            }
+            run.add(bar);
+        }
         Set<String> existing = storage.list(layout.pricesOf(batch.symbol()));
         boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
         return inParallel(List.copyOf(byYear.entrySet()), year -> {
@@ -220,9 +230,9 @@ public final class LakeSink implements Sink {
     }
 
     private static byte[] encode(Schema schema, List<Bar> bars, Instant ingestTs) {
-        List<GenericRecord> records = new ArrayList<>(bars.size());
-        bars.stream().sorted(Comparator.comparing(Bar::ts)).forEach(bar -> records.add(LakeSchemas.bar(bar, ingestTs)));
-        return ParquetFiles.write(schema, records);
+        List<Bar> sorted = new ArrayList<>(bars);
+        sorted.sort(Comparator.comparing(Bar::ts));
+        return ParquetFiles.writeBars(schema, sorted, ingestTs);
     }
 
     /** One file per statement (symbol, type, period end); existing ones are skipped unless forced. */

@@ -47,6 +47,25 @@ public final class ParquetFiles {
         return writeWithParquetMr(schema, records);
     }
 
+    /**
+     * Bars in the {@link LakeSchemas#DAILY} or {@link LakeSchemas#INTRADAY} schema, in the given order: the same bytes
+     * as {@link #write} of {@link LakeSchemas#bar} records, without building a record per bar where the flat encoder
+     * applies.
+     */
+    static byte[] writeBars(Schema schema, List<io.stockingest.core.model.Bar> bars, java.time.Instant ingestTs) {
+        try {
+            var flat = FlatParquetEncoder.encode(schema, LakeSchemas.barRows(schema, bars, ingestTs));
+            if (flat.isPresent()) {
+                return flat.get();
+            }
+        } catch (RuntimeException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot encode Parquet (" + schema.getName() + "): " + e.getMessage(), e);
+        }
+        List<GenericRecord> records = new ArrayList<>(bars.size());
+        bars.forEach(bar -> records.add(LakeSchemas.bar(bar, ingestTs)));
+        return writeWithParquetMr(schema, records);
+    }
+
     /** parquet-avro's own writer, for schemas the flat encoder does not handle (and tests comparing the two). */
     static byte[] writeWithParquetMr(Schema schema, List<GenericRecord> records) {
         InMemoryOutputFile file = new InMemoryOutputFile();

@@ -38,7 +38,11 @@ class FlatParquetEncoderTest {
     }
 
     private static List<GenericRecord> year() {
-        List<GenericRecord> records = new ArrayList<>();
+        return yearBars().stream().map(bar -> LakeSchemas.bar(bar, INGEST)).toList();
+    }
+
+    private static List<Bar> yearBars() {
+        List<Bar> records = new ArrayList<>();
         LocalDate date = LocalDate.of(2024, 1, 2);
         for (int i = 0; i < 252; i++, date = date.plusDays(1)) {
             // nulls in runs and alone, a NaN open once
@@ -48,9 +52,27 @@ class FlatParquetEncoderTest {
                 bar = new Bar(AAPL, Interval.D1, bar.ts(), bar.date(), Double.NaN, bar.high(), bar.low(), bar.close(), bar.adjClose(),
                         bar.volume(), bar.vwap(), bar.transactions(), bar.source(), bar.adjustment());
             }
-            records.add(LakeSchemas.bar(bar, INGEST));
+            records.add(bar);
         }
         return records;
+    }
+
+    @Test
+    void barsEncodedStraightFromTheModelGiveTheSameBytesAsTheirAvroRecords() {
+        List<Bar> daily = yearBars();
+        assertThat(ParquetFiles.writeBars(LakeSchemas.DAILY, daily, INGEST))
+                .as("daily bars with nulls in runs, alone and a NaN")
+                .isEqualTo(ParquetFiles.write(LakeSchemas.DAILY, year()));
+        List<Bar> intraday = daily.stream().map(b -> new Bar(b.symbol(), Interval.M5, b.ts(), b.date(), b.open(), b.high(), b.low(),
+                b.close(), b.adjClose(), b.volume(), b.vwap(), b.transactions(), b.source(), b.adjustment())).toList();
+        assertThat(ParquetFiles.writeBars(LakeSchemas.INTRADAY, intraday, INGEST))
+                .as("intraday bars (ts and interval columns)")
+                .isEqualTo(ParquetFiles.write(LakeSchemas.INTRADAY, intraday.stream().map(b -> LakeSchemas.bar(b, INGEST)).toList()));
+        Bar one = daily.get(3);
+        assertThat(ParquetFiles.readRows(ParquetFiles.writeBars(LakeSchemas.DAILY, List.of(one), INGEST)).getFirst())
+                .as("values read back")
+                .containsEntry("symbol", "AAPL").containsEntry("date", one.date()).containsEntry("close", one.close())
+                .containsEntry("volume", one.volume()).containsEntry("source", "yahoo");
     }
 
     private static ParquetMetadata footer(byte[] bytes) throws IOException {

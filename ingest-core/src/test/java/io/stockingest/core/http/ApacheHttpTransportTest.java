@@ -1,0 +1,89 @@
+package io.stockingest.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ApacheHttpTransportTest {
+    /** Answers every connection once with {@code response} (raw bytes) and closes it. */
+    private static ServerSocket rawServer(String response) throws IOException {
+        ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    var in = socket.getInputStream();
+                    // read the request head
+                    int a = 0, b = 0, c = 0, d;
+                    while ((d = in.read()) >= 0 && !(a == '\r' && b == '\n' && c == '\r' && d == '\n')) {
+                        a = b;
+                        b = c;
+                        c = d;
+                    }
+                    OutputStream out = socket.getOutputStream();
+                    out.write(response.getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return server;
+    }
+
+    private static HttpResult get(ServerSocket server) {
+        try (ApacheHttpTransport transport = new ApacheHttpTransport(Duration.ofSeconds(5), 4, "test")) {
+            return transport.execute(HttpCall.get(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/x")));
+        }
+    }
+
+    @Test
+    void aBodyWithAContentLengthIsReadWholeWithItsStatusAndHeaders() throws IOException {
+        String body = "[{\"date\":\"2024-01-02\",\"close\":185.64}]";
+        try (ServerSocket server = rawServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Count: 1\r\nContent-Length: "
+                + body.length() + "\r\nConnection: close\r\n\r\n" + body)) {
+            HttpResult result = get(server);
+
+            assertThat(result.status()).isEqualTo(200);
+            assertThat(result.bodyText()).isEqualTo(body);
+            assertThat(result.header("X-Count")).contains("1");
+        }
+    }
+
+    @Test
+    void aChunkedBodyIsReadWhole() throws IOException {
+        try (ServerSocket server = rawServer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")) {
+            assertThat(get(server).bodyText()).isEqualTo("hello world");
+        }
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthIsATransientError() throws IOException {
+        try (ServerSocket server = rawServer("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nonly ten b")) {
+            assertThatThrownBy(() -> get(server))
+                    .isInstanceOf(IngestException.class)
+                    .satisfies(e -> assertThat(((IngestException) e).kind()).isEqualTo(ErrorKind.TRANSIENT))
+                    .hasMessageContaining("127.0.0.1");
+        }
+    }
+
+    @Test
+    void anEmptyBodyIsAnEmptyArray() throws IOException {
+        try (ServerSocket server = rawServer("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")) {
+            HttpResult result = get(server);
+            assertThat(result.status()).isEqualTo(204);
+            assertThat(result.body()).isEmpty();
+        }
+    }
+}
