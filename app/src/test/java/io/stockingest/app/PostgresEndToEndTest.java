@@ -42,12 +42,16 @@ class PostgresEndToEndTest {
     }
 
     private int run(FixtureServer yahoo, String... args) {
+        return runAt(Instant.parse("2024-10-01T02:00:00Z"), yahoo, args);
+    }
+
+    private int runAt(Instant now, FixtureServer yahoo, String... args) {
         out.reset();
         err.reset();
         String url = "postgresql://postgres:pg-secret-pass-9@127.0.0.1:" + pg.getPort() + "/postgres";
         Environment env = new Environment(Map.of("DATABASE_URL", url, "YAHOO_BASE_URL", yahoo.baseUri().toString(), "YAHOO_RATE_LIMIT", "100/sec"),
                 work, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new FakeTicker(Instant.parse("2024-10-01T02:00:00Z")), false);
+                new FakeTicker(now), false);
         return Main.run(env, args);
     }
 
@@ -110,6 +114,43 @@ class PostgresEndToEndTest {
             assertThat(run(yahoo, "prices", "--symbols", "AAPL", "--since-last", "--sink", "parquet:lake")).isEqualTo(2);
             assertThat(err.toString() + out).contains("--since-last reads each symbol's last stored date from a PostgreSQL sink");
             assertThat(yahoo.requests()).hasSize(requests);
+        }
+    }
+
+    @Test
+    void intradaySinceLastRestartsOnTheLastStoredDateAndTheRefetchChangesNothing() throws Exception {
+        Instant evening = Instant.parse("2021-11-23T02:00:00Z"); // Yahoo serves 30m bars for the last 60 days only
+        try (FixtureServer yahoo = new FixtureServer()) {
+            yahoo.on("/v8/finance/chart/TSLA", Reply.json(200, PricesCommandTest.fixture("chart_TSLA_30m_2021-11-22_includePrePost_true.json")));
+            String[] first = {"prices", "--symbols", "TSLA", "--interval", "30m", "--since-last", "--from", "2021-11-22", "--to", "2021-11-22",
+                "--sink", "postgres", "--pg-schema", "intraday"};
+            assertThat(runAt(evening, yahoo, first)).as(out + "" + err).isZero();
+            String stored = "SELECT count(*), min(ts) AT TIME ZONE 'UTC', max(ts) AT TIME ZONE 'UTC', min(date), max(date), min(xmin::text::bigint), max(xmin::text::bigint)"
+                    + " FROM intraday.prices_intraday WHERE symbol = 'TSLA' AND interval = '30m'";
+            String firstRows = query(stored);
+            assertThat(firstRows).as("regular hours: 09:30 to 15:30 New York, 13 bars")
+                    .startsWith("13 2021-11-22 14:30:00 2021-11-22 20:30:00 2021-11-22 2021-11-22 ");
+
+            int requests = yahoo.requests().size();
+            String[] next = {"prices", "--symbols", "TSLA", "--interval", "30m", "--since-last", "--to", "2021-11-22", "--sink", "postgres",
+                "--pg-schema", "intraday"};
+            assertThat(runAt(evening, yahoo, next)).as(out + "" + err).isZero();
+            assertThat(yahoo.requests()).as("intraday: the last stored date may be incomplete, so it is fetched again").hasSize(requests + 1);
+            assertThat(FixtureServer.query(yahoo.requests().getLast())).as("from 2021-11-22 (a day of margin)").containsEntry("period1", "1637452800");
+            assertThat(out.toString()).as("the report counts the rows handed to the sink").contains("rows      13 written");
+            assertThat(query(stored)).as("no row rewritten (same xmin)").isEqualTo(firstRows);
+        }
+    }
+
+    private static String query(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            StringBuilder row = new StringBuilder();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                row.append(i > 1 ? " " : "").append(rs.getString(i));
+            }
+            return row.toString();
         }
     }
 }

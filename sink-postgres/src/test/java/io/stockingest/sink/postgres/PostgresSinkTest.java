@@ -402,6 +402,68 @@ class PostgresSinkTest {
                 .isCloseTo(Math.sqrt(ss7 / 6), within(1e-12));
     }
 
+    @Test
+    void everyFeatureRowEqualsItsWindowDefinitionWithinRounding() throws Exception {
+        // irregular closes (a wave plus a step), so each row's windows differ; 75 sessions cover every edge: the first
+        // ma_20 (row 19), volatility_20d (row 20), ma_50 (row 49) and the rows past them
+        String schema = freshSchema();
+        List<Bar> bars = new ArrayList<>();
+        for (Bar b : series("IBM", 75, 100)) {
+            int i = bars.size();
+            double close = 100 + 7 * Math.sin(i * 0.7) + (i > 40 ? 12.125 : 0) + i * 0.03;
+            bars.add(bar("IBM", b.date(), close - 0.5, close + 1, close - 1.5, close, 1000L + (i * 37) % 101));
+        }
+        new PostgresSink(config(schema, Map.of())).load(List.of(batch(bars, run("1"))));
+        try (Connection c = connect(schema); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT f.ma_20, f.ma_50, f.volatility_20d, c.volatility_7_day FROM price_features f"
+                        + " JOIN price_cumulative_7d c USING (symbol, date) WHERE symbol = 'IBM' ORDER BY date")) {
+            for (int t = 0; t < bars.size(); t++) {
+                assertThat(rs.next()).as("row %d", t).isTrue();
+                assertFeature(rs, 1, t >= 19 ? mean(bars, t - 19, t) : null, "ma_20", t);
+                assertFeature(rs, 2, t >= 49 ? mean(bars, t - 49, t) : null, "ma_50", t);
+                assertFeature(rs, 3, t >= 20 ? stddevOfReturns(bars, t - 19, t) : null, "volatility_20d", t);
+                assertFeature(rs, 4, t >= 7 ? stddevOfReturns(bars, t - 6, t) : null, "volatility_7_day", t);
+            }
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    /** The value at column {@code col} is null when {@code expected} is, else equal to it within 1e-12 relative. */
+    private static void assertFeature(ResultSet rs, int col, Double expected, String name, int row) throws SQLException {
+        double got = rs.getDouble(col);
+        if (expected == null) {
+            assertThat(rs.wasNull()).as("%s at row %d is null", name, row).isTrue();
+        } else {
+            assertThat(rs.wasNull()).as("%s at row %d is set", name, row).isFalse();
+            assertThat(got).as("%s at row %d", name, row).isCloseTo(expected, within(Math.abs(expected) * 1e-12));
+        }
+    }
+
+    private static double mean(List<Bar> bars, int from, int to) {
+        double sum = 0;
+        for (int i = from; i <= to; i++) {
+            sum += bars.get(i).close();
+        }
+        return sum / (to - from + 1);
+    }
+
+    /** Sample standard deviation of the log returns ending at sessions from..to (each against the session before). */
+    private static double stddevOfReturns(List<Bar> bars, int from, int to) {
+        int n = to - from + 1;
+        double[] r = new double[n];
+        double mean = 0;
+        for (int k = 0; k < n; k++) {
+            r[k] = Math.log(bars.get(from + k).close() / bars.get(from + k - 1).close());
+            mean += r[k];
+        }
+        mean /= n;
+        double ss = 0;
+        for (double x : r) {
+            ss += (x - mean) * (x - mean);
+        }
+        return Math.sqrt(ss / (n - 1));
+    }
+
     static double scalarDouble(String schema, String sql) throws SQLException {
         try (Connection c = connect(schema); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
