@@ -130,10 +130,11 @@ final class WatchCommand implements Callable<Integer> {
         try {
             RunReport report = loop.run(job, RunContext.start("watch", parts.source.name(), env.ticker().now()));
             env.out().print(report.summary());
-            if (metricsOut != null) {
-                Assembly.writeMetrics(env.resolve(metricsOut), report);
-            }
+            writeMetrics(report);
             return report.exitCode();
+        } catch (IngestException stopped) {
+            loop.lastReport().ifPresent(this::writeMetrics); // a stopped watch still leaves its metrics where asked
+            throw stopped;
         } finally {
             done.countDown();
         }
@@ -169,6 +170,12 @@ final class WatchCommand implements Callable<Integer> {
             for (int i = held.size() - 1; i >= 0; i--) {
                 held.get(i).close();
             }
+        }
+    }
+
+    private void writeMetrics(RunReport report) {
+        if (metricsOut != null) {
+            Assembly.writeMetrics(env.resolve(metricsOut), report);
         }
     }
 }

@@ -132,15 +132,17 @@ class WatchSourcesEndToEndTest {
     }
 
     @Test
-    void aPolygonPlanWithoutSnapshotsStopsAtOnceWithExit2() {
+    void aPolygonPlanWithoutSnapshotsStopsAtOnceWithExit2() throws Exception {
         server.on(SNAPSHOT, Reply.json(403, fixture("polygon/http403_not_authorized_plan_timeframe.issue313.json")));
 
-        assertThat(run("watch", "--source", "polygon", "--symbols", "AAPL,MSFT", "--until-close")).isEqualTo(2);
+        assertThat(run("watch", "--source", "polygon", "--symbols", "AAPL,MSFT", "--until-close", "--metrics-out", "m.json")).isEqualTo(2);
 
         assertThat(server.requests()).hasSize(1);
         assertThat(err.toString()).contains("Cannot fetch quotes of AAPL,MSFT from polygon: 403 NOT_AUTHORIZED (Your plan doesn't include this data")
                 .contains("the plan does not include live quotes for any of the watched symbols, so watch stopped").doesNotContain(KEY);
         assertThat(work.resolve("data/raw/quotes")).doesNotExist();
+        assertThat(Files.readString(work.resolve("m.json"))).as("a stopped watch still writes the metrics asked for")
+                .contains("\"status\" : \"stopped\"").contains("\"exit_code\" : 2").doesNotContain(KEY);
     }
 
     @Test

@@ -51,6 +51,7 @@ public final class WatchLoop {
     private final PrintStream log;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile Thread runner;
+    private volatile RunReport lastReport;
 
     /** What to watch. */
     public record Job(List<Symbol> symbols, Duration every, Duration flushEvery, BarRequest.Hours hours, Until until) {
@@ -89,6 +90,14 @@ public final class WatchLoop {
         if (thread != null) {
             thread.interrupt();
         }
+    }
+
+    /**
+     * The metrics of the last {@link #run}, also when it stopped by throwing (a rejected key, a plan without quotes):
+     * the caller can still write them where it was asked to.
+     */
+    public Optional<RunReport> lastReport() {
+        return Optional.ofNullable(lastReport);
     }
 
     public RunReport run(Job job, RunContext context) {
@@ -163,8 +172,8 @@ public final class WatchLoop {
         Instant end = ticker.now();
         RunReport report = new RunReport(context.runId(), "watch", source.name(), null, context.startedAt().toString(), end.toString(),
                 sinks.stream().map(Sink::name).toList(), context.startedAt().toString(), end.toString(),
-                Duration.between(context.startedAt(), end).toMillis(), errors.isEmpty() || polls > 0 ? 0 : 1,
-                errors.isEmpty() || polls > 0 ? "succeeded" : "partial", job.symbols().size(), job.symbols().size(), 0, stats.requests(),
+                Duration.between(context.startedAt(), end).toMillis(), fatal != null ? 2 : errors.isEmpty() || polls > 0 ? 0 : 1,
+                fatal != null ? "stopped" : errors.isEmpty() || polls > 0 ? "succeeded" : "partial", job.symbols().size(), job.symbols().size(), 0, stats.requests(),
                 stats.retries(), stats.throttled(), written.filesWritten(), written.filesSkipped(), written.rowsWritten(), 0,
                 Map.of(), errors, new TreeMap<>(Map.of("_watch", new RunReport.SymbolReport("ok", polls, 0, failures, written.rowsWritten(),
                         written.rowsWritten(), 0, written.filesWritten(), 0, List.of()))));
@@ -176,6 +185,7 @@ public final class WatchLoop {
                 log.println("watch: cannot write the run metrics to " + sink.name() + ": " + e.getMessage());
             }
         }
+        lastReport = report;
         if (fatal != null) {
             ErrorKind kind = fatal.kind() == ErrorKind.NOT_ENTITLED ? ErrorKind.CONFIG : fatal.kind();
             throw new IngestException(kind, fatal.getMessage() + (fatal.kind() == ErrorKind.NOT_ENTITLED
