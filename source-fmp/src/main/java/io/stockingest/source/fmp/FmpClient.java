@@ -20,10 +20,13 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Sends GETs to FMP with the {@code apikey} query parameter and turns every answer into JSON or an
@@ -49,7 +52,7 @@ import java.util.Optional;
 public final class FmpClient implements AutoCloseable {
     public static final String PROVIDER = "fmp";
     /** Doubles are read with Jackson's fast parser (same values as {@link Double#parseDouble}, which showed in profiles). */
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+    static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
     private final FmpConfig config;
     private final ProviderEndpoint endpoint;
     private final HttpTransport transport;
@@ -98,7 +101,30 @@ public final class FmpClient implements AutoCloseable {
      * data") reads as an empty array.
      */
     public void forEachRow(String path, Map<String, String> query, String what, RowReader reader) {
+        readRows(send(path, query, what), what, reader);
+    }
+
+    /**
+     * GETs a price endpoint (an array of bar rows) and maps each row, in order. The common shape is read by
+     * {@link PriceRowScanner} straight from the bytes; a body it does not read goes through {@link #forEachRow}'s
+     * Jackson path, which gives the same rows or the error. {@code map} sees one {@link FmpSource.PriceRow}, reused.
+     */
+    <T> List<T> priceRows(String path, Map<String, String> query, String what, Function<FmpSource.PriceRow, T> map) {
         HttpResult result = send(path, query, what);
+        List<T> rows = new ArrayList<>();
+        if (result.isSuccess() && firstNonBlank(result.body()) == '[' && PriceRowScanner.scan(result.body(), map, rows)) {
+            return rows;
+        }
+        rows.clear();
+        FmpSource.PriceRow row = new FmpSource.PriceRow();
+        readRows(result, what, parser -> {
+            row.read(parser);
+            rows.add(map.apply(row));
+        });
+        return rows;
+    }
+
+    private void readRows(HttpResult result, String what, RowReader reader) {
         byte[] body = result.body();
         if (!result.isSuccess() || firstNonBlank(body) != '[') {
             forEachRow(array(checked(result, what), what), what, reader);

@@ -174,13 +174,7 @@ public final class FmpSource implements Source {
     }
 
     private List<Bar> dailyStable(Symbol symbol, DateRange range, String what) {
-        List<Bar> bars = new ArrayList<>();
-        PriceRow row = new PriceRow();
-        client.forEachRow("/stable/historical-price-eod/full", rangeQuery(symbol, range), what, parser -> {
-            row.read(parser);
-            bars.add(dailyBar(symbol, row, false, what));
-        });
-        return bars;
+        return client.priceRows("/stable/historical-price-eod/full", rangeQuery(symbol, range), what, row -> dailyBar(symbol, row, false, what));
     }
 
     private List<Bar> dailyV3(Symbol symbol, DateRange range, String what) {
@@ -239,20 +233,16 @@ public final class FmpSource implements Source {
         if (request.hours() == BarRequest.Hours.EXTENDED) {
             query.put("extended", "true");
         }
-        List<Bar> bars = new ArrayList<>();
-        PriceRow row = new PriceRow();
-        client.forEachRow("/stable/historical-chart/" + chartPath(request.interval()), query, what, parser -> {
-            row.read(parser);
+        return client.priceRows("/stable/historical-chart/" + chartPath(request.interval()), query, what, row -> {
             String text = row.date == null ? "" : row.date;
             LocalDateTime wall = wallTime(text);
             if (wall == null) {
                 throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": unreadable bar time '" + text + "' (expected yyyy-MM-dd HH:mm:ss)");
             }
             Instant ts = wall.atZone(NyseCalendar.NEW_YORK).toInstant();
-            bars.add(new Bar(symbol, request.interval(), ts, wall.toLocalDate(), row.open, row.high, row.low, row.close, null, row.volume, null,
-                    null, FmpClient.PROVIDER, Adjustment.SPLITS));
+            return new Bar(symbol, request.interval(), ts, wall.toLocalDate(), row.open, row.high, row.low, row.close, null, row.volume, null,
+                    null, FmpClient.PROVIDER, Adjustment.SPLITS);
         });
-        return bars;
     }
 
     /**
@@ -269,7 +259,7 @@ public final class FmpSource implements Source {
         Double adjClose;
         long volume;
 
-        void read(JsonParser parser) throws IOException {
+        void clear() {
             date = null;
             open = Double.NaN;
             high = Double.NaN;
@@ -277,6 +267,10 @@ public final class FmpSource implements Source {
             close = Double.NaN;
             adjClose = null;
             volume = 0;
+        }
+
+        void read(JsonParser parser) throws IOException {
+            clear();
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 parser.skipChildren(); // a row that is not an object has no fields
                 return;
