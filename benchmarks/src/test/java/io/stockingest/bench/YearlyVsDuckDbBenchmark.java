@@ -87,9 +87,11 @@ class YearlyVsDuckDbBenchmark {
                 for (int round = 1; round <= rounds; round++) {
                     String lake = round == rounds ? "lake" : "lake-" + round;
                     Path duckOut = work.resolve(round == rounds ? "duck" : "duck-" + round);
+                    settle();
                     CpuTimes before = CpuTimes.now();
                     double ourRound = ours(work, json, symbols, lake);
                     CpuTimes ourCpuRound = CpuTimes.now().minus(before);
+                    settle();
                     before = CpuTimes.now();
                     double duckRound = duckdb(sql, json, duckOut, "'" + json + "/*.json'");
                     CpuTimes duckCpuRound = CpuTimes.now().minus(before);
@@ -138,6 +140,15 @@ class YearlyVsDuckDbBenchmark {
         } finally {
             delete(work);
         }
+    }
+
+    /**
+     * Lets the JVM finish with the round before: a full collection now, and a pause for the JIT's queue and G1's
+     * concurrent threads, which would otherwise run during (and be charged to) the next side's round.
+     */
+    private static void settle() throws InterruptedException {
+        System.gc();
+        Thread.sleep(1_000);
     }
 
     /**
