@@ -22,9 +22,11 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -112,6 +114,8 @@ public final class WatchLoop {
         Duration backoff = Duration.ZERO;
         boolean sawOpen = false;
         IngestException fatal = null;
+        Set<Symbol> quotedOnce = new HashSet<>();
+        Set<Symbol> reportedMissing = new HashSet<>();
         try {
             while (!stopped.get()) {
                 Instant now = ticker.now();
@@ -136,6 +140,7 @@ public final class WatchLoop {
                     polls++;
                     buffer.addAll(quotes);
                     backoff = Duration.ZERO;
+                    reportMissing(job.symbols(), quotes, quotedOnce, reportedMissing);
                 } catch (IngestException e) {
                     failures++;
                     if (errors.size() < 20) {
@@ -169,6 +174,11 @@ public final class WatchLoop {
             runner = null;
         }
         written = written.plus(flush(buffer, context, errors));
+        for (Symbol symbol : job.symbols()) {
+            if (polls > 0 && !quotedOnce.contains(symbol) && errors.size() < 20) {
+                errors.add(symbol + ": no quote in any of " + polls + " polls (" + source.name() + " does not know it, or the plan leaves it out)");
+            }
+        }
         Instant end = ticker.now();
         RunReport report = new RunReport(context.runId(), "watch", source.name(), null, context.startedAt().toString(), end.toString(),
                 sinks.stream().map(Sink::name).toList(), context.startedAt().toString(), end.toString(),
@@ -193,6 +203,25 @@ public final class WatchLoop {
                     : "; watch stopped"), fatal);
         }
         return report;
+    }
+
+    /**
+     * Says once per run, for each watched symbol, when a poll brought no quote for it: providers leave out symbols
+     * they do not know or that the plan does not cover, and without this a typo would go unnoticed for a whole day.
+     * The symbol stays in the polls; one that never got a quote is also named in the run's errors.
+     */
+    private void reportMissing(List<Symbol> symbols, List<Quote> quotes, Set<Symbol> quotedOnce, Set<Symbol> reportedMissing) {
+        Set<Symbol> quoted = new HashSet<>();
+        for (Quote quote : quotes) {
+            quoted.add(quote.symbol());
+        }
+        quotedOnce.addAll(quoted);
+        for (Symbol symbol : symbols) {
+            if (!quoted.contains(symbol) && reportedMissing.add(symbol)) {
+                log.println("watch: " + source.name() + " sent no quote for " + symbol + " (a symbol it does not know, or one the plan leaves out); "
+                        + "still polling it");
+            }
+        }
     }
 
     /**

@@ -78,11 +78,15 @@ class WatchLoopTest {
     }
 
     private RunReport run(FakeTicker ticker, ClockSource source, InMemorySink sink, WatchLoop.Until until, WatchLoop[] holder) {
+        return run(ticker, source, sink, until, holder, List.of(AAPL));
+    }
+
+    private RunReport run(FakeTicker ticker, ClockSource source, InMemorySink sink, WatchLoop.Until until, WatchLoop[] holder, List<Symbol> symbols) {
         WatchLoop loop = new WatchLoop(source, List.of(sink), NyseCalendar.instance(), ticker, new PrintStream(log, true, StandardCharsets.UTF_8));
         if (holder != null) {
             holder[0] = loop;
         }
-        return loop.run(new WatchLoop.Job(List.of(AAPL), Duration.ofSeconds(60), Duration.ofMinutes(5), BarRequest.Hours.REGULAR, until),
+        return loop.run(new WatchLoop.Job(symbols, Duration.ofSeconds(60), Duration.ofMinutes(5), BarRequest.Hours.REGULAR, until),
                 RunContext.start("watch", "clock", ticker.now()));
     }
 
@@ -169,6 +173,29 @@ class WatchLoopTest {
         assertThat(sink.quotes()).as("the two quotes polled before are flushed").hasSize(2);
         assertThat(sink.runs()).singleElement().satisfies(r -> assertThat(r.errors()).singleElement().asString().contains("NOT_AUTHORIZED"));
         assertThat(log.toString()).contains("stopping (retrying cannot help)");
+    }
+
+    @Test
+    void aSymbolTheProviderNeverQuotesIsNamedOnceInTheLogAndInTheRunsErrors() {
+        FakeTicker ticker = new FakeTicker(ny(LocalDate.of(2024, 9, 30), 10, 0));
+        WatchLoop[] loop = new WatchLoop[1];
+        InMemorySink sink = new InMemorySink();
+        ClockSource source = new ClockSource(ticker, n -> {
+            if (n == 4) {
+                loop[0].stop();
+            }
+            return null;
+        });
+        Symbol typo = Symbol.parse("APPL");
+        RunReport report = run(ticker, source, sink, WatchLoop.Until.STOPPED, loop, List.of(AAPL, typo));
+
+        assertThat(source.polls.get()).isEqualTo(4);
+        assertThat(log.toString().lines().filter(line -> line.contains("APPL")))
+                .containsExactly("watch: clock sent no quote for APPL (a symbol it does not know, or one the plan leaves out); still polling it");
+        assertThat(log.toString()).doesNotContain("quote for AAPL");
+        assertThat(report.errors()).containsExactly("APPL: no quote in any of 4 polls (clock does not know it, or the plan leaves it out)");
+        assertThat(report.exitCode()).as("the other symbols were watched").isZero();
+        assertThat(sink.quotes()).hasSize(4);
     }
 
     @Test
