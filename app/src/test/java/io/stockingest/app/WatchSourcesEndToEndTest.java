@@ -9,12 +9,14 @@ import io.stockingest.core.testkit.FixtureServer;
 import io.stockingest.core.testkit.FixtureServer.Reply;
 import io.stockingest.sink.postgres.PostgresSinkFactory;
 import io.stockingest.sink.s3.ParquetFiles;
+import io.stockingest.sink.s3.S3Objects;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,8 +82,12 @@ class WatchSourcesEndToEndTest {
         vars.put("FMP_RATE_LIMIT", "100/sec");
         vars.put("FMP_PLAN", "starter");
         vars.put("DATABASE_URL", databaseUrl());
+        vars.putAll(s3Variables);
         return vars;
     }
+
+    /** S3 settings of the test that starts s3proxy; empty otherwise. */
+    private final Map<String, String> s3Variables = new HashMap<>();
 
     private int run(String... args) {
         out.reset();
@@ -196,6 +205,40 @@ class WatchSourcesEndToEndTest {
                     .as(err.toString()).isZero();
             assertThat(quoteRows("watch_dead")).startsWith("BCAT|2020-11-12T14:54:54.630916Z|20.506|");
             abandoned.close();
+        }
+    }
+
+    @Test
+    void aWatchOnAnS3LakeHoldsALeaseThatRefusesASecondWatchAndIsReleasedAtTheEnd() throws Exception {
+        server.on(SNAPSHOT, Reply.json(200, fixture("polygon/snapshot_stocks_tickers.client-python-mock.json")));
+        Files.createDirectories(work.resolve("s3/market"));
+        S3Proxy s3 = S3Proxy.builder().blobStore(new FilesystemNio2BlobStore(work.resolve("s3").toString())).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "watch-access-key", "watch-secret-key-0123456789").ignoreUnknownHeaders(true).build();
+        s3.start();
+        while (!"STARTED".equals(s3.getState())) {
+            Thread.onSpinWait();
+        }
+        try {
+            s3Variables.putAll(Map.of("S3_ENDPOINT", "http://127.0.0.1:" + s3.getPort(), "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "watch-access-key",
+                    "AWS_SECRET_ACCESS_KEY", "watch-secret-key-0123456789"));
+            Settings settings = Settings.of(variables());
+
+            assertThat(run("watch", "--source", "polygon", "--symbols", "BCAT", "--until-close", "--sink", "s3://market/lake")).as(err.toString()).isZero();
+            assertThat(err.toString()).doesNotContain("has no instance lock");
+            assertThat(S3Objects.readBytes("s3://market/lake/raw/quotes/date=2020-11-12/symbol=BCAT/BCAT-2020-11-12-0954.parquet", settings)).isNotEmpty();
+            assertThat(new String(S3Objects.readBytes("s3://market/lake/.watch.lock", settings), StandardCharsets.UTF_8))
+                    .contains("pid=" + ProcessHandle.current().pid()).contains("released=true");
+            int requests = server.requests().size();
+
+            // a live lease of a watch on another machine
+            S3Objects.write("s3://market/lake/.watch.lock", ("host=other-machine\npid_namespace=pid:[1]\npid=4242\ntoken=theirs\n"
+                    + "since=2024-09-30T13:30:00Z\nexpires=2999-01-01T00:00:00Z\nreleased=false\n").getBytes(StandardCharsets.UTF_8), settings);
+            assertThat(run("watch", "--source", "polygon", "--symbols", "BCAT", "--until-close", "--sink", "s3://market/lake")).isEqualTo(2);
+            assertThat(err.toString()).contains("watch is already running (pid 4242, since 2024-09-30T13:30:00Z; host other-machine, lease until "
+                    + "2999-01-01T00:00:00Z) on s3://market/lake; stop it first").doesNotContain("watch-secret-key");
+            assertThat(server.requests()).as("the refused watch sent no request").hasSize(requests);
+        } finally {
+            s3.stop();
         }
     }
 

@@ -366,13 +366,14 @@ public final class LakeSink implements Sink {
 
     /**
      * A local lake: an OS file lock on {@code .<job>.lock} in the lake directory ({@link LakeInstanceLock}). An S3
-     * lake has none (empty): S3 has no lock that is released when its holder dies, and a lease with expiry and
-     * heartbeats is not built; run one {@code watch} per bucket prefix by other means (one systemd unit, a
-     * Kubernetes CronJob with {@code concurrencyPolicy: Forbid}).
+     * lake: a lease object {@code .<job>.lock} under the prefix, taken and renewed by conditional writes
+     * ({@link LeaseInstanceLock}); a killed holder's lease blocks a start on another host until it expires (2 min).
+     * Problems while holding a lease (taken over, cannot renew) are written to stderr.
      */
     @Override
     public Optional<InstanceLock> lockInstance(String job, Instant since) {
-        return storage instanceof LocalLakeStorage local ? Optional.of(LakeInstanceLock.acquire(local.root(), job, since)) : Optional.empty();
+        return Optional.of(storage instanceof LocalLakeStorage local ? LakeInstanceLock.acquire(local.root(), job, since)
+                : LeaseInstanceLock.acquire(storage, job, since, Instant::now, message -> System.err.println(job + ": " + message)));
     }
 
     @Override

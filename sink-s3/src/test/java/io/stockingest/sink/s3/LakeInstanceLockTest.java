@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,42 +82,13 @@ class LakeInstanceLockTest {
     }
 
     @Test
-    void aLakeThatIsNotLocalHasNoLock() {
-        LakeStorage remote = new LakeStorage() {
-            @Override
-            public String describe() {
-                return "s3://bucket/lake";
-            }
-
-            @Override
-            public Set<String> list(String prefix) {
-                return Set.of();
-            }
-
-            @Override
-            public boolean putIfAbsent(String key, byte[] bytes) {
-                return true;
-            }
-
-            @Override
-            public void put(String key, byte[] bytes) {}
-
-            @Override
-            public byte[] get(String key) {
-                return new byte[0];
-            }
-
-            @Override
-            public Optional<Versioned> getVersioned(String key) {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
-                return false;
-            }
-        };
-        assertThat(new LakeSink("s3://bucket/lake", remote, new LakeLayout("raw")).lockInstance("watch", SINCE)).isEqualTo(Optional.empty());
+    void aLakeThatIsNotLocalGetsTheLeaseLock() {
+        LakeSink sink = new LakeSink(S3TestServer.storage(S3TestServer.newBucket(), "lake").describe(), S3TestServer.storage(S3TestServer.newBucket(), "lake"),
+                new LakeLayout("raw"));
+        try (Sink.InstanceLock lock = sink.lockInstance("watch", SINCE).orElseThrow()) {
+            assertThat(lock).isInstanceOf(LeaseInstanceLock.class);
+            assertThat(lock.holder()).isEqualTo("pid " + ProcessHandle.current().pid() + ", since " + SINCE);
+        }
     }
 
     /** A child process that takes the lake lock, says so, and waits to be killed. */

@@ -1,0 +1,257 @@
+package io.stockingest.sink.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.spi.Sink;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * One instance of a job per S3 lake: a lease object {@code .<job>.lock} under the lake prefix, taken and renewed
+ * only by conditional writes, so that of two starting processes exactly one gets it.
+ *
+ * <ul>
+ *   <li>Taking it: {@code If-None-Match: *} when there is none; otherwise the object is read, and a lease that was
+ *       released, has expired, or names a process on this host that is no longer alive is replaced with
+ *       {@code If-Match: ETAG} (of two takers only one wins). A live lease refuses the start with the holder's
+ *       pid, host and start time.</li>
+ *   <li>Holding it: a daemon thread renews the expiry every {@link #RENEW_EVERY} ({@link #TTL} ahead), again with
+ *       {@code If-Match}; a renewal that finds the object changed means another process judged the lease expired
+ *       and took it: this holder says so on the warning channel and stops renewing. An S3 error during a renewal is
+ *       reported and retried at the next tick.</li>
+ *   <li>Releasing it: the lease is rewritten as released ({@code If-Match}), so the next start takes it at once.
+ *       A killed holder's lease blocks a start on another host until it expires (at most {@link #TTL}); on the
+ *       same host the dead process is recognised at once.</li>
+ * </ul>
+ * The object is a few {@code name=value} lines, readable with {@code aws s3 cp s3://.../.watch.lock -}. Thread-safe.
+ */
+final class LeaseInstanceLock implements Sink.InstanceLock {
+    static final Duration TTL = Duration.ofMinutes(2);
+    static final Duration RENEW_EVERY = Duration.ofSeconds(30);
+    private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+    private final LakeStorage storage;
+    private final String key;
+    private final Supplier<Instant> clock;
+    private final Consumer<String> warn;
+    private final Lease mine;
+    private final Thread renewer;
+    private String version;
+    private boolean lost;
+    private boolean closed;
+
+    /** A lease as stored; {@code released} marks one given back. */
+    record Lease(String host, String pidNamespace, long pid, String token, Instant since, Instant expires, boolean released) {
+        byte[] bytes() {
+            return ("host=" + host + "\npid_namespace=" + pidNamespace + "\npid=" + pid + "\ntoken=" + token + "\nsince=" + since + "\nexpires=" + expires
+                    + "\nreleased=" + released + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+
+        Lease renewed(Instant expires) {
+            return new Lease(host, pidNamespace, pid, token, since, expires, false);
+        }
+
+        Lease givenBack() {
+            return new Lease(host, pidNamespace, pid, token, since, expires, true);
+        }
+
+        /** The lease in {@code bytes}, or empty when they are not one. */
+        static Optional<Lease> parse(byte[] bytes) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+                int equals = line.indexOf('=');
+                if (equals > 0) {
+                    fields.put(line.substring(0, equals).strip(), line.substring(equals + 1).strip());
+                }
+            }
+            try {
+                return Optional.of(new Lease(requireNonNull(fields.get("host")), fields.getOrDefault("pid_namespace", ""), Long.parseLong(fields.get("pid")),
+                        requireNonNull(fields.get("token")),
+                        Instant.parse(fields.get("since")), Instant.parse(fields.get("expires")), Boolean.parseBoolean(fields.get("released"))));
+            } catch (RuntimeException notALease) {
+                return Optional.empty();
+            }
+        }
+
+        String describe() {
+            return "pid " + pid + ", since " + since;
+        }
+    }
+
+    private LeaseInstanceLock(LakeStorage storage, String key, Supplier<Instant> clock, Consumer<String> warn, Lease mine, String version) {
+        this.storage = storage;
+        this.key = key;
+        this.clock = clock;
+        this.warn = warn;
+        this.mine = mine;
+        this.version = version;
+        this.renewer = Thread.ofPlatform().daemon().name("lease-" + key).unstarted(this::renewUntilClosed);
+    }
+
+    /**
+     * Takes the lease of {@code job} in {@code storage} and starts renewing it.
+     *
+     * @throws IngestException USAGE "{@code <job> is already running (pid N, since T; host H, lease until E) on s3://...; stop it
+     *     first}" when a live lease is held, or when the lock object is not a lease; SINK when S3 cannot be reached
+     */
+    static LeaseInstanceLock acquire(LakeStorage storage, String job, Instant since, Supplier<Instant> clock, Consumer<String> warn) {
+        LeaseInstanceLock lock = take(storage, job, since, clock, warn);
+        lock.renewer.start();
+        return lock;
+    }
+
+    /** {@link #acquire} without the renewing thread (tests renew by hand). */
+    static LeaseInstanceLock take(LakeStorage storage, String job, Instant since, Supplier<Instant> clock, Consumer<String> warn) {
+        requireNonNull(storage, "storage is null");
+        requireNonNull(since, "since is null");
+        requireNonNull(clock, "clock is null");
+        requireNonNull(warn, "warn is null");
+        if (!JOB.matcher(requireNonNull(job, "job is null")).matches()) {
+            throw new IllegalArgumentException("job must be a short lower-case name, not '" + job + "'");
+        }
+        String key = "." + job + ".lock";
+        Lease mine = new Lease(host(), pidNamespace(), ProcessHandle.current().pid(), UUID.randomUUID().toString(), since, clock.get().plus(TTL), false);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            boolean taken = storage.putIfAbsent(key, mine.bytes());
+            Optional<LakeStorage.Versioned> current = storage.getVersioned(key);
+            if (current.isEmpty()) {
+                continue; // released and removed in between: try again
+            }
+            Optional<Lease> held = Lease.parse(current.get().bytes());
+            if (taken && held.isPresent() && held.get().token().equals(mine.token())) {
+                return new LeaseInstanceLock(storage, key, clock, warn, mine, current.get().version());
+            }
+            if (held.isEmpty()) {
+                throw new IngestException(ErrorKind.USAGE, "Cannot tell whether " + job + " is running on " + storage.describe() + ": " + key
+                        + " is not a lease; if no " + job + " runs there, delete it");
+            }
+            if (!isOver(held.get(), clock.get())) {
+                throw new IngestException(ErrorKind.USAGE, job + " is already running (" + held.get().describe() + "; host " + held.get().host()
+                        + ", lease until " + held.get().expires() + ") on " + storage.describe() + "; stop it first");
+            }
+            if (storage.replaceIfUnchanged(key, mine.bytes(), current.get().version())) {
+                Optional<LakeStorage.Versioned> ours = storage.getVersioned(key);
+                if (ours.isPresent() && Lease.parse(ours.get().bytes()).map(lease -> lease.token().equals(mine.token())).orElse(false)) {
+                    return new LeaseInstanceLock(storage, key, clock, warn, mine, ours.get().version());
+                }
+            }
+            // another process changed the object between our read and our write: look again
+        }
+        throw new IngestException(ErrorKind.SINK, "Cannot take the " + job + " lease on " + storage.describe() + ": it kept changing under us; "
+                + "another " + job + " is starting there");
+    }
+
+    /**
+     * Released, expired, or held by a process that has died on this host. The last needs the same host name and
+     * the same process-id namespace (two containers may share a host name; their pids mean different processes).
+     */
+    private static boolean isOver(Lease lease, Instant now) {
+        if (lease.released() || !lease.expires().isAfter(now)) {
+            return true;
+        }
+        return lease.host().equals(host()) && lease.pidNamespace().equals(pidNamespace())
+                && ProcessHandle.of(lease.pid()).map(process -> !process.isAlive()).orElse(true);
+    }
+
+    /** Linux's {@code pid:[4026531836]} of this process, or {@code none} where there are no pid namespaces. */
+    static String pidNamespace() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "none";
+        }
+    }
+
+    static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("unknown-host");
+        }
+    }
+
+    private void renewUntilClosed() {
+        while (true) {
+            try {
+                Thread.sleep(RENEW_EVERY);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!renew()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Pushes the expiry {@link #TTL} ahead; false once the lease is closed or lost (then no renewal helps). An S3
+     * error is reported and leaves the lease as it was, for the next renewal.
+     */
+    synchronized boolean renew() {
+        if (closed || lost) {
+            return false;
+        }
+        try {
+            Lease renewed = mine.renewed(clock.get().plus(TTL));
+            if (storage.replaceIfUnchanged(key, renewed.bytes(), version)) {
+                Optional<LakeStorage.Versioned> ours = storage.getVersioned(key);
+                if (ours.isPresent() && Lease.parse(ours.get().bytes()).map(lease -> lease.token().equals(mine.token())).orElse(false)) {
+                    version = ours.get().version();
+                    return true;
+                }
+            }
+            lost = true;
+            warn.accept("The instance lease " + key + " on " + storage.describe() + " was taken over by another process (it judged ours expired); "
+                    + "two instances may now write there: stop one");
+            return false;
+        } catch (IngestException e) {
+            warn.accept("Cannot renew the instance lease " + key + " on " + storage.describe() + " (retrying in " + RENEW_EVERY.toSeconds() + " s): "
+                    + e.getMessage());
+            return true;
+        }
+    }
+
+    /** Whether another process took the lease over. */
+    synchronized boolean lost() {
+        return lost;
+    }
+
+    @Override
+    public String holder() {
+        return mine.describe();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!lost) {
+                try {
+                    storage.replaceIfUnchanged(key, mine.givenBack().bytes(), version);
+                } catch (RuntimeException e) {
+                    warn.accept("Cannot release the instance lease " + key + " on " + storage.describe() + " (it expires by itself within "
+                            + TTL.toMinutes() + " min): " + e.getMessage());
+                }
+            }
+        }
+        renewer.interrupt();
+    }
+}
