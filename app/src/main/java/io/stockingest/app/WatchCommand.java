@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code watch}: live quotes during NYSE hours only, one instance per lake and per database. Before its first
  * request it takes the instance lock of every selected sink ({@link Sink#lockInstance}: an OS file lock on
- * {@code .watch.lock} in a local lake, a session advisory lock in PostgreSQL); a second watch on the same target
- * exits 2 with "already running (pid N, since T)". The OS or the database server releases a lock when its process
- * dies, so a killed watcher never blocks the next one. SIGTERM/SIGINT stop polling, flush what is buffered, write
+ * {@code .watch.lock} in a local lake, a lease object {@code .watch.lock} in an S3 lake, a session advisory lock in
+ * PostgreSQL); a second watch on the same target exits 2 with "already running (pid N, since T...)". The OS or the
+ * database server releases a lock when its process dies, so a killed watcher never blocks the next one; an S3 lease
+ * of a killed watcher blocks a start on another host until it expires (2 minutes). SIGTERM/SIGINT stop polling, flush what is buffered, write
  * the metrics and exit 0.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true, description = "Live quotes polled during NYSE market hours only; one instance at a time.")
@@ -142,7 +143,7 @@ final class WatchCommand implements Callable<Integer> {
 
     /**
      * The instance locks of every selected sink ({@link Sink#lockInstance}), taken before the first provider call and
-     * released in reverse order. A sink that cannot lock its target (an S3 lake, Snowflake) is named on stderr.
+     * released in reverse order. A sink that cannot lock its target (Snowflake) is named on stderr.
      */
     static final class InstanceLocks implements AutoCloseable {
         private final List<Sink.InstanceLock> held;

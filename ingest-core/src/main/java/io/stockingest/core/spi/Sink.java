@@ -70,7 +70,9 @@ public interface Sink extends AutoCloseable {
      * Claims this sink's target (the lake directory, the database) for {@code job} so that a second process running
      * the same job against the same target refuses to start. The claim records who holds it (process id and
      * {@code since}) and is released when closed, or by the operating system / database server when the holding
-     * process dies: a killed holder never blocks the next one.
+     * process dies: a killed holder never blocks the next one. A store without either (an object store) may use an
+     * expiring lease instead; a killed holder's claim then blocks only until the lease expires, which the
+     * implementation documents.
      *
      * @param job a short lower-case job name ({@code watch}); claims of different jobs do not conflict
      * @param since when the claiming job started, shown to a refused second instance
