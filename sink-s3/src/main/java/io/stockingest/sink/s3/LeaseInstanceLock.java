@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Taking it: {@code If-None-Match: *} when there is none; otherwise the object is read, and a lease that was
- *       released, has expired, or names a process on this host that is no longer alive is replaced with
- *       {@code If-Match: ETAG} (of two takers only one wins). A live lease refuses the start with the holder's
- *       pid, host and start time.</li>
+ *       released, has expired, or names a dead process of this machine is replaced with {@code If-Match: ETAG}
+ *       (of two takers only one wins). Whether a write took is decided by reading the object back and finding our
+ *       random token in it, never by the write's answer alone (an SDK retry of a write that landed answers 412). A
+ *       live lease refuses the start with the holder's pid, start time, host and expiry.</li>
  *   <li>Holding it: a daemon thread renews the expiry every {@link #RENEW_EVERY} ({@link #TTL} ahead), again with
  *       {@code If-Match}; a renewal that finds the object changed means another process judged the lease expired
  *       and took it: this holder says so on the warning channel and stops renewing. An S3 error during a renewal is
@@ -38,36 +39,40 @@ import java.util.regex.Pattern;
  *       A killed holder's lease blocks a start on another host until it expires (at most {@link #TTL}); on the
  *       same host the dead process is recognised at once.</li>
  * </ul>
- * The object is a few {@code name=value} lines, readable with {@code aws s3 cp s3://.../.watch.lock -}. Thread-safe.
+ * Expiry is judged by each process's own clock: hosts must agree within a minute (NTP). On a server without
+ * conditional writes (it answers 501) the lake's weaker read-then-write fallback applies and two starters racing
+ * within milliseconds could both take the lease. The object is a few {@code name=value} lines, readable with
+ * {@code aws s3 cp s3://.../.watch.lock -}. Thread-safe.
  */
 final class LeaseInstanceLock implements Sink.InstanceLock {
     static final Duration TTL = Duration.ofMinutes(2);
     static final Duration RENEW_EVERY = Duration.ofSeconds(30);
     private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    private static final String UNKNOWN = "none";
 
     private final LakeStorage storage;
     private final String key;
     private final Supplier<Instant> clock;
     private final Consumer<String> warn;
-    private final Lease mine;
+    private Lease mine;
     private final Thread renewer;
     private String version;
     private boolean lost;
     private boolean closed;
 
     /** A lease as stored; {@code released} marks one given back. */
-    record Lease(String host, String pidNamespace, long pid, String token, Instant since, Instant expires, boolean released) {
+    record Lease(String host, String bootId, String pidNamespace, long pid, String token, Instant since, Instant expires, boolean released) {
         byte[] bytes() {
-            return ("host=" + host + "\npid_namespace=" + pidNamespace + "\npid=" + pid + "\ntoken=" + token + "\nsince=" + since + "\nexpires=" + expires
-                    + "\nreleased=" + released + "\n").getBytes(StandardCharsets.UTF_8);
+            return ("host=" + host + "\nboot_id=" + bootId + "\npid_namespace=" + pidNamespace + "\npid=" + pid + "\ntoken=" + token + "\nsince=" + since
+                    + "\nexpires=" + expires + "\nreleased=" + released + "\n").getBytes(StandardCharsets.UTF_8);
         }
 
         Lease renewed(Instant expires) {
-            return new Lease(host, pidNamespace, pid, token, since, expires, false);
+            return new Lease(host, bootId, pidNamespace, pid, token, since, expires, false);
         }
 
         Lease givenBack() {
-            return new Lease(host, pidNamespace, pid, token, since, expires, true);
+            return new Lease(host, bootId, pidNamespace, pid, token, since, expires, true);
         }
 
         /** The lease in {@code bytes}, or empty when they are not one. */
@@ -80,7 +85,8 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
                 }
             }
             try {
-                return Optional.of(new Lease(requireNonNull(fields.get("host")), fields.getOrDefault("pid_namespace", ""), Long.parseLong(fields.get("pid")),
+                return Optional.of(new Lease(requireNonNull(fields.get("host")), fields.getOrDefault("boot_id", ""), fields.getOrDefault("pid_namespace", ""),
+                        Long.parseLong(fields.get("pid")),
                         requireNonNull(fields.get("token")),
                         Instant.parse(fields.get("since")), Instant.parse(fields.get("expires")), Boolean.parseBoolean(fields.get("released"))));
             } catch (RuntimeException notALease) {
@@ -125,15 +131,18 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
             throw new IllegalArgumentException("job must be a short lower-case name, not '" + job + "'");
         }
         String key = "." + job + ".lock";
-        Lease mine = new Lease(host(), pidNamespace(), ProcessHandle.current().pid(), UUID.randomUUID().toString(), since, clock.get().plus(TTL), false);
+        Lease mine = new Lease(host(), bootId(), pidNamespace(), ProcessHandle.current().pid(), UUID.randomUUID().toString(), since,
+                clock.get().plus(TTL), false);
         for (int attempt = 0; attempt < 5; attempt++) {
-            boolean taken = storage.putIfAbsent(key, mine.bytes());
+            // whether a write reported success is not what decides: an SDK retry of a write that landed answers 412.
+            // What decides is whose token the object holds when read back.
+            storage.putIfAbsent(key, mine.bytes());
             Optional<LakeStorage.Versioned> current = storage.getVersioned(key);
             if (current.isEmpty()) {
                 continue; // released and removed in between: try again
             }
             Optional<Lease> held = Lease.parse(current.get().bytes());
-            if (taken && held.isPresent() && held.get().token().equals(mine.token())) {
+            if (held.isPresent() && held.get().token().equals(mine.token())) {
                 return new LeaseInstanceLock(storage, key, clock, warn, mine, current.get().version());
             }
             if (held.isEmpty()) {
@@ -144,28 +153,34 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
                 throw new IngestException(ErrorKind.USAGE, job + " is already running (" + held.get().describe() + "; host " + held.get().host()
                         + ", lease until " + held.get().expires() + ") on " + storage.describe() + "; stop it first");
             }
-            if (storage.replaceIfUnchanged(key, mine.bytes(), current.get().version())) {
-                Optional<LakeStorage.Versioned> ours = storage.getVersioned(key);
-                if (ours.isPresent() && Lease.parse(ours.get().bytes()).map(lease -> lease.token().equals(mine.token())).orElse(false)) {
-                    return new LeaseInstanceLock(storage, key, clock, warn, mine, ours.get().version());
-                }
-            }
-            // another process changed the object between our read and our write: look again
+            storage.replaceIfUnchanged(key, mine.bytes(), current.get().version());
+            // read back at the top of the loop: ours if the replace landed, else another process changed it: look again
         }
         throw new IngestException(ErrorKind.SINK, "Cannot take the " + job + " lease on " + storage.describe() + ": it kept changing under us; "
                 + "another " + job + " is starting there");
     }
 
     /**
-     * Released, expired, or held by a process that has died on this host. The last needs the same host name and
-     * the same process-id namespace (two containers may share a host name; their pids mean different processes).
+     * Released, expired, or held by a process that has died on this machine. The last needs the same host name,
+     * the same boot id (two machines may share a host name: cloned VMs, "localhost") and the same process-id
+     * namespace (two containers of one machine may share a host name; their pids mean different processes); where
+     * the boot id or the namespace cannot be read, only expiry counts.
      */
     private static boolean isOver(Lease lease, Instant now) {
         if (lease.released() || !lease.expires().isAfter(now)) {
             return true;
         }
-        return lease.host().equals(host()) && lease.pidNamespace().equals(pidNamespace())
-                && ProcessHandle.of(lease.pid()).map(process -> !process.isAlive()).orElse(true);
+        return !UNKNOWN.equals(bootId()) && !UNKNOWN.equals(pidNamespace()) && lease.host().equals(host()) && lease.bootId().equals(bootId())
+                && lease.pidNamespace().equals(pidNamespace()) && ProcessHandle.of(lease.pid()).map(process -> !process.isAlive()).orElse(true);
+    }
+
+    /** Linux's random id of this boot of this machine ({@code /proc/sys/kernel/random/boot_id}), or {@code none}. */
+    static String bootId() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+        } catch (IOException | SecurityException e) {
+            return UNKNOWN;
+        }
     }
 
     /** Linux's {@code pid:[4026531836]} of this process, or {@code none} where there are no pid namespaces. */
@@ -173,7 +188,7 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
         try {
             return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return "none";
+            return UNKNOWN;
         }
     }
 
@@ -206,19 +221,27 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
         if (closed || lost) {
             return false;
         }
+        Lease renewed = mine.renewed(clock.get().plus(TTL));
         try {
-            Lease renewed = mine.renewed(clock.get().plus(TTL));
-            if (storage.replaceIfUnchanged(key, renewed.bytes(), version)) {
-                Optional<LakeStorage.Versioned> ours = storage.getVersioned(key);
-                if (ours.isPresent() && Lease.parse(ours.get().bytes()).map(lease -> lease.token().equals(mine.token())).orElse(false)) {
-                    version = ours.get().version();
+            // the answer alone does not decide (an SDK retry of a write that landed answers 412): the read-back does.
+            // A second attempt covers a version we missed (an earlier renewal landed but its read-back failed).
+            for (int attempt = 0; attempt < 2; attempt++) {
+                storage.replaceIfUnchanged(key, renewed.bytes(), version);
+                Optional<LakeStorage.Versioned> current = storage.getVersioned(key);
+                Optional<Lease> held = current.flatMap(object -> Lease.parse(object.bytes()));
+                if (held.isEmpty() || !held.get().token().equals(mine.token())) {
+                    lost = true;
+                    warn.accept("The instance lease " + key + " on " + storage.describe() + " was taken over by another process (it judged ours "
+                            + "expired); two instances may now write there: stop one");
+                    return false;
+                }
+                mine = held.get();
+                version = current.get().version();
+                if (mine.expires().equals(renewed.expires())) {
                     return true;
                 }
             }
-            lost = true;
-            warn.accept("The instance lease " + key + " on " + storage.describe() + " was taken over by another process (it judged ours expired); "
-                    + "two instances may now write there: stop one");
-            return false;
+            return true; // still ours; the expiry moves at the next renewal
         } catch (IngestException e) {
             warn.accept("Cannot renew the instance lease " + key + " on " + storage.describe() + " (retrying in " + RENEW_EVERY.toSeconds() + " s): "
                     + e.getMessage());
@@ -245,7 +268,11 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
             closed = true;
             if (!lost) {
                 try {
-                    storage.replaceIfUnchanged(key, mine.givenBack().bytes(), version);
+                    if (!storage.replaceIfUnchanged(key, mine.givenBack().bytes(), version)
+                            && !storage.getVersioned(key).flatMap(object -> Lease.parse(object.bytes())).map(Lease::released).orElse(true)) {
+                        warn.accept("The instance lease " + key + " on " + storage.describe() + " had been taken over by another process before this one "
+                                + "ended; it is left to that process");
+                    }
                 } catch (RuntimeException e) {
                     warn.accept("Cannot release the instance lease " + key + " on " + storage.describe() + " (it expires by itself within "
                             + TTL.toMinutes() + " min): " + e.getMessage());

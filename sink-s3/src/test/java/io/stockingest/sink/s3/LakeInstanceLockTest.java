@@ -83,8 +83,8 @@ class LakeInstanceLockTest {
 
     @Test
     void aLakeThatIsNotLocalGetsTheLeaseLock() {
-        LakeSink sink = new LakeSink(S3TestServer.storage(S3TestServer.newBucket(), "lake").describe(), S3TestServer.storage(S3TestServer.newBucket(), "lake"),
-                new LakeLayout("raw"));
+        S3LakeStorage remote = S3TestServer.storage(S3TestServer.newBucket(), "lake");
+        LakeSink sink = new LakeSink(remote.describe(), remote, new LakeLayout("raw"));
         try (Sink.InstanceLock lock = sink.lockInstance("watch", SINCE).orElseThrow()) {
             assertThat(lock).isInstanceOf(LeaseInstanceLock.class);
             assertThat(lock.holder()).isEqualTo("pid " + ProcessHandle.current().pid() + ", since " + SINCE);

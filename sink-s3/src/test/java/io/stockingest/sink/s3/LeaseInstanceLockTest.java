@@ -34,8 +34,8 @@ class LeaseInstanceLockTest {
         return LeaseInstanceLock.Lease.parse(storage.get(".watch.lock")).orElseThrow();
     }
 
-    private void store(String host, String pidNamespace, long pid, Instant expires) {
-        storage.put(".watch.lock", new LeaseInstanceLock.Lease(host, pidNamespace, pid, "their-token", SINCE, expires, false).bytes());
+    private void store(String host, String bootId, String pidNamespace, long pid, Instant expires) {
+        storage.put(".watch.lock", new LeaseInstanceLock.Lease(host, bootId, pidNamespace, pid, "their-token", SINCE, expires, false).bytes());
     }
 
     @Test
@@ -62,7 +62,7 @@ class LeaseInstanceLockTest {
 
     @Test
     void aLiveLeaseOfAnotherHostBlocksUntilItExpires() {
-        store("other-host", "pid:[1]", 4242, SINCE.plus(Duration.ofMinutes(1)));
+        store("other-host", "boot-b", "pid:[1]", 4242, SINCE.plus(Duration.ofMinutes(1)));
         assertThatThrownBy(this::take).hasMessageStartingWith("watch is already running (pid 4242, since " + SINCE + "; host other-host, lease until ");
         now.set(SINCE.plus(Duration.ofMinutes(1)));
         try (LeaseInstanceLock taken = take()) {
@@ -78,10 +78,12 @@ class LeaseInstanceLockTest {
         assertThat(child.waitFor()).isZero();
         long deadPid = child.pid();
 
-        store(LeaseInstanceLock.host(), "pid:[elsewhere]", deadPid, SINCE.plus(Duration.ofMinutes(2)));
+        store(LeaseInstanceLock.host(), LeaseInstanceLock.bootId(), "pid:[elsewhere]", deadPid, SINCE.plus(Duration.ofMinutes(2)));
         assertThatThrownBy(this::take).as("the same pid in another namespace may be a live process").hasMessageContaining("already running (pid " + deadPid);
+        store(LeaseInstanceLock.host(), "another-machine-of-the-same-name", LeaseInstanceLock.pidNamespace(), deadPid, SINCE.plus(Duration.ofMinutes(2)));
+        assertThatThrownBy(this::take).as("a machine with the same host name").hasMessageContaining("already running (pid " + deadPid);
 
-        store(LeaseInstanceLock.host(), LeaseInstanceLock.pidNamespace(), deadPid, SINCE.plus(Duration.ofMinutes(2)));
+        store(LeaseInstanceLock.host(), LeaseInstanceLock.bootId(), LeaseInstanceLock.pidNamespace(), deadPid, SINCE.plus(Duration.ofMinutes(2)));
         try (LeaseInstanceLock taken = take()) {
             assertThat(stored().pid()).isEqualTo(ProcessHandle.current().pid());
         }
@@ -109,6 +111,80 @@ class LeaseInstanceLockTest {
         assertThat(stored().released()).isTrue();
     }
 
+    /** Writes that land but answer as if they had not: what an SDK retry of a write whose first answer was lost sees (412). */
+    private static final class AmbiguousWrites implements LakeStorage {
+        final LakeStorage delegate;
+        int readFailures;
+
+        AmbiguousWrites(LakeStorage delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+
+        @Override
+        public java.util.Set<String> list(String prefix) {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, byte[] bytes) {
+            delegate.putIfAbsent(key, bytes);
+            return false;
+        }
+
+        @Override
+        public void put(String key, byte[] bytes) {
+            delegate.put(key, bytes);
+        }
+
+        @Override
+        public byte[] get(String key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public java.util.Optional<Versioned> getVersioned(String key) {
+            if (readFailures > 0) {
+                readFailures--;
+                throw new IngestException(ErrorKind.SINK, "Cannot read " + key + ": 503 SlowDown");
+            }
+            return delegate.getVersioned(key);
+        }
+
+        @Override
+        public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
+            delegate.replaceIfUnchanged(key, bytes, version);
+            return false;
+        }
+    }
+
+    @Test
+    void aWriteThatLandedButAnsweredOtherwiseStillCountsAsOurs() {
+        AmbiguousWrites ambiguous = new AmbiguousWrites(storage);
+        LeaseInstanceLock lock = LeaseInstanceLock.take(ambiguous, "watch", SINCE, now::get, warnings::add);
+        assertThat(stored().pid()).isEqualTo(ProcessHandle.current().pid());
+
+        now.set(SINCE.plus(Duration.ofMinutes(1)));
+        assertThat(lock.renew()).as("a renewal whose answer was lost").isTrue();
+        assertThat(stored().expires()).isEqualTo(SINCE.plus(Duration.ofMinutes(3)));
+
+        now.set(SINCE.plus(Duration.ofMinutes(2)));
+        ambiguous.readFailures = 1;
+        assertThat(lock.renew()).as("a renewal whose read-back failed is retried").isTrue();
+        now.set(SINCE.plus(Duration.ofMinutes(3)));
+        assertThat(lock.renew()).isTrue();
+        assertThat(lock.lost()).isFalse();
+        assertThat(stored().expires()).isEqualTo(SINCE.plus(Duration.ofMinutes(5)));
+        assertThat(warnings).singleElement().asString().startsWith("Cannot renew the instance lease .watch.lock").contains("503 SlowDown");
+        lock.close();
+        assertThat(stored().released()).isTrue();
+        assertThat(warnings).hasSize(1);
+    }
+
     @Test
     void anObjectThatIsNotALeaseIsNotOverwritten() {
         storage.put(".watch.lock", "pid 12, since yesterday".getBytes(StandardCharsets.UTF_8));
@@ -120,7 +196,7 @@ class LeaseInstanceLockTest {
 
     @Test
     void ofEightSimultaneousStartsExactlyOneGetsTheLease() throws Exception {
-        store("other-host", "pid:[1]", 1, SINCE.minusSeconds(1)); // an expired lease: every starter tries to replace it
+        store("other-host", "boot-b", "pid:[1]", 1, SINCE.minusSeconds(1)); // an expired lease: every starter tries to replace it
         CountDownLatch start = new CountDownLatch(1);
         List<Callable<LeaseInstanceLock>> starters = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
