@@ -174,7 +174,7 @@ public final class WatchLoop {
             runner = null;
         }
         written = written.plus(flush(buffer, context, errors));
-        for (Symbol symbol : job.symbols()) {
+        for (Symbol symbol : job.symbols().stream().distinct().toList()) {
             if (polls > 0 && !quotedOnce.contains(symbol) && errors.size() < 20) {
                 errors.add(symbol + ": no quote in any of " + polls + " polls (" + source.name() + " does not know it, or the plan leaves it out)");
             }
@@ -206,8 +206,9 @@ public final class WatchLoop {
     }
 
     /**
-     * Says once per run, for each watched symbol, when a poll brought no quote for it: providers leave out symbols
-     * they do not know or that the plan does not cover, and without this a typo would go unnoticed for a whole day.
+     * Says once per run, for each watched symbol that no poll has quoted yet, that this poll did not either:
+     * providers leave out symbols they do not know or that the plan does not cover, and without this a typo would go
+     * unnoticed for a whole day.
      * The symbol stays in the polls; one that never got a quote is also named in the run's errors.
      */
     private void reportMissing(List<Symbol> symbols, List<Quote> quotes, Set<Symbol> quotedOnce, Set<Symbol> reportedMissing) {
@@ -217,9 +218,9 @@ public final class WatchLoop {
         }
         quotedOnce.addAll(quoted);
         for (Symbol symbol : symbols) {
-            if (!quoted.contains(symbol) && reportedMissing.add(symbol)) {
-                log.println("watch: " + source.name() + " sent no quote for " + symbol + " (a symbol it does not know, or one the plan leaves out); "
-                        + "still polling it");
+            if (!quotedOnce.contains(symbol) && reportedMissing.add(symbol)) {
+                log.println("watch: " + source.name() + " has sent no quote for " + symbol + " yet (a symbol it does not know, one the plan leaves out, "
+                        + "or one not trading); still polling it");
             }
         }
     }

@@ -187,11 +187,12 @@ class WatchLoopTest {
             return null;
         });
         Symbol typo = Symbol.parse("APPL");
-        RunReport report = run(ticker, source, sink, WatchLoop.Until.STOPPED, loop, List.of(AAPL, typo));
+        RunReport report = run(ticker, source, sink, WatchLoop.Until.STOPPED, loop, List.of(AAPL, typo, typo));
 
         assertThat(source.polls.get()).isEqualTo(4);
         assertThat(log.toString().lines().filter(line -> line.contains("APPL")))
-                .containsExactly("watch: clock sent no quote for APPL (a symbol it does not know, or one the plan leaves out); still polling it");
+                .containsExactly("watch: clock has sent no quote for APPL yet (a symbol it does not know, one the plan leaves out, or one not trading); "
+                        + "still polling it");
         assertThat(log.toString()).doesNotContain("quote for AAPL");
         assertThat(report.errors()).containsExactly("APPL: no quote in any of 4 polls (clock does not know it, or the plan leaves it out)");
         assertThat(report.exitCode()).as("the other symbols were watched").isZero();

@@ -10,8 +10,8 @@ import java.util.function.Function;
  * escapes, numbers, {@code null}, {@code true} or {@code false}, separated by JSON white space. Jackson's tokenizer,
  * field-name canonicalisation and number buffers were half of a yearly backfill's CPU.
  *
- * <p>Anything else (an escape, a non-ASCII byte, a nested value, a 19-digit integer, a row that is not an object,
- * malformed or truncated JSON) makes {@link #scan} return {@code false} and the caller reads the body again with
+ * <p>Anything else (an escape, a non-ASCII byte, a nested value, a 19-digit integer, a number over 1,000 or a string
+ * over 50,000 characters, a row that is not an object, malformed or truncated JSON) makes {@link #scan} return {@code false} and the caller reads the body again with
  * Jackson, which gives the same rows or the documented parse error. The rows this scanner does read are those of
  * {@link FmpSource.PriceRow#read}, bit for bit: the same fields, the last of a repeated key winning, doubles rounded
  * as {@link Double#parseDouble} rounds them, an integer price converted from its {@code long} as Jackson converts
@@ -23,6 +23,12 @@ final class PriceRowScanner {
     /** 10^0 ... 10^22: every one is exact as a double, so {@code mantissa / 10^k} rounds once, correctly (Clinger). */
     private static final double[] POWERS_OF_TEN = new double[23];
     private static final long MAX_EXACT_MANTISSA = 1L << 53;
+    /**
+     * Longer tokens are left to Jackson, whose default {@code StreamReadConstraints} refuse numbers over 1,000
+     * characters and names over 50,000 (strings over 20,000,000): this scanner must not accept what Jackson refuses.
+     */
+    private static final int MAX_NUMBER_LENGTH = 1_000;
+    private static final int MAX_STRING_LENGTH = 50_000;
 
     static {
         double power = 1;
@@ -190,7 +196,8 @@ final class PriceRowScanner {
     /** From after an opening quote to after the closing one; returns the index of the closing quote. */
     private int stringEnd() throws Unsupported {
         byte[] bytes = body;
-        for (int i = at; i < bytes.length; i++) {
+        int limit = Math.min(bytes.length, at + MAX_STRING_LENGTH + 1);
+        for (int i = at; i < limit; i++) {
             byte b = bytes[i];
             if (b == '"') {
                 at = i + 1;
@@ -286,6 +293,9 @@ final class PriceRowScanner {
         }
         if (i < bytes.length && (isWordByte(bytes[i]) || bytes[i] == '.')) {
             throw Unsupported.INSTANCE; // "1.5x", "1.2.3": not a number
+        }
+        if (i - start > MAX_NUMBER_LENGTH) {
+            throw Unsupported.INSTANCE;
         }
         at = i;
         boolean isInteger = fractionDigits == 0 && !exponent && i - start == digits + (negative ? 1 : 0);

@@ -89,6 +89,20 @@ class PriceRowScannerTest {
     }
 
     @Test
+    void leavesTokensOverJacksonsLengthLimitsToJackson() {
+        String longNumber = "1." + "0".repeat(2_000);
+        String longName = "n".repeat(60_000);
+        for (String body : List.of("[{\"date\":\"2024-01-02\",\"open\":" + longNumber + "}]", "[{\"date\":\"2024-01-02\",\"vwap\":" + longNumber + "}]",
+                "[{\"date\":\"2024-01-02\",\"" + longName + "\":1}]")) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            assertThat(jackson(bytes)).as("Jackson refuses it").isEmpty();
+            assertThat(scanned(bytes)).as("so the scanner declines it").isEmpty();
+        }
+        String atTheLimit = "[{\"date\":\"2024-01-02\",\"open\":1." + "5".repeat(998) + "}]";
+        assertThat(scanned(atTheLimit.getBytes(StandardCharsets.UTF_8))).isPresent().isEqualTo(jackson(atTheLimit.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void keepsJacksonsFieldRulesForDatesNullsRepeatsAndStrings() {
         String body = """
                 [ {"date":"  2024-01-02 ","open":null,"high":"1.5","low":true,"close":false,"adjClose":"2","volume":"100"},
