@@ -93,7 +93,7 @@ public final class DatasetIngest<T> {
                         }
                         outcome.fail(e.getMessage());
                     } catch (Throwable t) {
-                        outcome.fail("Internal error on " + symbol + ": " + t);
+                        outcome.fail(InternalErrors.describe(symbol, t));
                     } finally {
                         progress.advance(symbol.value());
                         inFlight.release();

@@ -283,7 +283,7 @@ public final class PriceIngest {
 
         void crashed(BarRequest request, Throwable t) {
             for (Symbol symbol : request.symbols()) {
-                states.get(symbol).fail("Internal error on " + request + ": " + t, ErrorKind.BAD_RESPONSE);
+                states.get(symbol).fail(InternalErrors.describe(request, t), ErrorKind.BAD_RESPONSE);
             }
         }
 

@@ -170,6 +170,17 @@ class PriceIngestTest {
     }
 
     @Test
+    void aFullHeapFailsTheSymbolAndSaysWhatToRaise() {
+        FakeSource source = new FakeSource(s -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+        RunReport report = run(source, new InMemorySink(), job(List.of("AAPL"), 0.05));
+        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(report.symbols().get("AAPL").errors()).singleElement().asString().startsWith("Out of memory on ").contains("(Java heap space)")
+                .contains("STOCK_INGEST_OPTS=-Xmx2g").contains("lower MAX_WORKERS");
+    }
+
+    @Test
     void aSinkFailureFailsTheSymbolWithTheSinkNamed() {
         InMemorySink sink = new InMemorySink();
         sink.failWith(new IngestException(ErrorKind.SINK, "disk full"));
