@@ -11,8 +11,9 @@ import java.util.function.Function;
  * field-name canonicalisation and number buffers were half of a yearly backfill's CPU.
  *
  * <p>Anything else (an escape, a non-ASCII byte, a nested value, a 19-digit integer, a number over 1,000 or a string
- * over 50,000 characters, a row that is not an object, malformed or truncated JSON) makes {@link #scan} return {@code false} and the caller reads the body again with
- * Jackson, which gives the same rows or the documented parse error. The rows this scanner does read are those of
+ * over 50,000 characters, a row that is not an object, malformed or truncated JSON) makes {@link #scan} return
+ * {@code false} and the caller reads the body again with Jackson, which gives the same rows or the documented parse
+ * error. The rows this scanner does read are those of
  * {@link FmpSource.PriceRow#read}, bit for bit: the same fields, the last of a repeated key winning, doubles rounded
  * as {@link Double#parseDouble} rounds them, an integer price converted from its {@code long} as Jackson converts
  * it, and whatever follows the array's closing bracket ignored as Jackson's array reader ignores it.
