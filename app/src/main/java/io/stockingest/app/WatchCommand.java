@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -109,12 +110,12 @@ final class WatchCommand implements Callable<Integer> {
                 throw new IngestException(ErrorKind.USAGE, "Source '" + parts.source.name() + "' does not provide live quotes yet (try --source yahoo)");
             }
             try (InstanceLocks locks = InstanceLocks.take(parts.sinks, since, env.err())) {
-                return watch(parts, job);
+                return watch(parts, job, locks);
             }
         }
     }
 
-    private int watch(Assembly parts, WatchLoop.Job job) {
+    private int watch(Assembly parts, WatchLoop.Job job, InstanceLocks locks) {
         WatchLoop loop = new WatchLoop(parts.source, parts.sinks, NyseCalendar.instance(), env.ticker(), env.err());
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -129,7 +130,7 @@ final class WatchCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {
-            RunReport report = loop.run(job, RunContext.start("watch", parts.source.name(), env.ticker().now()));
+            RunReport report = loop.run(job, RunContext.start("watch", parts.source.name(), env.ticker().now()), locks::lost);
             env.out().print(report.summary());
             writeMetrics(report);
             return report.exitCode();
@@ -164,6 +165,11 @@ final class WatchCommand implements Callable<Integer> {
                 throw e;
             }
             return new InstanceLocks(held);
+        }
+
+        /** Why one of the claims was lost, if one was (an S3 lease taken over). */
+        Optional<String> lost() {
+            return held.stream().map(Sink.InstanceLock::lost).flatMap(Optional::stream).findFirst();
         }
 
         @Override

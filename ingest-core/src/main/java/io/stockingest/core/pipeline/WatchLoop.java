@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * {@code watch}: polls quotes while the NYSE is open (regular hours, or 04:00-20:00 New York with extended hours),
@@ -103,6 +104,17 @@ public final class WatchLoop {
     }
 
     public RunReport run(Job job, RunContext context) {
+        return run(job, context, Optional::empty);
+    }
+
+    /**
+     * {@link #run(Job, RunContext)} while the job holds instance claims ({@link Sink#lockInstance}): {@code lostClaim}
+     * is asked at every wake-up and, once it says why a claim was lost (an expiring lease another process took over),
+     * the loop stops as for a rejected key: it flushes, writes the metrics and throws {@code USAGE} (exit 2), so that
+     * only one instance keeps writing.
+     */
+    public RunReport run(Job job, RunContext context, Supplier<Optional<String>> lostClaim) {
+        requireNonNull(lostClaim, "lostClaim is null");
         runner = Thread.currentThread();
         CallStats stats = new CallStats();
         List<Quote> buffer = new ArrayList<>();
@@ -118,6 +130,13 @@ public final class WatchLoop {
         Set<Symbol> reportedMissing = new HashSet<>();
         try {
             while (!stopped.get()) {
+                Optional<String> lost = lostClaim.get();
+                if (lost.isPresent()) {
+                    log.println("watch: " + lost.get() + "; stopping");
+                    errors.add(ticker.now() + ": " + lost.get());
+                    fatal = new IngestException(ErrorKind.USAGE, lost.get());
+                    break;
+                }
                 Instant now = ticker.now();
                 Optional<Instant[]> window = window(now, job.hours());
                 if (window.isEmpty() || now.isBefore(window.get()[0])) {

@@ -91,6 +91,14 @@ public interface Sink extends AutoCloseable {
         /** Who holds it, e.g. {@code pid 4242, since 2024-09-30T13:30:00Z}. */
         String holder();
 
+        /**
+         * Why the claim is no longer held, once it is not: only an expiring lease can be lost while its holder runs
+         * (another process judged it expired and took it). A job that sees it stops, so that one instance writes.
+         */
+        default java.util.Optional<String> lost() {
+            return java.util.Optional.empty();
+        }
+
         /** Releases the claim; idempotent, never throws. */
         @Override
         void close();

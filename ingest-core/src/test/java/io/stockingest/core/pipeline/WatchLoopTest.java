@@ -200,6 +200,46 @@ class WatchLoopTest {
     }
 
     @Test
+    void aLostInstanceClaimStopsTheLoopAfterFlushingAndWritingMetricsWithExit2() {
+        FakeTicker ticker = new FakeTicker(ny(LocalDate.of(2024, 9, 30), 10, 0));
+        InMemorySink sink = new InMemorySink();
+        ClockSource source = new ClockSource(ticker, n -> null);
+        WatchLoop loop = new WatchLoop(source, List.of(sink), NyseCalendar.instance(), ticker, new PrintStream(log, true, StandardCharsets.UTF_8));
+        String reason = "the instance lease .watch.lock on s3://market/lake was taken over by another process (pid 7, since 2024-09-30T14:02:00Z)";
+        java.util.concurrent.atomic.AtomicReference<String> lost = new java.util.concurrent.atomic.AtomicReference<>();
+        ClockSource losing = new ClockSource(ticker, n -> {
+            if (n == 3) {
+                lost.set(reason);
+            }
+            return null;
+        });
+        WatchLoop.Job job = new WatchLoop.Job(List.of(AAPL), Duration.ofSeconds(60), Duration.ofMinutes(5), BarRequest.Hours.REGULAR,
+                WatchLoop.Until.STOPPED);
+
+        lost.set(reason); // lost before the first wake-up: no poll at all
+        assertThatThrownBy(() -> loop.run(job, RunContext.start("watch", "clock", ticker.now()), () -> java.util.Optional.ofNullable(lost.get())))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE))
+                .hasMessage(reason + "; watch stopped");
+        assertThat(losing.polls.get()).as("no poll after the claim was lost").isZero();
+        assertThat(source.polls.get()).isZero();
+        assertThat(sink.quotes()).isEmpty();
+
+        // the same with the losing source: three polls, then the loop stops at its next wake-up and flushes them
+        WatchLoop second = new WatchLoop(losing, List.of(sink), NyseCalendar.instance(), ticker, new PrintStream(log, true, StandardCharsets.UTF_8));
+        lost.set(null);
+        assertThatThrownBy(() -> second.run(job, RunContext.start("watch", "clock", ticker.now()), () -> java.util.Optional.ofNullable(lost.get())))
+                .hasMessage(reason + "; watch stopped");
+        assertThat(losing.polls.get()).isEqualTo(3);
+        assertThat(sink.quotes()).as("the three polls are flushed").hasSize(3);
+        assertThat(second.lastReport()).get().satisfies(r -> {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.status()).isEqualTo("stopped");
+            assertThat(r.errors()).singleElement().asString().endsWith(reason);
+        });
+        assertThat(log.toString()).contains("watch: " + reason + "; stopping");
+    }
+
+    @Test
     void aRejectedKeyStopsTheLoopAsAuth() {
         FakeTicker ticker = new FakeTicker(ny(LocalDate.of(2024, 9, 30), 10, 0));
         ClockSource source = new ClockSource(ticker, n -> new IngestException(ErrorKind.AUTH, "clock rejected the API key"));

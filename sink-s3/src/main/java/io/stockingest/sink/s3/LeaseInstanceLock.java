@@ -33,8 +33,9 @@ import java.util.regex.Pattern;
  *       live lease refuses the start with the holder's pid, start time, host and expiry.</li>
  *   <li>Holding it: a daemon thread renews the expiry every {@link #RENEW_EVERY} ({@link #TTL} ahead), again with
  *       {@code If-Match}; a renewal that finds the object changed means another process judged the lease expired
- *       and took it: this holder says so on the warning channel and stops renewing. An S3 error during a renewal is
- *       reported and retried at the next tick.</li>
+ *       and took it: this holder says so on the warning channel, stops renewing and reports it through
+ *       {@link #lost()}, on which {@code watch} stops. An S3 error during a renewal is reported and retried at the
+ *       next tick.</li>
  *   <li>Releasing it: the lease is rewritten as released ({@code If-Match}), so the next start takes it at once.
  *       A killed holder's lease blocks a start on another host until it expires (at most {@link #TTL}); on the
  *       same host the dead process is recognised at once.</li>
@@ -57,7 +58,7 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
     private Lease mine;
     private final Thread renewer;
     private String version;
-    private boolean lost;
+    private String lost;
     private boolean closed;
 
     /** A lease as stored; {@code released} marks one given back. */
@@ -218,7 +219,7 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
      * error is reported and leaves the lease as it was, for the next renewal.
      */
     synchronized boolean renew() {
-        if (closed || lost) {
+        if (closed || lost != null) {
             return false;
         }
         Lease renewed = mine.renewed(clock.get().plus(TTL));
@@ -230,9 +231,9 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
                 Optional<LakeStorage.Versioned> current = storage.getVersioned(key);
                 Optional<Lease> held = current.flatMap(object -> Lease.parse(object.bytes()));
                 if (held.isEmpty() || !held.get().token().equals(mine.token())) {
-                    lost = true;
-                    warn.accept("The instance lease " + key + " on " + storage.describe() + " was taken over by another process (it judged ours "
-                            + "expired); two instances may now write there: stop one");
+                    lost = "the instance lease " + key + " on " + storage.describe() + " was taken over by another process ("
+                            + held.map(Lease::describe).orElse("an unreadable lease") + ", which judged ours expired)";
+                    warn.accept(lost + "; stopping this one");
                     return false;
                 }
                 mine = held.get();
@@ -249,9 +250,10 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
         }
     }
 
-    /** Whether another process took the lease over. */
-    synchronized boolean lost() {
-        return lost;
+    /** Why the lease is no longer ours, once another process took it over. */
+    @Override
+    public synchronized Optional<String> lost() {
+        return Optional.ofNullable(lost);
     }
 
     @Override
@@ -266,7 +268,7 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
                 return;
             }
             closed = true;
-            if (!lost) {
+            if (lost == null) {
                 try {
                     if (!storage.replaceIfUnchanged(key, mine.givenBack().bytes(), version)
                             && !storage.getVersioned(key).flatMap(object -> Lease.parse(object.bytes())).map(Lease::released).orElse(true)) {
