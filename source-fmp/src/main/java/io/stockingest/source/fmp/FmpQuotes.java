@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.model.EpochTimes;
 import io.stockingest.core.model.Quote;
 import io.stockingest.core.model.Symbol;
 import java.time.Instant;
@@ -69,7 +70,7 @@ final class FmpQuotes {
     static java.util.Optional<Quote> quote(Symbol symbol, JsonNode row) {
         JsonNode price = row.path("price");
         JsonNode time = row.path("timestamp");
-        if (!price.isNumber() || !time.canConvertToLong() || time.asLong() <= 0) {
+        if (!price.isNumber() || !time.canConvertToLong() || time.asLong() <= 0 || EpochTimes.seconds(time.asLong()).isEmpty()) {
             return java.util.Optional.empty();
         }
         JsonNode volume = row.path("volume");

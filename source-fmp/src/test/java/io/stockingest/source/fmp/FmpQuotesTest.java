@@ -98,6 +98,14 @@ class FmpQuotesTest {
     }
 
     @Test
+    void aQuoteWithATimeJavaTimeCannotDateIsLeftOut() throws Exception {
+        var row = FmpClient.JSON.readTree("{\"symbol\": \"AAPL\", \"price\": 254.86, \"timestamp\": 9223372036854775807}");
+        assertThat(FmpQuotes.quote(Symbol.parse("AAPL"), row)).isEmpty();
+        var fine = FmpClient.JSON.readTree("{\"symbol\": \"AAPL\", \"price\": 254.86, \"timestamp\": 1758648182}");
+        assertThat(FmpQuotes.quote(Symbol.parse("AAPL"), fine)).get().extracting(Quote::time).isEqualTo(Instant.ofEpochSecond(1758648182));
+    }
+
+    @Test
     void aRejectedKeyFailsAtOnceAsAuth() {
         server.on(FmpQuotes.PATH, Reply.json(401, "{\"Error Message\": \"Invalid API KEY. Feel free to create a Free API Key.\"}"));
 

@@ -8,6 +8,7 @@ import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.model.Adjustment;
 import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.EpochTimes;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
 import java.io.IOException;
@@ -88,7 +89,7 @@ final class YahooChartParser {
             if (t == null || !t.canConvertToLong() || Double.isNaN(open) || Double.isNaN(high) || Double.isNaN(low) || Double.isNaN(close)) {
                 continue;
             }
-            Instant ts = Instant.ofEpochSecond(t.asLong());
+            Instant ts = epochSecond(t.asLong(), what);
             LocalDate date = ts.atZone(zone).toLocalDate();
             double volume = value(volumes, i);
             Double adj = interval.isIntraday() ? null : number(adjclose.path(i));
@@ -112,7 +113,7 @@ final class YahooChartParser {
             Double amount = number(event.path("amount"));
             if (event.path("date").canConvertToLong() && amount != null) {
                 out.add(new io.stockingest.core.model.CorporateAction(symbol, io.stockingest.core.model.CorporateAction.Type.DIVIDEND,
-                        Instant.ofEpochSecond(event.path("date").asLong()).atZone(zone).toLocalDate(), amount, null, null, null, null, null,
+                        epochSecond(event.path("date").asLong(), what).atZone(zone).toLocalDate(), amount, null, null, null, null, null,
                         currency, "yahoo"));
             }
         });
@@ -121,12 +122,18 @@ final class YahooChartParser {
             Double denominator = number(event.path("denominator"));
             if (event.path("date").canConvertToLong() && numerator != null && denominator != null) {
                 out.add(new io.stockingest.core.model.CorporateAction(symbol, io.stockingest.core.model.CorporateAction.Type.SPLIT,
-                        Instant.ofEpochSecond(event.path("date").asLong()).atZone(zone).toLocalDate(), null, numerator, denominator, null, null,
+                        epochSecond(event.path("date").asLong(), what).atZone(zone).toLocalDate(), null, numerator, denominator, null, null,
                         null, null, "yahoo"));
             }
         });
         out.sort(java.util.Comparator.comparing(io.stockingest.core.model.CorporateAction::exDate));
         return out;
+    }
+
+    /** A Unix time in seconds; a corrupt body's absurd number is a {@code BAD_RESPONSE}, never a java.time exception. */
+    private static Instant epochSecond(long seconds, String what) {
+        return EpochTimes.seconds(seconds).orElseThrow(() -> new IngestException(ErrorKind.BAD_RESPONSE, what + ": a time of " + seconds
+                + " s since 1970 in Yahoo's answer is out of range"));
     }
 
     private static ZoneId zone(JsonNode meta, String what) {

@@ -9,6 +9,7 @@ import io.stockingest.core.http.HttpCall;
 import io.stockingest.core.http.HttpResult;
 import io.stockingest.core.http.HttpTransport;
 import io.stockingest.core.http.ProviderEndpoint;
+import io.stockingest.core.model.EpochTimes;
 import io.stockingest.core.model.Quote;
 import io.stockingest.core.model.Symbol;
 import java.net.URI;
@@ -76,8 +77,9 @@ final class YahooQuotes {
         List<Quote> quotes = new ArrayList<>();
         for (JsonNode row : root.path("quoteResponse").path("result")) {
             Symbol symbol = bySpelling.get(row.path("symbol").asText(""));
-            if (symbol == null || !row.path("regularMarketPrice").isNumber() || !row.path("regularMarketTime").canConvertToLong()) {
-                continue;
+            if (symbol == null || !row.path("regularMarketPrice").isNumber() || !row.path("regularMarketTime").canConvertToLong()
+                    || EpochTimes.seconds(row.path("regularMarketTime").asLong()).isEmpty()) {
+                continue; // no price or no usable time: no quote for this symbol in this poll
             }
             quotes.add(new Quote(symbol, Instant.ofEpochSecond(row.path("regularMarketTime").asLong()), row.path("regularMarketPrice").asDouble(),
                     number(row, "bid"), number(row, "ask"), row.path("regularMarketVolume").isNumber() ? row.path("regularMarketVolume").asLong() : null,

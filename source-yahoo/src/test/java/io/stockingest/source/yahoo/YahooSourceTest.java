@@ -130,6 +130,19 @@ class YahooSourceTest {
     }
 
     @Test
+    void aTimestampJavaTimeCannotDateIsABadResponse() {
+        // found by a 20,000-mutation run of ParserFuzzTest: Long.MAX_VALUE as a bar time made Instant throw out of the source
+        String body = """
+                {"chart":{"result":[{"meta":{"exchangeTimezoneName":"America/New_York"},
+                "timestamp":[9223372036854775807],
+                "indicators":{"quote":[{"open":[10.0],"high":[11.0],"low":[9.0],"close":[10.5],"volume":[7]}]}}],"error":null}}""";
+        server.on("/v8/finance/chart/AAPL", Reply.json(200, body));
+        assertThatThrownBy(() -> fetch("AAPL", LocalDate.of(2020, 1, 1), LocalDate.of(2020, 1, 3)))
+                .hasMessageEndingWith(": a time of 9223372036854775807 s since 1970 in Yahoo's answer is out of range")
+                .extracting(e -> ((IngestException) e).kind()).isEqualTo(ErrorKind.BAD_RESPONSE);
+    }
+
+    @Test
     void skipsNullBarsAndUsesTheExchangeTimeZone() {
         String body = """
                 {"chart":{"result":[{"meta":{"exchangeTimezoneName":"Europe/Berlin","gmtoffset":3600},
