@@ -201,6 +201,28 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
         }
     }
 
+    /**
+     * Rewrites the lease as released. A refused write is read back: still ours under another version (an earlier
+     * renewal landed unseen) is released with that version; another process's live lease is left alone, and said.
+     */
+    private void release() {
+        byte[] released = mine.givenBack().bytes();
+        if (storage.replaceIfUnchanged(key, released, version)) {
+            return;
+        }
+        Optional<LakeStorage.Versioned> current = storage.getVersioned(key);
+        Optional<Lease> held = current.flatMap(object -> Lease.parse(object.bytes()));
+        if (held.isEmpty() || held.get().released()) {
+            return;
+        }
+        if (held.get().token().equals(mine.token())) {
+            storage.replaceIfUnchanged(key, released, current.get().version());
+        } else {
+            warn.accept("The instance lease " + key + " on " + storage.describe() + " had been taken over by another process (" + held.get().describe()
+                    + ") before this one ended; it is left to that process");
+        }
+    }
+
     private void renewUntilClosed() {
         while (true) {
             try {
@@ -270,11 +292,7 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
             closed = true;
             if (lost == null) {
                 try {
-                    if (!storage.replaceIfUnchanged(key, mine.givenBack().bytes(), version)
-                            && !storage.getVersioned(key).flatMap(object -> Lease.parse(object.bytes())).map(Lease::released).orElse(true)) {
-                        warn.accept("The instance lease " + key + " on " + storage.describe() + " had been taken over by another process before this one "
-                                + "ended; it is left to that process");
-                    }
+                    release();
                 } catch (RuntimeException e) {
                     warn.accept("Cannot release the instance lease " + key + " on " + storage.describe() + " (it expires by itself within "
                             + TTL.toMinutes() + " min): " + e.getMessage());

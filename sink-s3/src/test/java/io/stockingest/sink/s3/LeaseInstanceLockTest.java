@@ -186,6 +186,29 @@ class LeaseInstanceLockTest {
     }
 
     @Test
+    void aReleaseAfterAnUnseenRenewalStillReleasesAndATakenOverLeaseIsLeftAlone() {
+        AmbiguousWrites ambiguous = new AmbiguousWrites(storage);
+        LeaseInstanceLock lock = LeaseInstanceLock.take(ambiguous, "watch", SINCE, now::get, warnings::add);
+        now.set(SINCE.plus(Duration.ofMinutes(1)));
+        ambiguous.readFailures = 1;
+        assertThat(lock.renew()).as("the renewal landed, its read-back failed: the lock holds a stale version").isTrue();
+        lock.close();
+        assertThat(stored().released()).as("released under the version read back").isTrue();
+        assertThat(warnings).singleElement().asString().startsWith("Cannot renew");
+
+        warnings.clear();
+        now.set(SINCE.plus(Duration.ofMinutes(10)));
+        LeaseInstanceLock stalled = take();
+        now.set(SINCE.plus(Duration.ofMinutes(13)));
+        LeaseInstanceLock newer = take(); // the stalled holder's lease expired unrenewed
+        stalled.close();
+        assertThat(stored().released()).as("the newer holder's lease is not released by the stalled one").isFalse();
+        assertThat(warnings).singleElement().asString().contains("had been taken over by another process (pid ");
+        newer.close();
+        assertThat(stored().released()).isTrue();
+    }
+
+    @Test
     void anObjectThatIsNotALeaseIsNotOverwritten() {
         storage.put(".watch.lock", "pid 12, since yesterday".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(this::take).isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE))
