@@ -58,7 +58,8 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
     private Lease mine;
     private final Thread renewer;
     private String version;
-    private String lost;
+    /** Volatile, read without the monitor: a renewal holds the monitor through slow S3 calls, the watch loop must not wait. */
+    private volatile String lost;
     private boolean closed;
 
     /** A lease as stored; {@code released} marks one given back. */
@@ -272,9 +273,9 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
         }
     }
 
-    /** Why the lease is no longer ours, once another process took it over. */
+    /** Why the lease is no longer ours, once another process took it over. Never blocks. */
     @Override
-    public synchronized Optional<String> lost() {
+    public Optional<String> lost() {
         return Optional.ofNullable(lost);
     }
 
