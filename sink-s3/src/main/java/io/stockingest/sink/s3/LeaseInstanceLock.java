@@ -286,6 +286,7 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
 
     @Override
     public void close() {
+        renewer.interrupt(); // first: a renewal stuck in S3 retries is cut short instead of holding the monitor
         synchronized (this) {
             if (closed) {
                 return;
@@ -300,6 +301,5 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
                 }
             }
         }
-        renewer.interrupt();
     }
 }
