@@ -9,7 +9,9 @@ import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.model.Quote;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A destination: a Parquet lake (local or S3), PostgreSQL, Snowflake.
@@ -88,6 +90,22 @@ public interface Sink extends AutoCloseable {
 
     /** A claim on a sink's target taken by {@link #lockInstance}; closing it releases the claim. */
     interface InstanceLock extends AutoCloseable {
+        /** What {@link #checkJob} accepts. */
+        Pattern JOB = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+        /**
+         * {@code job} if it is a short lower-case name ({@code [a-z][a-z0-9-]{0,31}}): implementations put it into a
+         * file name, an object key or a lock key, so each checks it with this before use.
+         *
+         * @throws IllegalArgumentException for any other name
+         */
+        static String checkJob(String job) {
+            if (!JOB.matcher(Objects.requireNonNull(job, "job is null")).matches()) {
+                throw new IllegalArgumentException("job must be a short lower-case name, not '" + job + "'");
+            }
+            return job;
+        }
+
         /** Who holds it, e.g. {@code pid 4242, since 2024-09-30T13:30:00Z}. */
         String holder();
 
@@ -95,8 +113,8 @@ public interface Sink extends AutoCloseable {
          * Why the claim is no longer held, once it is not: only an expiring lease can be lost while its holder runs
          * (another process judged it expired and took it). A job that sees it stops, so that one instance writes.
          */
-        default java.util.Optional<String> lost() {
-            return java.util.Optional.empty();
+        default Optional<String> lost() {
+            return Optional.empty();
         }
 
         /** Releases the claim; idempotent, never throws. */

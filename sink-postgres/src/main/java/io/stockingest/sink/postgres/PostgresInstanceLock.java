@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Properties;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
@@ -37,7 +36,6 @@ import java.util.zip.CRC32;
 final class PostgresInstanceLock implements Sink.InstanceLock {
     /** key1 of every stock-ingest advisory lock: "stock-ingest" as a positive int. */
     static final int NAMESPACE = positive("stock-ingest");
-    private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private final Connection session;
     private final int key;
     private final String holder;
@@ -57,9 +55,7 @@ final class PostgresInstanceLock implements Sink.InstanceLock {
     static PostgresInstanceLock acquire(PostgresAdmin admin, String job, Instant since) {
         requireNonNull(admin, "admin is null");
         requireNonNull(since, "since is null");
-        if (!JOB.matcher(requireNonNull(job, "job is null")).matches()) {
-            throw new IllegalArgumentException("job must be a short lower-case name, not '" + job + "'");
-        }
+        Sink.InstanceLock.checkJob(job);
         PostgresConfig config = admin.config();
         int key = positive(config.schema() + "/" + job);
         String holder = "pid " + ProcessHandle.current().pid() + ", since " + since.truncatedTo(ChronoUnit.SECONDS);

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.regex.Pattern;
 
 /**
  * One instance of a job per local lake: an OS file lock ({@code fcntl}/{@code LockFileEx} through
@@ -25,7 +24,6 @@ import java.util.regex.Pattern;
  * is refused too. Not for network file systems whose locks are not reliable (NFS without a lock manager).
  */
 public final class LakeInstanceLock implements Sink.InstanceLock {
-    private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private final FileChannel channel;
     private final FileLock lock;
     private final String holder;
@@ -45,9 +43,7 @@ public final class LakeInstanceLock implements Sink.InstanceLock {
     public static LakeInstanceLock acquire(Path dir, String job, Instant since) {
         requireNonNull(dir, "dir is null");
         requireNonNull(since, "since is null");
-        if (!JOB.matcher(requireNonNull(job, "job is null")).matches()) {
-            throw new IllegalArgumentException("job must be a short lower-case name, not '" + job + "'");
-        }
+        Sink.InstanceLock.checkJob(job);
         Path file = dir.resolve("." + job + ".lock");
         try {
             Files.createDirectories(dir);

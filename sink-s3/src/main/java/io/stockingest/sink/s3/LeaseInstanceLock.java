@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * One instance of a job per S3 lake: a lease object {@code .<job>.lock} under the lake prefix, taken and renewed
@@ -48,7 +47,6 @@ import java.util.regex.Pattern;
 final class LeaseInstanceLock implements Sink.InstanceLock {
     static final Duration TTL = Duration.ofMinutes(2);
     static final Duration RENEW_EVERY = Duration.ofSeconds(30);
-    private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final String UNKNOWN = "none";
 
     private final LakeStorage storage;
@@ -129,9 +127,7 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
         requireNonNull(since, "since is null");
         requireNonNull(clock, "clock is null");
         requireNonNull(warn, "warn is null");
-        if (!JOB.matcher(requireNonNull(job, "job is null")).matches()) {
-            throw new IllegalArgumentException("job must be a short lower-case name, not '" + job + "'");
-        }
+        Sink.InstanceLock.checkJob(job);
         String key = "." + job + ".lock";
         Lease mine = new Lease(host(), bootId(), pidNamespace(), ProcessHandle.current().pid(), UUID.randomUUID().toString(), since,
                 clock.get().plus(TTL), false);

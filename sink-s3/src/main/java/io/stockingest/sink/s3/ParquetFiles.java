@@ -165,7 +165,8 @@ public final class ParquetFiles {
         }
     }
 
-    private static final class InMemoryInputFile implements InputFile {
+    /** A Parquet file held in memory, for readers (tests read footers through it too). */
+    static final class InMemoryInputFile implements InputFile {
         private final byte[] bytes;
 
         InMemoryInputFile(byte[] bytes) {

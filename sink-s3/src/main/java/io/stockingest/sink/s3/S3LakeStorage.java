@@ -168,15 +168,12 @@ public final class S3LakeStorage implements LakeStorage {
             }
         }
         // weaker fallback for servers without conditional writes: compare the ETag (HEAD), then PUT
+        if (!eTag(objectKey, "write").filter(version::equals).isPresent()) {
+            return false;
+        }
         try {
-            String current = client.headObject(r -> r.bucket(config.bucket()).key(objectKey)).eTag();
-            if (!version.equals(current)) {
-                return false;
-            }
             upload(objectKey, bytes, false);
             return true;
-        } catch (NoSuchKeyException e) {
-            return false;
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return false;
@@ -188,18 +185,22 @@ public final class S3LakeStorage implements LakeStorage {
     }
 
     private boolean exists(String objectKey) {
+        return eTag(objectKey, "check").isPresent();
+    }
+
+    /** The object's ETag by a HEAD, or empty if there is no object; other errors fail {@code action}. */
+    private Optional<String> eTag(String objectKey, String action) {
         try {
-            client.headObject(r -> r.bucket(config.bucket()).key(objectKey));
-            return true;
+            return Optional.of(client.headObject(r -> r.bucket(config.bucket()).key(objectKey)).eTag());
         } catch (NoSuchKeyException e) {
-            return false;
+            return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return false;
+                return Optional.empty();
             }
-            throw failure("check", objectKey, e);
+            throw failure(action, objectKey, e);
         } catch (SdkException e) {
-            throw failure("check", objectKey, e);
+            throw failure(action, objectKey, e);
         }
     }
 

@@ -22,9 +22,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
 import org.junit.jupiter.api.Test;
 
 class FlatParquetEncoderTest {
@@ -76,36 +74,7 @@ class FlatParquetEncoderTest {
     }
 
     private static ParquetMetadata footer(byte[] bytes) throws IOException {
-        InputFile file = new InputFile() {
-            @Override
-            public long getLength() {
-                return bytes.length;
-            }
-
-            @Override
-            public SeekableInputStream newStream() {
-                var in = new java.io.ByteArrayInputStream(bytes) {
-                    long position() {
-                        return pos;
-                    }
-
-                    void seek(long to) {
-                        pos = (int) to;
-                    }
-                };
-                return new DelegatingSeekableInputStream(in) {
-                    @Override
-                    public long getPos() {
-                        return in.position();
-                    }
-
-                    @Override
-                    public void seek(long newPos) {
-                        in.seek(newPos);
-                    }
-                };
-            }
-        };
+        InputFile file = new ParquetFiles.InMemoryInputFile(bytes);
         try (ParquetFileReader reader = ParquetFileReader.open(file)) {
             return reader.getFooter();
         }

@@ -112,38 +112,17 @@ class LeaseInstanceLockTest {
     }
 
     /** Writes that land but answer as if they had not: what an SDK retry of a write whose first answer was lost sees (412). */
-    private static final class AmbiguousWrites implements LakeStorage {
-        final LakeStorage delegate;
+    private static final class AmbiguousWrites extends ForwardingLakeStorage {
         int readFailures;
 
         AmbiguousWrites(LakeStorage delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public java.util.Set<String> list(String prefix) {
-            return delegate.list(prefix);
+            super(delegate);
         }
 
         @Override
         public boolean putIfAbsent(String key, byte[] bytes) {
-            delegate.putIfAbsent(key, bytes);
+            super.putIfAbsent(key, bytes);
             return false;
-        }
-
-        @Override
-        public void put(String key, byte[] bytes) {
-            delegate.put(key, bytes);
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return delegate.get(key);
         }
 
         @Override
@@ -152,12 +131,12 @@ class LeaseInstanceLockTest {
                 readFailures--;
                 throw new IngestException(ErrorKind.SINK, "Cannot read " + key + ": 503 SlowDown");
             }
-            return delegate.getVersioned(key);
+            return super.getVersioned(key);
         }
 
         @Override
         public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
-            delegate.replaceIfUnchanged(key, bytes, version);
+            super.replaceIfUnchanged(key, bytes, version);
             return false;
         }
     }

@@ -142,7 +142,7 @@ class S3LakeSinkTest {
         sink().writeBars(batch(List.of(bar("AAPL", jan, 75)), DateRange.of(jan), YEARLY));
         // another runner stores March between this run's read of the file and its write
         AtomicInteger reads = new AtomicInteger();
-        LakeStorage interleaved = new ForwardingStorage(storage) {
+        LakeStorage interleaved = new ForwardingLakeStorage(storage) {
             @Override
             public java.util.Optional<Versioned> getVersioned(String k) {
                 var current = super.getVersioned(k);
@@ -325,60 +325,18 @@ class S3LakeSinkTest {
                 .hasMessage("Cannot read s3://" + bucket + "/config/missing.csv: no such object");
     }
 
-    /** Forwards every call; tests override the one they interleave. */
-    private static class ForwardingStorage implements LakeStorage {
-        private final LakeStorage delegate;
-
-        ForwardingStorage(LakeStorage delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public Set<String> list(String prefix) {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] bytes) {
-            return delegate.putIfAbsent(key, bytes);
-        }
-
-        @Override
-        public void put(String key, byte[] bytes) {
-            delegate.put(key, bytes);
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return delegate.get(key);
-        }
-
-        @Override
-        public java.util.Optional<Versioned> getVersioned(String key) {
-            return delegate.getVersioned(key);
-        }
-
-        @Override
-        public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
-            return delegate.replaceIfUnchanged(key, bytes, version);
-        }
-    }
-
     /** Lets every runner list before any writes. */
-    private record BarrierAfterList(LakeStorage delegate, CyclicBarrier barrier) implements LakeStorage {
-        @Override
-        public String describe() {
-            return delegate.describe();
+    private static final class BarrierAfterList extends ForwardingLakeStorage {
+        private final CyclicBarrier barrier;
+
+        BarrierAfterList(LakeStorage delegate, CyclicBarrier barrier) {
+            super(delegate);
+            this.barrier = barrier;
         }
 
         @Override
         public Set<String> list(String prefix) {
-            Set<String> keys = delegate.list(prefix);
+            Set<String> keys = super.list(prefix);
             try {
                 barrier.await();
             } catch (Exception e) {
@@ -386,31 +344,5 @@ class S3LakeSinkTest {
             }
             return keys;
         }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] bytes) {
-            return delegate.putIfAbsent(key, bytes);
-        }
-
-        @Override
-        public void put(String key, byte[] bytes) {
-            delegate.put(key, bytes);
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return delegate.get(key);
-        }
-
-        @Override
-        public java.util.Optional<Versioned> getVersioned(String key) {
-            return delegate.getVersioned(key);
-        }
-
-        @Override
-        public boolean replaceIfUnchanged(String key, byte[] bytes, String version) {
-            return delegate.replaceIfUnchanged(key, bytes, version);
-        }
     }
-
 }

@@ -69,12 +69,14 @@ final class FmpQuotes {
 
     static java.util.Optional<Quote> quote(Symbol symbol, JsonNode row) {
         JsonNode price = row.path("price");
-        JsonNode time = row.path("timestamp");
-        if (!price.isNumber() || !time.canConvertToLong() || time.asLong() <= 0 || EpochTimes.seconds(time.asLong()).isEmpty()) {
+        JsonNode timestamp = row.path("timestamp");
+        java.util.Optional<Instant> time = timestamp.canConvertToLong() && timestamp.asLong() > 0 ? EpochTimes.seconds(timestamp.asLong())
+                : java.util.Optional.empty();
+        if (!price.isNumber() || time.isEmpty()) {
             return java.util.Optional.empty();
         }
         JsonNode volume = row.path("volume");
-        return java.util.Optional.of(new Quote(symbol, Instant.ofEpochSecond(time.asLong()), price.asDouble(), null, null,
+        return java.util.Optional.of(new Quote(symbol, time.get(), price.asDouble(), null, null,
                 volume.isNumber() ? Long.valueOf(Math.round(volume.asDouble())) : null, number(row, "open"), number(row, "dayHigh"),
                 number(row, "dayLow"), number(row, "previousClose"), null, FmpClient.PROVIDER));
     }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -77,11 +78,12 @@ final class YahooQuotes {
         List<Quote> quotes = new ArrayList<>();
         for (JsonNode row : root.path("quoteResponse").path("result")) {
             Symbol symbol = bySpelling.get(row.path("symbol").asText(""));
-            if (symbol == null || !row.path("regularMarketPrice").isNumber() || !row.path("regularMarketTime").canConvertToLong()
-                    || EpochTimes.seconds(row.path("regularMarketTime").asLong()).isEmpty()) {
+            Optional<Instant> time = row.path("regularMarketTime").canConvertToLong() ? EpochTimes.seconds(row.path("regularMarketTime").asLong())
+                    : Optional.empty();
+            if (symbol == null || !row.path("regularMarketPrice").isNumber() || time.isEmpty()) {
                 continue; // no price or no usable time: no quote for this symbol in this poll
             }
-            quotes.add(new Quote(symbol, Instant.ofEpochSecond(row.path("regularMarketTime").asLong()), row.path("regularMarketPrice").asDouble(),
+            quotes.add(new Quote(symbol, time.get(), row.path("regularMarketPrice").asDouble(),
                     number(row, "bid"), number(row, "ask"), row.path("regularMarketVolume").isNumber() ? row.path("regularMarketVolume").asLong() : null,
                     number(row, "regularMarketOpen"), number(row, "regularMarketDayHigh"), number(row, "regularMarketDayLow"),
                     number(row, "regularMarketPreviousClose"), row.path("marketState").asText(null), "yahoo"));
