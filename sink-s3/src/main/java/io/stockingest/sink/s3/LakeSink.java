@@ -75,6 +75,7 @@ public final class LakeSink implements Sink {
             throw new IllegalArgumentException("maxConcurrency must be at least 1, not " + maxConcurrency);
         }
         this.uploads = new Semaphore(maxConcurrency);
+        ParquetFiles.initialise();
     }
 
     @Override

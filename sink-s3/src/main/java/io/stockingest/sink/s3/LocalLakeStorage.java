@@ -8,18 +8,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A lake in a local directory. A file is written under a temporary name in its final directory and then linked
@@ -78,14 +81,31 @@ public final class LocalLakeStorage implements LakeStorage {
         if (!Files.isDirectory(dir)) {
             return Set.of();
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(file -> !isTemporary(file.getFileName().toString()) || deleteIfStale(file))
-                    .map(file -> root.relativize(file).toString().replace('\\', '/'))
-                    .collect(Collectors.toUnmodifiableSet());
+        Set<String> keys = new HashSet<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile() && (!isTemporary(file.getFileName().toString()) || deleteIfStale(file))) {
+                        keys.add(root.relativize(file).toString().replace('\\', '/'));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    // Not an error: another runner's temporary renamed into place (or a stale one deleted) between
+                    // reading the folder and looking at the entry. Its final file, if any, is listed or shows at put.
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException | UncheckedIOException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot list " + dir + ": " + e.getMessage(), e);
         }
+        return Set.copyOf(keys);
     }
 
     @Override
@@ -204,20 +224,25 @@ public final class LocalLakeStorage implements LakeStorage {
         Path target = resolve(key);
         Path temp = writeTemp(target, bytes);
         try {
-            synchronized (LOCKS[Math.floorMod(target.hashCode(), LOCKS.length)]) {
+            ReentrantLock lock = LOCKS[Math.floorMod(target.hashCode(), LOCKS.length)];
+            lock.lock();
+            try {
                 Optional<Versioned> current = getVersioned(key);
                 if (current.isEmpty() || !current.get().version().equals(version)) {
                     return false;
                 }
                 move(temp, target);
                 return true;
+            } finally {
+                lock.unlock();
             }
         } finally {
             deleteQuietly(temp);
         }
     }
 
-    private static final Object[] LOCKS = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
+    /** Locks, not monitors: the check and move do file I/O, and a virtual thread blocked on a monitor pins its carrier on Java 21. */
+    private static final ReentrantLock[] LOCKS = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new ReentrantLock()).toArray(ReentrantLock[]::new);
 
     /** The SHA-256 of the content, hex. */
     static String version(byte[] bytes) {
@@ -232,7 +257,12 @@ public final class LocalLakeStorage implements LakeStorage {
         try {
             Files.createDirectories(target.getParent());
             Path temp = target.resolveSibling(tempName(target.getFileName().toString()));
-            Files.write(temp, bytes);
+            try {
+                Files.write(temp, bytes);
+            } catch (IOException e) {
+                deleteQuietly(temp); // a full disk leaves an empty or partial temporary: never leave it behind
+                throw e;
+            }
             return temp;
         } catch (IOException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot write " + target + ": " + e.getMessage(), e);
