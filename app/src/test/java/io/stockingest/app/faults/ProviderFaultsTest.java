@@ -285,10 +285,11 @@ class ProviderFaultsTest {
     }
 
     @Test
-    void aSymbolPolygonDoesNotKnowIsGatedAsNoBarsExit3() {
+    void aSymbolPolygonDoesNotKnowIsAFailedSymbolExit1() {
         cli.server.on(POLYGON_JAN.replace("AAPL", "ZZZZQ"), Reply.json(200, "{\"ticker\":\"ZZZZQ\",\"queryCount\":0,\"resultsCount\":0,\"adjusted\":true,\"status\":\"OK\",\"request_id\":\"x\"}"));
-        assertThat(cli.run("prices", "--source", "polygon", "--symbols", "ZZZZQ", "--from", "2024-01-02", "--to", "2024-01-31", "--metrics-out", "m.json")).isEqualTo(3);
+        assertThat(cli.run("prices", "--source", "polygon", "--symbols", "ZZZZQ", "--from", "2024-01-02", "--to", "2024-01-31", "--metrics-out", "m.json")).isEqualTo(1);
         assertThat(cli.out()).contains("returned no bars for ZZZZQ");
+        assertThat(cli.metrics("m.json").symbols().get("ZZZZQ").status()).isEqualTo("failed");
         assertThat(cli.priceFiles()).isEmpty();
     }
 

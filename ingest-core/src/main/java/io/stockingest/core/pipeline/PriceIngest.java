@@ -322,8 +322,14 @@ public final class PriceIngest {
                     return;
                 }
                 if (outcome.accepted().isEmpty() && hasSessions(range)) {
-                    state.gate("data-quality gate: " + source.name() + " returned no bars for " + symbol + " " + range
-                            + " although the range has NYSE sessions");
+                    String none = source.name() + " returned no bars for " + symbol + " " + range + " although the range has NYSE sessions";
+                    if (fetched.isEmpty()) {
+                        // nothing came back (typically a symbol the provider does not know): that symbol failed, no
+                        // data was refused, so it is no gate's business (exit 1, not 3)
+                        state.fail(none + " (unknown symbol?)", ErrorKind.NOT_FOUND);
+                    } else {
+                        state.gate("data-quality gate: " + none + " that passed the row rules");
+                    }
                     return;
                 }
                 BarBatch batch = new BarBatch(symbol, job.interval(), range, outcome.accepted(), job.writeOptions(), context);

@@ -121,9 +121,10 @@ class PriceIngestTest {
     }
 
     @Test
-    void emptyAnswerForAKnownSymbolIsAGateFailureNotSuccess() {
+    void emptyAnswerIsAFailedSymbolNotSuccessNorAGateBreach() {
         RunReport report = run(new FakeSource(s -> List.of()), new InMemorySink(), job(List.of("AAPL"), 0.05));
-        assertThat(report.exitCode()).isEqualTo(3);
+        assertThat(report.exitCode()).as("a symbol that returned nothing failed (exit 1); no gate refused data").isEqualTo(1);
+        assertThat(report.symbols().get("AAPL").status()).isEqualTo("failed");
         assertThat(report.symbols().get("AAPL").errors()).singleElement().asString().contains("returned no bars for AAPL");
     }
 
