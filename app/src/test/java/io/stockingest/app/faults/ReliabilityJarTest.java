@@ -130,4 +130,24 @@ class ReliabilityJarTest {
         assertThat(files.stream().filter(f -> f.endsWith(".parquet")).map(f -> f.substring(0, f.indexOf('/'))).collect(Collectors.groupingBy(s -> s,
                 Collectors.counting()))).as("every symbol has every session").hasSize(12).allSatisfy((symbol, count) -> assertThat(count).isEqualTo(sessions));
     }
+
+    /**
+     * Symbols the provider does not know (FMP answers {@code 200 []}) are failed symbols, listed, exit 1: the run wrote
+     * every known one and no gate refused any data (it exited 3 before).
+     */
+    @Test
+    void unknownSymbolsAreFailedSymbolsNotAGateBreach() {
+        List<String> symbols = symbols(20);
+        Set<String> unknown = Set.copyOf(symbols.subList(5, 20));
+        try (SyntheticFmp provider = new SyntheticFmp(unknown)) {
+            FatJar.Run run = FatJar.run(root.resolve("run"), provider.env(), TIMEOUT, List.of(), "prices", "--source", "fmp", "--symbols",
+                    String.join(",", symbols), "--from", "2024-11-01", "--to", "2024-11-29", "--sink", "parquet:" + root.resolve("lake"));
+            assertThat(run.exit()).as("unknown symbols fail, nothing is gated: %s", run.both()).isEqualTo(1);
+            assertThat(run.both()).as("every unknown symbol is listed").contains(unknown.stream().map(s -> s + ": ").toList())
+                    .doesNotContain("data-quality gate");
+            int sessions = NyseCalendar.instance().sessions(LocalDate.of(2024, 11, 1), LocalDate.of(2024, 11, 29)).size();
+            assertThat(Cli.files(root.resolve("lake/raw/prices")).stream().filter(f -> f.endsWith(".parquet")))
+                    .as("the 5 known symbols are written").hasSize(5 * sessions);
+        }
+    }
 }
