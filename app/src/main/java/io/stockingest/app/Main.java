@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code stock-ingest} command line. Exit codes: 0 all done; 1 some symbols or partitions failed (the rest is
@@ -63,9 +65,13 @@ public final class Main implements Callable<Integer> {
         };
     }
 
+    @Spec
+    CommandSpec spec;
+
+    /** Bare {@code stock-ingest}: the usage with the list of commands, exit 2 (no command is a usage error). */
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
         return 2;
     }
 }
