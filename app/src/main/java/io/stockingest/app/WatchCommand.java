@@ -139,7 +139,7 @@ final class WatchCommand implements Callable<Integer> {
         }
         try {
             RunReport report = loop.run(job, RunContext.start("watch", parts.source.name(), env.ticker().now()), locks::lost);
-            env.out().print(report.summary());
+            env.printSummary(report);
             writeMetrics(report);
             return report.exitCode();
         } catch (IngestException stopped) {
