@@ -3,7 +3,6 @@ package io.stockingest.app.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import org.junit.jupiter.api.Assumptions;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,10 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fat jar ({@code app/target/stock-ingest.jar}, passed by the build as {@code stockingest.jar}) run as a child
- * process the way a user runs it, on a machine of two CPUs ({@code -XX:ActiveProcessorCount=2}: two carrier threads
- * for the virtual threads), with only the given environment. Tests using it are named {@code *JarTest} and run in
- * the {@code integration-test} phase, after the jar is built.
+ * The fat jar ({@link io.stockingest.app.process.FatJar#jar()}) run as a child process the way a user runs it, on a
+ * machine of two CPUs ({@code -XX:ActiveProcessorCount=2}: two carrier threads for the virtual threads), with only
+ * the given environment and extra JVM options (a JFR recording); tests using it are {@code *IT}, run by failsafe.
  */
 final class FatJar {
     /** What one run did. */
@@ -31,11 +29,7 @@ final class FatJar {
     private FatJar() {}
 
     static Path jar() {
-        String jar = System.getProperty("stockingest.jar");
-        // -Dtest=SomeJarTest also selects it in the test phase, before the jar exists: it runs in the fat-jar execution
-        Assumptions.assumeTrue(jar != null, "runs in the integration-test phase, where the build passes -Dstockingest.jar");
-        assertThat(Path.of(jar)).as("the fat jar").isRegularFile();
-        return Path.of(jar);
+        return io.stockingest.app.process.FatJar.jar();
     }
 
     /** A started run; its output goes to {@code out} and {@code err}. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * or daily rerun into a lake that already holds its files (local and S3), and runs side by side into one lake.
  * Prices come from {@link SyntheticFmp}.
  */
-class ReliabilityJarTest {
+class ReliabilityIT {
     /**
      * Packages whose classes must never be loaded (and so initialised) on a virtual thread. (Woodstox is not among them:
      * the S3 client parses its XML answers with it on the batch's thread; Hadoop's use of it is covered by Hadoop's.)
