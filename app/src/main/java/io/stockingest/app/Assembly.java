@@ -53,8 +53,12 @@ final class Assembly implements AutoCloseable {
         List<Sink> sinks = new ArrayList<>();
         try {
             for (String uri : sinkUris) {
-                sinks.add(plugins.sink(uri.startsWith("parquet:") ? "parquet:" + env.resolve(uri.substring("parquet:".length())) : uri, settings));
+                // an empty parquet: path stays empty so that the lake sink refuses it (it would be the working directory)
+                sinks.add(plugins.sink(uri.startsWith("parquet:") && !uri.substring("parquet:".length()).isBlank()
+                        ? "parquet:" + env.resolve(uri.substring("parquet:".length())) : uri, settings));
             }
+            sinks.forEach(Sink::check); // before any provider request, on this (platform) thread
+
         } catch (RuntimeException e) {
             sinks.forEach(Sink::close);
             source.close();

@@ -378,6 +378,11 @@ public final class LakeSink implements Sink {
     }
 
     @Override
+    public void check() {
+        storage.check();
+    }
+
+    @Override
     public void close() {
         storage.close();
     }

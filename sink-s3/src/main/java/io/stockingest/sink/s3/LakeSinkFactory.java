@@ -14,8 +14,8 @@ import java.nio.file.Path;
 public final class LakeSinkFactory implements SinkFactory {
     @Override
     public Sink create(String uri, Settings settings) {
-        if (!uri.startsWith("parquet:") || uri.length() == "parquet:".length()) {
-            throw new IngestException(ErrorKind.USAGE, "Invalid lake sink '" + uri + "': use parquet:DIR, e.g. parquet:./data");
+        if (!uri.startsWith("parquet:") || uri.substring("parquet:".length()).isBlank()) {
+            throw new IngestException(ErrorKind.USAGE, "Invalid lake sink '" + uri + "': give a directory, parquet:DIR, e.g. parquet:./data");
         }
         Path dir = Path.of(uri.substring("parquet:".length()));
         LakeLayout layout;

@@ -108,6 +108,45 @@ public final class LocalLakeStorage implements LakeStorage {
         return Set.copyOf(keys);
     }
 
+    /** File systems that are no place for a lake: kernel views ({@code /proc}, {@code /sys}) and device nodes. */
+    private static final Set<String> NOT_A_LAKE = Set.of("proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs",
+            "securityfs", "configfs", "pstore", "bpf", "mqueue", "hugetlbfs", "fusectl", "efivarfs", "binfmt_misc", "autofs");
+
+    /**
+     * Creates the root if needed, refuses a kernel file system ({@code /proc}, {@code /sys}, {@code /dev}), then
+     * writes, links and deletes a probe temporary in the root: a read-only directory or file system, a missing
+     * permission or a full disk show here.
+     */
+    @Override
+    public void check() {
+        try {
+            Path existing = root;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null && NOT_A_LAKE.contains(Files.getFileStore(existing).type())) {
+                throw unusable("it is on a " + Files.getFileStore(existing).type() + " file system, not a disk");
+            }
+            Files.createDirectories(root);
+            Path probe = root.resolve(tempName("stock-ingest-check"));
+            try {
+                Files.write(probe, new byte[] {'o', 'k'});
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw unusable("a file is in the way: " + e.getFile());
+        } catch (IOException | UncheckedIOException e) {
+            throw unusable(e instanceof java.nio.file.AccessDeniedException ? "permission denied on " + e.getMessage()
+                    : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason() + " (" + fs.getFile() + ")"
+                    : String.valueOf(e.getMessage()));
+        }
+    }
+
+    private IngestException unusable(String why) {
+        return new IngestException(ErrorKind.CONFIG, "The lake directory " + root + " cannot be written: " + why);
+    }
+
     @Override
     public boolean putIfAbsent(String key, byte[] bytes) {
         Path target = resolve(key);

@@ -95,6 +95,23 @@ public final class SnowflakeSink implements Sink {
         return config.describe();
     }
 
+    /**
+     * Offline: the settings were validated when the sink was created; this checks that the local folder where files
+     * are written before PUT can be created and written, and initialises the Parquet classes on this platform thread.
+     * It does not connect (the first statement does), so a wrong account or password still shows at the first load.
+     */
+    @Override
+    public void check() {
+        try {
+            Files.createDirectories(workDir);
+            Path probe = Files.createTempFile(workDir, ".check-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | UncheckedIOException e) {
+            throw new IngestException(ErrorKind.CONFIG, "Snowflake sink: cannot write its work folder " + workDir + ": " + e.getMessage(), e);
+        }
+        ParquetFiles.initialise();
+    }
+
     public SnowflakeStatements statements() {
         return sql;
     }
