@@ -13,6 +13,7 @@ import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.BarRequest;
+import io.stockingest.core.spi.PartialWriteException;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
@@ -337,6 +338,7 @@ public final class PriceIngest {
                     try {
                         state.written = state.written.plus(sink.writeBars(batch));
                     } catch (RuntimeException | LinkageError e) {
+                        state.written = state.written.plus(PartialWriteException.writtenBy(e)); // files stored before it failed
                         state.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage(), ErrorKind.SINK);
                     }
                 }

@@ -47,11 +47,11 @@ public final class PostgresAdmin {
     public void check(boolean migrate) {
         String sql = "SELECT n.oid IS NOT NULL, coalesce(has_schema_privilege(n.oid, 'USAGE'), false),"
                 + " coalesce(has_schema_privilege(n.oid, 'CREATE'), false), has_database_privilege(current_database(), 'CREATE'), current_user,"
-                + " to_regclass(quote_ident(?) || '.flyway_schema_history') IS NOT NULL"
+                // the catalogue, not to_regclass: that needs USAGE on the schema, which is what is being checked
+                + " EXISTS (SELECT 1 FROM pg_class t WHERE t.relnamespace = n.oid AND t.relname = 'flyway_schema_history')"
                 + " FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = ?";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, config.schema());
-            ps.setString(2, config.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 boolean exists = rs.getBoolean(1);

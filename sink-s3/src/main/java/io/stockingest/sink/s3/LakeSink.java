@@ -10,6 +10,7 @@ import io.stockingest.core.model.CorporateAction;
 import io.stockingest.core.model.FinancialStatement;
 import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.PartialWriteException;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
@@ -222,7 +223,11 @@ public final class LakeSink implements Sink {
         }
         Throwable first = failed.get();
         if (first instanceof RuntimeException runtime) {
-            throw runtime;
+            // the files the other items stored are there to stay: the summary counts them (issue 17, item 3)
+            IngestException failure = runtime instanceof IngestException ingest ? ingest
+                    : new IngestException(ErrorKind.SINK, "Cannot write to " + name + ": " + runtime.getMessage(), runtime);
+            throw result.equals(WriteResult.NOTHING) && failure == runtime ? runtime
+                    : new PartialWriteException(failure, result.plus(PartialWriteException.writtenBy(runtime)));
         }
         if (first instanceof Error error) {
             throw error;
