@@ -190,6 +190,19 @@ class PriceIngestTest {
         assertThat(report.symbols().get("AAPL").errors()).containsExactly("Cannot write AAPL to memory: disk full");
     }
 
+    /** Issue 17 item 3: what a failed write stored before failing is counted, not reported as 0 written. */
+    @Test
+    void aWriteThatFailsMidwayCountsWhatItStored() {
+        InMemorySink sink = new InMemorySink();
+        sink.failWith(new io.stockingest.core.spi.PartialWriteException(new IngestException(ErrorKind.SINK, "No space left on device"),
+                new io.stockingest.core.spi.WriteResult(3, 0, 3)));
+        RunReport report = run(new FakeSource(s -> week(s.value())), sink, job(List.of("AAPL"), 0.05));
+        assertThat(report.exitCode()).as("the symbol failed").isEqualTo(1);
+        assertThat(report.symbols().get("AAPL").errors()).containsExactly("Cannot write AAPL to memory: No space left on device");
+        assertThat(report.filesWritten()).as("files stored before the failure").isEqualTo(3);
+        assertThat(report.rowsWritten()).as("rows stored before the failure").isEqualTo(3);
+    }
+
     @Test
     void perSymbolStartsFetchOnlyTheMissingDaysAndAnUpToDateSymbolFetchesNothing() {
         InMemorySink sink = new InMemorySink();
