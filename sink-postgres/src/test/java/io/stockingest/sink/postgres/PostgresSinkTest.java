@@ -532,8 +532,8 @@ class PostgresSinkTest {
         sink.writeBars(batch(series("AAPL", 5, 100), run("1")));
         sink.writeBars(batch(series("MSFT", 3, 300), run("1")));
         sink.writeQuarantine(List.of(new Rejected(bar("AAPL", LocalDate.of(2024, 1, 13), 1, 0.5, 1, 1, 5), "high_ge_open_close", "high 0.5 < max(open, close) 1.0")), run("1"));
-        RunReport report = new RunReport("1", "prices", "test", "1d", "2024-01-02", "2024-01-08", List.of(sink.name()), "2024-03-01T12:00:00Z",
-                "2024-03-01T12:00:05Z", 5000, 0, "ok", 2, 2, 0, 2, 0, 0, 2, 0, 8, 1, Map.of("high_ge_open_close", 1L), List.of(), Map.of());
+        RunReport report = new RunReport("1", "prices", "test", "1d", "2024-01-02", "2024-01-08", List.of(sink.name()), Instant.parse("2024-03-01T12:00:00Z"),
+                Instant.parse("2024-03-01T12:00:05Z"), 5000, 0, "ok", 2, 2, 0, 2, 0, 0, 2, 0, 8, 1, Map.of("high_ge_open_close", 1L), List.of(), Map.of());
         sink.writeRun(report);
         sink.flush();
         assertThat(text(schema, "SELECT run_id, symbol, date, rule, row->>'high' FROM quarantine"))
