@@ -17,7 +17,7 @@ import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.WriteOptions;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -32,28 +32,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PostgresSinkTest {
-    private static EmbeddedPostgres pg;
-    private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static final LocalDate D0 = LocalDate.of(2024, 1, 2);
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
-
     static String url() {
-        return pg.getJdbcUrl("postgres", "postgres");
+        return PostgresTestServer.jdbcUrl();
     }
 
     static PostgresConfig config(String schema, Map<String, String> extra) {
@@ -63,7 +48,7 @@ class PostgresSinkTest {
     }
 
     static String freshSchema() {
-        return "t" + SCHEMAS.incrementAndGet();
+        return PostgresTestServer.freshSchema();
     }
 
     static Connection connect(String schema) throws SQLException {

@@ -207,7 +207,7 @@ public final class SnowflakeStatements {
             throw new IllegalArgumentException(table.tableName() + " has no data-quality gate");
         }
         return "SELECT COUNT(*) AS \"ROWS\", " + table.gate().stream()
-                .map(rule -> "COUNT_IF(" + rule.violation() + ") AS " + Sql.id(rule.name()))
+                .map(rule -> "COUNT_IF(" + rule.violationSql(SnowflakeTable.DIALECT) + ") AS " + Sql.id(rule.name()))
                 .collect(Collectors.joining(", ")) + " FROM " + staging(table, runId);
     }
 
