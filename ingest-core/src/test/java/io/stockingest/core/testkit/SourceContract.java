@@ -3,6 +3,9 @@ package io.stockingest.core.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.model.Bar;
@@ -13,6 +16,8 @@ import io.stockingest.core.rules.RowRules;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.testkit.FixtureServer.Reply;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -23,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +75,28 @@ public abstract class SourceContract {
 
     /** The recorded body with the prices of the bar of {@code date} set to JSON null, as the provider sends a missing bar. */
     protected abstract Reply withNullPrices(Recording recording, LocalDate date);
+
+    /**
+     * {@code body} with {@code fields} set to JSON null in every object row under {@code rowsPointer} (a JSON pointer,
+     * "" for a top-level array) that {@code match} picks: a recorded answer with a bar's prices missing.
+     */
+    protected static Reply withNullFields(String body, String rowsPointer, Predicate<JsonNode> match,
+            String... fields) {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            JsonNode root = json.readTree(body);
+            for (JsonNode row : root.at(rowsPointer)) {
+                if (match.test(row)) {
+                    for (String field : fields) {
+                        ((ObjectNode) row).putNull(field);
+                    }
+                }
+            }
+            return Reply.json(200, json.writeValueAsString(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** The kind the source documents for a refusal with {@code status} (401 or 403) and the body of {@link #refusal}. */
     protected abstract ErrorKind refusalKind(int status);

@@ -1,8 +1,5 @@
 package io.stockingest.source.fmp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
@@ -15,8 +12,6 @@ import io.stockingest.core.spi.Source;
 import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer.Reply;
 import io.stockingest.core.testkit.SourceContract;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,20 +54,7 @@ class FmpSourceContractTest extends SourceContract {
 
     @Override
     protected Reply withNullPrices(Recording recording, LocalDate date) {
-        try {
-            ObjectMapper json = new ObjectMapper();
-            JsonNode rows = json.readTree(BODY);
-            for (JsonNode row : rows) {
-                if (row.path("date").asText().equals(date.toString())) {
-                    for (String field : new String[] {"open", "high", "low", "close"}) {
-                        ((ObjectNode) row).putNull(field);
-                    }
-                }
-            }
-            return Reply.json(200, json.writeValueAsString(rows));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return withNullFields(BODY, "", row -> row.path("date").asText().equals(date.toString()), "open", "high", "low", "close");
     }
 
     @Override

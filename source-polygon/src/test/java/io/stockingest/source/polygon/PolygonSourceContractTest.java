@@ -1,8 +1,5 @@
 package io.stockingest.source.polygon;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
@@ -12,8 +9,6 @@ import io.stockingest.core.spi.Source;
 import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer.Reply;
 import io.stockingest.core.testkit.SourceContract;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -48,20 +43,8 @@ class PolygonSourceContractTest extends SourceContract {
 
     @Override
     protected Reply withNullPrices(Recording recording, LocalDate date) {
-        try {
-            ObjectMapper json = new ObjectMapper();
-            JsonNode root = json.readTree(BODY);
-            for (JsonNode row : root.path("results")) {
-                if (Instant.ofEpochMilli(row.path("t").asLong()).atZone(NyseCalendar.NEW_YORK).toLocalDate().equals(date)) {
-                    for (String field : new String[] {"o", "h", "l", "c"}) {
-                        ((ObjectNode) row).putNull(field);
-                    }
-                }
-            }
-            return Reply.json(200, json.writeValueAsString(root));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return withNullFields(BODY, "/results", row -> Instant.ofEpochMilli(row.path("t").asLong()).atZone(NyseCalendar.NEW_YORK).toLocalDate().equals(date),
+                "o", "h", "l", "c");
     }
 
     @Override
