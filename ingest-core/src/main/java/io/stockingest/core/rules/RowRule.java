@@ -8,31 +8,58 @@ import java.util.stream.Collectors;
 
 /**
  * One of PRODUCT.md's row rules, defined once: its name (as the quarantine, the metrics and the gates' messages name
- * it), what a breaking row shows ({@code describe}) and the {@link Condition} a breaking row meets. The validator
- * tests the condition in Java; the SQL gates render it for their database, so the two cannot drift apart.
+ * it), the {@link Clause}s a breaking row meets one of, the rules it presumes kept, and what a breaking row shows
+ * ({@code describe}). The validator tests it in Java; the SQL gates render it for their database, so the two cannot
+ * drift apart.
  *
  * @param name the rule's snake_case name, e.g. {@code prices_positive}
- * @param summary what a breaking row has, for a gate's count ("2 with a missing or non-positive price")
- * @param violation the condition a breaking row meets
+ * @param clauses the ways to break it; a row breaks the rule when it meets any
+ * @param presumes rules that must hold for this one to mean anything ({@code ohlc_consistent} compares prices only
+ *     once they are positive numbers): a gate that counts breaches counts this rule's only among rows keeping them,
+ *     as the validator, which checks rules in order, reports a row under the first rule it breaks
  * @param describe the detail of one breaking row in the quarantine, e.g. {@code volume -5}
  * @param <T> the record checked
  */
-public record RowRule<T>(String name, String summary, Condition<T> violation, Function<T, String> describe) {
+public record RowRule<T>(String name, List<Clause<T>> clauses, List<RowRule<T>> presumes, Function<T, String> describe) {
+    /** One way to break a rule: the condition a breaking row meets, and how a gate's count of such rows reads. */
+    public record Clause<T>(String summary, Condition<T> condition) {
+        public Clause {
+            requireNonNull(summary, "summary is null");
+            requireNonNull(condition, "condition is null");
+        }
+    }
+
     public RowRule {
         requireNonNull(name, "name is null");
-        requireNonNull(summary, "summary is null");
-        requireNonNull(violation, "violation is null");
+        clauses = List.copyOf(clauses);
+        presumes = List.copyOf(presumes);
         requireNonNull(describe, "describe is null");
+        if (clauses.isEmpty()) {
+            throw new IllegalArgumentException("rule " + name + " has no clause");
+        }
+    }
+
+    /** A rule with one clause that presumes nothing. */
+    public static <T> RowRule<T> of(String name, String summary, Condition<T> violation, Function<T, String> describe) {
+        return new RowRule<>(name, List.of(new Clause<>(summary, violation)), List.of(), describe);
     }
 
     /** True when {@code row} breaks the rule. */
     public boolean brokenBy(T row) {
-        return violation.test(row);
+        for (Clause<T> clause : clauses) {
+            if (clause.condition().test(row)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** The SQL condition a breaking row meets, for {@code dialect}. */
+    /**
+     * The SQL condition a breaking row meets, for {@code dialect}: the clauses joined with OR (a {@link Condition}
+     * renders no AND, so no parentheses are needed).
+     */
     public String violationSql(SqlDialect dialect) {
-        return violation.sql(dialect);
+        return clauses.stream().map(c -> c.condition().sql(dialect)).collect(Collectors.joining(" OR "));
     }
 
     /** The first of {@code rules} that {@code row} breaks, or null if it keeps them all. */

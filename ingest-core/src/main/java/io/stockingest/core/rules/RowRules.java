@@ -24,27 +24,28 @@ public final class RowRules {
     private static final Condition.Column<Bar> VOLUME = column("volume", bar -> bar.volume());
 
     /** open, high, low, close present, numbers and positive. */
-    public static final RowRule<Bar> PRICES_POSITIVE = new RowRule<>("prices_positive", "a missing or non-positive price",
+    public static final RowRule<Bar> PRICES_POSITIVE = RowRule.of("prices_positive", "a missing or non-positive price",
             notPositive(OPEN, HIGH, LOW, CLOSE), RowRules::prices);
-    /** {@code high >= max(open, close)} and {@code low <= min(open, close)}. */
+    /** {@code high >= max(open, close)} and {@code low <= min(open, close)}, for prices that keep {@link #PRICES_POSITIVE}. */
     public static final RowRule<Bar> OHLC_CONSISTENT = new RowRule<>("ohlc_consistent",
-            "high < max(open, close) or low > min(open, close)",
-            belowGreatest(HIGH, OPEN, CLOSE).or(aboveLeast(LOW, OPEN, CLOSE)), RowRules::prices);
+            List.of(new RowRule.Clause<>("high < max(open, close)", belowGreatest(HIGH, OPEN, CLOSE)),
+                    new RowRule.Clause<>("low > min(open, close)", aboveLeast(LOW, OPEN, CLOSE))),
+            List.of(PRICES_POSITIVE), RowRules::prices);
     /** volume present and not negative. */
-    public static final RowRule<Bar> VOLUME_NON_NEGATIVE = new RowRule<>("volume_non_negative", "negative volume",
+    public static final RowRule<Bar> VOLUME_NON_NEGATIVE = RowRule.of("volume_non_negative", "negative volume",
             negative(VOLUME), bar -> "volume " + bar.volume());
     /** The value rules of a bar, in the order the validator checks them (a bar is quarantined under the first it breaks). */
     public static final List<RowRule<Bar>> BAR = List.of(PRICES_POSITIVE, OHLC_CONSISTENT, VOLUME_NON_NEGATIVE);
 
     /** An option contract's strike present, a number and positive. */
-    public static final RowRule<OptionSnapshot> STRIKE_POSITIVE = new RowRule<>("strike_positive", "a missing or non-positive strike",
+    public static final RowRule<OptionSnapshot> STRIKE_POSITIVE = RowRule.of("strike_positive", "a missing or non-positive strike",
             notPositive(column("strike", OptionSnapshot::strike)), o -> "strike " + o.strike());
 
     private RowRules() {}
 
     /** {@code key_present}: none of the key columns is NULL (a SQL gate's check of staged rows; see {@link Condition#keyMissing}). */
     public static <T> RowRule<T> keyPresent(List<String> columns) {
-        return new RowRule<>("key_present", "a missing key", Condition.keyMissing(columns), row -> "key " + columns + " missing");
+        return RowRule.of("key_present", "a missing key", Condition.keyMissing(columns), row -> "key " + columns + " missing");
     }
 
     private static String prices(Bar bar) {

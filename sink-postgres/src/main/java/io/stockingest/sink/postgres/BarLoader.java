@@ -245,7 +245,7 @@ final class BarLoader {
         PostgresGate.Breaches breaches = PostgresGate.check(c, rows, RowRules.BAR, "symbol");
         if (breaches != null) {
             throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused " + what + " for " + sinkName + ": "
-                    + breaches.describe(RowRules.BAR, (n, rule) -> n + " with " + rule.summary()) + " (symbols: " + breaches.labels()
+                    + breaches.describe(count -> count.rows() + " with " + count.clause().summary()) + " (symbols: " + breaches.labels()
                     + "); rolled back, production tables unchanged");
         }
     }

@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -30,17 +30,14 @@ final class PostgresGate {
         }
     };
 
-    /** What the gate found: per rule (in the order given) the rows breaking it, and the labels of all breaking rows. */
-    record Breaches(List<Long> counts, String labels) {
-        /** "n joined rule" for every broken rule, e.g. {@code 2 with a missing or non-positive price}. */
-        String describe(List<? extends RowRule<?>> rules, BiFunction<Long, RowRule<?>, String> each) {
-            List<String> broken = new ArrayList<>();
-            for (int i = 0; i < rules.size(); i++) {
-                if (counts.get(i) > 0) {
-                    broken.add(each.apply(counts.get(i), rules.get(i)));
-                }
-            }
-            return String.join(", ", broken);
+    /** The rows breaking one clause of a rule (among the rows keeping the rules it presumes). */
+    record Count(RowRule<?> rule, RowRule.Clause<?> clause, long rows) {}
+
+    /** What the gate found: a count per clause of every rule (in the order given), and the labels of all breaking rows. */
+    record Breaches(List<Count> counts, String labels) {
+        /** Each count above zero as {@code each} words it, joined with commas. */
+        String describe(Function<Count, String> each) {
+            return counts.stream().filter(c -> c.rows() > 0).map(each).collect(Collectors.joining(", "));
         }
     }
 
@@ -67,15 +64,23 @@ final class PostgresGate {
                     return null;
                 }
             }
-            String counts = rules.stream().map(r -> "count(*) FILTER (WHERE " + r.violationSql(DIALECT) + "), ").collect(Collectors.joining());
-            try (ResultSet rs = st.executeQuery("SELECT " + counts + "string_agg(DISTINCT coalesce(" + label + "::text, '(none)'), ', ')"
+            List<Count> counted = new ArrayList<>();
+            StringBuilder sql = new StringBuilder("SELECT ");
+            for (RowRule<?> rule : rules) {
+                String presumed = rule.presumes().isEmpty() ? "" : " AND (" + RowRule.brokenSql(rule.presumes(), DIALECT) + ") IS NOT TRUE";
+                for (RowRule.Clause<?> clause : rule.clauses()) {
+                    sql.append("count(*) FILTER (WHERE (").append(clause.condition().sql(DIALECT)).append(")").append(presumed).append("), ");
+                    counted.add(new Count(rule, clause, 0));
+                }
+            }
+            try (ResultSet rs = st.executeQuery(sql + "string_agg(DISTINCT coalesce(" + label + "::text, '(none)'), ', ')"
                     + " FILTER (WHERE (" + RowRule.brokenSql(rules, DIALECT) + ") IS NOT FALSE) FROM " + table)) {
                 rs.next();
-                List<Long> n = new ArrayList<>();
-                for (int i = 0; i < rules.size(); i++) {
-                    n.add(rs.getLong(i + 1));
+                List<Count> n = new ArrayList<>();
+                for (int i = 0; i < counted.size(); i++) {
+                    n.add(new Count(counted.get(i).rule(), counted.get(i).clause(), rs.getLong(i + 1)));
                 }
-                return new Breaches(n, rs.getString(rules.size() + 1));
+                return new Breaches(n, rs.getString(counted.size() + 1));
             }
         }
     }

@@ -128,7 +128,7 @@ record StagedUpsert(String table, List<String> columns, List<String> key, String
         PostgresGate.Breaches breaches = PostgresGate.check(c, stage, gate, label);
         if (breaches != null) {
             throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused " + what + " for " + table + " of " + sink + ": "
-                    + breaches.describe(gate, (n, rule) -> n + " breaking " + rule.name()) + " (" + label + ": " + breaches.labels()
+                    + breaches.describe(count -> count.rows() + " breaking " + count.rule().name()) + " (" + label + ": " + breaches.labels()
                     + "); rolled back, " + table + " unchanged");
         }
     }
