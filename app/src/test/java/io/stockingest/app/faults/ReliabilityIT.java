@@ -3,6 +3,7 @@ package io.stockingest.app.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.sink.s3.S3TestServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class ReliabilityIT {
     private Map<String, String> env(String sink) {
         Map<String, String> env = new HashMap<>(fmp.env());
         if (sink.startsWith("s3://")) {
-            env.putAll(FakeS3.env(FakeS3.endpoint()));
+            env.putAll(S3TestServer.env(S3TestServer.endpoint()));
         }
         return env;
     }
@@ -73,7 +74,7 @@ class ReliabilityIT {
         List<String> symbols = symbols(Integer.getInteger("reliability.symbols", yearly ? 6 : 4));
         LocalDate from = yearly ? LocalDate.of(2022, 1, 1) : LocalDate.of(2024, 11, 1);
         LocalDate to = yearly ? LocalDate.of(2024, 12, 31) : LocalDate.of(2024, 11, 8);
-        String sink = storage.equals("s3") ? "s3://" + FakeS3.newBucket() + "/lake" : "parquet:" + root.resolve("lake");
+        String sink = storage.equals("s3") ? "s3://" + S3TestServer.newBucket() + "/lake" : "parquet:" + root.resolve("lake");
         List<String> args = new ArrayList<>(List.of("prices", "--source", "fmp", "--symbols", String.join(",", symbols), "--from", from.toString(),
                 "--to", to.toString(), "--sink", sink));
         if (yearly) {

@@ -2,6 +2,7 @@ package io.stockingest.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stockingest.sink.s3.S3TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -135,7 +136,7 @@ class SinkCheckIT {
 
     @Test
     void aMissingBucketExits2BeforeAnyProviderRequest() {
-        FatJar.Run run = prices(FakeS3.env(FakeS3.endpoint()), "--sink", "s3://no-such-bucket-17/lake");
+        FatJar.Run run = prices(S3TestServer.env(S3TestServer.endpoint()), "--sink", "s3://no-such-bucket-17/lake");
         assertRefusedBeforeFetching(run, "s3://no-such-bucket-17", "cannot be written", "NoSuchBucket");
     }
 
