@@ -105,15 +105,28 @@ public record RunReport(
                 quarantinedByRule.isEmpty() ? "" : " " + quarantinedByRule));
         out.append(String.format("duration  %.1f s  sinks %s%n", durationMs / 1000.0, String.join(", ", sinks)));
         int shown = 0;
+        List<String> notAttempted = new java.util.ArrayList<>();
         for (var entry : new java.util.TreeMap<>(symbols).entrySet()) {
-            if (entry.getValue().errors().isEmpty()) {
+            SymbolReport symbol = entry.getValue();
+            if (symbol.errors().isEmpty()) {
+                continue;
+            }
+            if (symbol.status().equals("not_attempted")) {
+                notAttempted.add(entry.getKey());
                 continue;
             }
             if (shown++ == 10) {
                 out.append(String.format("... and more failures: see the metrics file%n"));
                 break;
             }
-            out.append(String.format("  %s: %s%n", entry.getKey(), String.join("; ", entry.getValue().errors())));
+            // the error that stopped the run is said once, below
+            boolean stoppedTheRun = errors.containsAll(symbol.errors());
+            out.append(String.format("  %s: %s%n", entry.getKey(), stoppedTheRun ? "stopped the run (below)" : String.join("; ", symbol.errors())));
+        }
+        if (!notAttempted.isEmpty()) {
+            int listed = Math.min(notAttempted.size(), 100);
+            out.append(String.format("not attempted (the run stopped): %d symbols: %s%s%n", notAttempted.size(),
+                    String.join(" ", notAttempted.subList(0, listed)), listed < notAttempted.size() ? " ... (all in the metrics file)" : ""));
         }
         for (String error : errors) {
             out.append(String.format("error: %s%n", error));

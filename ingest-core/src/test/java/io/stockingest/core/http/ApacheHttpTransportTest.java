@@ -42,7 +42,7 @@ class ApacheHttpTransportTest {
     }
 
     private static HttpResult get(ServerSocket server) {
-        try (ApacheHttpTransport transport = new ApacheHttpTransport(Duration.ofSeconds(5), 4, "test")) {
+        try (ApacheHttpTransport transport = new ApacheHttpTransport(Duration.ofSeconds(5), Duration.ofSeconds(5), 4, "test", null)) {
             return transport.execute(HttpCall.get(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/x")));
         }
     }

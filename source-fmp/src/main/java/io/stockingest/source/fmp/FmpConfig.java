@@ -64,7 +64,6 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     public static final RateLimit DAILY_PLAN_PACE = new RateLimit(60, Duration.ofMinutes(1));
     public static final String HTTP_TIMEOUT = "HTTP_TIMEOUT";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration MAX_THROTTLE_DELAY = Duration.ofSeconds(60);
 
     /** An FMP subscription and the limit it comes with. */
     public enum Plan {
@@ -190,18 +189,18 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     }
 
     /**
-     * One rate-limited, retrying endpoint. FMP sends no {@code Retry-After} and no rate headers, so a 429 waits for
-     * the plan's window to roll over (a minute at most); on a daily budget a 429 means the day is used up, so it is
-     * tried only once more (in case it was a burst limit) before the symbol fails.
+     * One rate-limited, retrying endpoint. FMP sends no {@code Retry-After} and no rate headers, and counts its
+     * per-minute plans in fixed windows: a 429 there means this minute is used up, and the limiter waits for the window
+     * to roll ({@link io.stockingest.core.http.RateLimiter.Counting#FIXED}). On a daily budget a 429 means the day is
+     * used up, so it is answered at once and the symbol fails.
      */
     public ProviderEndpoint endpoint() {
-        return new ProviderEndpoint(FmpClient.PROVIDER, baseUrl, rateLimit, retryPolicy(), timeout, maxWorkers, "stock-ingest");
+        ProviderEndpoint endpoint = new ProviderEndpoint(FmpClient.PROVIDER, baseUrl, rateLimit, retryPolicy(), timeout, maxWorkers, "stock-ingest");
+        return dailyBudget.isPresent() ? endpoint : endpoint.withFixedWindows();
     }
 
     RetryPolicy retryPolicy() {
-        Duration window = rateLimit.period().compareTo(MAX_THROTTLE_DELAY) > 0 ? MAX_THROTTLE_DELAY : rateLimit.period();
-        RetryPolicy policy = RetryPolicy.DEFAULT.withThrottleDelay(window);
-        return dailyBudget.isPresent() ? policy.withMaxAttempts(2) : policy;
+        return dailyBudget.isPresent() ? RetryPolicy.DEFAULT.withMaxThrottled(Duration.ZERO) : RetryPolicy.DEFAULT;
     }
 
     private static <T> T parse(List<String> problems, java.util.function.Supplier<T> parser) {

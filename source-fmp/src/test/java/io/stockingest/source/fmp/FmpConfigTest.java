@@ -30,7 +30,7 @@ class FmpConfigTest {
         assertThat(config.maxWorkers()).isEqualTo(8);
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.endpoint().timeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(config.retryPolicy().maxAttempts()).as("a used-up day is not retried for long").isEqualTo(2);
+        assertThat(config.retryPolicy().maxThrottled()).as("a used-up day is not retried: the first 429 fails the call").isZero();
         assertThat(config.usageFile()).as("one file per key, named by a hash")
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".stock-ingest", "fmp-calls-1a4d7249b5e5.txt"));
         assertThat(config.toString()).doesNotContain(KEY);
@@ -58,7 +58,8 @@ class FmpConfigTest {
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(config.endpoint().timeout()).as("the transport uses it").isEqualTo(Duration.ofSeconds(7));
         assertThat(config.endpoint().baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9999"));
-        assertThat(config.retryPolicy().throttleDelay()).as("a 429 waits for the minute window").isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.endpoint().counting()).as("a 429 waits for FMP's fixed minute window to roll")
+                .isEqualTo(io.stockingest.core.http.RateLimiter.Counting.FIXED);
     }
 
     @Test

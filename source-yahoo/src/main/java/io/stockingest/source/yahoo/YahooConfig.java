@@ -45,8 +45,9 @@ public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Dura
         return new YahooConfig(baseUrl, limit, workers, Duration.ofSeconds(timeoutSeconds), DEFAULT_USER_AGENT, breaker, cookieUrl);
     }
 
+    /** A 429 from Yahoo is often a block of the address for a while: a call gives up after 30 s of them (then the breaker). */
     public ProviderEndpoint endpoint() {
-        return new ProviderEndpoint("yahoo", baseUrl, rateLimit, RetryPolicy.DEFAULT.withThrottleDelay(Duration.ofSeconds(5)), timeout,
+        return new ProviderEndpoint("yahoo", baseUrl, rateLimit, RetryPolicy.DEFAULT.withMaxThrottled(Duration.ofSeconds(30)), timeout,
                 maxWorkers, userAgent);
     }
 

@@ -51,7 +51,7 @@ class YahooSourceTest {
 
     private YahooSource source() {
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
-                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4,
+                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(250)), Duration.ofSeconds(5), 4,
                 YahooConfig.DEFAULT_USER_AGENT);
         return new YahooSource(endpoint, endpoint.transport(ticker), NyseCalendar.instance(), ticker);
     }
@@ -261,7 +261,7 @@ class YahooSourceTest {
 
     private YahooSource quoteSource() {
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
-                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4, "ua");
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(250)), Duration.ofSeconds(5), 4, "ua");
         return new YahooSource(endpoint, endpoint.transport(ticker), NyseCalendar.instance(), ticker, 3, server.baseUri().resolve("/cookie"));
     }
 
