@@ -81,8 +81,9 @@ class RateLimitsIT {
         }
     }
 
+    /** 20 symbols over 24 sessions: one request per symbol (Polygon groups a day's symbols only with fewer sessions). */
     private String[] prices(String source) {
-        return new String[] {"prices", "--source", source, "--symbols", String.join(",", SYMBOLS), "--from", "2024-01-02", "--to", "2024-01-05",
+        return new String[] {"prices", "--source", source, "--symbols", String.join(",", SYMBOLS), "--from", "2024-01-02", "--to", "2024-02-05",
                 "--sink", "parquet:" + work.resolve("lake")};
     }
 
@@ -94,7 +95,7 @@ class RateLimitsIT {
     void aRejectedFmpKeyStopsTheRunAfterOneRequestAndExits2() throws Exception {
         server.on(FMP_EOD, Reply.json(401, FMP_INVALID_KEY));
         Finished run = finish(child(Map.of("FMP_API_KEY", WRONG_KEY, "FMP_BASE_URL", server.baseUri().toString(), "FMP_PLAN", "starter",
-                "FMP_RATE_LIMIT", "60/min", "MAX_WORKERS", "8", "FMP_USAGE_FILE", work.resolve("usage.txt").toString()), prices("fmp")));
+                "MAX_WORKERS", "8", "FMP_USAGE_FILE", work.resolve("usage.txt").toString()), prices("fmp")));
 
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
         assertThat(server.requests()).as("one request, the others dropped while waiting for the limiter").hasSize(1);
@@ -106,7 +107,7 @@ class RateLimitsIT {
     @Test
     void aRejectedPolygonKeyStopsTheRunAfterOneRequestAndExits2() throws Exception {
         for (String symbol : SYMBOLS) {
-            server.on("/v2/aggs/ticker/" + symbol + "/range/1/day/2024-01-02/2024-01-05", Reply.json(401, POLYGON_UNKNOWN_KEY));
+            server.on("/v2/aggs/ticker/" + symbol + "/range/1/day/2024-01-02/2024-02-05", Reply.json(401, POLYGON_UNKNOWN_KEY));
         }
         Finished run = finish(child(Map.of("POLYGON_API_KEY", WRONG_KEY, "POLYGON_BASE_URL", server.baseUri().toString(), "MAX_WORKERS", "8"),
                 prices("polygon")));

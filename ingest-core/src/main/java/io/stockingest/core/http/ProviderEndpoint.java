@@ -16,7 +16,9 @@ import java.time.Duration;
 public record ProviderEndpoint(
         String provider, URI baseUrl, RateLimit rateLimit, RateLimiter.Counting counting, RetryPolicy retryPolicy, Duration timeout,
         Duration connectTimeout, int maxConnections, String userAgent) {
-    /** The default of {@code HTTP_CONNECT_TIMEOUT}: a loopback or LAN connect takes milliseconds, a far one under a second. */
+    /** Whole seconds one attempt waits for a TCP connection, for every provider. */
+    public static final String CONNECT_TIMEOUT = "HTTP_CONNECT_TIMEOUT";
+    /** The default of {@code HTTP_CONNECT_TIMEOUT}: a connect takes milliseconds to a second; longer means unreachable. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration MAX_THROTTLED = Duration.ofHours(2);
 
@@ -34,6 +36,11 @@ public record ProviderEndpoint(
     public ProviderEndpoint(String provider, URI baseUrl, RateLimit rateLimit, RetryPolicy retryPolicy, Duration timeout, int maxConnections,
             String userAgent) {
         this(provider, baseUrl, rateLimit, RateLimiter.Counting.SLIDING, retryPolicy, timeout, DEFAULT_CONNECT_TIMEOUT, maxConnections, userAgent);
+    }
+
+    /** {@code HTTP_CONNECT_TIMEOUT} from {@code settings}, or its default; a bad value throws, naming the variable. */
+    public static Duration connectTimeout(io.stockingest.core.config.Settings settings) {
+        return Duration.ofSeconds(settings.positiveInt(CONNECT_TIMEOUT, (int) DEFAULT_CONNECT_TIMEOUT.toSeconds()));
     }
 
     /** This endpoint for a provider that counts in fixed windows of its limit's period. */

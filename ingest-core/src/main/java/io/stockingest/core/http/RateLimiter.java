@@ -14,6 +14,11 @@ import java.util.Optional;
  * rate), and never burst: a server counting in any window, sliding or fixed, of a second, a minute or an hour, sees
  * at most the configured rate, however long the run waited before.
  *
+ * <p><b>The first request goes alone.</b> Until its answer arrives nobody else leaves, and after an answer that is
+ * neither a success nor a 429 (a 401 for a wrong key, a 403) the others wait {@link #FIRST_REFUSAL_GRACE} more:
+ * time for the caller to see a rejected key and stop the run, so that a wrong key costs one request, not one per
+ * worker. It costs the first answer's latency once per run.
+ *
  * <p><b>What the server says.</b> {@code Retry-After} on a 429, and {@code X-RateLimit-Remaining: 0} (or
  * {@code RateLimit-Remaining}) with {@code X-RateLimit-Reset} on any answer, stop every permit until the time given
  * (a reset above 10<sup>9</sup> is read as Unix seconds, smaller as seconds from now). A 429 without them says the
@@ -62,6 +67,7 @@ public final class RateLimiter {
     public record Permit(long generation, long spacingNanos, long sentNanos, boolean probe) {
     }
 
+    static final Duration FIRST_REFUSAL_GRACE = Duration.ofSeconds(1);
     static final Duration QUIET = Duration.ofSeconds(10);
     static final Duration MAX_QUIET = Duration.ofSeconds(160);
     static final Duration FIRST_PROBE_PAUSE = Duration.ofMillis(100);
@@ -85,6 +91,9 @@ public final class RateLimiter {
     private long blockedUntil = NONE;
     private long generation;
     private String blockedBecause = "";
+    // the first request of the run goes alone
+    private boolean opening = true;
+    private boolean openingOut;
     // one request at a time until the server accepts again
     private boolean probing;
     private boolean probeOut;
@@ -137,13 +146,14 @@ public final class RateLimiter {
                 if (streakStart == NONE) {
                     streakStart = now;
                 }
-                if (probing && probeOut) {
-                    wait = RECHECK_NANOS; // the probe's answer decides
+                if ((probing && probeOut) || (opening && openingOut)) {
+                    wait = RECHECK_NANOS; // the probe's (or the first request's) answer decides
                 } else {
                     long slot = Math.max(now, Math.max(nextFree == NONE ? now : nextFree, blockedUntil));
                     if (slot <= now) {
                         nextFree = now + spacing;
                         probeOut = probing;
+                        openingOut = opening;
                         return new Permit(generation, spacing, now, probing);
                     }
                     wait = slot - now;
@@ -156,6 +166,13 @@ public final class RateLimiter {
     /** Tells the limiter how the server answered the request sent under {@code permit}. */
     public synchronized void onAnswer(Permit permit, HttpResult result) {
         long now = ticker.nanos();
+        if (opening) {
+            opening = false;
+            if (!result.isSuccess() && result.status() != 429) {
+                blockUntil(now + FIRST_REFUSAL_GRACE.toNanos(), "the first answer was HTTP " + result.status());
+                changePace(now);
+            }
+        }
         Optional<Long> until = serverSaysWaitUntil(result, now);
         if (result.status() == 429) {
             onThrottled(permit, now, until);
@@ -185,6 +202,7 @@ public final class RateLimiter {
 
     /** The request sent under {@code permit} got no answer (timeout, reset): a probe's turn passes to the next request. */
     public synchronized void onNoAnswer(Permit permit) {
+        opening = false;
         if (permit.probe()) {
             probeOut = false;
         }

@@ -404,7 +404,7 @@ public final class PriceIngest {
             if (errors.isEmpty()) {
                 return upToDate ? "up_to_date" : "ok";
             }
-            return gated ? "gated" : notAttempted ? "not_attempted" : "failed";
+            return gated ? "gated" : notAttempted && errors.stream().allMatch(RunStop.NOT_ATTEMPTED::equals) ? "not_attempted" : "failed";
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RunStop {
     /** The per-symbol error of work the stop dropped; the stopping error itself is in the run's errors, once. */
-    static final String NOT_ATTEMPTED = "not attempted: the run stopped";
+    static final String NOT_ATTEMPTED = io.stockingest.core.metrics.RunReport.NOT_ATTEMPTED;
     private final AtomicReference<IngestException> cause = new AtomicReference<>();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
 

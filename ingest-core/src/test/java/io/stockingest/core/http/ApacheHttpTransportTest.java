@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ApacheHttpTransportTest {
@@ -84,6 +85,35 @@ class ApacheHttpTransportTest {
             HttpResult result = get(server);
             assertThat(result.status()).isEqualTo(204);
             assertThat(result.body()).isEmpty();
+        }
+    }
+
+    @Test
+    void thePermitIsTakenAfterTheConnectionIsLeasedSoPoolQueueingCannotBunchArrivals() throws Exception {
+        try (var server = new io.stockingest.core.testkit.FixtureServer()) {
+            var fast = io.stockingest.core.testkit.FixtureServer.Reply.json(200, "[]");
+            // the second request holds the only connection for 300 ms while the third and fourth queue for it
+            server.on("/x", fast, fast.delayed(Duration.ofMillis(300)), fast);
+            RateLimiter limiter = new RateLimiter(RateLimit.parse("10/sec"), RateLimiter.Counting.SLIDING, Ticker.SYSTEM, 1.0);
+            try (ApacheHttpTransport transport = new ApacheHttpTransport(Duration.ofSeconds(5), Duration.ofSeconds(5), 1, "test", limiter)) {
+                HttpCall call = HttpCall.get(URI.create(server.baseUri() + "/x"));
+                transport.execute(call);
+                List<java.util.concurrent.Future<HttpResult>> calls = new java.util.ArrayList<>();
+                try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int i = 0; i < 3; i++) {
+                        calls.add(executor.submit(() -> transport.execute(call)));
+                    }
+                }
+                for (var done : calls) {
+                    assertThat(done.get().status()).isEqualTo(200);
+                }
+            }
+            List<Long> arrivals = server.requests().stream().map(io.stockingest.core.testkit.FixtureServer.Recorded::receivedNanos).sorted().toList();
+            assertThat(arrivals).hasSize(4);
+            for (int i = 1; i < arrivals.size(); i++) {
+                // a permit taken before the lease would let the two queued requests arrive back to back once the slow one ends
+                assertThat(Duration.ofNanos(arrivals.get(i) - arrivals.get(i - 1))).as("gap before arrival %d", i).isGreaterThan(Duration.ofMillis(95));
+            }
         }
     }
 }

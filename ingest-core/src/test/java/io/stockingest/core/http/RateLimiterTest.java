@@ -37,7 +37,9 @@ class RateLimiterTest {
         ticker.advance(Duration.ofHours(1)); // a long idle time must not build up a burst
         List<Long> sendTimes = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
-            sendTimes.add(limiter.acquire().sentNanos());
+            RateLimiter.Permit permit = limiter.acquire();
+            sendTimes.add(permit.sentNanos());
+            limiter.onAnswer(permit, answer(200));
         }
         for (int i = 1; i < sendTimes.size(); i++) {
             assertThat(sendTimes.get(i) - sendTimes.get(i - 1)).as("gap before request %d", i).isEqualTo(Duration.ofSeconds(1).toNanos());
@@ -199,6 +201,7 @@ class RateLimiterTest {
     void theBurstOf429sFromRequestsInFlightCountsOnce() throws InterruptedException {
         FakeTicker ticker = new FakeTicker();
         RateLimiter limiter = new RateLimiter(RateLimit.parse("3000/min"), RateLimiter.Counting.SLIDING, ticker, 1.0);
+        limiter.onAnswer(limiter.acquire(), answer(200)); // the first request goes alone
         List<RateLimiter.Permit> inFlight = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             inFlight.add(limiter.acquire());
@@ -220,6 +223,20 @@ class RateLimiterTest {
         RateLimiter.Permit second = limiter.acquire();
         assertThat(second.sentNanos() - probe.sentNanos()).as("then twice as far").isEqualTo(Duration.ofMillis(200).toNanos());
         assertThat(limiter.blockedNow()).isEmpty();
+    }
+
+    @Test
+    void theFirstRequestGoesAloneAndARefusalHoldsTheOthersASecond() throws InterruptedException {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(RateLimit.parse("3000/min"), RateLimiter.Counting.SLIDING, ticker, 1.0);
+        RateLimiter.Permit first = limiter.acquire();
+        // a second caller would wait until the first answer: the fake clock moves only while it sleeps
+        ticker.advance(Duration.ofMillis(50));
+        limiter.onAnswer(first, answer(401));
+        assertThat(limiter.blockedNow()).hasValue("the first answer was HTTP 401");
+        RateLimiter.Permit second = limiter.acquire();
+        assertThat(second.sentNanos() - first.sentNanos()).as("held a second after the 401 (time to stop the run)")
+                .isEqualTo(Duration.ofMillis(1050).toNanos());
     }
 
     private static HttpResult answer(int status) {

@@ -320,7 +320,7 @@ class PriceIngestTest {
             assertThat(report.symbols().values()).filteredOn(s -> s.status().equals("not_attempted")).hasSize(49);
             String summary = report.summary();
             assertThat(summary.split("the key was rejected", -1)).as("the error said once:%n%s", summary).hasSize(2);
-            assertThat(summary).contains("not attempted (the run stopped): 49 symbols: S").contains(": stopped the run (below)");
+            assertThat(summary).contains("not attempted (the run stopped): 49 symbols: S").contains("failed with the error below: S");
         }
     }
 }

@@ -40,9 +40,10 @@ import java.util.stream.Collectors;
  *   <li>{@code MAX_WORKERS}: requests in flight at once, default {@value #DEFAULT_MAX_WORKERS}.</li>
  *   <li>{@code FMP_USAGE_FILE}: where the calls sent today are counted when the limit is per day; default
  *       {@code ~/.stock-ingest/fmp-calls-<first 12 hex digits of the key's SHA-256>.txt}, one file per key.</li>
- *   <li>{@code HTTP_TIMEOUT}: connect, read and response timeout of each request in whole seconds (the same setting
- *       as Yahoo's), default 60. A timeout is retried like a 5xx; when the retries are used up the symbol fails with
- *       "timed out" in its message.</li>
+ *   <li>{@code HTTP_TIMEOUT}: response timeout of each attempt in whole seconds (how long it waits for the answer
+ *       and for each read of its body; the same setting as Yahoo's), default 60. A timeout is retried like a 5xx;
+ *       when the retries are used up the symbol fails with "timed out" in its message.</li>
+ *   <li>{@code HTTP_CONNECT_TIMEOUT}: connect timeout of each attempt in whole seconds, default 10.</li>
  * </ul>
  *
  * <p>A limit counted per day (the free plan's {@code 250/day}) is a <em>budget</em>, not a pace: spacing 250
@@ -50,7 +51,7 @@ import java.util.stream.Collectors;
  * checked before the first request, and requests are paced at {@link #DAILY_PLAN_PACE} instead.
  */
 public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLimit, OptionalInt dailyBudget, ApiGeneration generation,
-        int maxWorkers, Path usageFile, Duration timeout) {
+        int maxWorkers, Path usageFile, Duration timeout, Duration connectTimeout) {
     public static final String API_KEY = "FMP_API_KEY";
     public static final String BASE_URL = "FMP_BASE_URL";
     public static final String PLAN = "FMP_PLAN";
@@ -131,6 +132,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
         requireNonNull(generation, "generation is null");
         requireNonNull(usageFile, "usageFile is null");
         requireNonNull(timeout, "timeout is null");
+        requireNonNull(connectTimeout, "connectTimeout is null");
         if (apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey is blank");
         }
@@ -167,6 +169,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
             }
         }).orElseGet(() -> key.map(FmpConfig::defaultUsageFile).orElse(null)));
         Integer timeoutSeconds = parse(problems, () -> settings.positiveInt(HTTP_TIMEOUT, (int) DEFAULT_TIMEOUT.toSeconds()));
+        Duration connectTimeout = parse(problems, () -> ProviderEndpoint.connectTimeout(settings));
         if (!problems.isEmpty()) {
             throw new IngestException(ErrorKind.CONFIG, String.join("\n", problems));
         }
@@ -174,7 +177,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
         boolean perDay = effective.period().compareTo(Duration.ofDays(1)) >= 0;
         OptionalInt budget = perDay ? OptionalInt.of(effective.permits()) : OptionalInt.empty();
         return new FmpConfig(key.orElseThrow(), baseUrl, plan, perDay ? DAILY_PLAN_PACE : effective, budget, generation, workers,
-                usageFile, Duration.ofSeconds(timeoutSeconds));
+                usageFile, Duration.ofSeconds(timeoutSeconds), connectTimeout);
     }
 
     /** {@code ~/.stock-ingest/fmp-calls-<hash>.txt}: FMP counts calls per key, and the key itself stays out of the name. */
@@ -195,7 +198,8 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
      * used up, so it is answered at once and the symbol fails.
      */
     public ProviderEndpoint endpoint() {
-        ProviderEndpoint endpoint = new ProviderEndpoint(FmpClient.PROVIDER, baseUrl, rateLimit, retryPolicy(), timeout, maxWorkers, "stock-ingest");
+        ProviderEndpoint endpoint = new ProviderEndpoint(FmpClient.PROVIDER, baseUrl, rateLimit, retryPolicy(), timeout, maxWorkers, "stock-ingest")
+                .withConnectTimeout(connectTimeout);
         return dailyBudget.isPresent() ? endpoint : endpoint.withFixedWindows();
     }
 
@@ -227,6 +231,6 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     @Override
     public String toString() {
         return "FmpConfig[apiKey=" + Secrets.MASK + ", baseUrl=" + baseUrl + ", plan=" + plan.code() + ", rateLimit=" + rateLimit
-                + ", dailyBudget=" + dailyBudget + ", generation=" + generation.code() + ", maxWorkers=" + maxWorkers + ", usageFile=" + usageFile + ", timeout=" + timeout + "]";
+                + ", dailyBudget=" + dailyBudget + ", generation=" + generation.code() + ", maxWorkers=" + maxWorkers + ", usageFile=" + usageFile + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout + "]";
     }
 }

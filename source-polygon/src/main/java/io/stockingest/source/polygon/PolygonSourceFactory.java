@@ -34,7 +34,7 @@ public final class PolygonSourceFactory implements SourceFactory {
 
     PolygonSource create(PolygonConfig config, RetryPolicy retryPolicy) {
         ProviderEndpoint endpoint = new ProviderEndpoint(PolygonClient.PROVIDER, config.baseUrl(), config.rateLimit(), retryPolicy,
-                config.timeout(), config.maxWorkers(), "stock-ingest");
+                config.timeout(), config.maxWorkers(), "stock-ingest").withConnectTimeout(config.connectTimeout());
         return new PolygonSource(new PolygonClient(config, endpoint.transport(ticker)), calendar, ticker);
     }
 

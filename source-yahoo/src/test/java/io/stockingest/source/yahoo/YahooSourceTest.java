@@ -190,8 +190,11 @@ class YahooSourceTest {
         assertThat(defaults.maxWorkers()).isEqualTo(8);
         assertThat(defaults.breakerThreshold()).isEqualTo(3);
         YahooConfig custom = YahooConfig.from(Settings.of(Map.of("YAHOO_BASE_URL", "http://127.0.0.1:9", "YAHOO_RATE_LIMIT", "10/sec",
-                "MAX_WORKERS", "3", "YAHOO_MAX_CONSECUTIVE_THROTTLED", "7")));
+                "MAX_WORKERS", "3", "YAHOO_MAX_CONSECUTIVE_THROTTLED", "7", "HTTP_CONNECT_TIMEOUT", "3")));
         assertThat(custom.breakerThreshold()).isEqualTo(7);
+        assertThat(defaults.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(custom.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(custom.endpoint().connectTimeout()).as("the transport uses it").isEqualTo(java.time.Duration.ofSeconds(3));
         assertThat(custom.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9"));
         assertThat(custom.rateLimit()).isEqualTo(RateLimit.parse("10/sec"));
         assertThat(custom.maxWorkers()).isEqualTo(3);
