@@ -316,6 +316,12 @@ class RateLimiterTest {
             return peak;
         }
 
+        @Override
+        public String toString() {
+            return permits + " per " + Duration.ofNanos(window) + (fixed ? " fixed" : " sliding") + (retryAfter ? " +Retry-After" : "")
+                    + (rateHeaders ? " +X-RateLimit" : "");
+        }
+
         HttpResult answer(long now, Instant wallNow) {
             arrivals.addLast(now);
             while (arrivals.peekFirst() <= now - window) {
@@ -389,7 +395,10 @@ class RateLimiterTest {
             }
         }
 
+        private final String label;
+
         Simulation(RateLimit told, RateLimiter.Counting counting, SimServer server, int workers) {
+            this.label = "told " + told + " " + counting + ", server " + server + ", " + workers + " workers";
             this.server = server;
             this.workers = workers;
             this.limiter = new RateLimiter(told, counting, clock);
@@ -412,6 +421,9 @@ class RateLimiterTest {
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
+            // the figures of docs/performance.md: ./mvnw -pl ingest-core -am verify -Dtest=RateLimiterTest, then grep SIM
+            System.out.printf(java.util.Locale.ROOT, "SIM %s: %d requests, %d 429s, wall %.2f s, peak arrivals in a window %d%n", label, requests,
+                    throttled, lastDone / 1e9, server.peakArrivals());
             return new Result(done, throttled, lastDone);
         }
 
