@@ -276,28 +276,6 @@ class PriceIngestTest {
         assertThat(run(new FakeSource(s -> week(s.value())), down, job(List.of("AAPL"), 0.05)).exitCode()).isEqualTo(1);
     }
 
-    /** Fetches over a real transport stack (retries, limiter, Apache client); a 401 is a rejected key. */
-    private record HttpSource(io.stockingest.core.http.HttpTransport transport, java.net.URI base) implements Source {
-        @Override
-        public String name() {
-            return "fake";
-        }
-
-        @Override
-        public Set<Dataset> datasets() {
-            return Set.of(Dataset.PRICES);
-        }
-
-        @Override
-        public List<Bar> fetchBars(BarRequest request) {
-            var result = transport.execute(io.stockingest.core.http.HttpCall.get(base.resolve("/bars/" + request.symbols().getFirst().value())));
-            if (result.status() == 401) {
-                throw new IngestException(ErrorKind.AUTH, "Cannot fetch " + request + " from fake: the key was rejected; check FAKE_API_KEY");
-            }
-            return week(request.symbols().getFirst().value());
-        }
-    }
-
     @Test
     void aRejectedKeyDropsTheRequestsWaitingForTheLimiterAndSaysItOnce() {
         List<String> symbols = java.util.stream.IntStream.range(0, 50).mapToObj(i -> "S" + i).toList();
@@ -310,7 +288,14 @@ class PriceIngestTest {
             PriceJob job = new PriceJob(symbols.stream().map(Symbol::parse).toList(), Interval.D1, WEEK, BarRequest.Hours.REGULAR,
                     WriteOptions.DEFAULT, Shard.ALL, 16, 0.05);
             long start = System.nanoTime();
-            RunReport report = new PriceIngest(new HttpSource(transport, server.baseUri()), List.of(new InMemorySink()), NyseCalendar.instance(),
+            // fetches over the real transport stack (retries, limiter, Apache client); a 401 is a rejected key
+            FakeSource source = new FakeSource(symbol -> {
+                if (transport.execute(io.stockingest.core.http.HttpCall.get(server.baseUri().resolve("/bars/" + symbol.value()))).status() == 401) {
+                    throw new IngestException(ErrorKind.AUTH, "Cannot fetch " + symbol + " from fake: the key was rejected; check FAKE_API_KEY");
+                }
+                return week(symbol.value());
+            });
+            RunReport report = new PriceIngest(source, List.of(new InMemorySink()), NyseCalendar.instance(),
                     io.stockingest.core.http.Ticker.SYSTEM, Progress.silent()).run(job, RunContext.start("prices", "fake", Instant.now()));
             transport.close();
 
