@@ -26,13 +26,15 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link Counting#FIXED} (FMP's plans: per calendar minute): the rate was not the problem, the window is.
  *       From the first 429 of a window, one probe is sent every {@code period / 60} (a second for a minute window;
- *       at least 250 ms, at most a minute) until one is accepted; its send time bounds the window's boundary, so
+ *       at least 10 ms, at most a minute) until one is accepted; its send time bounds the window's boundary, so
  *       later windows are waited out to the predicted roll without probing (one 429 per window, plus those already
  *       in flight). No 60-second sleep per request.</li>
  *   <li>{@link Counting#SLIDING} (the default, also for a server whose window is unknown): the server allows less
  *       than we were told. The rate is halved (multiplicative decrease), and until the server accepts again only
- *       one request at a time is sent, 100 ms after the 429 and then twice as far apart after each refused probe,
- *       so that a full window costs a few probes instead of a 429 per waiting request. A rate that went through a
+ *       one request at a time is sent: the first probe after as long as the streak of accepted requests took to fill
+ *       the window (the window is longer than that and frees its first slot one window after the streak began), at
+ *       least 100 ms and at most 1 s after the 429 (100 ms after a step up that overshot), then twice as far apart
+ *       after each refused probe, so that a full window costs a few probes instead of a 429 per waiting request. A rate that went through a
  *       {@link #QUIET quiet period} (10 s) without a 429 is remembered as good; then the rate steps up by 5%, and
  *       by twice the last step after each quiet period that passes at the new rate (5%, 10%, 20%, ...: from half
  *       speed back to the told rate in about 50 s once the server accepts it again). A 429 above the remembered
@@ -46,10 +48,13 @@ import java.util.Optional;
  * the window filled count once (as TCP halves once per round trip), and waiters holding a slot reserved at the old
  * pace take a new one.
  *
- * <p>Measured against the benchmarks' local server told 3000/min (see docs/performance.md for the runs): a
- * 50-per-second sliding window (exactly the told rate) sees no 429; a 25-per-second sliding window costs the 429s
- * of one episode (the requests in flight plus one or two probes) and then runs at 24.75 per second; 1,500 per fixed
- * minute waits each window out within a second of its roll.
+ * <p>Measured on the fake clock against simulated window counters, told 3000/min, 50 ms latency, 16 in flight
+ * ({@code RateLimiterTest}; the table is in docs/performance.md): a 50-per-second sliding window (exactly the told
+ * rate) sees no 429 and never more than 50 in a second (98% of its rate over 600 requests); a 25-per-second
+ * sliding window costs the 429s of one episode (4: the requests in flight when it filled) and then runs at 24.75 a
+ * second (95% of the server's rate over 300 requests, 98% over 3,000); 1,500 per fixed minute takes 1.008x the
+ * least time the windows allow, an hourly fixed window 1.007x. Plain AIMD would average about 75% of a sliding
+ * server's rate.
  *
  * <p>Thread-safe: state changes under the monitor; callers sleep outside it, in steps of at most 100 ms so that a
  * change (an accepted probe, a {@code Retry-After}) reaches those already waiting.
