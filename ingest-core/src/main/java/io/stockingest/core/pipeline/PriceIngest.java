@@ -33,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A symbol's bars are written only when all of its requests succeeded, in one batch per symbol, so that a yearly
  * file is never written from part of a year and a failed symbol leaves nothing half-done: a rerun completes it.
- * An error of run scope (rejected credentials, bad configuration) stops the run: requests not yet started are
- * marked "not attempted".
+ * An error of run scope (rejected credentials, bad configuration) stops the run at once ({@link RunStop}): requests
+ * not yet sent, those waiting for the rate limiter included, are dropped and their symbols marked "not attempted";
+ * the error is reported once. While requests are outstanding for more than 10 s, {@link Progress} says so.
  */
 public final class PriceIngest {
     private static final Logger log = LoggerFactory.getLogger(PriceIngest.class);
@@ -105,17 +105,20 @@ public final class PriceIngest {
         });
 
         Semaphore inFlight = new Semaphore(job.maxWorkers());
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+                WaitingLines waiting = new WaitingLines(runStats, progress)) {
             for (BarRequest request : plan) {
                 inFlight.acquireUninterruptibly();
-                if (run.fatal.get() != null) {
+                if (run.stop.stopped()) {
                     inFlight.release();
                     run.notAttempted(request);
                     continue;
                 }
                 executor.submit(() -> {
                     try {
-                        run.execute(request);
+                        if (!run.stop.run(() -> run.execute(request))) {
+                            run.notAttempted(request);
+                        }
                     } catch (Throwable t) {
                         // a bug or a broken installation must fail the symbols loudly, never pass as success
                         log.error("Internal error on {}", request, t);
@@ -129,9 +132,7 @@ public final class PriceIngest {
         progress.finish();
 
         List<RunError> runErrors = new ArrayList<>();
-        if (run.fatal.get() != null) {
-            runErrors.add(new RunError(run.fatal.get().kind(), run.fatal.get().getMessage()));
-        }
+        run.stop.cause().ifPresent(e -> runErrors.add(new RunError(e.kind(), e.getMessage())));
         flushAll(runErrors);
         List<Rejected> rejected = List.copyOf(run.quarantine);
         for (Sink sink : sinks) {
@@ -214,7 +215,7 @@ public final class PriceIngest {
         }
         Map<String, Long> byRule = new TreeMap<>();
         rejected.forEach(r -> byRule.merge(r.rule(), 1L, Long::sum));
-        RunOutcome ended = RunOutcome.of(run.fatal.get() != null, gated || gated(runErrors), failed > 0 || !runErrors.isEmpty());
+        RunOutcome ended = RunOutcome.of(run.stop.stopped(), gated || gated(runErrors), failed > 0 || !runErrors.isEmpty());
         Instant finished = context.startedAt().plus(duration);
         return new RunReport(context.runId(), context.command(), context.source(), job.interval().code(), job.range().from().toString(),
                 job.range().to().toString(), sinks.stream().map(Sink::name).toList(), context.startedAt(), finished,
@@ -229,7 +230,7 @@ public final class PriceIngest {
         final RunContext context;
         final Map<Symbol, SymbolState> states;
         final CallStats runStats;
-        final AtomicReference<IngestException> fatal = new AtomicReference<>();
+        final RunStop stop = new RunStop();
         final ConcurrentLinkedQueue<Rejected> quarantine = new ConcurrentLinkedQueue<>();
 
         Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats) {
@@ -245,12 +246,17 @@ public final class PriceIngest {
             try {
                 bars = CallStats.bind(stats, () -> source.fetchBars(request));
             } catch (IngestException e) {
-                if (e.kind().scope() == ErrorKind.Scope.RUN) {
-                    fatal.compareAndSet(null, e);
+                if (!stop.stopIfFatal(e) && stop.droppedByStop()) {
+                    notAttempted(request);
+                } else {
+                    fail(request, e.getMessage(), e.kind());
                 }
-                fail(request, e.getMessage(), e.kind());
                 return;
             } catch (RuntimeException e) {
+                if (stop.droppedByStop()) {
+                    notAttempted(request);
+                    return;
+                }
                 log.debug("Unexpected failure fetching {}", request, e);
                 fail(request, "Cannot fetch " + request + " from " + source.name() + ": unexpected " + e, ErrorKind.BAD_RESPONSE);
                 return;
@@ -292,10 +298,9 @@ public final class PriceIngest {
         }
 
         void notAttempted(BarRequest request) {
-            String message = "not attempted: the run stopped (" + fatal.get().getMessage() + ")";
             for (Symbol symbol : request.symbols()) {
                 SymbolState state = states.get(symbol);
-                state.notAttempted(message);
+                state.notAttempted(RunStop.NOT_ATTEMPTED);
                 completeOne(symbol, state);
             }
         }
@@ -416,7 +421,8 @@ public final class PriceIngest {
             if (errors.isEmpty()) {
                 return upToDate ? SymbolOutcome.UP_TO_DATE : SymbolOutcome.OK;
             }
-            return gated ? SymbolOutcome.GATED : notAttempted ? SymbolOutcome.NOT_ATTEMPTED : SymbolOutcome.FAILED;
+            return gated ? SymbolOutcome.GATED : notAttempted && errors.stream().allMatch(RunStop.NOT_ATTEMPTED::equals) ? SymbolOutcome.NOT_ATTEMPTED
+                    : SymbolOutcome.FAILED;
         }
     }
 }
