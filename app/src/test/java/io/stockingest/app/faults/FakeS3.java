@@ -1,7 +1,7 @@
 package io.stockingest.app.faults;
 
 import io.stockingest.core.config.Settings;
-import io.stockingest.sink.s3.ParquetFiles;
+import io.stockingest.lake.ParquetFiles;
 import io.stockingest.sink.s3.S3ClientFactory;
 import io.stockingest.sink.s3.S3Config;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.lake.LakeLayout;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;

@@ -5,7 +5,7 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.SinkFactory;
-import io.stockingest.sink.s3.LakeLayout;
+import io.stockingest.lake.LakeLayout;
 import java.nio.file.Path;
 
 /**

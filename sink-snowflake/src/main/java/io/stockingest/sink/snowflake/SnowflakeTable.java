@@ -1,6 +1,6 @@
 package io.stockingest.sink.snowflake;
 
-import io.stockingest.sink.s3.LakeSchemas;
+import io.stockingest.lake.LakeSchemas;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.LogicalTypes;

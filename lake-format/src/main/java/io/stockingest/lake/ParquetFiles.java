@@ -1,4 +1,4 @@
-package io.stockingest.sink.s3;
+package io.stockingest.lake;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
@@ -52,7 +52,7 @@ public final class ParquetFiles {
      * as {@link #write} of {@link LakeSchemas#bar} records, without building a record per bar where the flat encoder
      * applies.
      */
-    static byte[] writeBars(Schema schema, List<io.stockingest.core.model.Bar> bars, java.time.Instant ingestTs) {
+    public static byte[] writeBars(Schema schema, List<io.stockingest.core.model.Bar> bars, java.time.Instant ingestTs) {
         try {
             var flat = FlatParquetEncoder.encode(schema, LakeSchemas.barRows(schema, bars, ingestTs));
             if (flat.isPresent()) {
