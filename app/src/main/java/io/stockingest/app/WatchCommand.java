@@ -105,7 +105,7 @@ final class WatchCommand implements Callable<Integer> {
         List<String> sinkUris = Assembly.sinkUris(sinks);
         Settings effective = pgSchema == null ? settings : settings.with("PG_SCHEMA", pgSchema);
         Instant since = env.ticker().now().truncatedTo(ChronoUnit.SECONDS);
-        try (Assembly parts = Assembly.open(env, effective, source, sinkUris)) {
+        try (Assembly parts = Assembly.open(env, Assembly.plugins(env), effective, source, sinkUris)) {
             if (!parts.source.datasets().contains(Dataset.QUOTES)) {
                 throw new IngestException(ErrorKind.USAGE, "Source '" + parts.source.name() + "' does not provide live quotes yet (try --source yahoo)");
             }

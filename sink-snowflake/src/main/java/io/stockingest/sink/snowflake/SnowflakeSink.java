@@ -15,6 +15,7 @@ import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.DryRunPlan;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
@@ -59,7 +60,7 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>Thread-safe: writes buffer under a lock; {@code flush} holds it for the whole load.
  */
-public final class SnowflakeSink implements Sink {
+public final class SnowflakeSink implements Sink, DryRunPlan {
     /** What one table's load did. */
     public record LoadResult(SnowflakeTable table, int files, long rowsLoaded, long rowsInserted, long rowsUpdated) {
         public LoadResult {

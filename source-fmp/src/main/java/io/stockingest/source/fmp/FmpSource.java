@@ -181,7 +181,7 @@ public final class FmpSource implements Source {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("from", range.from().toString());
         query.put("to", range.to().toString());
-        JsonNode root = client.get("/api/v3/historical-price-full/" + FmpClient.encode(symbol.fmp()), query, what);
+        JsonNode root = client.get("/api/v3/historical-price-full/" + FmpClient.encode(FmpClient.SPELLING.spell(symbol)), query, what);
         if (!root.isObject()) {
             throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": expected a JSON object from /api/v3/historical-price-full, got "
                     + root.getNodeType());
@@ -391,7 +391,7 @@ public final class FmpSource implements Source {
         };
         String what = "Cannot fetch the " + type.code() + " statements of " + symbol + " from fmp";
         Map<String, String> query = new LinkedHashMap<>();
-        query.put("symbol", symbol.fmp());
+        query.put("symbol", FmpClient.SPELLING.spell(symbol));
         query.put("period", period == Period.ANNUAL ? "annual" : "quarter");
         query.put("limit", String.valueOf(limit));
         List<FinancialStatement> statements = new ArrayList<>();
@@ -415,7 +415,7 @@ public final class FmpSource implements Source {
     @Override
     public List<CorporateAction> fetchActions(Symbol symbol, DateRange range) {
         String what = "Cannot fetch the dividends and splits of " + symbol + " " + range + " from fmp";
-        Map<String, String> query = Map.of("symbol", symbol.fmp());
+        Map<String, String> query = Map.of("symbol", FmpClient.SPELLING.spell(symbol));
         List<CorporateAction> actions = new ArrayList<>();
         for (JsonNode row : array(client.get("/stable/dividends", query, what), what)) {
             Double amount = row.path("dividend").isNumber() ? Double.valueOf(row.get("dividend").asDouble())
@@ -447,7 +447,7 @@ public final class FmpSource implements Source {
 
     private static Map<String, String> rangeQuery(Symbol symbol, DateRange range) {
         Map<String, String> query = new LinkedHashMap<>();
-        query.put("symbol", symbol.fmp());
+        query.put("symbol", FmpClient.SPELLING.spell(symbol));
         query.put("from", range.from().toString());
         query.put("to", range.to().toString());
         return query;

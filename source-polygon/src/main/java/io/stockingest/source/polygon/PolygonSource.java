@@ -175,7 +175,7 @@ public final class PolygonSource implements Source {
     /** @param what the request as the user sees it, for messages */
     private List<Bar> fetchAggregates(Symbol symbol, Interval interval, DateRange range, BarRequest.Hours hours, String what) {
         Timespan span = Timespan.of(interval);
-        String path = "/v2/aggs/ticker/" + segment(symbol.polygon()) + "/range/" + span.multiplier + "/" + span.timespan + "/"
+        String path = "/v2/aggs/ticker/" + segment(PolygonClient.SPELLING.spell(symbol)) + "/range/" + span.multiplier + "/" + span.timespan + "/"
                 + range.from() + "/" + range.to() + "?adjusted=true&sort=asc&limit=" + MAX_BASE_BARS;
         List<JsonNode> rows = client.getAll(path, what);
         Instant now = ticker.now();
@@ -233,7 +233,7 @@ public final class PolygonSource implements Source {
 
     private List<Bar> fetchGroupedDaily(List<Symbol> symbols, LocalDate date) {
         Map<String, Symbol> wanted = new LinkedHashMap<>();
-        symbols.forEach(symbol -> wanted.put(symbol.polygon(), symbol));
+        symbols.forEach(symbol -> wanted.put(PolygonClient.SPELLING.spell(symbol), symbol));
         List<JsonNode> rows = client.getAll("/v2/aggs/grouped/locale/us/market/stocks/" + date + "?adjusted=true&include_otc=true",
                 "grouped daily " + date + " (" + symbols.size() + " symbols)");
         List<Bar> bars = new ArrayList<>();
@@ -326,7 +326,7 @@ public final class PolygonSource implements Source {
     @Override
     public List<OptionSnapshot> fetchOptionChain(Symbol underlying, LocalDate expirationFrom, LocalDate expirationTo) {
         requireNonNull(underlying, "underlying is null");
-        String path = "/v3/snapshot/options/" + segment(underlying.polygon()) + "?limit=" + OPTIONS_SNAPSHOT_LIMIT
+        String path = "/v3/snapshot/options/" + segment(PolygonClient.SPELLING.spell(underlying)) + "?limit=" + OPTIONS_SNAPSHOT_LIMIT
                 + (expirationFrom == null ? "" : "&expiration_date.gte=" + expirationFrom)
                 + (expirationTo == null ? "" : "&expiration_date.lte=" + expirationTo);
         List<JsonNode> rows = client.getAll(path, underlying + " options chain" + expirations(expirationFrom, expirationTo));
@@ -369,7 +369,7 @@ public final class PolygonSource implements Source {
      */
     public List<OptionSnapshot> fetchOptionContracts(Symbol underlying, LocalDate expirationFrom, LocalDate expirationTo) {
         requireNonNull(underlying, "underlying is null");
-        String path = "/v3/reference/options/contracts?underlying_ticker=" + query(underlying.polygon()) + "&limit=" + REFERENCE_LIMIT
+        String path = "/v3/reference/options/contracts?underlying_ticker=" + query(PolygonClient.SPELLING.spell(underlying)) + "&limit=" + REFERENCE_LIMIT
                 + (expirationFrom == null ? "" : "&expiration_date.gte=" + expirationFrom)
                 + (expirationTo == null ? "" : "&expiration_date.lte=" + expirationTo);
         List<JsonNode> rows = client.getAll(path, underlying + " option contracts" + expirations(expirationFrom, expirationTo));
@@ -434,7 +434,7 @@ public final class PolygonSource implements Source {
         requireNonNull(symbol, "symbol is null");
         String what = symbol + (range == null ? "" : " " + range);
         List<CorporateAction> actions = new ArrayList<>();
-        String splits = "/v3/reference/splits?ticker=" + query(symbol.polygon()) + bounds("execution_date", range) + "&limit=" + REFERENCE_LIMIT;
+        String splits = "/v3/reference/splits?ticker=" + query(PolygonClient.SPELLING.spell(symbol)) + bounds("execution_date", range) + "&limit=" + REFERENCE_LIMIT;
         for (JsonNode row : client.getAll(splits, what + " splits")) {
             LocalDate exDate = date(row, "execution_date");
             if (exDate != null && (range == null || range.contains(exDate))) {
@@ -442,7 +442,7 @@ public final class PolygonSource implements Source {
                         number(row, "split_to"), number(row, "split_from"), null, null, null, null, NAME));
             }
         }
-        String dividends = "/v3/reference/dividends?ticker=" + query(symbol.polygon()) + bounds("ex_dividend_date", range) + "&limit=" + REFERENCE_LIMIT;
+        String dividends = "/v3/reference/dividends?ticker=" + query(PolygonClient.SPELLING.spell(symbol)) + bounds("ex_dividend_date", range) + "&limit=" + REFERENCE_LIMIT;
         for (JsonNode row : client.getAll(dividends, what + " dividends")) {
             LocalDate exDate = date(row, "ex_dividend_date");
             if (exDate != null && (range == null || range.contains(exDate))) {

@@ -9,6 +9,7 @@ import io.stockingest.core.http.RetryPolicy;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
+import io.stockingest.core.model.SymbolSpelling;
 import jakarta.inject.Inject;
 import java.time.Duration;
 
@@ -43,5 +44,10 @@ public final class PolygonSourceFactory implements SourceFactory {
     static RetryPolicy retryPolicy(PolygonConfig config) {
         Duration slot = config.rateLimit().spacing();
         return RetryPolicy.DEFAULT.withThrottleDelay(slot.compareTo(MAX_THROTTLE_DELAY) > 0 ? MAX_THROTTLE_DELAY : slot);
+    }
+
+    @Override
+    public SymbolSpelling spelling() {
+        return PolygonClient.SPELLING;
     }
 }

@@ -7,6 +7,7 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
+import io.stockingest.core.model.SymbolSpelling;
 import jakarta.inject.Inject;
 
 /** Builds a {@link YahooSource} with its own rate-limited, retrying transport. */
@@ -25,5 +26,10 @@ public final class YahooSourceFactory implements SourceFactory {
         YahooConfig config = YahooConfig.from(settings);
         var endpoint = config.endpoint();
         return new YahooSource(endpoint, endpoint.transport(ticker), calendar, ticker, config.breakerThreshold(), config.cookieUrl());
+    }
+
+    @Override
+    public SymbolSpelling spelling() {
+        return YahooSource.SPELLING;
     }
 }

@@ -1,8 +1,7 @@
-package io.stockingest.app;
+package io.stockingest.sink.postgres;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
-import io.stockingest.sink.postgres.Exporter;
 import io.stockingest.lake.LakeSchemas;
 import io.stockingest.lake.ParquetStreamWriter;
 import java.io.IOException;
