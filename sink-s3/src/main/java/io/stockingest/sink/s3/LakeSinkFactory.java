@@ -39,12 +39,7 @@ public final class LakeSinkFactory implements SinkFactory {
             throw new IngestException(ErrorKind.USAGE, "Invalid lake sink '" + uri + "': use parquet:DIR, e.g. parquet:./data");
         }
         Path dir = Path.of(uri.substring(SCHEME.length()));
-        LakeLayout layout;
-        try {
-            layout = new LakeLayout(settings.get("S3_RAW_PREFIX", "raw"));
-        } catch (IllegalArgumentException e) {
-            throw new IngestException(ErrorKind.CONFIG, e.getMessage());
-        }
+        LakeLayout layout = LakeLayout.from(settings);
         int concurrency;
         try {
             concurrency = Integer.parseInt(settings.get("S3_MAX_CONCURRENCY", String.valueOf(LakeSink.DEFAULT_CONCURRENCY)));

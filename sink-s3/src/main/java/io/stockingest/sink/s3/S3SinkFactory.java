@@ -1,8 +1,6 @@
 package io.stockingest.sink.s3;
 
 import io.stockingest.lake.LakeLayout;
-import io.stockingest.core.ErrorKind;
-import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.spi.ObjectReader;
 import io.stockingest.core.spi.Sink;
@@ -34,12 +32,7 @@ public final class S3SinkFactory implements SinkFactory, ObjectReader {
     @Override
     public Sink create(String uri, Settings settings) {
         S3Config config = S3Config.from(uri.strip(), settings);
-        LakeLayout layout;
-        try {
-            layout = new LakeLayout(settings.get("S3_RAW_PREFIX", "raw"));
-        } catch (IllegalArgumentException e) {
-            throw new IngestException(ErrorKind.CONFIG, e.getMessage());
-        }
+        LakeLayout layout = LakeLayout.from(settings);
         S3LakeStorage storage = new S3LakeStorage(S3ClientFactory.create(config, settings), config);
         return new LakeSink(storage.describe(), storage, layout, config.maxConcurrency());
     }

@@ -62,12 +62,7 @@ public final class SnowflakeSinkFactory implements SinkFactory, SchemaAdmin {
                     + "': use --sink snowflake, with SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, ... in the environment");
         }
         SnowflakeConfig config = SnowflakeConfig.from(settings);
-        LakeLayout layout;
-        try {
-            layout = new LakeLayout(settings.get("S3_RAW_PREFIX", "raw"));
-        } catch (IllegalArgumentException e) {
-            throw new IngestException(ErrorKind.CONFIG, e.getMessage(), e);
-        }
+        LakeLayout layout = LakeLayout.from(settings);
         Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "stock-ingest-snowflake");
         return new SnowflakeSink(config, layout, new JdbcSqlExecutor(config), workDir);
     }

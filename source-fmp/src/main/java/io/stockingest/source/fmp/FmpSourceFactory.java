@@ -6,9 +6,9 @@ import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.ProviderEndpoint;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
-import io.stockingest.core.model.SymbolSpelling;
 import jakarta.inject.Inject;
 
 /** Builds an {@link FmpSource} from {@link FmpConfig} with its own rate-limited, retrying transport. */

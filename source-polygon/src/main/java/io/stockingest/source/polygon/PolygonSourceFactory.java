@@ -7,9 +7,9 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.ProviderEndpoint;
 import io.stockingest.core.http.RetryPolicy;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
-import io.stockingest.core.model.SymbolSpelling;
 import jakarta.inject.Inject;
 import java.time.Duration;
 

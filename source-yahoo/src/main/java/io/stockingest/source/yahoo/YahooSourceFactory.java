@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
-import io.stockingest.core.model.SymbolSpelling;
 import jakarta.inject.Inject;
 
 /** Builds a {@link YahooSource} with its own rate-limited, retrying transport. */
