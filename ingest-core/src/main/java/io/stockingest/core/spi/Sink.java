@@ -139,6 +139,14 @@ public interface Sink extends AutoCloseable {
     /** Makes everything written so far durable and visible. */
     default void flush() {}
 
+    /**
+     * A capability this opened sink offers beyond writing (e.g. {@link DryRunPlan}); empty when it offers none of
+     * that type. The default answers with this sink itself when it implements {@code type}; see {@link Capability}.
+     */
+    default <T extends Capability> Optional<T> capability(Class<T> type) {
+        return Capability.of(this, type);
+    }
+
     @Override
     default void close() {}
 

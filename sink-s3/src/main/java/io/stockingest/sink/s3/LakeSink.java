@@ -1,5 +1,8 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.lake.LakeSchemas;
+import io.stockingest.lake.LakeLayout;
+import io.stockingest.lake.ParquetFiles;
 import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.ErrorKind;

@@ -7,6 +7,7 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.ProviderEndpoint;
 import io.stockingest.core.http.RetryPolicy;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
 import jakarta.inject.Inject;
@@ -40,5 +41,10 @@ public final class PolygonSourceFactory implements SourceFactory {
 
     static RetryPolicy retryPolicy(PolygonConfig config) {
         return RetryPolicy.DEFAULT;
+    }
+
+    @Override
+    public SymbolSpelling spelling() {
+        return PolygonClient.SPELLING;
     }
 }

@@ -1,4 +1,4 @@
-package io.stockingest.sink.s3;
+package io.stockingest.lake;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
@@ -124,7 +124,7 @@ public final class ParquetFiles {
      * as {@link #write} of {@link LakeSchemas#bar} records, without building a record per bar where the flat encoder
      * applies.
      */
-    static byte[] writeBars(Schema schema, List<Bar> bars, Instant ingestTs) {
+    public static byte[] writeBars(Schema schema, List<Bar> bars, Instant ingestTs) {
         return onPlatformThread(() -> encodeBars(schema, bars, ingestTs));
     }
 
