@@ -93,6 +93,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         Integer workers = problems.check(() -> settings.positiveInt("MAX_WORKERS", 8));
         int maxWorkers = workers == null ? 1 : workers;
         Double maxShare = problems.check(() -> share(settings.get("DQ_MAX_QUARANTINE_SHARE", "0.05")));
+        Integer shareMinRows = problems.check(() -> settings.positiveInt("DQ_QUARANTINE_SHARE_MIN_ROWS", PriceJob.DEFAULT_QUARANTINE_SHARE_MIN_ROWS));
         List<String> sinkUris = Assembly.sinkUris(sinks);
         List<String> databases = sinkUris.stream().filter(uri -> Plugins.sinkScheme(uri).equals("postgres")).toList();
         if (sinceLast && databases.isEmpty()) {
@@ -105,7 +106,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
                 extendedHours ? BarRequest.Hours.EXTENDED : BarRequest.Hours.REGULAR,
                 new WriteOptions(backfill ? WriteOptions.Layout.YEARLY : WriteOptions.Layout.DAILY,
                         force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP),
-                shardSpec, maxWorkers, maxShare);
+                shardSpec, maxWorkers, maxShare).withQuarantineShareMinRows(shareMinRows);
 
         try (Assembly parts = Assembly.open(env, settings, source, sinkUris)) {
             if (sinceLast) {

@@ -316,7 +316,7 @@ public final class PriceIngest {
                 BarValidator.Outcome outcome = validator.validate(fetched, range, job.hours());
                 quarantine.addAll(outcome.rejected());
                 state.rowsQuarantined = outcome.rejected().size();
-                if (!fetched.isEmpty() && outcome.ruleViolations() > job.maxQuarantineShare() * fetched.size()) {
+                if (job.shareGateStops(outcome.ruleViolations(), fetched.size())) {
                     state.gate(String.format("data-quality gate: %d of %d rows broke row rules (limit %.1f%%); nothing written",
                             outcome.ruleViolations(), fetched.size(), job.maxQuarantineShare() * 100));
                     return;
