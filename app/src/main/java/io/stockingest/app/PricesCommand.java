@@ -1,5 +1,6 @@
 package io.stockingest.app;
 
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
@@ -113,7 +114,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
                 job = job.withStarts(sinceLastStarts(job, databases, settings, calendar));
             }
             Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive());
-            PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, calendar, env.ticker(), progress);
+            PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, Calendars.standard(), env.ticker(), progress);
             if (dryRun) {
                 return dryRun(ingest, job, parts.sinks, parts.source);
             }

@@ -4,13 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
-import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.http.CallStats;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.model.Venue;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.Rejected;
@@ -24,7 +25,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,16 +51,16 @@ public final class PriceIngest {
     private static final Logger log = LoggerFactory.getLogger(PriceIngest.class);
     private final Source source;
     private final List<Sink> sinks;
-    private final NyseCalendar calendar;
+    private final Calendars calendars;
     private final BarValidator validator;
     private final Ticker ticker;
     private final Progress progress;
 
-    public PriceIngest(Source source, List<Sink> sinks, NyseCalendar calendar, Ticker ticker, Progress progress) {
+    public PriceIngest(Source source, List<Sink> sinks, Calendars calendars, Ticker ticker, Progress progress) {
         this.source = requireNonNull(source, "source is null");
         this.sinks = List.copyOf(requireNonNull(sinks, "sinks is null"));
-        this.calendar = requireNonNull(calendar, "calendar is null");
-        this.validator = new BarValidator(calendar);
+        this.calendars = requireNonNull(calendars, "calendars is null");
+        this.validator = new BarValidator(calendars);
         this.ticker = requireNonNull(ticker, "ticker is null");
         this.progress = requireNonNull(progress, "progress is null");
     }
@@ -134,7 +137,8 @@ public final class PriceIngest {
         for (Sink sink : sinks) {
             guard(runErrors, sink, "quarantine", () -> sink.writeQuarantine(rejected, context));
         }
-        RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos));
+        RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos))
+                .withNotes(new TreeSet<>(run.noCalendar).stream().map(v -> "no calendar for venue " + v + ": its rows were checked against weekdays in its time zone").toList());
         for (Sink sink : sinks) {
             guard(runErrors, sink, "run metrics", () -> sink.writeRun(report));
         }
@@ -172,7 +176,7 @@ public final class PriceIngest {
                 report.sinks(), report.startedAt(), report.finishedAt(), report.durationMs(), exit, statusOf(exit),
                 report.symbolsRequested(), report.symbolsSucceeded(), report.symbolsFailed(), report.requests(), report.retries(),
                 report.throttled(), report.filesWritten(), report.filesSkipped(), report.rowsWritten(), report.rowsQuarantined(),
-                report.quarantinedByRule(), errors, report.symbols());
+                report.quarantinedByRule(), errors, report.symbols(), report.notes());
     }
 
     private RunReport report(PriceJob job, RunContext context, Run run, List<String> runErrors, List<Rejected> rejected, Duration duration) {
@@ -227,6 +231,8 @@ public final class PriceIngest {
         final CallStats runStats;
         final AtomicReference<IngestException> fatal = new AtomicReference<>();
         final ConcurrentLinkedQueue<Rejected> quarantine = new ConcurrentLinkedQueue<>();
+        /** Venues of the run's symbols with no calendar here (checked by the weekday rule in their time zone). */
+        final Set<String> noCalendar = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats) {
             this.job = job;
@@ -321,9 +327,13 @@ public final class PriceIngest {
                             outcome.ruleViolations(), fetched.size(), job.maxQuarantineShare() * 100));
                     return;
                 }
-                if (outcome.accepted().isEmpty() && hasSessions(range)) {
+                Venue venue = fetched.isEmpty() ? Venue.ofSymbol(symbol) : fetched.getFirst().venue();
+                if (!calendars.has(venue)) {
+                    noCalendar.add(venue.code());
+                }
+                if (outcome.accepted().isEmpty() && hasSessions(venue, range)) {
                     state.gate("data-quality gate: " + source.name() + " returned no bars for " + symbol + " " + range
-                            + " although the range has NYSE sessions");
+                            + " although the range has " + calendars.of(venue).code() + " sessions");
                     return;
                 }
                 BarBatch batch = new BarBatch(symbol, job.interval(), range, outcome.accepted(), job.writeOptions(), context);
@@ -339,9 +349,9 @@ public final class PriceIngest {
             }
         }
 
-        private boolean hasSessions(DateRange range) {
+        private boolean hasSessions(Venue venue, DateRange range) {
             try {
-                return !calendar.sessions(range.from(), range.to()).isEmpty();
+                return !calendars.of(venue).sessions(range.from(), range.to()).isEmpty();
             } catch (IllegalArgumentException outsideCalendar) {
                 return true;
             }

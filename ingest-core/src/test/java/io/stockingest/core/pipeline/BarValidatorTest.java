@@ -2,6 +2,7 @@ package io.stockingest.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.model.Adjustment;
 import io.stockingest.core.model.Bar;
@@ -16,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BarValidatorTest {
-    private final BarValidator validator = new BarValidator(NyseCalendar.instance());
+    private final BarValidator validator = new BarValidator(Calendars.standard());
     private static final LocalDate MON = LocalDate.of(2024, 9, 23);
     private static final DateRange RANGE = new DateRange(MON, MON.plusDays(6));
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Adjustment;
@@ -74,7 +75,7 @@ class PriceIngestTest {
     }
 
     private RunReport run(Source source, InMemorySink sink, PriceJob job) {
-        return new PriceIngest(source, List.of(sink), NyseCalendar.instance(), ticker, Progress.silent())
+        return new PriceIngest(source, List.of(sink), Calendars.standard(), ticker, Progress.silent())
                 .run(job, RunContext.start("prices", source.name(), ticker.now()));
     }
 
