@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * venue's time zone ({@link #has} tells which). Thread-safe.
  */
 public final class Calendars {
-    private static final Calendars STANDARD = new Calendars();
     private static final LocalDate LAST = LocalDate.of(2100, 12, 31);
+    private static final Calendars STANDARD = new Calendars(); // after LAST, which it uses
 
     /** By calendar code, in the order {@code calendar exchanges} lists them. */
     private final Map<String, ExchangeCalendar> byCode = new LinkedHashMap<>();

@@ -48,6 +48,26 @@ class BarValidatorTest {
         assertThat(ruleOf(daily(MON.plusDays(5), 10, 11, 9, 10.5, 1))).isEqualTo("not_a_session");
     }
 
+    private String ruleOf(String symbol, LocalDate date, DateRange range) {
+        Bar bar = new Bar(Symbol.parse(symbol), Interval.D1, date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), date, 10, 11, 9, 10, null, 5,
+                null, null, "t", Adjustment.SPLITS);
+        var outcome = validator.validate(List.of(bar), range, BarRequest.Hours.REGULAR);
+        return outcome.rejected().isEmpty() ? "accepted" : outcome.rejected().getFirst().rule() + ": " + outcome.rejected().getFirst().detail();
+    }
+
+    @Test
+    void eachBarIsCheckedAgainstItsOwnVenuesCalendar() {
+        LocalDate newYear = LocalDate.of(2020, 1, 1);
+        DateRange range = new DateRange(newYear.minusDays(7), newYear.plusDays(7));
+        assertThat(ruleOf("AAPL", newYear, range)).as("New Year's Day is an NYSE holiday").isEqualTo("not_a_session: 2020-01-01 is not a XNYS session");
+        assertThat(ruleOf("BTC-USD", newYear, range)).as("crypto trades every UTC day").isEqualTo("accepted");
+        assertThat(ruleOf("BTC-USD", LocalDate.of(2019, 12, 28), range)).as("a Saturday too").isEqualTo("accepted");
+        assertThat(ruleOf("EURUSD=X", newYear, range)).as("FX trades on a Wednesday holiday").isEqualTo("accepted");
+        assertThat(ruleOf("EURUSD=X", LocalDate.of(2019, 12, 28), range)).isEqualTo("not_a_session: 2019-12-28 is not a FX session");
+        assertThat(ruleOf("WSKT.JK", LocalDate.of(2019, 12, 27), range)).as("no calendar for Jakarta: weekdays").isEqualTo("accepted");
+        assertThat(ruleOf("WSKT.JK", LocalDate.of(2019, 12, 28), range)).isEqualTo("not_a_session: 2019-12-28 is not a XIDX session");
+    }
+
     @Test
     void intradayBarsMustStartInsideTheSessionUnlessExtendedHours() {
         assertThat(ruleOf(fiveMinute(LocalTime.of(9, 30)))).isEqualTo("accepted");
