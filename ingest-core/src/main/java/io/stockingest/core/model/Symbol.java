@@ -16,6 +16,8 @@ public record Symbol(String value) implements Comparable<Symbol> {
     private static final Pattern VALID = Pattern.compile("[A-Z0-9^][A-Z0-9.=^-]{0,19}");
     private static final Pattern DASH_SHARE_CLASS = Pattern.compile("([A-Z0-9]+)-([A-Z])");
     private static final Pattern DOT_SHARE_CLASS = Pattern.compile("([A-Z0-9]+)\\.([A-Z])");
+    /** One-letter exchange suffixes (London, Tokyo, Frankfurt, TSX Venture): {@code OCDO.L} is no share class L. */
+    private static final java.util.Set<String> EXCHANGE_LETTERS = java.util.Set.of("L", "T", "F", "V");
 
     public Symbol {
         requireNonNull(value, "value is null");
@@ -56,7 +58,7 @@ public record Symbol(String value) implements Comparable<Symbol> {
         return value;
     }
 
-    /** Yahoo spelling: share classes with a dash ({@code BRK-B}); exchange suffixes ({@code WSU.DE}) kept. */
+    /** Yahoo spelling: share classes with a dash ({@code BRK-B}); exchange suffixes ({@code WSU.DE}, {@code OCDO.L}) kept. */
     public String yahoo() {
         return dashedShareClass();
     }
@@ -68,7 +70,7 @@ public record Symbol(String value) implements Comparable<Symbol> {
 
     private String dashedShareClass() {
         var dot = DOT_SHARE_CLASS.matcher(value);
-        return dot.matches() ? dot.group(1) + "-" + dot.group(2) : value;
+        return dot.matches() && !EXCHANGE_LETTERS.contains(dot.group(2)) ? dot.group(1) + "-" + dot.group(2) : value;
     }
 
     @Override

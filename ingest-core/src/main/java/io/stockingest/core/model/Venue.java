@@ -85,6 +85,15 @@ public record Venue(String code, ZoneId zone) {
     }
 
     /**
+     * A stored venue code read back for {@code symbol}: a venue named here, else the symbol's suffix venue if it has
+     * that code, else the code in UTC (a venue known only by its code; its zone was not stored).
+     */
+    public static Venue stored(String code, Symbol symbol) {
+        return known(code).or(() -> bySuffix(symbol).filter(v -> v.code().equals(code)))
+                .orElseGet(() -> new Venue(code, ZoneId.of("UTC")));
+    }
+
+    /**
      * The venue a symbol's spelling implies when the provider says nothing: {@code =X} FX, {@code -USD} (and other
      * quote currencies) crypto, an exchange suffix ({@code .L}, {@code .DE}, {@code .TO}, {@code .T}, {@code .HK},
      * {@code .SS}, {@code .SZ}, ...), else {@link #US}.

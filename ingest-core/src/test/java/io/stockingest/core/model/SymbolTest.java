@@ -21,6 +21,8 @@ class SymbolTest {
     @Test
     void keepsExchangeSuffixesAndPairs() {
         assertThat(Symbol.parse("wsu.de").yahoo()).isEqualTo("WSU.DE");
+        assertThat(Symbol.parse("OCDO.L").yahoo()).as("London's one-letter suffix is no share class").isEqualTo("OCDO.L");
+        assertThat(Symbol.parse("7203.T").fmp()).as("nor Tokyo's").isEqualTo("7203.T");
         assertThat(Symbol.parse("BTC-USD").value()).isEqualTo("BTC-USD");
         assertThat(Symbol.parse("^gspc").value()).isEqualTo("^GSPC");
         assertThat(Symbol.parse("GC=F").value()).isEqualTo("GC=F");
