@@ -33,7 +33,8 @@ public final class Calendars {
     private final Map<Venue, ExchangeCalendar> weekdayFallbacks = new ConcurrentHashMap<>();
 
     private Calendars() {
-        List.of(new NyseExchangeCalendar(), crypto(), fx())
+        List.of(new NyseExchangeCalendar(), ExchangeCalendars.xlon(), ExchangeCalendars.xetr(), ExchangeCalendars.xtse(), ExchangeCalendars.xtks(),
+                ExchangeCalendars.xshg(), crypto(), fx())
                 .forEach(c -> byCode.put(c.code(), c));
     }
 

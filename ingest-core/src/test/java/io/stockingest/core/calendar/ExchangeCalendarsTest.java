@@ -1,0 +1,75 @@
+package io.stockingest.core.calendar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every day from 2005 to the end of each record, checked against exchange_calendars' own session records
+ * ({@code tests/resources/x*.csv}, every session with its UTC open, close and break; provenance in
+ * src/test/resources/calendars/PROVENANCE.md): the day is a session exactly when the record lists it, with the same
+ * open, close and lunch break.
+ */
+class ExchangeCalendarsTest {
+    /** One recorded session, instants in UTC; the break ones null where there is none. */
+    record Recorded(Instant open, Instant close, Instant breakStart, Instant breakEnd) {}
+
+    static TreeMap<LocalDate, Recorded> record(String code) {
+        TreeMap<LocalDate, Recorded> sessions = new TreeMap<>();
+        try (var in = ExchangeCalendarsTest.class.getResourceAsStream("/calendars/" + code.toLowerCase(java.util.Locale.ROOT) + ".csv.gz");
+                var reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))) {
+            reader.readLine();
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                String[] f = line.split(",", -1);
+                sessions.put(LocalDate.parse(f[0].substring(0, 10)),
+                        new Recorded(Instant.parse(f[1]), Instant.parse(f[2]), f[3].isEmpty() ? null : Instant.parse(f[3]), f[4].isEmpty() ? null : Instant.parse(f[4])));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sessions;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"XLON", "XETR", "XTSE", "XTKS", "XSHG"})
+    void everyDayMatchesTheRecordedSessions(String code) {
+        ExchangeCalendar calendar = Calendars.standard().byCode(code).orElseThrow();
+        TreeMap<LocalDate, Recorded> recorded = record(code);
+        List<String> wrong = new ArrayList<>();
+        for (LocalDate d = ExchangeCalendars.FIRST; !d.isAfter(recorded.lastKey()); d = d.plusDays(1)) {
+            Recorded want = recorded.get(d);
+            var got = calendar.session(d);
+            if (want == null && got.isPresent()) {
+                wrong.add(d + " is a session here, not in the record");
+            } else if (want != null && got.isEmpty()) {
+                wrong.add(d + " is closed here (" + calendar.closedReason(d).orElse("?") + "), a session in the record");
+            } else if (want != null) {
+                var s = got.get();
+                Recorded have = new Recorded(s.open().toInstant(), s.close().toInstant(), s.hasBreak() ? s.breakStart().toInstant() : null,
+                        s.hasBreak() ? s.breakEnd().toInstant() : null);
+                if (!have.equals(want)) {
+                    wrong.add(d + " is " + have + " here, " + want + " in the record");
+                }
+            }
+        }
+        assertThat(wrong).as(code + " against its record " + ExchangeCalendars.FIRST + ".." + recorded.lastKey()).isEmpty();
+        assertThat(recorded.size()).as("sessions in the record").isGreaterThan(3000);
+    }
+
+    static Map<String, Integer> counts(ExchangeCalendar calendar, int year) {
+        return Map.of(calendar.code(), calendar.sessions(LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31)).size());
+    }
+}
