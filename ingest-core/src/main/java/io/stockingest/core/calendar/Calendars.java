@@ -34,7 +34,7 @@ public final class Calendars {
 
     private Calendars() {
         List.of(new NyseExchangeCalendar(), ExchangeCalendars.xlon(), ExchangeCalendars.xetr(), ExchangeCalendars.xtse(), ExchangeCalendars.xtks(),
-                ExchangeCalendars.xshg(), crypto(), fx())
+                ExchangeCalendars.xhkg(), ExchangeCalendars.xshg(), crypto(), fx())
                 .forEach(c -> byCode.put(c.code(), c));
     }
 

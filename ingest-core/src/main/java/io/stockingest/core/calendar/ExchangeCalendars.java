@@ -287,6 +287,131 @@ final class ExchangeCalendars {
                 });
     }
 
+    // ------------------------------------------------------------------------------------------------------ Hong Kong
+
+    /**
+     * Hong Kong Exchanges, Asia/Hong_Kong: 10:00-12:30 and 14:30-16:00 until 2011-03-04, 09:30-12:00 and 13:30-16:00
+     * until 2012-03-02, 09:30-12:00 and 13:00-16:00 since; morning-only sessions (12:30, from 2011-03-07 12:00) on
+     * Christmas Eve, New Year's Eve and, from 2013, Lunar New Year's Eve, when they fall on a weekday. Holidays are
+     * Hong Kong's general holidays ({@link #hongKongHoliday}) plus the full days trading was cancelled for severe
+     * weather ({@link #HONG_KONG_CLOSURES}). Morning sessions cancelled for weather are not modelled (as in XC).
+     */
+    static ExchangeCalendar xhkg() {
+        ZoneId zone = ZoneId.of("Asia/Hong_Kong");
+        RuleCalendar.Hours until2011 = RuleCalendar.Hours.of(LocalTime.of(10, 0), LocalTime.of(12, 30), LocalTime.of(14, 30), LocalTime.of(16, 0));
+        RuleCalendar.Hours until2012 = RuleCalendar.Hours.of(LocalTime.of(9, 30), LocalTime.of(12, 0), LocalTime.of(13, 30), LocalTime.of(16, 0));
+        RuleCalendar.Hours since2012 = RuleCalendar.Hours.of(LocalTime.of(9, 30), LocalTime.of(12, 0), LocalTime.of(13, 0), LocalTime.of(16, 0));
+        LocalDate earlierOpen = LocalDate.of(2011, 3, 7);
+        LocalDate shorterLunch = LocalDate.of(2012, 3, 5);
+        return new RuleCalendar("XHKG", "Hong Kong Exchanges", zone, FIRST, LocalDate.of(ChineseCalendarData.FESTIVALS_THROUGH, 12, 31), 2026,
+                RuleCalendar.SATURDAY_SUNDAY, new RuleCalendar.Rules() {
+                    @Override
+                    public Optional<String> holiday(LocalDate date) {
+                        return hongKongHoliday(date).or(() -> Optional.ofNullable(HONG_KONG_CLOSURES.get(date)));
+                    }
+
+                    @Override
+                    public RuleCalendar.Hours hours(LocalDate date) {
+                        RuleCalendar.Hours regular = date.isBefore(earlierOpen) ? until2011 : date.isBefore(shorterLunch) ? until2012 : since2012;
+                        int year = date.getYear();
+                        boolean morningOnly = date.getMonth() == Month.DECEMBER && (date.getDayOfMonth() == 24 || date.getDayOfMonth() == 31)
+                                || year >= 2013 && date.equals(ChineseCalendarData.springFestival(year).minusDays(1));
+                        return morningOnly ? regular.closingAt(regular.breakStart()) : regular;
+                    }
+                });
+    }
+
+    /** Full days without trading in Hong Kong beyond the general holidays, since 2005. */
+    static final Map<LocalDate, String> HONG_KONG_CLOSURES = Map.ofEntries(
+            Map.entry(LocalDate.of(2008, 8, 6), "Typhoon Kammuri"),
+            Map.entry(LocalDate.of(2008, 8, 22), "Typhoon Nuri"),
+            Map.entry(LocalDate.of(2011, 9, 29), "Typhoon Nesat"),
+            Map.entry(LocalDate.of(2013, 8, 14), "Typhoon Utor"),
+            Map.entry(LocalDate.of(2015, 9, 3), "70th anniversary of the victory in the War of Resistance"),
+            Map.entry(LocalDate.of(2016, 8, 2), "Typhoon Nida"),
+            Map.entry(LocalDate.of(2016, 10, 21), "Typhoon Haima"),
+            Map.entry(LocalDate.of(2017, 8, 23), "Typhoon Hato"),
+            Map.entry(LocalDate.of(2020, 10, 13), "Typhoon Nangka"),
+            Map.entry(LocalDate.of(2021, 10, 13), "Typhoon Kompasu"),
+            Map.entry(LocalDate.of(2023, 7, 17), "Typhoon Talim"),
+            Map.entry(LocalDate.of(2023, 9, 1), "Typhoon Saola"),
+            Map.entry(LocalDate.of(2023, 9, 8), "Black rainstorm"),
+            Map.entry(LocalDate.of(2024, 9, 6), "Typhoon Yagi"));
+
+    /**
+     * Hong Kong's general holidays on weekdays: New Year's Day, Labour Day, HKSAR Establishment Day, National Day,
+     * Buddha's Birthday, Tuen Ng, Chung Yeung and Qingming (each moved from a Sunday to the Monday; Qingming one day
+     * later again when that is Easter Monday), Good Friday, Easter Monday, the first three days of the Lunar New Year
+     * (from 2013 the fourth when one of them is a Sunday; until 2012 the eve when the first is a Saturday), the day
+     * after Mid-Autumn (from 2011 moved from a Sunday to the Monday; October 2 when it is National Day), Christmas Day
+     * and the first weekday after it (December 27 when Christmas is on a weekend: for the Sunday, or as that weekday).
+     */
+    static Optional<String> hongKongHoliday(LocalDate date) {
+        int year = date.getYear();
+        LocalDate easter = easterSunday(year);
+        LocalDate lunarNewYear = ChineseCalendarData.springFestival(year);
+        if (date.equals(sundayToMonday(LocalDate.of(year, 1, 1)))) {
+            return Optional.of("New Year's Day");
+        }
+        if (!date.isBefore(lunarNewYear) && !date.isAfter(lunarNewYear.plusDays(2))) {
+            return Optional.of("Lunar New Year");
+        }
+        boolean aSunday = lunarNewYear.getDayOfWeek() == DayOfWeek.SUNDAY || lunarNewYear.plusDays(1).getDayOfWeek() == DayOfWeek.SUNDAY
+                || lunarNewYear.plusDays(2).getDayOfWeek() == DayOfWeek.SUNDAY;
+        if (year >= 2013 && aSunday && date.equals(lunarNewYear.plusDays(3))) {
+            return Optional.of("Lunar New Year (fourth day, for a Sunday)");
+        }
+        if (year < 2013 && lunarNewYear.getDayOfWeek() == DayOfWeek.SATURDAY && date.equals(lunarNewYear.minusDays(1))) {
+            return Optional.of("Lunar New Year's Eve (for a Saturday)");
+        }
+        if (date.equals(easter.minusDays(2))) {
+            return Optional.of("Good Friday");
+        }
+        if (date.equals(easter.plusDays(1))) {
+            return Optional.of("Easter Monday");
+        }
+        LocalDate qingming = sundayToMonday(ChineseCalendarData.qingming(year));
+        if (date.equals(qingming.equals(easter.plusDays(1)) ? qingming.plusDays(1) : qingming)) {
+            return Optional.of("Ching Ming Festival");
+        }
+        if (date.equals(sundayToMonday(LocalDate.of(year, 5, 1)))) {
+            return Optional.of("Labour Day");
+        }
+        if (date.equals(sundayToMonday(ChineseCalendarData.buddhasBirthday(year)))) {
+            return Optional.of("Buddha's Birthday");
+        }
+        if (date.equals(sundayToMonday(ChineseCalendarData.dragonBoat(year)))) {
+            return Optional.of("Tuen Ng Festival");
+        }
+        if (date.equals(sundayToMonday(LocalDate.of(year, 7, 1)))) {
+            return Optional.of("HKSAR Establishment Day");
+        }
+        LocalDate dayAfterMidAutumn = ChineseCalendarData.midAutumn(year).plusDays(1);
+        if (year >= 2011) {
+            dayAfterMidAutumn = sundayToMonday(dayAfterMidAutumn);
+        }
+        if (dayAfterMidAutumn.equals(LocalDate.of(year, 10, 1))) {
+            dayAfterMidAutumn = dayAfterMidAutumn.plusDays(1);
+        }
+        if (date.equals(dayAfterMidAutumn)) {
+            return Optional.of("Day after Mid-Autumn Festival");
+        }
+        if (date.equals(sundayToMonday(LocalDate.of(year, 10, 1)))) {
+            return Optional.of("National Day");
+        }
+        if (date.equals(sundayToMonday(ChineseCalendarData.doubleNinth(year)))) {
+            return Optional.of("Chung Yeung Festival");
+        }
+        if (date.getMonth() == Month.DECEMBER && (date.getDayOfMonth() == 25 || date.getDayOfMonth() == 26)) {
+            return Optional.of(date.getDayOfMonth() == 25 ? "Christmas Day" : "The first weekday after Christmas Day");
+        }
+        DayOfWeek christmas = LocalDate.of(year, 12, 25).getDayOfWeek();
+        if (date.equals(LocalDate.of(year, 12, 27)) && (christmas == DayOfWeek.SATURDAY || christmas == DayOfWeek.SUNDAY)) {
+            return Optional.of(christmas == DayOfWeek.SUNDAY ? "Christmas Day (for a Sunday)" : "The first weekday after Christmas Day");
+        }
+        return Optional.empty();
+    }
+
     // ------------------------------------------------------------------------------------------------------ helpers
 
     /**
@@ -306,6 +431,11 @@ final class ExchangeCalendars {
             case 28 -> mondayOrTuesday ? Optional.of("Boxing Day (observed)") : Optional.empty();
             default -> Optional.empty();
         };
+    }
+
+    /** Sunday to the Monday after (pandas' {@code sunday_to_monday}). */
+    static LocalDate sundayToMonday(LocalDate date) {
+        return date.getDayOfWeek() == DayOfWeek.SUNDAY ? date.plusDays(1) : date;
     }
 
     /** Saturday and Sunday to the Monday after (pandas' {@code weekend_to_monday}). */

@@ -43,8 +43,24 @@ class ExchangeCalendarsTest {
         return sessions;
     }
 
+    /**
+     * Where the record's lunch breaks are not the exchange's: exchange_calendars gives Hong Kong one 12:00-13:00 break
+     * for every year, while HKEX's trading-hours history has 12:30-14:30 until 2011-03-04 and 12:00-13:30 until
+     * 2012-03-02 (as this calendar does). Breaks are compared from this date on.
+     */
+    private static final Map<String, LocalDate> BREAKS_COMPARED_FROM = Map.of("XHKG", LocalDate.of(2012, 3, 5));
+
+    /**
+     * Days where the record is wrong and this calendar follows the exchange: HKEX cancelled trading for the whole of
+     * 2023-09-01 (Typhoon Saola, signal No. 8) and 2023-09-08 (black rainstorm); pandas_market_calendars lists both
+     * ({@code calendars/hkex.py}, {@code HKClosedDay}), exchange_calendars does not.
+     */
+    private static final Map<String, List<String>> RECORD_WRONG = Map.of("XHKG", List.of(
+            "2023-09-01 is closed here (Typhoon Saola), a session in the record",
+            "2023-09-08 is closed here (Black rainstorm), a session in the record"));
+
     @ParameterizedTest
-    @ValueSource(strings = {"XLON", "XETR", "XTSE", "XTKS", "XSHG"})
+    @ValueSource(strings = {"XLON", "XETR", "XTSE", "XTKS", "XHKG", "XSHG"})
     void everyDayMatchesTheRecordedSessions(String code) {
         ExchangeCalendar calendar = Calendars.standard().byCode(code).orElseThrow();
         TreeMap<LocalDate, Recorded> recorded = record(code);
@@ -60,12 +76,16 @@ class ExchangeCalendarsTest {
                 var s = got.get();
                 Recorded have = new Recorded(s.open().toInstant(), s.close().toInstant(), s.hasBreak() ? s.breakStart().toInstant() : null,
                         s.hasBreak() ? s.breakEnd().toInstant() : null);
+                if (d.isBefore(BREAKS_COMPARED_FROM.getOrDefault(code, ExchangeCalendars.FIRST)) && s.hasBreak() == (want.breakStart() != null)) {
+                    have = new Recorded(have.open(), have.close(), want.breakStart(), want.breakEnd());
+                }
                 if (!have.equals(want)) {
                     wrong.add(d + " is " + have + " here, " + want + " in the record");
                 }
             }
         }
-        assertThat(wrong).as(code + " against its record " + ExchangeCalendars.FIRST + ".." + recorded.lastKey()).isEmpty();
+        assertThat(wrong).as(code + " against its record " + ExchangeCalendars.FIRST + ".." + recorded.lastKey())
+                .containsExactlyElementsOf(RECORD_WRONG.getOrDefault(code, List.of()));
         assertThat(recorded.size()).as("sessions in the record").isGreaterThan(3000);
     }
 
