@@ -9,6 +9,7 @@ import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.model.Venue;
 import io.stockingest.core.pipeline.PriceIngest;
 import io.stockingest.core.pipeline.PriceJob;
 import io.stockingest.core.pipeline.Progress;
@@ -22,8 +23,10 @@ import io.stockingest.core.inject.Plugins;
 import io.stockingest.sink.postgres.PostgresAdmin;
 import io.stockingest.sink.postgres.PostgresConfig;
 import io.stockingest.sink.s3.S3Objects;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +45,10 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
     @Option(names = "--tickers-path", description = "A file of symbols: CSV with a 'symbol' column, or one a line")
     String tickersPath;
 
-    @Option(names = "--from", description = "First date, ISO (default: the last completed NYSE session)")
+    @Option(names = "--from", description = "First date, ISO (default: each symbol's last completed session on its venue's calendar)")
     String from;
 
-    @Option(names = "--to", description = "Last date, ISO, inclusive (default: the last completed NYSE session)")
+    @Option(names = "--to", description = "Last date, ISO, inclusive (default: the latest of the symbols' venues' last completed sessions)")
     String to;
 
     @Option(names = "--backfill-days", description = "The N calendar days up to --to (default: the last completed session)")
@@ -90,7 +93,8 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         }
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
-        DateRange range = range(calendar, problems);
+        Map<Symbol, LocalDate> lastSessions = lastCompletedSessions(requested);
+        DateRange range = range(lastSessions, problems);
         Integer workers = problems.check(() -> settings.positiveInt("MAX_WORKERS", 8));
         int maxWorkers = workers == null ? 1 : workers;
         Double maxShare = problems.check(() -> share(settings.get("DQ_MAX_QUARANTINE_SHARE", "0.05")));
@@ -108,6 +112,10 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
                 new WriteOptions(backfill ? WriteOptions.Layout.YEARLY : WriteOptions.Layout.DAILY,
                         force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP),
                 shardSpec, maxWorkers, maxShare).withQuarantineShareMinRows(shareMinRows);
+
+        if (from == null && to == null && backfillDays == null && !sinceLast && new java.util.HashSet<>(lastSessions.values()).size() > 1) {
+            job = job.withStarts(lastSessions); // each symbol its own venue's last completed session
+        }
 
         try (Assembly parts = Assembly.open(env, settings, source, sinkUris)) {
             if (sinceLast) {
@@ -178,7 +186,21 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         return 0;
     }
 
-    private DateRange range(NyseCalendar calendar, ConfigProblems problems) {
+    /**
+     * Each symbol's last completed session on its own venue's calendar (the venue its spelling implies: {@code BTC-USD}
+     * crypto, {@code 600497.SS} Shanghai, no suffix the NYSE), the default range of {@code prices}.
+     */
+    private Map<Symbol, LocalDate> lastCompletedSessions(List<Symbol> requested) {
+        Calendars calendars = Calendars.standard();
+        Instant now = env.ticker().now();
+        Map<Symbol, LocalDate> last = new java.util.LinkedHashMap<>();
+        for (Symbol symbol : requested) {
+            last.put(symbol, calendars.of(Venue.ofSymbol(symbol)).lastCompletedSession(now));
+        }
+        return last;
+    }
+
+    private DateRange range(Map<Symbol, LocalDate> lastSessions, ConfigProblems problems) {
         LocalDate fromDate = from == null ? null : problems.check(() -> RunOptions.date("--from", from));
         LocalDate toDate = to == null ? null : problems.check(() -> RunOptions.date("--to", to));
         if ((from != null && fromDate == null) || (to != null && toDate == null)) {
@@ -192,9 +214,14 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
             problems.add("--backfill-days must be at least 1");
             return null;
         }
-        LocalDate lastSession = calendar.lastCompletedSession(env.ticker().now());
+        // the latest of the symbols' venues' last completed sessions; a symbol whose venue completed an earlier one
+        // starts there (see call) and its source leaves out bars of sessions still trading
+        LocalDate lastSession = lastSessions.values().stream().max(Comparator.naturalOrder())
+                .orElseGet(() -> NyseCalendar.instance().lastCompletedSession(env.ticker().now()));
         LocalDate end = toDate != null ? toDate : lastSession;
-        LocalDate start = fromDate != null ? fromDate : backfillDays != null ? end.minusDays(backfillDays - 1L) : end;
+        LocalDate start = fromDate != null ? fromDate
+                : backfillDays != null ? end.minusDays(backfillDays - 1L)
+                : toDate != null ? end : lastSessions.values().stream().min(Comparator.naturalOrder()).orElse(end);
         if (fromDate != null && toDate == null && fromDate.isAfter(end)) {
             end = fromDate;
         }

@@ -83,6 +83,11 @@ public interface ExchangeCalendar {
         }
     }
 
+    /** Whether the venue's regular sessions have a lunch break (Tokyo, Hong Kong, Shanghai). */
+    default boolean hasBreaks() {
+        return false;
+    }
+
     default boolean isSession(LocalDate date) {
         return closedReason(date).isEmpty();
     }

@@ -130,6 +130,11 @@ final class RuleCalendar implements ExchangeCalendar {
     }
 
     @Override
+    public boolean hasBreaks() {
+        return rules.hours(first).breakStart() != null;
+    }
+
+    @Override
     public boolean isSession(LocalDate date) {
         checkRange(date);
         int index = date.getYear() - first.getYear();
