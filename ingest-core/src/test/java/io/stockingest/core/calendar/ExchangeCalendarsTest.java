@@ -89,7 +89,52 @@ class ExchangeCalendarsTest {
         assertThat(recorded.size()).as("sessions in the record").isGreaterThan(3000);
     }
 
-    static Map<String, Integer> counts(ExchangeCalendar calendar, int year) {
-        return Map.of(calendar.code(), calendar.sessions(LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31)).size());
+
+    /**
+     * The weekday closures the exchanges published for years past some records' end (gov.uk bank holidays for
+     * London; Deutsche Börse's trading calendar; TMX's; gov.hk's general holidays for HKEX; JPX's market holidays),
+     * each year complete: every other weekday of the year must be a session.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "XLON|2025|01-01 04-18 04-21 05-05 05-26 08-25 12-25 12-26",
+        "XLON|2026|01-01 04-03 04-06 05-04 05-25 08-31 12-25 12-28",
+        "XETR|2025|01-01 04-18 04-21 05-01 12-24 12-25 12-26 12-31",
+        "XETR|2026|01-01 04-03 04-06 05-01 12-24 12-25 12-31",
+        "XTSE|2025|01-01 02-17 04-18 05-19 07-01 08-04 09-01 10-13 12-25 12-26",
+        "XTSE|2026|01-01 02-16 04-03 05-18 07-01 08-03 09-07 10-12 12-25 12-28",
+        "XHKG|2026|01-01 02-17 02-18 02-19 04-03 04-06 04-07 05-01 05-25 06-19 07-01 10-01 10-19 12-25",
+        "XTKS|2026|01-01 01-02 01-12 02-11 02-23 03-20 04-29 05-04 05-05 05-06 07-20 08-11 09-21 09-22 09-23 10-12 11-03 11-23 12-31",
+    })
+    void publishedYearsBeyondTheRecords(String code, int year, String closed) {
+        ExchangeCalendar calendar = Calendars.standard().byCode(code).orElseThrow();
+        java.util.Set<LocalDate> holidays = java.util.Arrays.stream(closed.split(" ")).map(d -> LocalDate.parse(year + "-" + d))
+                .collect(java.util.stream.Collectors.toSet());
+        List<String> wrong = new ArrayList<>();
+        for (LocalDate d = LocalDate.of(year, 1, 1); d.getYear() == year; d = d.plusDays(1)) {
+            boolean weekday = d.getDayOfWeek().getValue() <= 5;
+            if (weekday && calendar.isSession(d) == holidays.contains(d)) {
+                wrong.add(d + (holidays.contains(d) ? " should be closed" : " should be a session (" + calendar.closedReason(d).orElse("") + ")"));
+            }
+        }
+        assertThat(wrong).as(code + " " + year).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void earlyClosesAndHalfDaysOfPublishedYears() {
+        Calendars calendars = Calendars.standard();
+        assertThat(calendars.byCode("XLON").orElseThrow().session(LocalDate.of(2026, 12, 24)).orElseThrow().close().toLocalTime())
+                .isEqualTo(java.time.LocalTime.of(12, 30));
+        assertThat(calendars.byCode("XLON").orElseThrow().session(LocalDate.of(2026, 12, 31)).orElseThrow().close().toLocalTime())
+                .isEqualTo(java.time.LocalTime.of(12, 30));
+        assertThat(calendars.byCode("XETR").orElseThrow().session(LocalDate.of(2026, 12, 30)).orElseThrow().close().toLocalTime())
+                .isEqualTo(java.time.LocalTime.of(14, 0));
+        assertThat(calendars.byCode("XTSE").orElseThrow().session(LocalDate.of(2026, 12, 24)).orElseThrow().close().toLocalTime())
+                .isEqualTo(java.time.LocalTime.of(13, 0));
+        var lunarEve = calendars.byCode("XHKG").orElseThrow().session(LocalDate.of(2026, 2, 16)).orElseThrow();
+        assertThat(lunarEve.close().toLocalTime()).as("Lunar New Year's Eve: morning only").isEqualTo(java.time.LocalTime.of(12, 0));
+        assertThat(lunarEve.hasBreak()).isFalse();
+        assertThat(calendars.byCode("XHKG").orElseThrow().isProjected(LocalDate.of(2027, 1, 4))).isTrue();
+        assertThat(calendars.byCode("XSHG").orElseThrow().closedReason(LocalDate.of(2027, 10, 1))).contains("National Day (projected)");
     }
 }

@@ -52,6 +52,11 @@ class YahooSourceTest {
     }
 
     private YahooSource source() {
+        return source(server, ticker);
+    }
+
+    /** A Yahoo source against {@code server}, retrying fast, on the fake clock. */
+    static YahooSource source(FixtureServer server, FakeTicker ticker) {
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
                 new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4,
                 YahooConfig.DEFAULT_USER_AGENT);

@@ -3,9 +3,6 @@ package io.stockingest.source.yahoo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockingest.core.calendar.Calendars;
-import io.stockingest.core.http.ProviderEndpoint;
-import io.stockingest.core.http.RateLimit;
-import io.stockingest.core.http.RetryPolicy;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.DateRange;
@@ -22,7 +19,6 @@ import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer;
 import io.stockingest.core.testkit.FixtureServer.Reply;
 import io.stockingest.core.testkit.InMemorySink;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -42,20 +38,13 @@ class YahooVenuesTest {
         server.close();
     }
 
-    private YahooSource source() {
-        ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
-                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4,
-                YahooConfig.DEFAULT_USER_AGENT);
-        return new YahooSource(endpoint, endpoint.transport(ticker), Calendars.standard(), ticker);
-    }
-
     /** Replays {@code fixture} for {@code symbol} and runs the pipeline over {@code from..to} into memory. */
     private Run ingest(String symbol, String fixture, String from, String to) {
         server.on("/v8/finance/chart/" + java.net.URLEncoder.encode(symbol, java.nio.charset.StandardCharsets.UTF_8), Reply.json(200, YahooSourceTest.fixture(fixture)));
         InMemorySink sink = new InMemorySink();
         PriceJob job = new PriceJob(List.of(Symbol.parse(symbol)), Interval.D1, new DateRange(LocalDate.parse(from), LocalDate.parse(to)),
                 BarRequest.Hours.REGULAR, WriteOptions.DEFAULT, Shard.ALL, 1, 0.05);
-        RunReport report = new PriceIngest(source(), List.of(sink), Calendars.standard(), ticker, Progress.silent())
+        RunReport report = new PriceIngest(YahooSourceTest.source(server, ticker), List.of(sink), Calendars.standard(), ticker, Progress.silent())
                 .run(job, RunContext.start("prices", "yahoo", ticker.now()));
         return new Run(report, sink.bars().values().stream().sorted(java.util.Comparator.comparing(Bar::date)).toList());
     }
