@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -117,7 +118,7 @@ final class CalendarCommand implements Callable<Integer> {
     int status(@Option(names = "--at", description = "The instant to ask about, ISO-8601 (e.g. 2024-07-03T16:30:00Z); default: now") String at,
             @CommandLine.Mixin Exchange exchange) {
         ExchangeCalendar calendar = calendar(exchange);
-        Instant instant = at == null ? env.ticker().now() : instant(at);
+        Instant instant = (at == null ? env.ticker().now() : instant(at)).truncatedTo(ChronoUnit.SECONDS);
         LocalDate local = instant.atZone(calendar.zone()).toLocalDate();
         if (local.isBefore(calendar.first()) || local.isAfter(calendar.last())) {
             throw new IngestException(ErrorKind.USAGE, "calendar status: Instant " + instant + " (" + local + " in " + city(calendar)
