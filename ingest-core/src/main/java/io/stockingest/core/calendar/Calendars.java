@@ -30,7 +30,8 @@ public final class Calendars {
     /** Venues sharing another venue's calendar: the US venues the NYSE's, TSX Venture the TSX's, Shenzhen Shanghai's. */
     private final Map<String, String> shared = Map.of("US", "XNYS", "XNAS", "XNYS", "ARCX", "XNYS", "XASE", "XNYS", "BATS", "XNYS", "OTCM", "XNYS",
             "XTSX", "XTSE", "XSHE", "XSHG");
-    private final Map<Venue, ExchangeCalendar> weekdayFallbacks = new ConcurrentHashMap<>();
+    /** Every venue asked for so far and its calendar (the validator asks once per bar). */
+    private final Map<Venue, ExchangeCalendar> byVenue = new ConcurrentHashMap<>();
 
     private Calendars() {
         List.of(new NyseExchangeCalendar(), ExchangeCalendars.xlon(), ExchangeCalendars.xetr(), ExchangeCalendars.xtse(), ExchangeCalendars.xtks(),
@@ -62,7 +63,8 @@ public final class Calendars {
     /** {@code venue}'s calendar, or the weekday rule in its time zone when there is none here. */
     public ExchangeCalendar of(Venue venue) {
         requireNonNull(venue, "venue is null");
-        return byCode(venue.code()).orElseGet(() -> weekdayFallbacks.computeIfAbsent(venue, Calendars::weekdays));
+        ExchangeCalendar known = byVenue.get(venue);
+        return known != null ? known : byVenue.computeIfAbsent(venue, v -> byCode(v.code()).orElseGet(() -> weekdays(v)));
     }
 
     /** The codes known here, for messages: "XNYS, XLON, ...". */
