@@ -3,7 +3,6 @@ package io.stockingest.app;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.stockingest.core.calendar.Calendars;
-import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.inject.CoreModule;
