@@ -1,5 +1,6 @@
 package io.stockingest.app;
 
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
@@ -8,6 +9,7 @@ import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.model.Venue;
 import io.stockingest.core.pipeline.PriceIngest;
 import io.stockingest.core.pipeline.PriceJob;
 import io.stockingest.core.pipeline.Progress;
@@ -21,8 +23,10 @@ import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.StoredDates;
 import io.stockingest.core.spi.WriteOptions;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +46,10 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
     @Option(names = "--tickers-path", description = "A file of symbols: CSV with a 'symbol' column, or one a line")
     String tickersPath;
 
-    @Option(names = "--from", description = "First date, ISO (default: the last completed NYSE session)")
+    @Option(names = "--from", description = "First date, ISO (default: each symbol's last completed session on its venue's calendar)")
     String from;
 
-    @Option(names = "--to", description = "Last date, ISO, inclusive (default: the last completed NYSE session)")
+    @Option(names = "--to", description = "Last date, ISO, inclusive (default: the latest of the symbols' venues' last completed sessions)")
     String to;
 
     @Option(names = "--backfill-days", description = "The N calendar days up to --to (default: the last completed session)")
@@ -93,10 +97,12 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         }
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
-        DateRange range = range(calendar, problems);
+        Map<Symbol, LocalDate> lastSessions = lastCompletedSessions(requested);
+        DateRange range = range(lastSessions, problems);
         Integer workers = problems.check(() -> settings.positiveInt("MAX_WORKERS", 8));
         int maxWorkers = workers == null ? 1 : workers;
         Double maxShare = problems.check(() -> share(settings.get("DQ_MAX_QUARANTINE_SHARE", "0.05")));
+        Integer shareMinRows = problems.check(() -> settings.positiveInt("DQ_QUARANTINE_SHARE_MIN_ROWS", PriceJob.DEFAULT_QUARANTINE_SHARE_MIN_ROWS));
         List<String> sinkUris = Assembly.sinkUris(sinks);
         List<String> databases = sinkUris.stream().filter(uri -> plugins.sinkCapability(uri, StoredDates.class).isPresent()).toList();
         if (sinceLast && databases.isEmpty()) {
@@ -109,14 +115,18 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
                 extendedHours ? BarRequest.Hours.EXTENDED : BarRequest.Hours.REGULAR,
                 new WriteOptions(backfill ? WriteOptions.Layout.YEARLY : WriteOptions.Layout.DAILY,
                         force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP),
-                shardSpec, maxWorkers, maxShare);
+                shardSpec, maxWorkers, maxShare).withQuarantineShareMinRows(shareMinRows);
+
+        if (from == null && to == null && backfillDays == null && !sinceLast && new java.util.HashSet<>(lastSessions.values()).size() > 1) {
+            job = job.withStarts(lastSessions); // each symbol its own venue's last completed session
+        }
 
         try (Assembly parts = Assembly.open(env, plugins, settings, source, sinkUris)) {
             if (sinceLast) {
                 job = job.withStarts(sinceLastStarts(job, plugins, databases, settings, calendar));
             }
             Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive());
-            PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, calendar, env.ticker(), progress);
+            PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, Calendars.standard(), env.ticker(), progress);
             if (dryRun) {
                 return dryRun(ingest, job, parts.sinks, parts.source);
             }
@@ -182,7 +192,21 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         return 0;
     }
 
-    private DateRange range(NyseCalendar calendar, ConfigProblems problems) {
+    /**
+     * Each symbol's last completed session on its own venue's calendar (the venue its spelling implies: {@code BTC-USD}
+     * crypto, {@code 600497.SS} Shanghai, no suffix the NYSE), the default range of {@code prices}.
+     */
+    private Map<Symbol, LocalDate> lastCompletedSessions(List<Symbol> requested) {
+        Calendars calendars = Calendars.standard();
+        Instant now = env.ticker().now();
+        Map<Symbol, LocalDate> last = new java.util.LinkedHashMap<>();
+        for (Symbol symbol : requested) {
+            last.put(symbol, calendars.of(Venue.ofSymbol(symbol)).lastCompletedSession(now));
+        }
+        return last;
+    }
+
+    private DateRange range(Map<Symbol, LocalDate> lastSessions, ConfigProblems problems) {
         LocalDate fromDate = from == null ? null : problems.check(() -> RunOptions.date("--from", from));
         LocalDate toDate = to == null ? null : problems.check(() -> RunOptions.date("--to", to));
         if ((from != null && fromDate == null) || (to != null && toDate == null)) {
@@ -196,9 +220,14 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
             problems.add("--backfill-days must be at least 1");
             return null;
         }
-        LocalDate lastSession = calendar.lastCompletedSession(env.ticker().now());
+        // the latest of the symbols' venues' last completed sessions; a symbol whose venue completed an earlier one
+        // starts there (see call) and its source leaves out bars of sessions still trading
+        LocalDate lastSession = lastSessions.values().stream().max(Comparator.naturalOrder())
+                .orElseGet(() -> NyseCalendar.instance().lastCompletedSession(env.ticker().now()));
         LocalDate end = toDate != null ? toDate : lastSession;
-        LocalDate start = fromDate != null ? fromDate : backfillDays != null ? end.minusDays(backfillDays - 1L) : end;
+        LocalDate start = fromDate != null ? fromDate
+                : backfillDays != null ? end.minusDays(backfillDays - 1L)
+                : toDate != null ? end : lastSessions.values().stream().min(Comparator.naturalOrder()).orElse(end);
         if (fromDate != null && toDate == null && fromDate.isAfter(end)) {
             end = fromDate;
         }

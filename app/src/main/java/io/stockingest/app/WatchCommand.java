@@ -2,7 +2,7 @@ package io.stockingest.app;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
-import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.metrics.RunReport;
@@ -132,7 +132,7 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     private int watch(Assembly parts, WatchLoop.Job job, InstanceLocks locks, AtomicReference<WatchLoop> running) {
-        WatchLoop loop = new WatchLoop(parts.source, parts.sinks, NyseCalendar.instance(), env.ticker(), env.err());
+        WatchLoop loop = new WatchLoop(parts.source, parts.sinks, Calendars.standard(), env.ticker(), env.err());
         running.set(loop);
         if (stopRequested) {
             loop.stop(); // the signal came while the sinks were opening

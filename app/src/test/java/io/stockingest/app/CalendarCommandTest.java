@@ -127,4 +127,74 @@ class CalendarCommandTest {
         assertThat(err()).isEqualTo(message + "\n");
         assertThat(out()).isEmpty();
     }
+
+    @Test
+    void sessionsOfLondonWithItsEarlyCloseInLondonTime() {
+        assertThat(run("calendar", "sessions", "--exchange", "XLON", "--from", "2024-12-23", "--to", "2024-12-27")).isZero();
+        assertThat(out()).isEqualTo("""
+                date,open,close
+                2024-12-23,2024-12-23T08:00Z,2024-12-23T16:30Z
+                2024-12-24,2024-12-24T08:00Z,2024-12-24T12:30Z
+                2024-12-27,2024-12-27T08:00Z,2024-12-27T16:30Z
+                """);
+    }
+
+    @Test
+    void sessionsOfHongKongHaveBreakColumnsAndAMorningOnlyEve() {
+        assertThat(run("calendar", "sessions", "--exchange", "xhkg", "--from", "2025-01-27", "--to", "2025-02-03")).isZero();
+        assertThat(out()).isEqualTo("""
+                date,open,close,break_start,break_end
+                2025-01-27,2025-01-27T09:30+08:00,2025-01-27T16:00+08:00,2025-01-27T12:00+08:00,2025-01-27T13:00+08:00
+                2025-01-28,2025-01-28T09:30+08:00,2025-01-28T12:00+08:00,,
+                2025-02-03,2025-02-03T09:30+08:00,2025-02-03T16:00+08:00,2025-02-03T12:00+08:00,2025-02-03T13:00+08:00
+                """);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "calendar is-session --exchange XSHG 2017-11-23|0|yes",
+        "calendar is-session --exchange XSHE 2017-10-02|1|no",
+        "calendar is-session --exchange CRYPTO 2020-01-01|0|yes",
+        "calendar is-session --exchange FX 2024-07-06|1|no",
+        "calendar is-session --exchange XNAS 2024-07-04|1|no",
+        "calendar is-session --exchange XTKS 2020-10-01|1|no",
+        "calendar is-session --exchange XETR 2024-12-31|1|no",
+        "calendar is-session --exchange XTSE 2024-08-05|1|no",
+    })
+    void isSessionOnEveryExchange(String command, int exit, String answer) {
+        assertThat(run(command.split(" "))).isEqualTo(exit);
+        assertThat(out()).isEqualTo(answer + "\n");
+    }
+
+    @Test
+    void statusInTokyosLunchBreak() {
+        assertThat(run("calendar", "status", "--exchange", "XTKS", "--at", "2025-03-03T03:00:00Z")).isZero();
+        assertThat(out()).isEqualTo("""
+                closed (lunch break)
+                at:         2025-03-03T12:00+09:00  2025-03-03T03:00:00Z
+                next open:  2025-03-03T12:30+09:00  2025-03-03T03:30:00Z
+                next close: 2025-03-03T15:30+09:00  2025-03-03T06:30:00Z
+                """);
+    }
+
+    @Test
+    void listsTheExchangesAndRefusesAnUnknownOne() {
+        assertThat(run("calendar", "exchanges")).isZero();
+        assertThat(out().lines().toList()).first().isEqualTo("code,name,time_zone,first,last,published_through,lunch_break");
+        assertThat(out().lines().map(l -> l.split(",")[0]).toList())
+                .containsExactly("code", "XNYS", "XLON", "XETR", "XTSE", "XTKS", "XHKG", "XSHG", "CRYPTO", "FX");
+        assertThat(out()).contains("XHKG,Hong Kong Exchanges,Asia/Hong_Kong,2005-01-01,2099-12-31,2026,yes");
+        out.reset();
+        assertThat(run("calendar", "sessions", "--exchange", "XPAR", "--from", "2024-01-02", "--to", "2024-01-03")).isEqualTo(2);
+        assertThat(err()).isEqualTo("stock-ingest: calendar: unknown exchange 'XPAR' (known: XNYS, XLON, XETR, XTSE, XTKS, XHKG, XSHG, CRYPTO, FX;"
+                + " see calendar exchanges)\n");
+    }
+
+    @Test
+    void aProjectedYearIsMarkedSo() {
+        assertThat(run("calendar", "sessions", "--exchange", "XSHG", "--from", "2027-10-01", "--to", "2027-10-08")).isZero();
+        assertThat(err()).isEqualTo("note: XSHG has published its sessions through 2026; later dates are projected by its rules\n");
+        assertThat(out().lines().skip(1).map(l -> l.substring(0, 10)).toList()).containsExactly("2027-10-04", "2027-10-05", "2027-10-06",
+                "2027-10-07", "2027-10-08");
+    }
 }

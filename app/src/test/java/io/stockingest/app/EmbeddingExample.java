@@ -2,7 +2,7 @@ package io.stockingest.app;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.inject.CoreModule;
@@ -44,7 +44,7 @@ final class EmbeddingExample {
                     BarRequest.Hours.REGULAR, WriteOptions.DEFAULT, Shard.ALL,
                     4,       // requests in flight
                     0.05);   // data-quality gate: at most 5% of a symbol's rows rejected
-            PriceIngest ingest = new PriceIngest(yahoo, List.of(lake), NyseCalendar.instance(), Ticker.SYSTEM, Progress.silent());
+            PriceIngest ingest = new PriceIngest(yahoo, List.of(lake), Calendars.standard(), Ticker.SYSTEM, Progress.silent());
             return ingest.run(job, RunContext.start("prices", yahoo.name(), Ticker.SYSTEM.now()));
         }
         // --8<-- [end:example]

@@ -4,6 +4,7 @@ import io.stockingest.core.model.Adjustment;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.model.Venue;
 import io.stockingest.core.spi.Rejected;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -184,7 +185,7 @@ public final class LakeSchemas {
         }
         fields = fields.requiredDouble("open").requiredDouble("high").requiredDouble("low").requiredDouble("close")
                 .optionalDouble("adj_close").requiredLong("volume").optionalDouble("vwap").optionalLong("transactions")
-                .requiredString("source");
+                .requiredString("source").optionalString("venue");
         if (quarantine) {
             fields = fields.requiredString("rule").requiredString("detail").requiredString("run_id");
         }
@@ -225,6 +226,7 @@ public final class LakeSchemas {
         record.put("vwap", bar.vwap());
         record.put("transactions", bar.transactions());
         record.put("source", bar.source());
+        record.put("venue", bar.venue().code());
         record.put("ingest_ts", micros(ingestTs));
     }
 
@@ -296,6 +298,7 @@ public final class LakeSchemas {
                     case SYMBOL -> bar.symbol().value();
                     case INTERVAL -> bar.interval().code();
                     case SOURCE -> bar.source();
+                    case VENUE -> bar.venue().code();
                     default -> throw new IllegalStateException("not a string column: " + fields[column]);
                 };
             }
@@ -303,14 +306,17 @@ public final class LakeSchemas {
     }
 
     private enum BarField {
-        SYMBOL, DATE, TS, INTERVAL, OPEN, HIGH, LOW, CLOSE, ADJ_CLOSE, VOLUME, VWAP, TRANSACTIONS, SOURCE, INGEST_TS;
+        SYMBOL, DATE, TS, INTERVAL, OPEN, HIGH, LOW, CLOSE, ADJ_CLOSE, VOLUME, VWAP, TRANSACTIONS, SOURCE, VENUE, INGEST_TS;
 
         static BarField of(String column) {
             return valueOf(column.toUpperCase(java.util.Locale.ROOT));
         }
     }
 
-    /** Reads a daily or intraday price record back into a bar (adjustment is not stored and comes back as SPLITS). */
+    /**
+     * Reads a daily or intraday price record back into a bar (adjustment is not stored and comes back as SPLITS; a file
+     * written before the {@code venue} column gives the venue the symbol's spelling implies).
+     */
     public static Bar toBar(GenericRecord record, Interval interval) {
         Object rawDate = record.get("date");
         LocalDate date = rawDate instanceof LocalDate local ? local : LocalDate.ofEpochDay((Integer) rawDate);
@@ -318,10 +324,12 @@ public final class LakeSchemas {
         Instant ts = rawTs instanceof Instant instant ? instant
                 : rawTs instanceof Long micros ? fromMicros(micros)
                 : date.atTime(9, 30).atZone(java.time.ZoneId.of("America/New_York")).toInstant();
-        return new Bar(Symbol.parse(record.get("symbol").toString()), interval, ts, date, (Double) record.get("open"),
+        Symbol symbol = Symbol.parse(record.get("symbol").toString());
+        Object venue = record.getSchema().getField("venue") == null ? null : record.get("venue");
+        return new Bar(symbol, interval, ts, date, (Double) record.get("open"),
                 (Double) record.get("high"), (Double) record.get("low"), (Double) record.get("close"), (Double) record.get("adj_close"),
                 (Long) record.get("volume"), (Double) record.get("vwap"), (Long) record.get("transactions"), record.get("source").toString(),
-                Adjustment.SPLITS);
+                Adjustment.SPLITS, venue == null ? Venue.ofSymbol(symbol) : Venue.stored(venue.toString(), symbol));
     }
 
     public static long micros(Instant instant) {

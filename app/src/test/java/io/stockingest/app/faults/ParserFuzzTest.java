@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.model.DateRange;
@@ -166,7 +167,7 @@ class ParserFuzzTest {
     void yahooChartParserOnlyEverThrowsIngestException() {
         // the day after the TSLA recording, so that Yahoo's 60-day limit on 30m bars lets the request through
         FakeTicker nextDay = new FakeTicker(Instant.parse("2021-11-23T12:00:00Z"));
-        try (Source yahoo = new YahooSourceFactory(nextDay, NyseCalendar.instance()).create(settings())) {
+        try (Source yahoo = new YahooSourceFactory(nextDay, Calendars.standard()).create(settings())) {
             fuzz(yahoo, List.of(
                     new Target("/v8/finance/chart/AAPL", "yahoo/chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json",
                             s -> s.fetchBars(daily(LocalDate.of(2020, 8, 31), LocalDate.of(2020, 11, 6)))),

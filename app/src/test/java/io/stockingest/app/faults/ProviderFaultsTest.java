@@ -289,6 +289,25 @@ class ProviderFaultsTest {
     }
 
     @Test
+    void theShareIsJudgedOnlyFromTheConfiguredMinimumOfRows() {
+        List<LocalDate> days = januarySessions();
+        List<String> bars = new ArrayList<>();
+        for (int i = 0; i < days.size(); i++) {
+            bars.add(i == 5 || i == 9 ? polygonBar(days.get(i), 100, 90, 95, 99) : polygonBar(days.get(i), price(i), price(i) + 1, price(i) - 1, price(i)));
+        }
+        cli.server.on(POLYGON_JAN, Reply.json(200, polygonAggs(bars)));
+        assertThat(cli.run(Map.of("DQ_QUARANTINE_SHARE_MIN_ROWS", "30"), "prices", "--source", "polygon", "--symbols", "AAPL", "--from", "2024-01-02",
+                "--to", "2024-01-31", "--metrics-out", "m.json")).as("21 rows are fewer than 30: " + cli.both()).isZero();
+        RunReport m = cli.metrics("m.json");
+        assertThat(m.rowsWritten()).isEqualTo(days.size() - 2);
+        assertThat(m.quarantinedByRule()).containsExactly(Map.entry("ohlc_consistent", 2L));
+
+        assertThat(cli.run(Map.of("DQ_QUARANTINE_SHARE_MIN_ROWS", "0"), "prices", "--source", "polygon", "--symbols", "AAPL", "--from", "2024-01-02",
+                "--to", "2024-01-31")).isEqualTo(2);
+        assertThat(cli.both()).contains("DQ_QUARANTINE_SHARE_MIN_ROWS");
+    }
+
+    @Test
     void aSymbolPolygonDoesNotKnowIsAFailedSymbolExit1() {
         cli.server.on(POLYGON_JAN.replace("AAPL", "ZZZZQ"), Reply.json(200, "{\"ticker\":\"ZZZZQ\",\"queryCount\":0,\"resultsCount\":0,\"adjusted\":true,\"status\":\"OK\",\"request_id\":\"x\"}"));
         assertThat(cli.run("prices", "--source", "polygon", "--symbols", "ZZZZQ", "--from", "2024-01-02", "--to", "2024-01-31", "--metrics-out", "m.json")).isEqualTo(1);

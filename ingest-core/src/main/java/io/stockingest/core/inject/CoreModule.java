@@ -3,6 +3,7 @@ package io.stockingest.core.inject;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.http.Ticker;
 
@@ -30,5 +31,11 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     NyseCalendar calendar() {
         return NyseCalendar.instance();
+    }
+
+    @Provides
+    @Singleton
+    Calendars calendars() {
+        return Calendars.standard();
     }
 }

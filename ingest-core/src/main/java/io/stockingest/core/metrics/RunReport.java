@@ -49,7 +49,8 @@ public record RunReport(
         long rowsQuarantined,
         Map<String, Long> quarantinedByRule,
         List<String> errors,
-        Map<String, SymbolReport> symbols) {
+        Map<String, SymbolReport> symbols,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new SimpleModule("instants")
@@ -69,6 +70,26 @@ public record RunReport(
         quarantinedByRule = quarantinedByRule == null ? Map.of() : Map.copyOf(quarantinedByRule);
         errors = errors == null ? List.of() : List.copyOf(errors);
         symbols = symbols == null ? Map.of() : Map.copyOf(symbols);
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+
+    /** A report without notes. */
+    public RunReport(String runId, String command, String source, String interval, String from, String to, List<String> sinks, Instant startedAt,
+            Instant finishedAt, long durationMs, int exitCode, String status, int symbolsRequested, int symbolsSucceeded, int symbolsFailed,
+            long requests, long retries, long throttled, long filesWritten, long filesSkipped, long rowsWritten, long rowsQuarantined,
+            Map<String, Long> quarantinedByRule, List<String> errors, Map<String, SymbolReport> symbols) {
+        this(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status, symbolsRequested,
+                symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten, rowsQuarantined,
+                quarantinedByRule, errors, symbols, List.of());
+    }
+
+    /** This report with {@code more} notes (facts about the run that are not errors: "no calendar for venue XIDX"). */
+    public RunReport withNotes(List<String> more) {
+        List<String> all = new java.util.ArrayList<>(notes);
+        all.addAll(more);
+        return new RunReport(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status,
+                symbolsRequested, symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten,
+                rowsQuarantined, quarantinedByRule, errors, symbols, all);
     }
 
     /** Per-symbol counts and errors. */
@@ -160,6 +181,9 @@ public record RunReport(
         }
         for (String error : errors) {
             out.append(String.format("error: %s%n", error));
+        }
+        for (String note : notes) {
+            out.append(String.format("note: %s%n", note));
         }
         return Secrets.redact(out.toString());
     }

@@ -14,10 +14,12 @@ import java.time.LocalDate;
  * {@link Double#NaN}.
  *
  * @param ts bar start, UTC (for daily bars: the provider's timestamp of the session, or the session open)
- * @param date the NYSE session date the bar belongs to (exchange-local date for non-US listings)
+ * @param date the session date the bar belongs to, in its venue's calendar (exchange-local date)
  * @param adjClose split- and dividend-adjusted close, or null where the source has none
  * @param vwap volume-weighted average price, or null; never a provider's typical-price substitute
  * @param transactions number of trades, or null
+ * @param venue where the symbol trades, from the provider's metadata or else the symbol's spelling; its calendar
+ *     decides the session rules
  */
 public record Bar(
         Symbol symbol,
@@ -33,7 +35,8 @@ public record Bar(
         Double vwap,
         Long transactions,
         String source,
-        Adjustment adjustment) {
+        Adjustment adjustment,
+        Venue venue) {
 
     public Bar {
         requireNonNull(symbol, "symbol is null");
@@ -42,5 +45,17 @@ public record Bar(
         requireNonNull(date, "date is null");
         requireNonNull(source, "source is null");
         requireNonNull(adjustment, "adjustment is null");
+        requireNonNull(venue, "venue is null");
+    }
+
+    /** A bar whose venue is the one its symbol's spelling implies ({@link Venue#ofSymbol}). */
+    public Bar(Symbol symbol, Interval interval, Instant ts, LocalDate date, double open, double high, double low, double close, Double adjClose,
+            long volume, Double vwap, Long transactions, String source, Adjustment adjustment) {
+        this(symbol, interval, ts, date, open, high, low, close, adjClose, volume, vwap, transactions, source, adjustment, Venue.ofSymbol(symbol));
+    }
+
+    /** This bar at {@code other} venue. */
+    public Bar withVenue(Venue other) {
+        return new Bar(symbol, interval, ts, date, open, high, low, close, adjClose, volume, vwap, transactions, source, adjustment, other);
     }
 }

@@ -1,5 +1,6 @@
 package io.stockingest.core.model;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -11,14 +12,19 @@ public interface SymbolSpelling {
     /** The canonical spelling: share classes with a dot ({@code BRK.B}). */
     SymbolSpelling CANONICAL = Symbol::value;
 
-    /** Share classes with a dash ({@code BRK-B}); exchange suffixes such as {@code WSU.DE} kept. */
+    /**
+     * Share classes with a dash ({@code BRK-B}); exchange suffixes such as {@code WSU.DE} kept, and so are the
+     * one-letter ones (London {@code .L}, Tokyo {@code .T}, Frankfurt {@code .F}, TSX Venture {@code .V}):
+     * {@code OCDO.L} is no share class L.
+     */
     SymbolSpelling DASHED_SHARE_CLASS = new SymbolSpelling() {
         private static final Pattern DOT_SHARE_CLASS = Pattern.compile("([A-Z0-9]+)\\.([A-Z])");
+        private static final Set<String> EXCHANGE_LETTERS = Set.of("L", "T", "F", "V");
 
         @Override
         public String spell(Symbol symbol) {
             var dot = DOT_SHARE_CLASS.matcher(symbol.value());
-            return dot.matches() ? dot.group(1) + "-" + dot.group(2) : symbol.value();
+            return dot.matches() && !EXCHANGE_LETTERS.contains(dot.group(2)) ? dot.group(1) + "-" + dot.group(2) : symbol.value();
         }
     };
 

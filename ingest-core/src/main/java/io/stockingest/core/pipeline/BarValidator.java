@@ -2,7 +2,8 @@ package io.stockingest.core.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
-import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.calendar.Calendars;
+import io.stockingest.core.calendar.ExchangeCalendar;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.rules.RowRule;
@@ -25,8 +26,10 @@ import java.util.Optional;
  * <ul>
  *   <li>the value rules of {@link RowRules#BAR} ({@code prices_positive}, {@code ohlc_consistent},
  *       {@code volume_non_negative}), which the SQL gates check too;</li>
- *   <li>{@code not_a_session}: a daily bar's date is an NYSE session; {@code outside_session}: an intraday bar
- *       starts inside the session's hours (04:00-20:00 New York with extended hours);</li>
+ *   <li>{@code not_a_session}: a daily bar's date is a session of its venue's calendar ({@link Calendars#of}: the
+ *       NYSE's for US listings, every UTC day for crypto, Monday to Friday for FX, ...); {@code outside_session}: an
+ *       intraday bar starts inside the session's hours, outside a lunch break (with extended hours: 04:00-20:00 New
+ *       York on the US venues, the regular hours elsewhere);</li>
  *   <li>{@code out_of_range}: the date lies in the requested range;</li>
  *   <li>{@code duplicate}: of several bars with the same (symbol, date[, ts]) the last one is kept.</li>
  * </ul>
@@ -37,10 +40,12 @@ public final class BarValidator {
     public static final String DUPLICATE = "duplicate";
     private static final LocalTime EXTENDED_OPEN = LocalTime.of(4, 0);
     private static final LocalTime EXTENDED_CLOSE = LocalTime.of(20, 0);
-    private final NyseCalendar calendar;
+    /** The calendar whose venues have extended hours (04:00-20:00 New York). */
+    private static final String US_CALENDAR = "XNYS";
+    private final Calendars calendars;
 
-    public BarValidator(NyseCalendar calendar) {
-        this.calendar = requireNonNull(calendar, "calendar is null");
+    public BarValidator(Calendars calendars) {
+        this.calendars = requireNonNull(calendars, "calendars is null");
     }
 
     /** The outcome for one symbol: accepted bars sorted by time, and the rejected ones. */
@@ -104,24 +109,26 @@ public final class BarValidator {
         if (!range.contains(bar.date())) {
             return reject(bar, "out_of_range", bar.date() + " is outside " + range);
         }
-        if (bar.date().isBefore(NyseCalendar.FIRST) || bar.date().isAfter(NyseCalendar.LAST)) {
-            return reject(bar, "not_a_session", bar.date() + " is outside the calendar");
+        ExchangeCalendar calendar = calendars.of(bar.venue());
+        if (bar.date().isBefore(calendar.first()) || bar.date().isAfter(calendar.last())) {
+            return reject(bar, "not_a_session", bar.date() + " is outside the " + calendar.code() + " calendar");
         }
         if (!bar.interval().isIntraday()) {
             if (bar.interval().code().equals("1d") && !calendar.isSession(bar.date())) {
-                return reject(bar, "not_a_session", bar.date() + " is not an NYSE session");
+                return reject(bar, "not_a_session", bar.date() + " is not a " + calendar.code() + " session");
             }
             return Optional.empty();
         }
         var session = calendar.session(bar.date());
         if (session.isEmpty()) {
-            return reject(bar, "not_a_session", bar.date() + " is not an NYSE session");
+            return reject(bar, "not_a_session", bar.date() + " is not a " + calendar.code() + " session");
         }
-        ZonedDateTime start = bar.ts().atZone(NyseCalendar.NEW_YORK);
-        boolean inside = hours == BarRequest.Hours.EXTENDED
+        ZonedDateTime start = bar.ts().atZone(calendar.zone());
+        boolean inside = hours == BarRequest.Hours.EXTENDED && calendar.code().equals(US_CALENDAR)
                 ? !start.toLocalTime().isBefore(EXTENDED_OPEN) && start.toLocalTime().isBefore(EXTENDED_CLOSE)
-                : !bar.ts().isBefore(session.get().openInstant()) && bar.ts().isBefore(session.get().closeInstant());
-        return inside ? Optional.empty() : reject(bar, "outside_session", "bar at " + start.toLocalTime() + " New York is outside the session's hours");
+                : session.get().isTrading(bar.ts());
+        return inside ? Optional.empty()
+                : reject(bar, "outside_session", "bar at " + start.toLocalTime() + " " + calendar.zone() + " is outside the " + calendar.code() + " session's hours");
     }
 
     private static Optional<Rejected> reject(Bar bar, String rule, String detail) {

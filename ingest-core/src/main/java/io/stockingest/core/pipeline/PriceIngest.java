@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
-import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.http.CallStats;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.metrics.RunOutcome;
@@ -13,6 +13,7 @@ import io.stockingest.core.metrics.SymbolOutcome;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.model.Venue;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.PartialWriteException;
@@ -27,7 +28,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,16 +54,16 @@ public final class PriceIngest {
     private static final Logger log = LoggerFactory.getLogger(PriceIngest.class);
     private final Source source;
     private final List<Sink> sinks;
-    private final NyseCalendar calendar;
+    private final Calendars calendars;
     private final BarValidator validator;
     private final Ticker ticker;
     private final Progress progress;
 
-    public PriceIngest(Source source, List<Sink> sinks, NyseCalendar calendar, Ticker ticker, Progress progress) {
+    public PriceIngest(Source source, List<Sink> sinks, Calendars calendars, Ticker ticker, Progress progress) {
         this.source = requireNonNull(source, "source is null");
         this.sinks = List.copyOf(requireNonNull(sinks, "sinks is null"));
-        this.calendar = requireNonNull(calendar, "calendar is null");
-        this.validator = new BarValidator(calendar);
+        this.calendars = requireNonNull(calendars, "calendars is null");
+        this.validator = new BarValidator(calendars);
         this.ticker = requireNonNull(ticker, "ticker is null");
         this.progress = requireNonNull(progress, "progress is null");
     }
@@ -138,7 +141,8 @@ public final class PriceIngest {
         for (Sink sink : sinks) {
             guard(runErrors, sink, "quarantine", () -> sink.writeQuarantine(rejected, context));
         }
-        RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos));
+        RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos))
+                .withNotes(new TreeSet<>(run.noCalendar).stream().map(v -> "no calendar for venue " + v + ": its rows were checked against weekdays in its time zone").toList());
         for (Sink sink : sinks) {
             guard(runErrors, sink, "run metrics", () -> sink.writeRun(report));
         }
@@ -232,6 +236,8 @@ public final class PriceIngest {
         final CallStats runStats;
         final RunStop stop = new RunStop();
         final ConcurrentLinkedQueue<Rejected> quarantine = new ConcurrentLinkedQueue<>();
+        /** Venues of the run's symbols with no calendar here (checked by the weekday rule in their time zone). */
+        final Set<String> noCalendar = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats) {
             this.job = job;
@@ -330,13 +336,18 @@ public final class PriceIngest {
                 BarValidator.Outcome outcome = validator.validate(fetched, range, job.hours());
                 quarantine.addAll(outcome.rejected());
                 state.rowsQuarantined = outcome.rejected().size();
-                if (!fetched.isEmpty() && outcome.ruleViolations() > job.maxQuarantineShare() * fetched.size()) {
+                if (job.shareGateStops(outcome.ruleViolations(), fetched.size())) {
                     state.gate(String.format("data-quality gate: %d of %d rows broke row rules (limit %.1f%%); nothing written",
                             outcome.ruleViolations(), fetched.size(), job.maxQuarantineShare() * 100));
                     return;
                 }
-                if (outcome.accepted().isEmpty() && hasSessions(range)) {
-                    String none = source.name() + " returned no bars for " + symbol + " " + range + " although the range has NYSE sessions";
+                Venue venue = fetched.isEmpty() ? Venue.ofSymbol(symbol) : fetched.getFirst().venue();
+                if (!calendars.has(venue)) {
+                    noCalendar.add(venue.code());
+                }
+                if (outcome.accepted().isEmpty() && hasSessions(venue, range)) {
+                    String none = source.name() + " returned no bars for " + symbol + " " + range + " although the range has "
+                            + calendars.of(venue).code() + " sessions";
                     if (fetched.isEmpty()) {
                         // nothing came back (typically a symbol the provider does not know): that symbol failed, no
                         // data was refused, so it is no gate's business (exit 1, not 3)
@@ -360,9 +371,9 @@ public final class PriceIngest {
             }
         }
 
-        private boolean hasSessions(DateRange range) {
+        private boolean hasSessions(Venue venue, DateRange range) {
             try {
-                return !calendar.sessions(range.from(), range.to()).isEmpty();
+                return !calendars.of(venue).sessions(range.from(), range.to()).isEmpty();
             } catch (IllegalArgumentException outsideCalendar) {
                 return true;
             }

@@ -17,6 +17,8 @@ import java.util.Optional;
  *
  * @param maxWorkers symbols (requests) fetched at once
  * @param maxQuarantineShare the batch gate: a symbol whose share of rejected rows exceeds it is not promoted
+ * @param quarantineShareMinRows the fewest rows fetched for a symbol from which the share is judged: below it one
+ *     bad row of three would be a third, so the bad rows are quarantined and the rest is written
  * @param starts per-symbol first dates ({@code prices --since-last}): a symbol listed here is fetched from its date
  *     up to {@code range.to()} instead of over {@code range}, and not at all when its date is after
  *     {@code range.to()} (the symbol is up to date); symbols not listed use {@code range}
@@ -30,7 +32,10 @@ public record PriceJob(
         Shard shard,
         int maxWorkers,
         double maxQuarantineShare,
+        int quarantineShareMinRows,
         Map<Symbol, LocalDate> starts) {
+    /** {@link #quarantineShareMinRows} unless configured ({@code DQ_QUARANTINE_SHARE_MIN_ROWS}). */
+    public static final int DEFAULT_QUARANTINE_SHARE_MIN_ROWS = 20;
 
     public PriceJob {
         starts = Map.copyOf(requireNonNull(starts, "starts is null"));
@@ -46,17 +51,30 @@ public record PriceJob(
         if (maxQuarantineShare < 0 || maxQuarantineShare > 1) {
             throw new IllegalArgumentException("the quarantine threshold must be between 0 and 1");
         }
+        if (quarantineShareMinRows < 1) {
+            throw new IllegalArgumentException("DQ_QUARANTINE_SHARE_MIN_ROWS must be at least 1");
+        }
     }
 
-    /** A job where every symbol uses {@code range}. */
+    /** A job where every symbol uses {@code range}, its share judged from the default number of rows. */
     public PriceJob(List<Symbol> symbols, Interval interval, DateRange range, BarRequest.Hours hours, WriteOptions writeOptions, Shard shard,
             int maxWorkers, double maxQuarantineShare) {
-        this(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, Map.of());
+        this(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, DEFAULT_QUARANTINE_SHARE_MIN_ROWS, Map.of());
+    }
+
+    /** This job with the share judged only from {@code minRows} rows of a symbol on (see {@code quarantineShareMinRows}). */
+    public PriceJob withQuarantineShareMinRows(int minRows) {
+        return new PriceJob(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, minRows, starts);
+    }
+
+    /** Whether a symbol with {@code violations} bad rows of {@code fetched} is stopped by the quarantine-share gate. */
+    public boolean shareGateStops(long violations, long fetched) {
+        return fetched >= quarantineShareMinRows && violations > maxQuarantineShare * fetched;
     }
 
     /** This job with per-symbol first dates (see {@code starts}). */
     public PriceJob withStarts(Map<Symbol, LocalDate> perSymbol) {
-        return new PriceJob(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, perSymbol);
+        return new PriceJob(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, quarantineShareMinRows, perSymbol);
     }
 
     /**

@@ -4,13 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
-import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.calendar.Calendars;
+import io.stockingest.core.calendar.ExchangeCalendar;
 import io.stockingest.core.http.CallStats;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.metrics.RunOutcome;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Quote;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.model.Venue;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
@@ -50,7 +52,7 @@ public final class WatchLoop {
 
     private final Source source;
     private final List<Sink> sinks;
-    private final NyseCalendar calendar;
+    private final Calendars calendars;
     private final Ticker ticker;
     private final PrintStream log;
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -79,10 +81,10 @@ public final class WatchLoop {
         CLOSE
     }
 
-    public WatchLoop(Source source, List<Sink> sinks, NyseCalendar calendar, Ticker ticker, PrintStream log) {
+    public WatchLoop(Source source, List<Sink> sinks, Calendars calendars, Ticker ticker, PrintStream log) {
         this.source = requireNonNull(source, "source is null");
         this.sinks = List.copyOf(requireNonNull(sinks, "sinks is null"));
-        this.calendar = requireNonNull(calendar, "calendar is null");
+        this.calendars = requireNonNull(calendars, "calendars is null");
         this.ticker = requireNonNull(ticker, "ticker is null");
         this.log = requireNonNull(log, "log is null");
     }
@@ -129,6 +131,10 @@ public final class WatchLoop {
         IngestException fatal = null;
         Set<Symbol> quotedOnce = new HashSet<>();
         Set<Symbol> reportedMissing = new HashSet<>();
+        Map<ExchangeCalendar, List<Symbol>> byVenue = new java.util.LinkedHashMap<>();
+        for (Symbol symbol : job.symbols()) {
+            byVenue.computeIfAbsent(calendars.of(Venue.ofSymbol(symbol)), c -> new ArrayList<>()).add(symbol);
+        }
         try {
             while (!stopped.get()) {
                 Optional<String> lost = lostClaim.get();
@@ -139,28 +145,44 @@ public final class WatchLoop {
                     break;
                 }
                 Instant now = ticker.now();
-                Optional<Instant[]> window = window(now, job.hours());
-                if (window.isEmpty() || now.isBefore(window.get()[0])) {
+                // the symbols whose venue is trading now, and the earliest instant the set of trading venues changes
+                List<Symbol> trading = new ArrayList<>();
+                Instant change = Instant.MAX;
+                ExchangeCalendar nextToOpen = null;
+                for (var venue : byVenue.entrySet()) {
+                    Optional<Instant[]> window = window(venue.getKey(), now, job.hours());
+                    if (window.isPresent() && !now.isBefore(window.get()[0])) {
+                        trading.addAll(venue.getValue());
+                        change = window.get()[1].isBefore(change) ? window.get()[1] : change;
+                    } else {
+                        Instant opens = nextOpen(venue.getKey(), now, job.hours());
+                        if (opens.isBefore(change)) {
+                            change = opens;
+                            nextToOpen = venue.getKey();
+                        }
+                    }
+                }
+                if (trading.isEmpty()) {
                     written = written.plus(flush(buffer, context, errors));
                     lastFlush = now;
                     if (job.until() == Until.CLOSE && sawOpen) {
                         log.println("watch: the market closed; --until-close: stopping");
                         break;
                     }
-                    Instant next = nextOpen(now, job.hours());
-                    log.println("watch: the market is closed; sleeping until " + next.atZone(NyseCalendar.NEW_YORK).toOffsetDateTime()
-                            + " (" + next + ")");
+                    Instant next = change;
+                    log.println("watch: the market is closed; sleeping until " + next.atZone(nextToOpen.zone()).toOffsetDateTime()
+                            + " (" + next + (byVenue.size() > 1 ? ", " + nextToOpen.code() + " opens" : "") + ")");
                     sleepUntil(next);
                     lastFlush = ticker.now();
                     continue;
                 }
                 sawOpen = true;
                 try {
-                    List<Quote> quotes = CallStats.bind(stats, () -> source.fetchQuotes(job.symbols()));
+                    List<Quote> quotes = CallStats.bind(stats, () -> source.fetchQuotes(trading));
                     polls++;
                     buffer.addAll(quotes);
                     backoff = Duration.ZERO;
-                    reportMissing(job.symbols(), quotes, quotedOnce, reportedMissing);
+                    reportMissing(trading, quotes, quotedOnce, reportedMissing);
                 } catch (IngestException e) {
                     failures++;
                     if (errors.size() < 20) {
@@ -182,11 +204,11 @@ public final class WatchLoop {
                     lastFlush = ticker.now();
                 }
                 Instant nextPoll = now.plus(backoff.isZero() ? job.every() : backoff);
-                Instant close = window.get()[1];
-                if (!nextPoll.isBefore(close)) {
+                if (!nextPoll.isBefore(change)) {
+                    // a venue closes (its quotes are flushed) or another opens before the next poll
                     written = written.plus(flush(buffer, context, errors));
-                    lastFlush = close;
-                    nextPoll = close;
+                    lastFlush = change;
+                    nextPoll = change;
                 }
                 sleepUntil(nextPoll);
             }
@@ -285,27 +307,54 @@ public final class WatchLoop {
         }
     }
 
-    /** Today's polling window [start, end) if today is a session and now is before its end. */
-    Optional<Instant[]> window(Instant now, BarRequest.Hours hours) {
-        LocalDate today = now.atZone(NyseCalendar.NEW_YORK).toLocalDate();
-        return calendar.session(today).map(session -> hours == BarRequest.Hours.REGULAR
-                ? new Instant[] {session.openInstant(), session.closeInstant()}
-                : new Instant[] {ZonedDateTime.of(today, EXTENDED_OPEN, NyseCalendar.NEW_YORK).toInstant(),
-                    ZonedDateTime.of(today, EXTENDED_CLOSE, NyseCalendar.NEW_YORK).toInstant()})
-                .filter(w -> now.isBefore(w[1]));
+    /**
+     * The polling window [start, end) of {@code calendar}'s session that has not ended at {@code now}, if one is under
+     * way or starts later on the venue's local date (or, for FX, the next day, whose session opens the evening
+     * before). Extended hours (04:00-20:00 New York) apply to the US venues only; a lunch break ends the morning's
+     * window and the afternoon is a window of its own.
+     */
+    Optional<Instant[]> window(ExchangeCalendar calendar, Instant now, BarRequest.Hours hours) {
+        LocalDate today = now.atZone(calendar.zone()).toLocalDate();
+        for (LocalDate day = today; !day.isAfter(today.plusDays(1)) && !day.isAfter(calendar.last()); day = day.plusDays(1)) {
+            Optional<ExchangeCalendar.Session> session = calendar.session(day);
+            if (session.isEmpty()) {
+                continue;
+            }
+            ExchangeCalendar.Session s = session.get();
+            List<Instant[]> windows = new ArrayList<>();
+            if (hours == BarRequest.Hours.EXTENDED && calendar.code().equals("XNYS")) {
+                windows.add(new Instant[] {ZonedDateTime.of(day, EXTENDED_OPEN, calendar.zone()).toInstant(),
+                    ZonedDateTime.of(day, EXTENDED_CLOSE, calendar.zone()).toInstant()});
+            } else if (s.hasBreak()) {
+                windows.add(new Instant[] {s.open().toInstant(), s.breakStart().toInstant()});
+                windows.add(new Instant[] {s.breakEnd().toInstant(), s.close().toInstant()});
+            } else {
+                windows.add(new Instant[] {s.open().toInstant(), s.close().toInstant()});
+            }
+            for (Instant[] w : windows) {
+                if (now.isBefore(w[1])) {
+                    return Optional.of(w);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
-    private Instant nextOpen(Instant now, BarRequest.Hours hours) {
-        LocalDate day = now.atZone(NyseCalendar.NEW_YORK).toLocalDate();
+    /** The start of {@code calendar}'s next polling window after {@code now} (at most 15 sessions ahead). */
+    private Instant nextOpen(ExchangeCalendar calendar, Instant now, BarRequest.Hours hours) {
+        Instant at = now;
         for (int i = 0; i < 15; i++) {
-            Optional<Instant[]> window = window(i == 0 ? now : ZonedDateTime.of(day, LocalTime.MIDNIGHT, NyseCalendar.NEW_YORK).toInstant(), hours);
+            Optional<Instant[]> window = window(calendar, at, hours);
             if (window.isPresent() && window.get()[0].isAfter(now)) {
                 return window.get()[0];
             }
-            day = calendar.nextSession(day);
-            Optional<Instant[]> next = window(ZonedDateTime.of(day, LocalTime.MIDNIGHT, NyseCalendar.NEW_YORK).toInstant(), hours);
-            if (next.isPresent()) {
-                return next.get()[0];
+            LocalDate day = at.atZone(calendar.zone()).toLocalDate();
+            if (!day.isBefore(calendar.last())) {
+                break;
+            }
+            at = ZonedDateTime.of(calendar.nextSession(day), LocalTime.MIDNIGHT, calendar.zone()).toInstant();
+            if (window.isPresent()) {
+                at = window.get()[1];
             }
         }
         return now.plus(Duration.ofDays(1));

@@ -20,6 +20,8 @@ class SymbolTest {
     @Test
     void keepsExchangeSuffixesAndPairs() {
         assertThat(SymbolSpelling.DASHED_SHARE_CLASS.spell(Symbol.parse("wsu.de"))).isEqualTo("WSU.DE");
+        assertThat(SymbolSpelling.DASHED_SHARE_CLASS.spell(Symbol.parse("OCDO.L"))).as("London's one-letter suffix is no share class").isEqualTo("OCDO.L");
+        assertThat(SymbolSpelling.DASHED_SHARE_CLASS.spell(Symbol.parse("7203.T"))).as("nor Tokyo's").isEqualTo("7203.T");
         assertThat(Symbol.parse("BTC-USD").value()).isEqualTo("BTC-USD");
         assertThat(Symbol.parse("^gspc").value()).isEqualTo("^GSPC");
         assertThat(Symbol.parse("GC=F").value()).isEqualTo("GC=F");

@@ -2,6 +2,7 @@ package io.stockingest.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.model.Adjustment;
 import io.stockingest.core.model.Bar;
@@ -16,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BarValidatorTest {
-    private final BarValidator validator = new BarValidator(NyseCalendar.instance());
+    private final BarValidator validator = new BarValidator(Calendars.standard());
     private static final LocalDate MON = LocalDate.of(2024, 9, 23);
     private static final DateRange RANGE = new DateRange(MON, MON.plusDays(6));
 
@@ -45,6 +46,26 @@ class BarValidatorTest {
         assertThat(ruleOf(daily(MON, 10, 11, 9, 10.5, -1))).isEqualTo("volume_non_negative");
         assertThat(ruleOf(daily(MON.minusDays(3), 10, 11, 9, 10.5, 1))).isEqualTo("out_of_range");
         assertThat(ruleOf(daily(MON.plusDays(5), 10, 11, 9, 10.5, 1))).isEqualTo("not_a_session");
+    }
+
+    private String ruleOf(String symbol, LocalDate date, DateRange range) {
+        Bar bar = new Bar(Symbol.parse(symbol), Interval.D1, date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), date, 10, 11, 9, 10, null, 5,
+                null, null, "t", Adjustment.SPLITS);
+        var outcome = validator.validate(List.of(bar), range, BarRequest.Hours.REGULAR);
+        return outcome.rejected().isEmpty() ? "accepted" : outcome.rejected().getFirst().rule() + ": " + outcome.rejected().getFirst().detail();
+    }
+
+    @Test
+    void eachBarIsCheckedAgainstItsOwnVenuesCalendar() {
+        LocalDate newYear = LocalDate.of(2020, 1, 1);
+        DateRange range = new DateRange(newYear.minusDays(7), newYear.plusDays(7));
+        assertThat(ruleOf("AAPL", newYear, range)).as("New Year's Day is an NYSE holiday").isEqualTo("not_a_session: 2020-01-01 is not a XNYS session");
+        assertThat(ruleOf("BTC-USD", newYear, range)).as("crypto trades every UTC day").isEqualTo("accepted");
+        assertThat(ruleOf("BTC-USD", LocalDate.of(2019, 12, 28), range)).as("a Saturday too").isEqualTo("accepted");
+        assertThat(ruleOf("EURUSD=X", newYear, range)).as("FX trades on a Wednesday holiday").isEqualTo("accepted");
+        assertThat(ruleOf("EURUSD=X", LocalDate.of(2019, 12, 28), range)).isEqualTo("not_a_session: 2019-12-28 is not a FX session");
+        assertThat(ruleOf("WSKT.JK", LocalDate.of(2019, 12, 27), range)).as("no calendar for Jakarta: weekdays").isEqualTo("accepted");
+        assertThat(ruleOf("WSKT.JK", LocalDate.of(2019, 12, 28), range)).isEqualTo("not_a_session: 2019-12-28 is not a XIDX session");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Adjustment;
@@ -74,7 +75,7 @@ class PriceIngestTest {
     }
 
     private RunReport run(Source source, InMemorySink sink, PriceJob job) {
-        return new PriceIngest(source, List.of(sink), NyseCalendar.instance(), ticker, Progress.silent())
+        return new PriceIngest(source, List.of(sink), Calendars.standard(), ticker, Progress.silent())
                 .run(job, RunContext.start("prices", source.name(), ticker.now()));
     }
 
@@ -111,13 +112,36 @@ class PriceIngestTest {
         InMemorySink sink = new InMemorySink();
         List<Bar> bars = new java.util.ArrayList<>(week("AAPL"));
         bars.set(0, bar("AAPL", MON, -1, 11, 9, 10));
-        RunReport report = run(new FakeSource(s -> s.value().equals("AAPL") ? bars : week(s.value())), sink, job(List.of("AAPL", "MSFT"), 0.05));
+        RunReport report = run(new FakeSource(s -> s.value().equals("AAPL") ? bars : week(s.value())), sink,
+                job(List.of("AAPL", "MSFT"), 0.05).withQuarantineShareMinRows(5));
         assertThat(report.exitCode()).isEqualTo(3);
         assertThat(report.status()).isEqualTo("gated");
         assertThat(report.symbols().get("AAPL").status()).isEqualTo("gated");
         assertThat(report.symbols().get("AAPL").errors()).singleElement().asString()
                 .startsWith("data-quality gate: 1 of 5 rows broke row rules (limit 5.0%)");
         assertThat(sink.bars()).doesNotContainKey("AAPL/2024-09-24").containsKey("MSFT/2024-09-24");
+    }
+
+    @Test
+    void aBadRowAmongFewerThanTheMinimumIsQuarantinedWithoutRefusingTheSymbol() {
+        InMemorySink sink = new InMemorySink();
+        List<Bar> bars = new java.util.ArrayList<>(week("AAPL"));
+        bars.set(0, bar("AAPL", MON, -1, 11, 9, 10));
+        RunReport report = run(new FakeSource(s -> bars), sink, job(List.of("AAPL"), 0.05));
+        assertThat(report.exitCode()).as("1 bad row of 5 is below the default 20 rows the share is judged from").isZero();
+        assertThat(report.rowsWritten()).isEqualTo(4);
+        assertThat(report.quarantinedByRule()).containsEntry("prices_positive", 1L);
+        assertThat(sink.bars()).doesNotContainKey("AAPL/2024-09-23").containsKey("AAPL/2024-09-24");
+    }
+
+    @Test
+    void theShareIsJudgedFromTheMinimumRowsOn() {
+        PriceJob job = job(List.of("AAPL"), 0.05);
+        assertThat(job.quarantineShareMinRows()).isEqualTo(20);
+        assertThat(job.shareGateStops(19, 19)).as("19 rows, all bad, are below the minimum").isFalse();
+        assertThat(job.shareGateStops(2, 20)).as("2 of 20 is 10%, over 5%").isTrue();
+        assertThat(job.shareGateStops(1, 20)).as("1 of 20 is exactly 5%").isFalse();
+        assertThat(job.withQuarantineShareMinRows(3).shareGateStops(1, 3)).isTrue();
     }
 
     @Test

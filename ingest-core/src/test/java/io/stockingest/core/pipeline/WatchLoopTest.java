@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
@@ -40,6 +41,7 @@ class WatchLoopTest {
         final AtomicInteger polls = new AtomicInteger();
         final IntFunction<RuntimeException> behaviour;
         final List<Instant> pollTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<List<Symbol>> polled = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         ClockSource(FakeTicker ticker, IntFunction<RuntimeException> behaviour) {
             this.ticker = ticker;
@@ -65,6 +67,7 @@ class WatchLoopTest {
         public List<Quote> fetchQuotes(List<Symbol> symbols) {
             int n = polls.incrementAndGet();
             pollTimes.add(ticker.now());
+            polled.add(List.copyOf(symbols));
             RuntimeException failure = behaviour.apply(n);
             if (failure != null) {
                 throw failure;
@@ -82,7 +85,7 @@ class WatchLoopTest {
     }
 
     private RunReport run(FakeTicker ticker, ClockSource source, InMemorySink sink, WatchLoop.Until until, WatchLoop[] holder, List<Symbol> symbols) {
-        WatchLoop loop = new WatchLoop(source, List.of(sink), NyseCalendar.instance(), ticker, new PrintStream(log, true, StandardCharsets.UTF_8));
+        WatchLoop loop = new WatchLoop(source, List.of(sink), Calendars.standard(), ticker, new PrintStream(log, true, StandardCharsets.UTF_8));
         if (holder != null) {
             holder[0] = loop;
         }
@@ -115,6 +118,33 @@ class WatchLoopTest {
         assertThat(report.exitCode()).isZero();
         assertThat(sink.runs()).hasSize(1);
         assertThat(ticker.now()).isEqualTo(ny(monday, 16, 0));
+    }
+
+    @Test
+    void pollsEachSymbolOnlyDuringItsOwnVenuesHours() {
+        Symbol bitcoin = Symbol.parse("BTC-USD");
+        Symbol shanghai = Symbol.parse("600497.SS");
+        LocalDate monday = LocalDate.of(2024, 9, 30);
+        // Sunday 2024-09-29 23:00 UTC: crypto trades, Shanghai opens Monday 09:30 (01:30 UTC), the NYSE at 13:30 UTC
+        FakeTicker ticker = new FakeTicker(Instant.parse("2024-09-29T23:00:00Z"));
+        WatchLoop[] loop = new WatchLoop[1];
+        ClockSource source = new ClockSource(ticker, n -> {
+            if (ticker.now().isAfter(ny(monday, 9, 45))) {
+                loop[0].stop();
+            }
+            return null;
+        });
+        run(ticker, source, new InMemorySink(), WatchLoop.Until.STOPPED, loop, List.of(AAPL, bitcoin, shanghai));
+
+        assertThat(source.polled.getFirst()).as("Sunday night: crypto only").containsExactly(bitcoin);
+        int firstShanghai = source.pollTimes.indexOf(Instant.parse("2024-09-30T01:30:00Z"));
+        assertThat(firstShanghai).as("a poll at Shanghai's open, not a minute late").isPositive();
+        assertThat(source.polled.get(firstShanghai)).containsExactly(bitcoin, shanghai);
+        int lunch = source.pollTimes.indexOf(Instant.parse("2024-09-30T03:30:00Z"));
+        assertThat(lunch).as("Shanghai's lunch break starts at 11:30, a poll there").isPositive();
+        assertThat(source.polled.get(lunch)).as("but without Shanghai").containsExactly(bitcoin);
+        int nyse = source.pollTimes.indexOf(ny(monday, 9, 30));
+        assertThat(source.polled.get(nyse)).containsExactly(AAPL, bitcoin);
     }
 
     @Test
@@ -204,7 +234,7 @@ class WatchLoopTest {
         FakeTicker ticker = new FakeTicker(ny(LocalDate.of(2024, 9, 30), 10, 0));
         InMemorySink sink = new InMemorySink();
         ClockSource source = new ClockSource(ticker, n -> null);
-        WatchLoop loop = new WatchLoop(source, List.of(sink), NyseCalendar.instance(), ticker, new PrintStream(log, true, StandardCharsets.UTF_8));
+        WatchLoop loop = new WatchLoop(source, List.of(sink), Calendars.standard(), ticker, new PrintStream(log, true, StandardCharsets.UTF_8));
         String reason = "the instance lease .watch.lock on s3://market/lake was taken over by another process (pid 7, since 2024-09-30T14:02:00Z)";
         java.util.concurrent.atomic.AtomicReference<String> lost = new java.util.concurrent.atomic.AtomicReference<>();
         ClockSource losing = new ClockSource(ticker, n -> {
@@ -225,7 +255,7 @@ class WatchLoopTest {
         assertThat(sink.quotes()).isEmpty();
 
         // the same with the losing source: three polls, then the loop stops at its next wake-up and flushes them
-        WatchLoop second = new WatchLoop(losing, List.of(sink), NyseCalendar.instance(), ticker, new PrintStream(log, true, StandardCharsets.UTF_8));
+        WatchLoop second = new WatchLoop(losing, List.of(sink), Calendars.standard(), ticker, new PrintStream(log, true, StandardCharsets.UTF_8));
         lost.set(null);
         assertThatThrownBy(() -> second.run(job, RunContext.start("watch", "clock", ticker.now()), () -> java.util.Optional.ofNullable(lost.get())))
                 .hasMessage(reason + "; watch stopped");

@@ -45,7 +45,7 @@ import org.postgresql.copy.CopyIn;
  * the feature refresh starts). Phase times are added to {@code phases} (nanoseconds by phase name).
  */
 final class BarLoader {
-    static final String VALUE_COLS = "open, high, low, close, adj_close, volume, vwap, transactions, source";
+    static final String VALUE_COLS = "open, high, low, close, adj_close, volume, vwap, transactions, source, venue";
     /** PRODUCT.md's row rules on values ({@link RowRules#BAR}) as one predicate, true for a good row. */
     static final String GOOD = PostgresGate.kept(RowRules.BAR);
 
@@ -225,12 +225,13 @@ final class BarLoader {
         try {
             BinaryCopy out = new BinaryCopy(in);
             for (Bar b : bars) {
-                out.row(table == Table.DAILY ? 12 : 14).text(b.symbol().value());
+                out.row(table == Table.DAILY ? 13 : 15).text(b.symbol().value());
                 if (table == Table.INTRADAY) {
                     out.text(b.interval().code()).timestamptz(b.ts());
                 }
                 out.date(b.date()).float8(b.open()).float8(b.high()).float8(b.low()).float8(b.close()).float8(b.adjClose())
-                        .int8(b.volume()).float8(b.vwap()).int8(b.transactions()).text(b.source()).timestamptz(ingestTs);
+                        .int8(b.volume()).float8(b.vwap()).int8(b.transactions()).text(b.source()).text(b.venue().code())
+                        .timestamptz(ingestTs);
             }
             return out.finish();
         } finally {

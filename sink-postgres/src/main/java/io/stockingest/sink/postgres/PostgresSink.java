@@ -268,6 +268,7 @@ public final class PostgresSink implements Sink {
         row.put("transactions", b.transactions());
         row.put("source", b.source());
         row.put("adjustment", b.adjustment().name());
+        row.put("venue", b.venue().code());
         return row.toString();
     }
 

@@ -118,25 +118,36 @@ class PostgresSinkTest {
         assertThat(scalar(schema, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema + "' AND table_name = 'prices_daily'")).isEqualTo(1);
         assertThat(admin.migrate("2")).first().asString().contains("applied 1 migration(s), now at version 2");
         assertThat(admin.migrate("3")).first().asString().contains("applied 1 migration(s), now at version 3");
-        PostgresSink atV3 = new PostgresSink(config(schema, Map.of("PG_MIGRATE", "false", "PG_BUFFER_ROWS", "0")));
-        atV3.writeBars(batch(series("AAPL", 3, 100), run("1")));
+        try (Connection c = connect(schema); Statement st = c.createStatement()) {
+            // rows stored by a version of the program from before the venue column (this one writes it)
+            st.execute("INSERT INTO prices_daily (symbol, date, open, high, low, close, adj_close, volume, source, ingest_ts) VALUES"
+                    + " ('AAPL', '2024-01-02', 99.5, 101, 98.5, 100, 100, 1000, 'test', '2024-03-01 12:00:01+00'),"
+                    + " ('AAPL', '2024-01-03', 100.75, 102.25, 99.75, 101.25, 101.25, 1001, 'test', '2024-03-01 12:00:01+00'),"
+                    + " ('AAPL', '2024-01-04', 102, 103.5, 101, 102.5, 102.5, 1002, 'test', '2024-03-01 12:00:01+00')");
+        }
         assertThat(admin.migrate("4")).first().asString().contains("applied 1 migration(s), now at version 4");
         assertThat(admin.migrate("5")).first().asString().contains("applied 1 migration(s), now at version 5");
-        assertThat(admin.migrate()).first().asString().contains("applied 1 migration(s), now at version 6");
+        assertThat(admin.migrate("6")).first().asString().contains("applied 1 migration(s), now at version 6");
+        assertThat(admin.migrate()).first().asString().contains("applied 1 migration(s), now at version 7");
         assertThat(scalar(schema, "SELECT count(*) FROM prices_daily")).as("rows stored before the migrations stay").isEqualTo(3);
-        assertThat(atV3.load(List.of(batch(series("AAPL", 5, 100), run("2")))).dailyChanged()).as("and loads go on").isEqualTo(2);
+        assertThat(scalar(schema, "SELECT count(*) FROM prices_daily WHERE venue IS NULL")).as("with no venue recorded").isEqualTo(3);
+        PostgresSink atV7 = new PostgresSink(config(schema, Map.of("PG_MIGRATE", "false", "PG_BUFFER_ROWS", "0")));
+        assertThat(atV7.load(List.of(batch(series("AAPL", 5, 100), run("2")))).dailyChanged())
+                .as("and loads go on: two new rows, three given their venue").isEqualTo(5);
+        assertThat(text(schema, "SELECT DISTINCT venue FROM prices_daily")).isEqualTo("US\n");
         assertThat(admin.migrate()).first().asString().contains("applied 0 migration(s)");
         List<String> info = admin.info();
-        assertThat(info).hasSize(8).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
+        assertThat(info).hasSize(9).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
         assertThat(info.get(4)).startsWith("3        features");
         assertThat(info.get(5)).startsWith("4        datasets as in the lake");
         assertThat(info.get(6)).startsWith("5        quotes day fields");
         assertThat(info.get(7)).startsWith("6        prices daily date brin");
+        assertThat(info.get(8)).startsWith("7        venue");
         assertThat(text(schema, "SELECT indexname FROM pg_indexes WHERE schemaname = '" + schema + "' AND tablename = 'prices_daily' ORDER BY 1"))
                 .isEqualTo("prices_daily_date_brin\nprices_daily_pkey\n");
 
         String empty = freshSchema();
-        assertThat(new PostgresAdmin(config(empty, Map.of())).migrate()).first().asString().contains("applied 6 migration(s), now at version 6");
+        assertThat(new PostgresAdmin(config(empty, Map.of())).migrate()).first().asString().contains("applied 7 migration(s), now at version 7");
         assertThat(scalar(empty, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + empty + "'"))
                 .as("10 tables + flyway history").isEqualTo(11);
     }
@@ -470,23 +481,23 @@ class PostgresSinkTest {
         ByteArrayOutputStream sql = new ByteArrayOutputStream();
         assertThat(exporter.export("prices_daily", Exporter.format("sql"), "symbol IN ('KO')", sql)).isEqualTo(5);
         assertThat(sql.toString(StandardCharsets.UTF_8)).startsWith(
-                "INSERT INTO prices_daily (symbol, date, open, high, low, close, adj_close, volume, vwap, transactions, source, ingest_ts) VALUES "
-                        + "('KO', '2024-01-02', 59.5, 61, 58.5, 60, NULL, 1000, 60.12, 42, 'o''neil', '2024-03-01 12:00:01+00');\n");
+                "INSERT INTO prices_daily (symbol, date, open, high, low, close, adj_close, volume, vwap, transactions, source, ingest_ts, venue) VALUES "
+                        + "('KO', '2024-01-02', 59.5, 61, 58.5, 60, NULL, 1000, 60.12, 42, 'o''neil', '2024-03-01 12:00:01+00', 'US');\n");
 
         String target = freshSchema();
         new PostgresAdmin(config(target, Map.of())).migrate();
         try (Connection c = connect(target); Statement st = c.createStatement()) {
             st.execute(sql.toString(StandardCharsets.UTF_8));
         }
-        String cols = "SELECT symbol, date, open, high, low, close, adj_close, volume, vwap, transactions, source, ingest_ts FROM prices_daily ORDER BY 1, 2";
+        String cols = "SELECT symbol, date, open, high, low, close, adj_close, volume, vwap, transactions, source, ingest_ts, venue FROM prices_daily ORDER BY 1, 2";
         assertThat(text(target, cols)).isEqualTo(text(schema, cols.replace("FROM prices_daily", "FROM prices_daily WHERE symbol = 'KO'")));
 
         ByteArrayOutputStream csv = new ByteArrayOutputStream();
         assertThat(exporter.export("prices_daily", Exporter.Format.CSV, null, csv)).isEqualTo(10);
         assertThat(csv.toString(StandardCharsets.UTF_8).lines().toList())
                 .hasSize(11)
-                .startsWith("symbol,date,open,high,low,close,adj_close,volume,vwap,transactions,source,ingest_ts",
-                        "KO,2024-01-02,59.5,61,58.5,60,,1000,60.12,42,o'neil,2024-03-01 12:00:01+00");
+                .startsWith("symbol,date,open,high,low,close,adj_close,volume,vwap,transactions,source,ingest_ts,venue",
+                        "KO,2024-01-02,59.5,61,58.5,60,,1000,60.12,42,o'neil,2024-03-01 12:00:01+00,US");
     }
 
     @Test

@@ -72,10 +72,10 @@ class LakeSinkTest {
             assertThat(row).containsEntry("symbol", "BRK.B").containsEntry("date", d2)
                     .containsEntry("open", 100.0).containsEntry("high", 102.0).containsEntry("low", 99.0).containsEntry("close", 101.0)
                     .containsEntry("adj_close", 101 * 0.99).containsEntry("volume", 1_000_000L).containsEntry("vwap", null)
-                    .containsEntry("transactions", 42L).containsEntry("source", "yahoo")
+                    .containsEntry("transactions", 42L).containsEntry("source", "yahoo").containsEntry("venue", "US")
                     .containsEntry("ingest_ts", Instant.parse("2024-10-01T00:00:00.123456Z"));
             assertThat(row.keySet()).containsExactly("symbol", "date", "open", "high", "low", "close", "adj_close", "volume", "vwap",
-                    "transactions", "source", "ingest_ts");
+                    "transactions", "source", "venue", "ingest_ts");
         });
     }
 

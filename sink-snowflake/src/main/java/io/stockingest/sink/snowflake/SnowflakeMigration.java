@@ -35,7 +35,13 @@ public final class SnowflakeMigration {
         }
         v1.add(sql.createIngestRunsTable());
         v1.addAll(sql.createViews());
-        return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1));
+        List<String> v2 = new ArrayList<>();
+        for (SnowflakeTable table : List.of(SnowflakeTable.PRICES_DAILY, SnowflakeTable.PRICES_INTRADAY, SnowflakeTable.QUARANTINE)) {
+            v2.add(sql.addColumn(table, "venue"));
+        }
+        v2.addAll(sql.createViews()); // stg_prices_daily shows the venue
+        return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1),
+                new Version(2, "venue column on the price and quarantine tables", v2));
     }
 
     /** The statements a migration from scratch runs, in order (for {@code --dry-run}). */

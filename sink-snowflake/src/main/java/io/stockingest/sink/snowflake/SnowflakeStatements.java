@@ -87,6 +87,16 @@ public final class SnowflakeStatements {
                 + ") COMMENT = 'stock-ingest: Parquet files PUT by loads, removed after each load'";
     }
 
+    /**
+     * Adds a nullable column the lake schema gained after version 1 ({@code venue}) to a table created before it;
+     * a no-op on a table created with it.
+     */
+    public String addColumn(SnowflakeTable table, String column) {
+        SnowflakeTable.Column c = table.columns().stream().filter(col -> col.name().equals(column)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No column " + column + " in " + table.tableName()));
+        return "ALTER TABLE IF EXISTS " + table(table) + " ADD COLUMN IF NOT EXISTS " + Sql.id(c.name()) + " " + c.type();
+    }
+
     public String createTable(SnowflakeTable table) {
         String columns = table.columns().stream()
                 .map(c -> Sql.id(c.name()) + " " + c.type() + (c.required() ? " NOT NULL" : ""))
@@ -108,8 +118,8 @@ public final class SnowflakeStatements {
         String os = table(SnowflakeTable.OPTION_SNAPSHOTS);
         List<String> views = new ArrayList<>();
         views.add(view("stg_prices_daily", "SELECT \"SYMBOL\", \"DATE\", \"OPEN\", \"HIGH\", \"LOW\", \"CLOSE\", \"ADJ_CLOSE\","
-                + " COALESCE(\"ADJ_CLOSE\", \"CLOSE\") AS \"PRICE\", \"VOLUME\", \"VWAP\", \"TRANSACTIONS\", \"SOURCE\", \"INGEST_TS\""
-                + " FROM " + pd + " WHERE \"CLOSE\" > 0"));
+                + " COALESCE(\"ADJ_CLOSE\", \"CLOSE\") AS \"PRICE\", \"VOLUME\", \"VWAP\", \"TRANSACTIONS\", \"SOURCE\", \"VENUE\","
+                + " \"INGEST_TS\" FROM " + pd + " WHERE \"CLOSE\" > 0"));
         views.add(view("stg_option_snapshots", "SELECT \"CONTRACT\", \"UNDERLYING\", LOWER(\"CONTRACT_TYPE\") AS \"CONTRACT_TYPE\","
                 + " LOWER(\"EXERCISE_STYLE\") AS \"EXERCISE_STYLE\", \"STRIKE\", \"EXPIRATION\", DATEDIFF('day', \"DATE\", \"EXPIRATION\") AS \"DAYS_TO_EXPIRY\","
                 + " \"SHARES_PER_CONTRACT\", \"DAY_OPEN\", \"DAY_HIGH\", \"DAY_LOW\", \"DAY_CLOSE\", \"DAY_VOLUME\", \"DAY_VWAP\", \"OPEN_INTEREST\","

@@ -112,7 +112,8 @@ class SnowflakeSinkTest {
         assertThat(schema.getFields()).extracting(f -> new SnowflakeTable.Column(f.name(), SnowflakeTable.sqlType(f.schema()), !f.schema().isNullable()))
                 .containsExactlyElementsOf(SnowflakeTable.PRICES_DAILY.columns());
         assertThat(SnowflakeTable.PRICES_DAILY.columns()).extracting(SnowflakeTable.Column::name)
-                .containsExactly("symbol", "date", "open", "high", "low", "close", "adj_close", "volume", "vwap", "transactions", "source", "ingest_ts");
+                .containsExactly("symbol", "date", "open", "high", "low", "close", "adj_close", "volume", "vwap", "transactions", "source", "venue",
+                        "ingest_ts");
         List<Map<String, Object>> rows = ParquetFiles.readRows(file);
         assertThat(rows).hasSize(2);
         assertThat(rows.get(1)).containsEntry("symbol", "AAPL").containsEntry("open", 230.04).containsEntry("high", 233.00)
@@ -260,12 +261,23 @@ class SnowflakeSinkTest {
     @Test
     void migrationRunsOnlyVersionsTheSchemaLacks() {
         RecordingExecutor fresh = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 0L)));
-        assertThat(sink(fresh).migrate()).containsExactly(1);
+        assertThat(sink(fresh).migrate()).containsExactly(1, 2);
         assertThat(fresh.statements).containsExactlyElementsOf(new SnowflakeMigration(SnowflakeStatements.of(config(null, 1))).plan());
 
-        RecordingExecutor current = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 1L)));
+        RecordingExecutor current = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 2L)));
         assertThat(sink(current).migrate()).isEmpty();
         assertThat(current.verbs()).containsExactly("CREATE", "CREATE", "SELECT");
+    }
+
+    @Test
+    void aSchemaOfVersion1GainsTheVenueColumnOnly() {
+        RecordingExecutor v1 = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 1L)));
+        assertThat(sink(v1).migrate()).containsExactly(2);
+        assertThat(v1.statements).filteredOn(s -> s.startsWith("ALTER")).containsExactly(
+                "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_DAILY\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR",
+                "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_INTRADAY\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR",
+                "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"QUARANTINE\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR");
+        assertThat(v1.statements).as("no table is created again").noneMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES"));
     }
 
     @Test

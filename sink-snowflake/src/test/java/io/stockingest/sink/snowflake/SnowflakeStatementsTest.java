@@ -32,9 +32,14 @@ class SnowflakeStatementsTest {
         assertThat(plan).filteredOn(s -> s.startsWith("CREATE TABLE")).extracting(s -> s.split("\"")[5])
                 .containsExactly("SCHEMA_VERSION", "PRICES_DAILY", "PRICES_INTRADAY", "FUNDAMENTALS", "OPTION_SNAPSHOTS", "CORPORATE_ACTIONS",
                         "QUARANTINE", "INGEST_RUNS");
-        assertThat(plan).filteredOn(s -> s.startsWith("CREATE OR REPLACE VIEW")).extracting(s -> s.split("\"")[5])
-                .containsExactly("STG_PRICES_DAILY", "STG_OPTION_SNAPSHOTS", "INT_OPTIONS_WITH_UNDERLYING", "MART_OPTIONS_STOCKS_JOINED",
-                        "MART_PRICE_FEATURES", "MART_PRICE_CUMULATIVE_7D");
+        List<String> views = List.of("STG_PRICES_DAILY", "STG_OPTION_SNAPSHOTS", "INT_OPTIONS_WITH_UNDERLYING", "MART_OPTIONS_STOCKS_JOINED",
+                "MART_PRICE_FEATURES", "MART_PRICE_CUMULATIVE_7D");
+        List<String> twice = new ArrayList<>(views);
+        twice.addAll(views);
+        assertThat(plan).as("version 1 creates the views, version 2 recreates them with the venue")
+                .filteredOn(s -> s.startsWith("CREATE OR REPLACE VIEW")).extracting(s -> s.split("\"")[5]).containsExactlyElementsOf(twice);
+        assertThat(plan).filteredOn(s -> s.startsWith("ALTER")).allSatisfy(s -> assertThat(s).contains("ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR"))
+                .hasSize(3);
     }
 
     @Test
@@ -42,7 +47,7 @@ class SnowflakeStatementsTest {
         assertThat(sql.createTable(SnowflakeTable.PRICES_DAILY)).isEqualTo("CREATE TABLE IF NOT EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_DAILY\""
                 + " (\"SYMBOL\" VARCHAR NOT NULL, \"DATE\" DATE NOT NULL, \"OPEN\" FLOAT NOT NULL, \"HIGH\" FLOAT NOT NULL, \"LOW\" FLOAT NOT NULL,"
                 + " \"CLOSE\" FLOAT NOT NULL, \"ADJ_CLOSE\" FLOAT, \"VOLUME\" NUMBER(19,0) NOT NULL, \"VWAP\" FLOAT, \"TRANSACTIONS\" NUMBER(19,0),"
-                + " \"SOURCE\" VARCHAR NOT NULL, \"INGEST_TS\" TIMESTAMP_TZ(6) NOT NULL, CONSTRAINT \"PK_PRICES_DAILY\" PRIMARY KEY (\"SYMBOL\", \"DATE\"))");
+                + " \"SOURCE\" VARCHAR NOT NULL, \"VENUE\" VARCHAR, \"INGEST_TS\" TIMESTAMP_TZ(6) NOT NULL, CONSTRAINT \"PK_PRICES_DAILY\" PRIMARY KEY (\"SYMBOL\", \"DATE\"))");
     }
 
     @Test

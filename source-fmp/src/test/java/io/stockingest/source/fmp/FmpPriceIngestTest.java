@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.metrics.RunReport;
@@ -57,7 +58,7 @@ class FmpPriceIngestTest {
     private RunReport run(Source source, InMemorySink sink, List<String> symbols) {
         PriceJob job = new PriceJob(symbols.stream().map(Symbol::parse).toList(), Interval.D1, JAN_2023, BarRequest.Hours.REGULAR,
                 WriteOptions.DEFAULT, Shard.ALL, 1, 0.05);
-        return new PriceIngest(source, List.of(sink), NyseCalendar.instance(), ticker, Progress.silent())
+        return new PriceIngest(source, List.of(sink), Calendars.standard(), ticker, Progress.silent())
                 .run(job, RunContext.start("prices", source.name(), ticker.now()));
     }
 

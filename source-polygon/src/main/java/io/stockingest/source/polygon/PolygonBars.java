@@ -144,7 +144,8 @@ final class PolygonBars {
     /** @param what the request as the user sees it, for messages */
     private List<Bar> fetchAggregates(Symbol symbol, Interval interval, DateRange range, BarRequest.Hours hours, String what) {
         Timespan span = Timespan.of(interval);
-        String path = "/v2/aggs/ticker/" + PolygonRows.segment(PolygonClient.SPELLING.spell(symbol)) + "/range/" + span.multiplier + "/" + span.timespan + "/"
+        PolygonTickers listing = PolygonTickers.of(symbol);
+        String path = "/v2/aggs/ticker/" + PolygonRows.segment(listing.ticker()) + "/range/" + span.multiplier + "/" + span.timespan + "/"
                 + range.from() + "/" + range.to() + "?adjusted=true&sort=asc&limit=" + MAX_BASE_BARS;
         List<JsonNode> rows = client.getAll(path, what);
         Instant now = ticker.now();
@@ -155,15 +156,15 @@ final class PolygonBars {
                 continue;
             }
             Instant ts = Instant.ofEpochMilli(t.asLong());
-            ZonedDateTime local = ts.atZone(NyseCalendar.NEW_YORK);
+            ZonedDateTime local = ts.atZone(listing.dateZone());
             LocalDate date = local.toLocalDate();
             if (interval == Interval.W1 || interval == Interval.MO1) {
-                date = firstSessionOnOrAfter(date.isBefore(range.from()) ? range.from() : date);
+                date = listing.usHours() ? firstSessionOnOrAfter(date.isBefore(range.from()) ? range.from() : date) : date;
             }
-            if (!range.contains(date) || interval.isIntraday() && !insideHours(ts, local, date, hours) || isLive(interval, local, date, now)) {
+            if (!range.contains(date) || listing.usHours() && (interval.isIntraday() && !insideHours(ts, local, date, hours) || isLive(interval, local, date, now))) {
                 continue;
             }
-            bars.add(bar(symbol, interval, ts, date, row));
+            bars.add(bar(symbol, interval, ts, date, row).withVenue(listing.venue()));
         }
         return List.copyOf(bars);
     }

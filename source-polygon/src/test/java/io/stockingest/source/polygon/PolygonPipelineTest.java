@@ -2,6 +2,7 @@ package io.stockingest.source.polygon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.metrics.RunReport;
@@ -54,7 +55,7 @@ class PolygonPipelineTest {
                 BarRequest.Hours.REGULAR, WriteOptions.DEFAULT, Shard.ALL, 2, 0.05);
         InMemorySink sink = new InMemorySink();
 
-        RunReport report = new PriceIngest(source, List.of(sink), NyseCalendar.instance(), ticker, Progress.silent())
+        RunReport report = new PriceIngest(source, List.of(sink), Calendars.standard(), ticker, Progress.silent())
                 .run(job, RunContext.start("prices", source.name(), ticker.now()));
 
         assertThat(server.requests()).as("one grouped call per session, not one per symbol").hasSize(2);

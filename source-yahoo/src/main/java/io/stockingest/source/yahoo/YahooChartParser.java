@@ -11,6 +11,7 @@ import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.EpochTimes;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.model.Venue;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.Optional;
  * Reads a {@code /v8/finance/chart} body (providers.md §3.1-3.3).
  *
  * <ul>
+ *   <li>the venue from {@code meta} ({@link YahooVenues});</li>
  *   <li>dates come from {@code meta.exchangeTimezoneName} (never {@code gmtoffset}, which is the offset at request
  *       time);</li>
  *   <li>bars with any null price are skipped, never zero-filled; a null volume is read as 0;</li>
@@ -67,6 +69,7 @@ final class YahooChartParser {
         }
         JsonNode result = results.get(0);
         ZoneId zone = zone(result.path("meta"), what);
+        Venue venue = YahooVenues.of(result.path("meta"), symbol, zone);
         JsonNode timestamps = result.path("timestamp");
         JsonNode quote = result.path("indicators").path("quote").path(0);
         JsonNode adjclose = result.path("indicators").path("adjclose").path(0).path("adjclose");
@@ -94,7 +97,7 @@ final class YahooChartParser {
             double volume = value(volumes, i);
             Double adj = interval.isIntraday() ? null : number(adjclose.path(i));
             bars.add(new Bar(symbol, interval, ts, date, open, high, low, close, adj, Double.isNaN(volume) ? 0 : Math.round(volume), null, null,
-                    "yahoo", Adjustment.SPLITS));
+                    "yahoo", Adjustment.SPLITS, venue));
         }
         return new Chart(zone, bars);
     }

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
-import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.http.HttpCall;
 import io.stockingest.core.http.HttpResult;
 import io.stockingest.core.http.HttpTransport;
@@ -21,6 +21,7 @@ import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.Source;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -46,24 +47,24 @@ public final class YahooSource implements Source {
     private final YahooQuotes quotes;
     private final ProviderEndpoint endpoint;
     private final HttpTransport transport;
-    private final NyseCalendar calendar;
+    private final Calendars calendars;
     private final Ticker ticker;
 
-    public YahooSource(ProviderEndpoint endpoint, HttpTransport transport, NyseCalendar calendar, Ticker ticker) {
-        this(endpoint, transport, calendar, ticker, YahooConfig.DEFAULT_BREAKER_THRESHOLD, YahooConfig.DEFAULT_COOKIE_URL);
+    public YahooSource(ProviderEndpoint endpoint, HttpTransport transport, Calendars calendars, Ticker ticker) {
+        this(endpoint, transport, calendars, ticker, YahooConfig.DEFAULT_BREAKER_THRESHOLD, YahooConfig.DEFAULT_COOKIE_URL);
     }
 
     /**
      * @param breakerThreshold after this many consecutive requests that ended throttled (each after its retries),
      *     Yahoo is not called again for the rest of the run: the remaining requests fail at once as throttled
      */
-    public YahooSource(ProviderEndpoint endpoint, HttpTransport transport, NyseCalendar calendar, Ticker ticker, int breakerThreshold,
+    public YahooSource(ProviderEndpoint endpoint, HttpTransport transport, Calendars calendars, Ticker ticker, int breakerThreshold,
             java.net.URI cookieUrl) {
         this.breakerThreshold = breakerThreshold;
         this.quotes = new YahooQuotes(endpoint, cookieUrl, transport);
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.transport = requireNonNull(transport, "transport is null");
-        this.calendar = requireNonNull(calendar, "calendar is null");
+        this.calendars = requireNonNull(calendars, "calendars is null");
         this.ticker = requireNonNull(ticker, "ticker is null");
     }
 
@@ -98,18 +99,21 @@ public final class YahooSource implements Source {
         checkIntradayWindow(request.interval(), range, what);
         JsonNode root = chart(symbol, range, request.interval(), request.hours() == BarRequest.Hours.EXTENDED, what);
         List<Bar> bars = YahooChartParser.parse(root, symbol, request.interval(), what).bars();
-        LocalDate lastComplete = calendar.lastCompletedSession(ticker.now());
+        Instant now = ticker.now();
         return bars.stream()
                 .filter(bar -> range.contains(bar.date()))
-                .filter(bar -> request.interval().isIntraday() || !bar.date().isAfter(lastComplete))
+                .filter(bar -> request.interval().isIntraday() || !bar.date().isAfter(calendars.of(bar.venue()).lastCompletedSession(now)))
                 .filter(bar -> !request.interval().isIntraday() || request.hours() == BarRequest.Hours.EXTENDED || inRegularHours(bar))
                 .toList();
     }
 
-    /** Pre- and post-market bars Yahoo may send anyway are dropped, not quarantined, unless extended hours were asked for. */
+    /**
+     * Pre- and post-market bars Yahoo may send anyway are dropped, not quarantined, unless extended hours were asked
+     * for; the hours are those of the bar's venue (a bar in a lunch break is left to the row rules).
+     */
     private boolean inRegularHours(Bar bar) {
-        return calendar.session(bar.date())
-                .map(session -> !bar.ts().isBefore(session.openInstant()) && bar.ts().isBefore(session.closeInstant()))
+        return calendars.of(bar.venue()).session(bar.date())
+                .map(session -> !bar.ts().isBefore(session.open().toInstant()) && bar.ts().isBefore(session.close().toInstant()))
                 .orElse(true);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.stockingest.core.ErrorKind;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.http.ProviderEndpoint;
 import io.stockingest.core.http.RateLimit;
@@ -32,7 +33,7 @@ class YahooSourceContractTest extends SourceContract {
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", baseUri, RateLimit.parse("1000/sec"),
                 new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4,
                 YahooConfig.DEFAULT_USER_AGENT);
-        return new YahooSource(endpoint, endpoint.transport(ticker), NyseCalendar.instance(), ticker);
+        return new YahooSource(endpoint, endpoint.transport(ticker), Calendars.standard(), ticker);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.ProviderEndpoint;
@@ -15,6 +16,7 @@ import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.model.Venue;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer;
@@ -50,10 +52,15 @@ class YahooSourceTest {
     }
 
     private YahooSource source() {
+        return source(server, ticker);
+    }
+
+    /** A Yahoo source against {@code server}, retrying fast, on the fake clock. */
+    static YahooSource source(FixtureServer server, FakeTicker ticker) {
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
                 new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(250)), Duration.ofSeconds(5), 4,
                 YahooConfig.DEFAULT_USER_AGENT);
-        return new YahooSource(endpoint, endpoint.transport(ticker), NyseCalendar.instance(), ticker);
+        return new YahooSource(endpoint, endpoint.transport(ticker), Calendars.standard(), ticker);
     }
 
     private List<Bar> fetch(String symbol, LocalDate from, LocalDate to) {
@@ -66,7 +73,7 @@ class YahooSourceTest {
         List<Bar> bars = fetch("AAPL", LocalDate.of(2020, 1, 1), LocalDate.of(2020, 1, 3));
         assertThat(bars).containsExactly(new Bar(Symbol.parse("AAPL"), Interval.D1, Instant.ofEpochSecond(1577975400), LocalDate.of(2020, 1, 2),
                 74.05999755859375, 75.1500015258789, 73.79750061035156, 75.0875015258789, 72.71607208251953, 135480400, null, null, "yahoo",
-                Adjustment.SPLITS));
+                Adjustment.SPLITS, Venue.XNAS));
         var request = server.requests().getFirst();
         Map<String, String> query = FixtureServer.query(request);
         assertThat(query).containsEntry("interval", "1d").containsEntry("period1", "1577750400").containsEntry("includePrePost", "false");
@@ -163,7 +170,7 @@ class YahooSourceTest {
         FakeTicker midday = new FakeTicker(Instant.parse("2020-01-02T17:00:00Z"));
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"), RetryPolicy.DEFAULT,
                 Duration.ofSeconds(5), 4, "ua");
-        YahooSource source = new YahooSource(endpoint, endpoint.transport(midday), NyseCalendar.instance(), midday);
+        YahooSource source = new YahooSource(endpoint, endpoint.transport(midday), Calendars.standard(), midday);
         server.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-01-01_2020-01-03.json")));
         assertThat(source.fetchBars(BarRequest.of(Symbol.parse("AAPL"), Interval.D1,
                 new DateRange(LocalDate.of(2020, 1, 1), LocalDate.of(2020, 1, 3)), BarRequest.Hours.REGULAR))).isEmpty();
@@ -223,7 +230,7 @@ class YahooSourceTest {
         FakeTicker nextDay = new FakeTicker(Instant.parse("2021-11-23T12:00:00Z"));
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"), RetryPolicy.DEFAULT,
                 Duration.ofSeconds(5), 4, "ua");
-        YahooSource source = new YahooSource(endpoint, endpoint.transport(nextDay), NyseCalendar.instance(), nextDay);
+        YahooSource source = new YahooSource(endpoint, endpoint.transport(nextDay), Calendars.standard(), nextDay);
         server.on("/v8/finance/chart/TSLA", Reply.json(200, fixture("chart_TSLA_30m_2021-11-22_includePrePost_true.json")));
         DateRange day = DateRange.of(LocalDate.of(2021, 11, 22));
         List<Bar> regular = source.fetchBars(BarRequest.of(Symbol.parse("TSLA"), Interval.M30, day, BarRequest.Hours.REGULAR));
@@ -265,7 +272,7 @@ class YahooSourceTest {
     private YahooSource quoteSource() {
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
                 new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(250)), Duration.ofSeconds(5), 4, "ua");
-        return new YahooSource(endpoint, endpoint.transport(ticker), NyseCalendar.instance(), ticker, 3, server.baseUri().resolve("/cookie"));
+        return new YahooSource(endpoint, endpoint.transport(ticker), Calendars.standard(), ticker, 3, server.baseUri().resolve("/cookie"));
     }
 
     @Test
