@@ -98,7 +98,10 @@ class PricesCommandTest {
 
         byte[] before = Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"));
         assertThat(run(args)).isZero();
-        assertThat(out.toString()).contains("files     0 written, 49 skipped");
+        assertThat(out.toString()).as("a complete lake: nothing fetched, nothing rewritten")
+                .contains("requests  0 ").contains("stored    49 sessions already stored, 1 requests saved")
+                .contains("files     0 written, 0 skipped").contains("(1 already up to date, nothing fetched)");
+        assertThat(yahoo.requests()).as("provider requests after the rerun").hasSize(1);
 
         assertThat(run("runs")).isZero();
         List<String> runs = out.toString().lines().toList();
@@ -113,6 +116,40 @@ class PricesCommandTest {
         assertThat(out.toString()).contains("files     49 written, 0 skipped");
         byte[] after = Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"));
         assertThat(after.length).isEqualTo(before.length);
+    }
+
+    @Test
+    void aRerunFetchesOnlyTheDeletedSessionsInOneRequestAndRestoresThem() throws IOException {
+        yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json")));
+        String[] args = {"prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--metrics-out", "metrics.json"};
+        assertThat(run(args)).as(err.toString()).isZero();
+        List<String> complete = lakeFiles().stream().filter(f -> f.startsWith("raw/")).toList();
+        Path lake = work.resolve("data/raw/prices/symbol=AAPL/year=2020");
+        Map<String, Object> oct1 = new HashMap<>(ParquetFiles.readRows(Files.readAllBytes(lake.resolve("month=10/AAPL-2020-10-01.parquet"))).getFirst());
+        Files.delete(lake.resolve("month=09/AAPL-2020-09-15.parquet"));
+        Files.delete(lake.resolve("month=09/AAPL-2020-09-16.parquet"));
+        Files.delete(lake.resolve("month=10/AAPL-2020-10-01.parquet"));
+
+        assertThat(run(args)).as(err.toString()).isZero();
+
+        assertThat(yahoo.requests()).as("one request for the gaps, coalesced (Yahoo answers any range in one call)").hasSize(2);
+        Map<String, String> query = FixtureServer.query(yahoo.requests().get(1));
+        assertThat(Instant.ofEpochSecond(Long.parseLong(query.get("period1")))).as("from the first missing session, a day of margin")
+                .isEqualTo(Instant.parse("2020-09-14T00:00:00Z"));
+        assertThat(Instant.ofEpochSecond(Long.parseLong(query.get("period2")))).as("to the last missing session")
+                .isEqualTo(Instant.parse("2020-10-03T00:00:00Z"));
+        RunReport metrics = RunReport.fromJson(Files.readString(work.resolve("metrics.json")));
+        assertThat(metrics.filesWritten()).as("only the deleted files are written").isEqualTo(3);
+        assertThat(metrics.sessionsStored()).isEqualTo(46);
+        assertThat(metrics.rowsQuarantined()).as("nothing outside the asked range is quarantined").isZero();
+        assertThat(lakeFiles().stream().filter(f -> f.startsWith("raw/")).toList()).isEqualTo(complete);
+        Map<String, Object> restored = new HashMap<>(ParquetFiles.readRows(Files.readAllBytes(lake.resolve("month=10/AAPL-2020-10-01.parquet"))).getFirst());
+        oct1.remove("ingest_ts");
+        restored.remove("ingest_ts");
+        assertThat(restored).isEqualTo(oct1);
+
+        assertThat(run(args)).isZero();
+        assertThat(yahoo.requests()).as("complete again: no request").hasSize(2);
     }
 
     @Test

@@ -199,11 +199,11 @@ class S3LakeSinkTest {
         sink.writeRun(report);
         assertThat(objects()).containsExactly(
                 "lake/logs/ingest/date=2024-10-01/run-1727740800.json",
-                "lake/quarantine/prices/date=2024-10-01/run-1727740800.parquet",
+                "lake/quarantine/prices/run_date=2024-10-01/run-1727740800.parquet",
                 "lake/raw/intraday/interval=5m/symbol=AAPL/year=2024/month=09/AAPL-2024-09-27.parquet");
         assertThat(row("raw/intraday/interval=5m/symbol=AAPL/year=2024/month=09/AAPL-2024-09-27.parquet"))
                 .containsEntry("ts", ts).containsEntry("interval", "5m").containsEntry("vwap", 1.2).containsEntry("close", 1.5);
-        assertThat(row("quarantine/prices/date=2024-10-01/run-1727740800.parquet"))
+        assertThat(row("quarantine/prices/run_date=2024-10-01/run-1727740800.parquet"))
                 .containsEntry("rule", "prices_positive").containsEntry("detail", "close -5").containsEntry("run_id", "1727740800");
         RunReport stored = RunReport.fromJson(new String(storage.get("logs/ingest/date=2024-10-01/run-1727740800.json"), UTF_8));
         assertThat(stored).isEqualTo(report);
