@@ -70,12 +70,8 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         this.env = env;
     }
 
-    @Override
-    public Integer call() {
-        Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
-        NyseCalendar calendar = NyseCalendar.instance();
-        ConfigProblems problems = new ConfigProblems();
-
+    /** The symbols of {@code --symbols} and {@code --tickers-path} (a file or an s3:// object), problems collected. */
+    static List<Symbol> requested(Environment env, Settings settings, List<String> symbols, String tickersPath, ConfigProblems problems) {
         List<Symbol> requested = new ArrayList<>(Symbols.parseList(symbols, problems));
         if (tickersPath != null) {
             if (tickersPath.startsWith("s3://")) {
@@ -87,6 +83,16 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         if (symbols.isEmpty() && tickersPath == null) {
             problems.add("No symbols: give --symbols A,B,C or --tickers-path FILE");
         }
+        return requested;
+    }
+
+    @Override
+    public Integer call() {
+        Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
+        NyseCalendar calendar = NyseCalendar.instance();
+        ConfigProblems problems = new ConfigProblems();
+
+        List<Symbol> requested = requested(env, settings, symbols, tickersPath, problems);
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
         DateRange range = range(calendar, problems);

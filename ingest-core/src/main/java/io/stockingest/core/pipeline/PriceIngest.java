@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,28 +111,16 @@ public final class PriceIngest {
         long stored = 0;
         for (var entry : whole.entrySet()) {
             Symbol symbol = entry.getKey();
-            List<DateRange> gaps = new ArrayList<>();
-            LocalDate gapStart = null;
-            LocalDate gapEnd = null;
-            for (LocalDate session : expected) {
-                if (entry.getValue().isEmpty() || !entry.getValue().getFirst().contains(session)) {
-                    continue;
-                }
-                boolean everywhere = held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Stored.NONE).covers(session));
-                if (everywhere) {
-                    stored++;
-                    if (gapStart != null) {
-                        gaps.add(new DateRange(gapStart, gapEnd));
-                        gapStart = null;
-                    }
-                } else {
-                    gapStart = gapStart == null ? session : gapStart;
-                    gapEnd = session;
-                }
+            if (entry.getValue().isEmpty()) {
+                missing.put(symbol, List.of());
+                continue;
             }
-            if (gapStart != null) {
-                gaps.add(new DateRange(gapStart, gapEnd));
-            }
+            DateRange range = entry.getValue().getFirst();
+            List<LocalDate> sessions = expected.stream().filter(range::contains).toList();
+            Predicate<LocalDate> everywhere =
+                    session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Stored.NONE).covers(session));
+            stored += sessions.stream().filter(everywhere).count();
+            List<DateRange> gaps = StoredSessions.gaps(sessions, everywhere);
             missing.put(symbol, coalesce(symbol, gaps, job));
         }
         List<BarRequest> requests = requestsFor(missing, job);

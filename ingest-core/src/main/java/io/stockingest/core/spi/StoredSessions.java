@@ -6,9 +6,12 @@ import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Which sessions a sink already holds, asked before a run is planned so that {@code prices} fetches only what is
@@ -24,6 +27,31 @@ public interface StoredSessions {
      * {@code range} this sink holds bars of {@code interval} for.
      */
     Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range);
+
+    /**
+     * The runs of consecutive {@code sessions} (in order) not {@code held}, each as the range from its first to its
+     * last missing session.
+     */
+    static List<DateRange> gaps(List<LocalDate> sessions, Predicate<LocalDate> held) {
+        List<DateRange> gaps = new ArrayList<>();
+        LocalDate start = null;
+        LocalDate end = null;
+        for (LocalDate session : sessions) {
+            if (held.test(session)) {
+                if (start != null) {
+                    gaps.add(new DateRange(start, end));
+                    start = null;
+                }
+            } else {
+                start = start == null ? session : start;
+                end = session;
+            }
+        }
+        if (start != null) {
+            gaps.add(new DateRange(start, end));
+        }
+        return List.copyOf(gaps);
+    }
 
     /**
      * What a sink holds for one symbol: single dates (a daily file, a row, an intraday file) and whole years (a
