@@ -11,7 +11,9 @@ import io.stockingest.core.inject.CoreModule;
 import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.SinkFactory;
 import io.stockingest.core.spi.Source;
+import io.stockingest.core.spi.SourceFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +23,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One run's parts: settings, the injector of the selected plugin modules, the source and the opened sinks. The only
- * place that calls {@code injector.getInstance}. Closing it closes the sinks and the source.
+ * One run's parts: settings, the source and the opened sinks, looked up in the plugin registry ({@link #plugins}, the
+ * only place that builds an injector and calls {@code injector.getInstance}). Closing it closes the sinks and the
+ * source.
  */
 final class Assembly implements AutoCloseable {
     final Settings settings;
@@ -43,24 +46,42 @@ final class Assembly implements AutoCloseable {
         return given.isEmpty() ? List.of("parquet:./data") : List.copyOf(given);
     }
 
-    static Assembly open(Environment env, Settings settings, String sourceName, List<String> sinkUris) {
+    /** The registry of the environment's plugin modules. */
+    static Plugins plugins(Environment env) {
         List<Module> modules = new ArrayList<>();
         modules.add(new CoreModule(env.ticker()));
-        modules.addAll(PluginCatalog.modules(sourceName, sinkUris));
+        modules.addAll(env.plugins());
         Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
-        Plugins plugins = injector.getInstance(Plugins.class);
-        Source source = plugins.source(sourceName, settings);
-        List<Sink> sinks = new ArrayList<>();
+        return injector.getInstance(Plugins.class);
+    }
+
+    /** Creates the source and opens the sinks; unknown names fail before anything is created. */
+    static Assembly open(Environment env, Plugins plugins, Settings settings, String sourceName, List<String> sinkUris) {
+        SourceFactory sourcePlugin = plugins.sourcePlugin(sourceName);
+        List<SinkFactory> sinkPlugins = sinkUris.stream().map(plugins::sinkPlugin).toList();
+        Source source = sourcePlugin.create(settings);
         try {
-            for (String uri : sinkUris) {
-                sinks.add(plugins.sink(uri.startsWith("parquet:") ? "parquet:" + env.resolve(uri.substring("parquet:".length())) : uri, settings));
-            }
+            return new Assembly(settings, source, openSinks(env, sinkPlugins, settings, sinkUris));
         } catch (RuntimeException e) {
-            sinks.forEach(Sink::close);
             source.close();
             throw e;
         }
-        return new Assembly(settings, source, sinks);
+    }
+
+    /** Opens and checks the sinks (no source: {@code coverage}); the caller closes them. */
+    static List<Sink> openSinks(Environment env, List<SinkFactory> sinkPlugins, Settings settings, List<String> sinkUris) {
+        List<Sink> sinks = new ArrayList<>();
+        try {
+            for (int i = 0; i < sinkUris.size(); i++) {
+                SinkFactory plugin = sinkPlugins.get(i);
+                sinks.add(plugin.create(plugin.resolve(sinkUris.get(i), env.workingDirectory()), settings));
+            }
+            sinks.forEach(Sink::check); // before any provider request, on this (platform) thread
+        } catch (RuntimeException e) {
+            sinks.forEach(Sink::close);
+            throw e;
+        }
+        return sinks;
     }
 
     static void writeMetrics(Path file, RunReport report) {

@@ -8,6 +8,7 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.StoredSessions;
 import java.io.PrintStream;
@@ -64,7 +65,8 @@ final class CoverageCommand implements Callable<Integer> {
         Settings settings = Assembly.settings(env);
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
-        List<Symbol> requested = PricesCommand.requested(env, settings, symbols, tickersPath, problems).stream().distinct().toList();
+        Plugins plugins = Assembly.plugins(env);
+        List<Symbol> requested = PricesCommand.requested(env, plugins, settings, symbols, tickersPath, problems).stream().distinct().toList();
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         LocalDate first = problems.check(() -> RunOptions.date("--from", from));
         LocalDate last = problems.check(() -> RunOptions.date("--to", to));
@@ -74,13 +76,12 @@ final class CoverageCommand implements Callable<Integer> {
         problems.throwIfAny();
 
         List<Row> rows = new ArrayList<>();
-        // the source is not used: Assembly opens one with the sinks
-        try (Assembly parts = Assembly.open(env, settings, "yahoo", Assembly.sinkUris(sinks))) {
-            for (Sink sink : parts.sinks) {
-                if (!(sink instanceof StoredSessions store)) {
-                    throw new IngestException(ErrorKind.USAGE, "coverage: sink " + sink.name() + " cannot say which sessions it stores"
-                            + " (a lake can: parquet:DIR or s3://BUCKET)");
-                }
+        List<String> sinkUris = Assembly.sinkUris(sinks);
+        List<Sink> opened = Assembly.openSinks(env, sinkUris.stream().map(plugins::sinkPlugin).toList(), settings, sinkUris);
+        try {
+            for (Sink sink : opened) {
+                StoredSessions store = sink.capability(StoredSessions.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
+                        "coverage: sink " + sink.name() + " cannot say which sessions it stores (a lake can: parquet:DIR or s3://BUCKET; postgres)"));
                 Map<Symbol, StoredSessions.Stored> held = store.storedSessions(requested, barInterval, range);
                 for (Symbol symbol : requested) {
                     StoredSessions.Stored stored = held.getOrDefault(symbol, StoredSessions.Stored.NONE);
@@ -88,6 +89,8 @@ final class CoverageCommand implements Callable<Integer> {
                     rows.add(new Row(sink.name(), symbol, expected.size(), count, StoredSessions.gaps(expected, stored::covers)));
                 }
             }
+        } finally {
+            opened.forEach(Sink::close);
         }
         print(rows);
         return rows.stream().allMatch(row -> row.missing().isEmpty()) ? 0 : 1;

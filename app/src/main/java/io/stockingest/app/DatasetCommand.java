@@ -9,6 +9,7 @@ import io.stockingest.core.model.Symbol;
 import io.stockingest.core.pipeline.DatasetIngest;
 import io.stockingest.core.pipeline.Progress;
 import io.stockingest.core.pipeline.Shard;
+import io.stockingest.core.spi.DryRunPlan;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
@@ -75,7 +76,7 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
         problems.throwIfAny();
         List<Symbol> mine = symbols.stream().filter(shardSpec::includes).toList();
         WriteOptions options = new WriteOptions(WriteOptions.Layout.DAILY, force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP);
-        try (Assembly parts = Assembly.open(env, settings, source, Assembly.sinkUris(sinks))) {
+        try (Assembly parts = Assembly.open(env, Assembly.plugins(env), settings, source, Assembly.sinkUris(sinks))) {
             if (!parts.source.datasets().contains(dataset())) {
                 throw new io.stockingest.core.IngestException(io.stockingest.core.ErrorKind.USAGE, "Source '" + parts.source.name()
                         + "' does not provide " + dataset().name().toLowerCase(Locale.ROOT) + " (try another --source)");
@@ -89,10 +90,10 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
                     RunContext context = RunContext.start(spec(), parts.source.name(), env.ticker().now());
                     LocalDate session = io.stockingest.core.calendar.NyseCalendar.instance().lastCompletedSession(env.ticker().now());
                     for (Sink sink : parts.sinks) {
-                        if (sink instanceof io.stockingest.sink.snowflake.SnowflakeSink snowflake) {
+                        sink.capability(DryRunPlan.class).ifPresent(plan -> {
                             env.out().printf("%s would run:%n", sink.name());
-                            snowflake.planOptions(mine, session, context).forEach(line -> env.out().println("  " + line));
-                        }
+                            plan.planOptions(mine, session, context).forEach(line -> env.out().println("  " + line));
+                        });
                     }
                 }
                 return 0;

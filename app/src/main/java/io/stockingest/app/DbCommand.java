@@ -1,25 +1,21 @@
 package io.stockingest.app;
 
-import com.google.inject.Guice;
-import com.google.inject.Stage;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
-import io.stockingest.core.inject.CoreModule;
 import io.stockingest.core.inject.Plugins;
-import io.stockingest.core.spi.Sink;
-import io.stockingest.sink.postgres.Exporter;
-import io.stockingest.sink.postgres.PostgresAdmin;
-import io.stockingest.sink.postgres.PostgresConfig;
-import io.stockingest.sink.snowflake.SnowflakeSink;
-import java.util.ArrayList;
+import io.stockingest.core.spi.SchemaAdmin;
+import io.stockingest.core.spi.TableExport;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code db migrate} and {@code db info} for a database sink; {@code export} of a PostgreSQL table. */
+/**
+ * {@code db migrate} and {@code db info} for a sink that offers {@link SchemaAdmin}; {@code export} of a table of a
+ * sink that offers {@link TableExport}.
+ */
 final class DbCommand {
     private DbCommand() {}
 
@@ -54,26 +50,13 @@ final class DbCommand {
                 throw new IngestException(ErrorKind.USAGE, "Unknown db action '" + action + "' (known: migrate, info)");
             }
             Settings settings = settings(env, pgSchema);
-            String scheme = Plugins.sinkScheme(sink);
-            List<String> lines = new ArrayList<>();
-            if (scheme.equals("postgres")) {
-                PostgresAdmin admin = new PostgresAdmin(PostgresConfig.from(sink, settings));
-                lines.addAll(action.equals("migrate") ? admin.migrate() : admin.info());
-            } else if (scheme.equals("snowflake")) {
-                Plugins plugins = Guice.createInjector(Stage.PRODUCTION, new CoreModule(env.ticker()),
-                        PluginCatalog.modules("yahoo", List.of(sink)).getLast()).getInstance(Plugins.class);
-                try (Sink opened = plugins.sink(sink, settings)) {
-                    SnowflakeSink snowflake = (SnowflakeSink) opened;
-                    if (dryRun || action.equals("info")) {
-                        lines.addAll(snowflake.planMigration());
-                    } else {
-                        List<Integer> applied = snowflake.migrate();
-                        lines.add(applied.isEmpty() ? "schema is up to date" : "applied versions " + applied);
-                    }
-                }
-            } else {
-                throw new IngestException(ErrorKind.USAGE, "db works on a database sink (postgres, postgresql://..., snowflake); got '" + sink + "'");
-            }
+            Plugins plugins = Assembly.plugins(env);
+            SchemaAdmin admin = plugins.sinkCapability(sink, SchemaAdmin.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
+                    "db works on a database sink (" + String.join(", ", plugins.sinkExamples(SchemaAdmin.class)) + "); got '" + sink + "'"));
+            // --dry-run on a target that cannot list its statements (PostgreSQL: Flyway) migrates, as it always has
+            List<String> lines = action.equals("info") ? admin.info(sink, settings)
+                    : dryRun ? admin.planMigration(sink, settings).orElseGet(() -> admin.migrate(sink, settings))
+                    : admin.migrate(sink, settings);
             lines.forEach(env.out()::println);
             return 0;
         }
@@ -107,13 +90,10 @@ final class DbCommand {
 
         @Override
         public Integer call() {
-            if (!Plugins.sinkScheme(sink).equals("postgres")) {
-                throw new IngestException(ErrorKind.USAGE, "export reads a PostgreSQL sink (postgres or postgresql://...); got '" + sink + "'");
-            }
-            Exporter exporter = new Exporter(PostgresConfig.from(sink, settings(env, pgSchema)));
-            Exporter.Format chosen = Exporter.format(format);
-            long rows = chosen == Exporter.Format.PARQUET ? ParquetExport.write(exporter, table, where, env.resolve(output))
-                    : exporter.export(table, chosen, where, env.resolve(output));
+            Plugins plugins = Assembly.plugins(env);
+            TableExport export = plugins.sinkCapability(sink, TableExport.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
+                    "export reads a database sink (" + String.join(", ", plugins.sinkExamples(TableExport.class)) + "); got '" + sink + "'"));
+            long rows = export.export(sink, settings(env, pgSchema), table, format, where, env.resolve(output));
             env.out().println("exported " + rows + " rows of " + table + " to " + env.resolve(output));
             return 0;
         }

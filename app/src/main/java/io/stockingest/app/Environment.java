@@ -5,19 +5,22 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.inject.Module;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.metrics.RunReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What a command sees of the outside world: environment variables, working directory, output streams, the clock
- * and how to log ({@link LogStyle}). Tests run commands in-process with their own.
+ * What a command sees of the outside world: environment variables, working directory, output streams, the clock,
+ * how to log ({@link LogStyle}) and the plugin modules on the class path (those the fat jar ships, unless an
+ * embedder or test names others). Tests run commands in-process with their own.
  */
 public record Environment(Map<String, String> variables, Path workingDirectory, PrintStream out, PrintStream err, Ticker ticker, boolean interactive,
-        LogStyle log) {
+        LogStyle log, List<Module> plugins) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Environment {
@@ -27,10 +30,11 @@ public record Environment(Map<String, String> variables, Path workingDirectory, 
         requireNonNull(err, "err is null");
         requireNonNull(ticker, "ticker is null");
         requireNonNull(log, "log is null");
+        plugins = List.copyOf(requireNonNull(plugins, "plugins is null"));
     }
 
     public Environment(Map<String, String> variables, Path workingDirectory, PrintStream out, PrintStream err, Ticker ticker, boolean interactive) {
-        this(variables, workingDirectory, out, err, ticker, interactive, LogStyle.DEFAULT);
+        this(variables, workingDirectory, out, err, ticker, interactive, LogStyle.DEFAULT, ShippedPlugins.modules());
     }
 
     public static Environment system() {
@@ -42,7 +46,13 @@ public record Environment(Map<String, String> variables, Path workingDirectory, 
      * bar unless the text style at its normal level goes to a terminal.
      */
     public Environment logging(LogStyle style) {
-        return new Environment(variables, workingDirectory, out, LogOutput.wrap(err, style, ticker), ticker, interactive && style.equals(LogStyle.DEFAULT), style);
+        return new Environment(variables, workingDirectory, out, LogOutput.wrap(err, style, ticker), ticker, interactive && style.equals(LogStyle.DEFAULT), style,
+                plugins);
+    }
+
+    /** The same environment with {@code plugins} installed instead of the shipped ones. */
+    public Environment withPlugins(List<Module> plugins) {
+        return new Environment(variables, workingDirectory, out, err, ticker, interactive, log, plugins);
     }
 
     /** Resolves a user-given path against the working directory. */

@@ -12,20 +12,21 @@ import io.stockingest.core.pipeline.PriceIngest;
 import io.stockingest.core.pipeline.PriceJob;
 import io.stockingest.core.pipeline.Progress;
 import io.stockingest.core.pipeline.Shard;
+import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.spi.BarRequest;
+import io.stockingest.core.spi.DryRunPlan;
+import io.stockingest.core.spi.ObjectReader;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
+import io.stockingest.core.spi.StoredDates;
 import io.stockingest.core.spi.WriteOptions;
-import io.stockingest.core.inject.Plugins;
-import io.stockingest.sink.postgres.PostgresAdmin;
-import io.stockingest.sink.postgres.PostgresConfig;
-import io.stockingest.sink.s3.S3Objects;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,12 +71,15 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         this.env = env;
     }
 
-    /** The symbols of {@code --symbols} and {@code --tickers-path} (a file or an s3:// object), problems collected. */
-    static List<Symbol> requested(Environment env, Settings settings, List<String> symbols, String tickersPath, ConfigProblems problems) {
+    /** The symbols of {@code --symbols} and {@code --tickers-path} (a file, or an object a plugin reads), problems collected. */
+    static List<Symbol> requested(Environment env, Plugins plugins, Settings settings, List<String> symbols, String tickersPath,
+            ConfigProblems problems) {
         List<Symbol> requested = new ArrayList<>(Symbols.parseList(symbols, problems));
         if (tickersPath != null) {
-            if (tickersPath.startsWith("s3://")) {
-                requested.addAll(Symbols.parseText(S3Objects.readText(tickersPath, settings), tickersPath, problems));
+            // a URI whose scheme is a plugin's that reads objects (s3://BUCKET/KEY); anything else is a local file
+            Optional<ObjectReader> reader = tickersPath.indexOf(':') > 1 ? plugins.sinkCapability(tickersPath, ObjectReader.class) : Optional.empty();
+            if (reader.isPresent()) {
+                requested.addAll(Symbols.parseText(reader.get().readText(tickersPath, settings), tickersPath, problems));
             } else {
                 requested.addAll(Symbols.readFile(env.resolve(tickersPath), problems));
             }
@@ -91,8 +95,8 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
-
-        List<Symbol> requested = requested(env, settings, symbols, tickersPath, problems);
+        Plugins plugins = Assembly.plugins(env);
+        List<Symbol> requested = requested(env, plugins, settings, symbols, tickersPath, problems);
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
         DateRange range = range(calendar, problems);
@@ -100,7 +104,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         int maxWorkers = workers == null ? 1 : workers;
         Double maxShare = problems.check(() -> share(settings.get("DQ_MAX_QUARANTINE_SHARE", "0.05")));
         List<String> sinkUris = Assembly.sinkUris(sinks);
-        List<String> databases = sinkUris.stream().filter(uri -> Plugins.sinkScheme(uri).equals("postgres")).toList();
+        List<String> databases = sinkUris.stream().filter(uri -> plugins.sinkCapability(uri, StoredDates.class).isPresent()).toList();
         if (sinceLast && databases.isEmpty()) {
             problems.add("--since-last reads each symbol's last stored date from a PostgreSQL sink: add --sink postgres (or a postgresql:// URL)."
                     + " A lake sink alone is not read for it; use --from there (existing partitions are skipped unless --force)");
@@ -113,9 +117,9 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
                         force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP),
                 shardSpec, maxWorkers, maxShare);
 
-        try (Assembly parts = Assembly.open(env, settings, source, sinkUris)) {
+        try (Assembly parts = Assembly.open(env, plugins, settings, source, sinkUris)) {
             if (sinceLast) {
-                job = job.withStarts(sinceLastStarts(job, databases, settings, calendar));
+                job = job.withStarts(sinceLastStarts(job, plugins, databases, settings, calendar));
             }
             Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive());
             PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, calendar, env.ticker(), progress);
@@ -133,13 +137,15 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
 
     /**
      * Per symbol of the shard: the session after its last stored daily date (intraday: the last stored date itself,
-     * which may be incomplete; the upsert makes refetching it harmless), the earliest over the PostgreSQL sinks. A
-     * symbol missing from any of them is left out (it uses the job's range).
+     * which may be incomplete; the upsert makes refetching it harmless), the earliest over the sinks that keep them
+     * ({@link StoredDates}: PostgreSQL). A symbol missing from any of them is left out (it uses the job's range).
      */
-    private static Map<Symbol, LocalDate> sinceLastStarts(PriceJob job, List<String> databases, Settings settings, NyseCalendar calendar) {
+    private static Map<Symbol, LocalDate> sinceLastStarts(PriceJob job, Plugins plugins, List<String> databases, Settings settings, NyseCalendar calendar) {
         Map<Symbol, LocalDate> last = new HashMap<>();
         for (int i = 0; i < databases.size(); i++) {
-            Map<Symbol, LocalDate> stored = new PostgresAdmin(PostgresConfig.from(databases.get(i), settings)).lastStoredDates(job.shardSymbols(), job.interval());
+            String uri = databases.get(i);
+            Map<Symbol, LocalDate> stored = plugins.sinkCapability(uri, StoredDates.class).orElseThrow()
+                    .lastStoredDates(uri, settings, job.shardSymbols(), job.interval());
             if (i == 0) {
                 last.putAll(stored);
             } else {
@@ -172,11 +178,11 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         }
         RunContext context = RunContext.start("prices", src.name(), env.ticker().now());
         for (Sink sink : sinks) {
-            if (sink instanceof io.stockingest.sink.snowflake.SnowflakeSink snowflake) {
+            sink.capability(DryRunPlan.class).ifPresent(statements -> {
                 out.append(String.format("%s would run:%n", sink.name()));
-                snowflake.planPrices(job.shardSymbols(), job.interval(), job.range(), job.writeOptions(), context)
+                statements.planPrices(job.shardSymbols(), job.interval(), job.range(), job.writeOptions(), context)
                         .forEach(line -> out.append("  ").append(line).append(System.lineSeparator()));
-            }
+            });
         }
         env.out().print(Secrets.redact(out.toString()));
         return 0;

@@ -114,7 +114,7 @@ final class WatchCommand implements Callable<Integer> {
         if (installSignalHandler) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(running, done, exitCode), "watch-shutdown"));
         }
-        try (Assembly parts = Assembly.open(env, effective, source, sinkUris)) {
+        try (Assembly parts = Assembly.open(env, Assembly.plugins(env), effective, source, sinkUris)) {
             if (!parts.source.datasets().contains(Dataset.QUOTES)) {
                 throw new IngestException(ErrorKind.USAGE, "Source '" + parts.source.name() + "' does not provide live quotes yet (try --source yahoo)");
             }

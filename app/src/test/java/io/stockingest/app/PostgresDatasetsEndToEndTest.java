@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer;
 import io.stockingest.core.testkit.FixtureServer.Reply;
-import io.stockingest.sink.s3.ParquetFiles;
+import io.stockingest.lake.ParquetFiles;
 import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -6,7 +6,7 @@ import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer;
 import io.stockingest.core.testkit.FixtureServer.Reply;
-import io.stockingest.sink.s3.ParquetFiles;
+import io.stockingest.lake.ParquetFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -312,4 +312,21 @@ class PricesCommandTest {
         assertThat(out.toString()).contains("OPTION_SNAPSHOTS").contains("COPY INTO").contains("MERGE INTO")
                 .doesNotContain("sf-pass-visible-78").doesNotContain("poly-key-visible-79");
     }
+
+    @Test
+    void dbReachesSchemaAdministrationThroughTheSinksCapability() {
+        Map<String, String> snowflake = Map.of("SNOWFLAKE_ACCOUNT", "xy12345", "SNOWFLAKE_USER", "loader", "SNOWFLAKE_PASSWORD", "sf-pass-visible-80",
+                "SNOWFLAKE_WAREHOUSE", "WH", "SNOWFLAKE_DATABASE", "MARKET");
+        assertThat(run(snowflake, "db", "migrate", "--sink", "snowflake", "--dry-run")).as(err.toString()).isZero();
+        assertThat(out.toString()).as("the plan, printed without connecting").contains("CREATE").doesNotContain("sf-pass-visible-80");
+        String plan = out.toString();
+        assertThat(run(snowflake, "db", "info", "--sink", "snowflake")).as(err.toString()).isZero();
+        assertThat(out.toString()).as("Snowflake's info is its plan").isEqualTo(plan);
+
+        assertThat(run("db", "info", "--sink", "parquet:lake")).isEqualTo(2);
+        assertThat(err.toString()).contains("db works on a database sink (postgres, postgresql://..., snowflake); got 'parquet:lake'");
+        assertThat(run("export", "--table", "prices_daily", "-o", "x.csv", "--sink", "s3://bucket")).isEqualTo(2);
+        assertThat(err.toString()).contains("export reads a database sink (postgres, postgresql://...); got 's3://bucket'");
+    }
+
 }

@@ -6,7 +6,7 @@ import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer;
 import io.stockingest.core.testkit.FixtureServer.Reply;
 import io.stockingest.core.config.Settings;
-import io.stockingest.sink.s3.ParquetFiles;
+import io.stockingest.lake.ParquetFiles;
 import io.stockingest.sink.s3.S3Objects;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

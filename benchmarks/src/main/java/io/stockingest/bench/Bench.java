@@ -63,6 +63,16 @@ public final class Bench {
             case "rate-efficiency" -> rows.add(rateEfficiency(fullRun()));
             case "rate-only" -> rows.add(rateOnly());
             case "throttled-server" -> rows.add(throttledServer());
+            case "sliding-second" -> rows.add(slidingSecond());
+            case "sliding-half" -> rows.add(slidingHalf());
+            case "fixed-minute" -> rows.add(fixedMinute());
+            case "windows" -> {
+                rows.add(slidingSecond());
+                rows.add(slidingHalf());
+                rows.add(fixedMinute());
+                System.out.println();
+                System.out.print(table(rows));
+            }
             case "memory" -> rows.add(memory(fullRun()));
             case "cpu" -> rows.add(cpu(fullRun()));
             case "all" -> {
@@ -73,6 +83,9 @@ public final class Bench {
                 rows.add(cpu(full));
                 rows.add(rateOnly());
                 rows.add(throttledServer());
+                rows.add(slidingSecond());
+                rows.add(slidingHalf());
+                rows.add(fixedMinute());
                 System.out.println();
                 System.out.print(table(rows));
             }
@@ -85,14 +98,15 @@ public final class Bench {
     }
 
     private static void usage() {
-        System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|throttled-server|memory|cpu|all");
+        System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|throttled-server|sliding-second|sliding-half|fixed-minute|windows|"
+                + "memory|cpu|all");
     }
 
     // ---------------------------------------------------------------- scenarios
 
     /** Scenario 1's run: 1,000 symbols x 5 years, FMP at 3000/min, 50 ms latency. */
     static Outcome fullRun() {
-        return run(Optional.of(CLIENT_RATE), CLIENT_RATE, FROM, TO);
+        return run(SyntheticProvider.Options.of(Optional.of(CLIENT_RATE), LATENCY), CLIENT_RATE, SYMBOLS, FROM, TO);
     }
 
     static Figures rateEfficiency(Outcome o) {
@@ -104,7 +118,8 @@ public final class Bench {
      * encoding cost next to nothing and the figure shows what the rate limiter and the pipeline alone achieve.
      */
     static Figures rateOnly() {
-        return efficiencyLine("rate-only", run(Optional.of(CLIENT_RATE), CLIENT_RATE, TO.minusDays(6), TO));
+        return efficiencyLine("rate-only", run(SyntheticProvider.Options.of(Optional.of(CLIENT_RATE), LATENCY), CLIENT_RATE, SYMBOLS,
+                TO.minusDays(6), TO));
     }
 
     private static Figures efficiencyLine(String name, Outcome o) {
@@ -128,14 +143,65 @@ public final class Bench {
      */
     static Figures throttledServer() {
         RateLimit serverLimit = new RateLimit(250, Duration.ofSeconds(10));
-        Outcome o = run(Optional.of(serverLimit), CLIENT_RATE, TO.minusDays(6), TO);
+        Outcome o = run(SyntheticProvider.Options.of(Optional.of(serverLimit), LATENCY), CLIENT_RATE, SYMBOLS, TO.minusDays(6), TO);
+        return serverRateLine("throttled-server", o, serverLimit, 0.9, Long.MAX_VALUE);
+    }
+
+    /**
+     * Told 3000/min; the server allows exactly that but counts in a sliding window of one second (50 per second), as
+     * Polygon's paid plans and many gateways do: 600 requests of one year each. Arrivals must be smooth enough that
+     * no second ever holds 51.
+     */
+    static Figures slidingSecond() {
+        RateLimit serverLimit = new RateLimit(50, Duration.ofSeconds(1));
+        Outcome o = run(SyntheticProvider.Options.of(Optional.of(serverLimit), LATENCY), CLIENT_RATE, 600, TO.minusYears(1).plusDays(1), TO);
+        double minimum = o.serverRequests / perSecond(serverLimit);
+        double efficiency = minimum / o.wallSeconds();
+        boolean ok = efficiency >= 0.97 && o.server429 == 0 && o.complete() && o.exitCode == 0;
+        return print("sliding-second", ok, ordered(
+                "requests", o.serverRequests, "429s", o.server429, "peak_in_window", o.peakInWindow + "/" + serverLimit.permits(), "server_limit", "50/1s sliding",
+                "client_told", CLIENT_RATE.toString(), "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum), "efficiency", f3(efficiency),
+                "request_span_s", f2(o.spanNanos / 1e9), "pacing", f3((o.serverRequests - 1) / perSecond(serverLimit) / (o.spanNanos / 1e9)),
+                "rows", o.rows + "/" + o.expectedRows, "load_avg", o.loadAverage, "exit", o.exitCode, "goal", "efficiency>=0.97 and 0 429s"));
+    }
+
+    /** Told 3000/min; the server allows half, 25 in any sliding second: 300 requests of one year each. */
+    static Figures slidingHalf() {
+        RateLimit serverLimit = new RateLimit(25, Duration.ofSeconds(1));
+        Outcome o = run(SyntheticProvider.Options.of(Optional.of(serverLimit), LATENCY), CLIENT_RATE, 300, TO.minusYears(1).plusDays(1), TO);
+        return serverRateLine("sliding-half", o, serverLimit, 0.90, 5);
+    }
+
+    /**
+     * Told 3000/min; the server allows 1,500 per fixed minute from its start (FMP's way, half the told rate): 2,000
+     * requests of one week each. The yardstick is the least time the windows allow at the told rate
+     * ({@link SyntheticProvider#idealSpan}): 1,500 in the first window, then wait for its roll.
+     */
+    static Figures fixedMinute() {
+        RateLimit serverLimit = new RateLimit(1500, Duration.ofMinutes(1));
+        int symbols = 2000;
+        Outcome o = run(SyntheticProvider.Options.of(Optional.of(serverLimit), LATENCY).fixedWindows(), CLIENT_RATE, symbols, TO.minusDays(6), TO);
+        double minimum = o.idealNanos / 1e9;
+        boolean ok = o.complete() && o.exitCode == 0 && o.wallSeconds() <= 1.1 * minimum;
+        return print("fixed-minute", ok, ordered(
+                "requests", o.serverRequests, "429s", o.server429, "server_limit", "1500/min fixed", "client_told", CLIENT_RATE.toString(),
+                "wall_s", f2(o.wallSeconds()), "windows_min_s", f2(minimum), "wall_over_min", f3(o.wallSeconds() / minimum),
+                "request_span_s", f2(o.spanNanos / 1e9), "rows", o.rows + "/" + o.expectedRows, "load_avg", o.loadAverage, "exit", o.exitCode,
+                "goal", "every row, wall<=1.1x the windows' minimum"));
+    }
+
+    /** Figures against a server slower than told: the share of its real rate reached, wall (start-up included) and span. */
+    private static Figures serverRateLine(String name, Outcome o, RateLimit serverLimit, double goal, long max429) {
         double minimum = (o.serverRequests - o.server429) / perSecond(serverLimit);
-        boolean ok = o.complete() && o.exitCode == 0;
-        return print("throttled-server", ok, ordered(
-                "requests", o.serverRequests, "429s", o.server429, "client_retries", o.clientRetries, "server_limit", "250/10s",
-                "client_told", CLIENT_RATE.toString(), "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum),
-                "efficiency", f3(minimum / o.wallSeconds()), "rows", o.rows + "/" + o.expectedRows, "exit", o.exitCode,
-                "goal", "every row, exit 0"));
+        double share = minimum / o.wallSeconds();
+        double spanShare = (o.serverRequests - o.server429 - 1) / perSecond(serverLimit) / (o.spanNanos / 1e9);
+        boolean ok = o.complete() && o.exitCode == 0 && share >= goal && o.server429 <= max429;
+        return print(name, ok, ordered(
+                "requests", o.serverRequests, "429s", o.server429, "client_retries", o.clientRetries, "server_limit", serverLimit.toString(),
+                "client_told", CLIENT_RATE.toString(), "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum), "share_of_server_rate", f3(share),
+                "request_span_s", f2(o.spanNanos / 1e9), "span_share", f3(spanShare), "rows", o.rows + "/" + o.expectedRows,
+                "load_avg", o.loadAverage, "exit", o.exitCode,
+                "goal", "every row, exit 0, share>=" + goal + (max429 == Long.MAX_VALUE ? "" : ", <=" + max429 + " 429s")));
     }
 
     static Figures memory(Outcome o) {
@@ -181,7 +247,7 @@ public final class Bench {
     /** What one end-to-end run measured: the server's counts and the child's own figures. */
     record Outcome(long serverRequests, long server429, long peakInWindow, int exitCode, long wallNanos, long cpuNanos, long runCpuNanos,
             long peakRssKb, long maxHeapMb, long rows, long expectedRows, long clientRetries, long serverCpuNanos, String loadAverage,
-            long spanNanos) {
+            long spanNanos, long idealNanos) {
         double wallSeconds() {
             return wallNanos / 1e9;
         }
@@ -195,12 +261,12 @@ public final class Bench {
         }
     }
 
-    static Outcome run(Optional<RateLimit> serverLimit, RateLimit clientRate, LocalDate from, LocalDate to) {
+    static Outcome run(SyntheticProvider.Options server, RateLimit clientRate, int symbolCount, LocalDate from, LocalDate to) {
         Path work = null;
-        try (SyntheticProvider provider = SyntheticProvider.start(serverLimit, LATENCY)) {
+        try (SyntheticProvider provider = SyntheticProvider.start(server)) {
             work = Files.createTempDirectory("stock-ingest-bench");
             Path tickers = work.resolve("tickers.txt");
-            Files.write(tickers, symbols(SYMBOLS));
+            Files.write(tickers, symbols(symbolCount));
             List<String> command = new ArrayList<>();
             command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             // the access flags ./stock-ingest passes for the Parquet stack
@@ -239,12 +305,12 @@ public final class Bench {
             if (!figures.containsKey("exit")) {
                 throw new IllegalStateException("the client JVM ended (status " + status + ") without reporting figures");
             }
-            long expected = (long) SYMBOLS * SyntheticProvider.sessions(from, to).size();
+            long expected = (long) symbolCount * SyntheticProvider.sessions(from, to).size();
             return new Outcome(provider.requests(), provider.throttled(), provider.peakInWindow(), Integer.parseInt(figures.get("exit")),
                     Long.parseLong(figures.get("wall_ns")), Long.parseLong(figures.get("cpu_ns")), Long.parseLong(figures.get("run_cpu_ns")),
                     Long.parseLong(figures.get("hwm_kb")), Long.parseLong(figures.get("max_heap_mb")), Long.parseLong(figures.get("rows")), expected,
                     Long.parseLong(figures.get("retries")), serverCpu, loadAverage(),
-                    provider.activeSpan().toNanos());
+                    provider.activeSpan().toNanos(), provider.idealSpan(symbolCount, clientRate).toNanos());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

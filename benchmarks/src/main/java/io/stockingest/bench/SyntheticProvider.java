@@ -33,10 +33,15 @@ import java.util.function.LongSupplier;
  * aggregates ({@code /v2/aggs/ticker/{T}/range/1/day/{from}/{to}}) and Yahoo's chart ({@code /v8/finance/chart/{T}})
  * with deterministic daily bars ({@link SyntheticBars}) for any symbol and range, in the real APIs' JSON shapes.
  *
- * <p>It enforces a sliding-window limit: a request that finds {@code permits} accepted requests in the last
- * {@code period} is answered 429 with the provider's real body (FMP: {@code "Limit Reach . Please upgrade your
- * plan..."}) and is not counted against the window. Every answer waits {@code latency} first. It counts requests,
- * 429s, and the highest number of requests (accepted or not) that arrived within any one window.
+ * <p>It enforces a limit counted as real servers count it ({@link Options}): in a sliding window (a request that finds
+ * {@code permits} accepted requests in the last {@code period} is refused) or in fixed windows of {@code period}
+ * from the server's start (as FMP counts per calendar minute). A refused request is answered 429 with the provider's
+ * real body (FMP: {@code "Limit Reach . Please upgrade your plan..."}), optionally with {@code Retry-After} (whole
+ * seconds until a slot frees), and is not counted against the window; accepted answers may carry
+ * {@code X-RateLimit-Remaining} / {@code X-RateLimit-Reset} (Unix seconds). Every answer waits {@code latency}
+ * first. A key listed in {@code rejectedKeys} gets the provider's real 401 (FMP's "Invalid API KEY", Polygon's
+ * "Unknown API Key"). With {@code neverAnswer} it accepts connections and never answers. It counts requests, 429s,
+ * and the highest number of requests (accepted or not) that arrived within any one window.
  *
  * <p>Thread-safe; the handlers run on virtual threads.
  */
@@ -47,13 +52,65 @@ public final class SyntheticProvider implements AutoCloseable {
     /** Polygon's 429 body. */
     public static final String POLYGON_TOO_MANY = "{\"status\":\"ERROR\",\"request_id\":\"synthetic\",\"error\":\"You've exceeded the maximum requests "
             + "per minute, please wait or upgrade your subscription to continue. https://polygon.io/pricing\"}";
+    /** FMP's answer to a wrong key (fixtures/fmp), under 401. */
+    public static final String FMP_INVALID_KEY = "{\n  \"Error Message\": \"Invalid API KEY. Please retry or visit our documentation to create one "
+            + "FREE https://financialmodelingprep.com/developer/docs\"\n}";
+    /** Polygon's answer to a wrong key (providers.md: "Unknown API Key" under 401). */
+    public static final String POLYGON_UNKNOWN_KEY = "{\"status\":\"ERROR\",\"request_id\":\"synthetic\",\"error\":\"Unknown API Key\"}";
     /** Yahoo's 429 body (plain text). */
     public static final String YAHOO_TOO_MANY = "Too Many Requests\r\n";
 
+    /** How the server counts its limit and what it tells the client. */
+    public record Options(Optional<RateLimit> limit, Counting counting, boolean retryAfter, boolean rateHeaders, Duration latency,
+            java.util.Set<String> rejectedKeys, boolean neverAnswer) {
+        public Options {
+            requireNonNull(limit, "limit is null");
+            requireNonNull(counting, "counting is null");
+            requireNonNull(latency, "latency is null");
+            rejectedKeys = java.util.Set.copyOf(rejectedKeys);
+        }
+
+        public static Options of(Optional<RateLimit> limit, Duration latency) {
+            return new Options(limit, Counting.SLIDING, false, false, latency, java.util.Set.of(), false);
+        }
+
+        public Options fixedWindows() {
+            return new Options(limit, Counting.FIXED, retryAfter, rateHeaders, latency, rejectedKeys, neverAnswer);
+        }
+
+        public Options withRetryAfter() {
+            return new Options(limit, counting, true, rateHeaders, latency, rejectedKeys, neverAnswer);
+        }
+
+        public Options withRateHeaders() {
+            return new Options(limit, counting, retryAfter, true, latency, rejectedKeys, neverAnswer);
+        }
+
+        public Options rejecting(String key) {
+            java.util.Set<String> keys = new java.util.HashSet<>(rejectedKeys);
+            keys.add(key);
+            return new Options(limit, counting, retryAfter, rateHeaders, latency, keys, neverAnswer);
+        }
+
+        public Options silent() {
+            return new Options(limit, counting, retryAfter, rateHeaders, latency, rejectedKeys, true);
+        }
+    }
+
+    /** How the window is counted. */
+    public enum Counting {
+        SLIDING,
+        FIXED
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Options options;
     private final Optional<RateLimit> limit;
     private final Duration latency;
+    private final long startNanos;
+    private long fixedIndex = Long.MIN_VALUE;
+    private int fixedCount;
     private final LongSupplier nanos;
     private final ArrayDeque<Long> accepted = new ArrayDeque<>();
     private final ArrayDeque<Long> arrivals = new ArrayDeque<>();
@@ -63,10 +120,12 @@ public final class SyntheticProvider implements AutoCloseable {
     private long firstNanos = Long.MIN_VALUE;
     private long lastNanos;
 
-    private SyntheticProvider(Optional<RateLimit> limit, Duration latency, LongSupplier nanos) throws IOException {
-        this.limit = requireNonNull(limit, "limit is null");
-        this.latency = requireNonNull(latency, "latency is null");
+    private SyntheticProvider(Options options, LongSupplier nanos) throws IOException {
+        this.options = requireNonNull(options, "options is null");
+        this.limit = options.limit();
+        this.latency = options.latency();
         this.nanos = requireNonNull(nanos, "nanos is null");
+        this.startNanos = nanos.getAsLong();
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
         server.setExecutor(executor);
@@ -81,8 +140,16 @@ public final class SyntheticProvider implements AutoCloseable {
 
     /** As {@link #start(Optional, Duration)} with the clock the rate window reads (tests pass a fake one). */
     public static SyntheticProvider start(Optional<RateLimit> limit, Duration latency, LongSupplier nanos) {
+        return start(Options.of(limit, latency), nanos);
+    }
+
+    public static SyntheticProvider start(Options options) {
+        return start(options, System::nanoTime);
+    }
+
+    public static SyntheticProvider start(Options options, LongSupplier nanos) {
         try {
-            return new SyntheticProvider(limit, latency, nanos);
+            return new SyntheticProvider(options, nanos);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the synthetic provider on 127.0.0.1", e);
         }
@@ -107,13 +174,52 @@ public final class SyntheticProvider implements AutoCloseable {
         return limit.isPresent() ? peakInWindow : requests.get();
     }
 
+    /**
+     * The least time {@code n} accepted requests take at {@code told}, from this server's first arrival to the last
+     * answer: at the told rate, and (fixed windows) waiting for the roll whenever a window is full. The yardstick of
+     * the fixed-window scenario.
+     */
+    public synchronized Duration idealSpan(int n, RateLimit told) {
+        long spacing = told.spacing().toNanos();
+        long t = firstNanos == Long.MIN_VALUE ? startNanos : firstNanos;
+        long first = t;
+        if (limit.isPresent() && options.counting() == Counting.FIXED) {
+            long period = limit.get().period().toNanos();
+            long index = Long.MIN_VALUE;
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                long at = Math.floorDiv(t - startNanos, period);
+                if (at != index) {
+                    index = at;
+                    count = 0;
+                }
+                if (count == limit.get().permits()) {
+                    index++;
+                    count = 0;
+                    t = startNanos + index * period;
+                }
+                count++;
+                if (i < n - 1) {
+                    t += spacing;
+                }
+            }
+        } else {
+            t += (n - 1) * spacing;
+        }
+        return Duration.ofNanos(t - first).plus(latency);
+    }
+
     /** Time from the first to the last request received. */
     public synchronized Duration activeSpan() {
         return firstNanos == Long.MIN_VALUE ? Duration.ZERO : Duration.ofNanos(lastNanos - firstNanos);
     }
 
-    /** Counts the request and decides: true to answer, false to answer 429. */
-    synchronized boolean admit() {
+    /** What the server decided for one request: accepted or not, and what the rate headers say. */
+    record Decision(boolean admitted, long remaining, long freeInNanos) {
+    }
+
+    /** Counts the request and decides: accepted, or 429 (then also when a slot frees). */
+    synchronized Decision admit() {
         long now = nanos.getAsLong();
         requests.incrementAndGet();
         if (firstNanos == Long.MIN_VALUE) {
@@ -121,19 +227,35 @@ public final class SyntheticProvider implements AutoCloseable {
         }
         lastNanos = now;
         if (limit.isEmpty()) {
-            return true;
+            return new Decision(true, Long.MAX_VALUE, 0);
         }
-        long windowStart = now - limit.get().period().toNanos();
+        long period = limit.get().period().toNanos();
+        long windowStart = now - period;
         evict(arrivals, windowStart);
-        evict(accepted, windowStart);
         arrivals.addLast(now);
         peakInWindow = Math.max(peakInWindow, arrivals.size());
-        if (accepted.size() >= limit.get().permits()) {
+        int permits = limit.get().permits();
+        if (options.counting() == Counting.FIXED) {
+            long index = Math.floorDiv(now - startNanos, period);
+            if (index != fixedIndex) {
+                fixedIndex = index;
+                fixedCount = 0;
+            }
+            long freeIn = startNanos + (index + 1) * period - now;
+            if (fixedCount >= permits) {
+                throttled.incrementAndGet();
+                return new Decision(false, 0, freeIn);
+            }
+            fixedCount++;
+            return new Decision(true, permits - fixedCount, freeIn);
+        }
+        evict(accepted, windowStart);
+        if (accepted.size() >= permits) {
             throttled.incrementAndGet();
-            return false;
+            return new Decision(false, 0, accepted.peekFirst() + period - now);
         }
         accepted.addLast(now);
-        return true;
+        return new Decision(true, permits - accepted.size(), accepted.peekFirst() + period - now);
     }
 
     private static void evict(ArrayDeque<Long> times, long windowStart) {
@@ -152,14 +274,29 @@ public final class SyntheticProvider implements AutoCloseable {
                 reply(exchange, 404, "application/json", "{\"Error Message\": \"unknown path " + path + "\"}");
                 return;
             }
-            boolean admitted = admit();
+            if (options.neverAnswer()) {
+                requests.incrementAndGet();
+                Thread.sleep(Long.MAX_VALUE); // until close() interrupts the handler
+            }
+            String key = provider == Provider.POLYGON ? exchange.getRequestHeaders().getFirst("Authorization") : query.get("apikey");
+            if (key != null && options.rejectedKeys().contains(key.replaceFirst("^Bearer ", ""))) {
+                requests.incrementAndGet();
+                reply(exchange, 401, "application/json", provider.body401);
+                return;
+            }
+            Decision decision = admit();
             if (!latency.isZero()) {
                 Thread.sleep(latency);
             }
-            if (!admitted) {
+            if (!decision.admitted()) {
+                if (options.retryAfter()) {
+                    exchange.getResponseHeaders().set("Retry-After", String.valueOf((decision.freeInNanos() + 999_999_999) / 1_000_000_000));
+                }
+                rateHeaders(exchange, decision);
                 reply(exchange, 429, provider.contentType429, provider.body429);
                 return;
             }
+            rateHeaders(exchange, decision);
             switch (provider) {
                 case FMP -> fmp(exchange, path, query);
                 case POLYGON -> polygon(exchange, path);
@@ -172,24 +309,34 @@ public final class SyntheticProvider implements AutoCloseable {
         }
     }
 
+    private void rateHeaders(HttpExchange exchange, Decision decision) {
+        if (options.rateHeaders() && limit.isPresent()) {
+            long resetAt = java.time.Instant.now().plusNanos(decision.freeInNanos() + 999_999_999).getEpochSecond();
+            exchange.getResponseHeaders().set("X-RateLimit-Limit", String.valueOf(limit.get().permits()));
+            exchange.getResponseHeaders().set("X-RateLimit-Remaining", String.valueOf(decision.remaining()));
+            exchange.getResponseHeaders().set("X-RateLimit-Reset", String.valueOf(resetAt));
+        }
+    }
+
     private enum Provider {
-        FMP("application/json;charset=utf-8", FMP_LIMIT_REACH),
-        POLYGON("application/json", POLYGON_TOO_MANY),
-        YAHOO("text/plain", YAHOO_TOO_MANY);
+        FMP("application/json;charset=utf-8", FMP_LIMIT_REACH, FMP_INVALID_KEY),
+        POLYGON("application/json", POLYGON_TOO_MANY, POLYGON_UNKNOWN_KEY),
+        YAHOO("text/plain", YAHOO_TOO_MANY, "Unauthorized");
 
         final String contentType429;
         final String body429;
+        final String body401;
 
-        Provider(String contentType429, String body429) {
+        Provider(String contentType429, String body429, String body401) {
             this.contentType429 = contentType429;
             this.body429 = body429;
+            this.body401 = body401;
         }
     }
 
     private static void fmp(HttpExchange exchange, String path, Map<String, String> query) throws IOException {
         if (query.getOrDefault("apikey", "").isBlank()) {
-            reply(exchange, 401, "application/json", "{\n  \"Error Message\": \"Invalid API KEY. Please retry or visit our documentation to create one "
-                    + "FREE https://financialmodelingprep.com/developer/docs\"\n}");
+            reply(exchange, 401, "application/json", FMP_INVALID_KEY);
             return;
         }
         if (!path.equals("/stable/historical-price-eod/full") || !query.containsKey("symbol")) {
@@ -259,6 +406,7 @@ public final class SyntheticProvider implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow(); // handlers that never answer are interrupted
         executor.close();
     }
 }

@@ -7,7 +7,7 @@ import io.stockingest.app.Main;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer;
-import io.stockingest.sink.s3.ParquetFiles;
+import io.stockingest.lake.ParquetFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

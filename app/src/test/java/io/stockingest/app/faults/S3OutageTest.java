@@ -69,8 +69,8 @@ class S3OutageTest {
     void s3StoppingMidRunFailsTheAffectedSymbolsExit1LeavesNothingHalfWrittenAndTheRerunCompletesThem() throws Exception {
         Map<String, List<Map<String, Object>>> clean = cleanRun();
         String bucket = S3TestServer.newBucket();
-        try (S3Gate gate = new S3Gate(S3TestServer.endpoint(), 15, S3Gate.Mode.STOP)) {
-            // SA's 10 files and 5 of SB's pass; the 16th PUT is cut mid-body and the server is gone from then on
+        try (S3Gate gate = new S3Gate(S3TestServer.endpoint(), 1 + 15, S3Gate.Mode.STOP)) {
+            // the sink check's probe, SA's 10 files and 5 of SB's pass; the 17th PUT is cut mid-body and the server is gone from then on
             assertThat(run(gate.endpoint(), bucket)).as(cli.both()).isEqualTo(1);
             assertThat(gate.refused()).as("the client retried the stopped server").isGreaterThanOrEqualTo(3);
             assertThat(cli.out()).contains("SB: ").contains("SC: ").contains("SD: ").contains("s3://" + bucket + "/lake");
@@ -78,6 +78,7 @@ class S3OutageTest {
             assertThat(m.exitCode()).isEqualTo(1);
             assertThat(m.symbolsSucceeded()).isEqualTo(1);
             assertThat(m.symbolsFailed()).isEqualTo(3);
+            assertThat(m.filesWritten()).as("the summary counts every object stored, those of failed batches too (issue 17 item 3)").isEqualTo(15);
 
             Map<String, List<Map<String, Object>>> partial = S3TestServer.parquetObjects(bucket, PREFIX); // every object parses: none is partial
             assertThat(partial).as("exactly the PUTs that got through").hasSize(15);
@@ -99,7 +100,7 @@ class S3OutageTest {
         Map<String, List<Map<String, Object>>> clean = cleanRun();
         String bucket = S3TestServer.newBucket();
         try (S3Gate gate = new S3Gate(S3TestServer.endpoint(), Integer.MAX_VALUE, S3Gate.Mode.STOP)) {
-            gate.failPuts(2); // the first PUT is refused twice, its third attempt (S3_MAX_ATTEMPTS=3) passes
+            gate.failPuts(2); // the first PUT (the sink check's probe) is refused twice, its third attempt (S3_MAX_ATTEMPTS=3) passes
             assertThat(run(gate.endpoint(), bucket)).as(cli.both()).isZero();
             assertThat(gate.slowDowns()).isEqualTo(2);
             assertThat(S3TestServer.parquetObjects(bucket, PREFIX)).isEqualTo(clean);

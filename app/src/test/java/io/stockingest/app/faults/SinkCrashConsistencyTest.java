@@ -112,7 +112,8 @@ class SinkCrashConsistencyTest {
         String bucket = S3TestServer.newBucket();
         List<String> crashArgs = args("s3://" + bucket + "/lake");
         List<Integer> visibleAfterKills = new ArrayList<>();
-        for (int budget : List.of(4, 13)) { // 4 files of SA, then (SA's 6 missing ones skipped or written) 13 more
+        for (int files : List.of(4, 13)) { // 4 files of SA, then (SA's 6 missing ones skipped or written) 13 more
+            int budget = files + 1; // each run's first PUT is the sink check's probe (put, then deleted)
             try (S3Gate gate = new S3Gate(S3TestServer.endpoint(), budget, S3Gate.Mode.HOLD)) {
                 Process process = child(s3Env(gate.endpoint()), crashArgs);
                 assertThat(gate.awaitStopPoint(120)).as("the child reached PUT number %d: %s", budget + 1, childOutput()).isTrue();

@@ -11,46 +11,89 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * The bottom of every transport stack: Apache HttpClient 5 (classic, blocking; callers run on virtual threads),
  * one pooled client per provider, gzip accepted, redirects followed (Yahoo's cookie host redirects).
- * Timeouts and resets become {@link ErrorKind#TRANSIENT} errors with the URI redacted. Thread-safe.
+ *
+ * <p>Every request (each redirect hop too) takes its {@link RateLimiter} permit inside the client's exec chain, after
+ * its connection was leased from the pool and connected, right before it is written: time spent queueing for a
+ * connection cannot bunch the arrivals the limiter spaced. The answer goes back to the limiter, with the request's
+ * permit, and into {@link CallStats} (requests really sent, 429s).
+ *
+ * <p>Timeouts and resets become {@link ErrorKind#TRANSIENT} errors with the URI redacted. Thread-safe.
  */
 public final class ApacheHttpTransport implements HttpTransport {
+    private static final String PERMITS = "stock-ingest.permits";
     private final CloseableHttpClient client;
     private final String userAgent;
+    private final RateLimiter limiter;
 
-    public ApacheHttpTransport(Duration timeout, int maxConnections, String userAgent) {
+    /**
+     * @param connectTimeout how long to wait for a TCP connection
+     * @param responseTimeout how long to wait for the answer, and for each read of its body
+     * @param limiter paces the requests; null for none
+     */
+    public ApacheHttpTransport(Duration connectTimeout, Duration responseTimeout, int maxConnections, String userAgent, RateLimiter limiter) {
         this.userAgent = userAgent;
+        this.limiter = limiter;
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(timeout))
-                        .setSocketTimeout(Timeout.of(timeout))
+                        .setConnectTimeout(Timeout.of(connectTimeout))
+                        .setSocketTimeout(Timeout.of(responseTimeout))
                         .build())
                 .build();
         this.client = HttpClients.custom()
                 .setConnectionManager(connections)
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(Timeout.of(timeout))
-                        .setConnectionRequestTimeout(Timeout.of(timeout))
+                        .setResponseTimeout(Timeout.of(responseTimeout))
+                        .setConnectionRequestTimeout(Timeout.of(responseTimeout))
                         .build())
+                .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "rate-limit", this::paced)
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .build();
+    }
+
+    /** The exec chain's step between leasing the connection and writing the request: waits for a permit. */
+    private ClassicHttpResponse paced(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain) throws IOException, HttpException {
+        if (limiter != null) {
+            CallStats.stage("waiting for the rate limiter" + limiter.blockedNow().map(why -> " (" + why + ")").orElse(""));
+            try {
+                permits(scope.clientContext).add(limiter.acquire());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the rate limiter");
+            }
+        }
+        CallStats.stage("sent, waiting for the answer");
+        CallStats.recordRequest();
+        return chain.proceed(request, scope);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<RateLimiter.Permit> permits(HttpContext context) {
+        return (List<RateLimiter.Permit>) context.getAttribute(PERMITS);
     }
 
     @Override
@@ -61,8 +104,12 @@ public final class ApacheHttpTransport implements HttpTransport {
         }
         get.setHeader("Accept", "application/json, text/plain, */*");
         call.headers().forEach(get::setHeader);
+        HttpClientContext context = HttpClientContext.create();
+        List<RateLimiter.Permit> permits = new ArrayList<>(1);
+        context.setAttribute(PERMITS, permits);
+        HttpResult result = null;
         try {
-            return client.execute(get, response -> {
+            result = client.execute(get, context, response -> {
                 byte[] body = body(response.getEntity());
                 Map<String, List<String>> headers = new LinkedHashMap<>();
                 for (Header header : response.getHeaders()) {
@@ -70,6 +117,10 @@ public final class ApacheHttpTransport implements HttpTransport {
                 }
                 return new HttpResult(response.getCode(), headers, body);
             });
+            if (result.status() == 429) {
+                CallStats.recordThrottled();
+            }
+            return result;
         } catch (SocketTimeoutException e) {
             throw new IngestException(ErrorKind.TRANSIENT, "Timed out on " + call, e);
         } catch (InterruptedIOException e) {
@@ -77,6 +128,19 @@ public final class ApacheHttpTransport implements HttpTransport {
         } catch (IOException e) {
             throw new IngestException(ErrorKind.TRANSIENT, "Cannot reach " + call + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        } finally {
+            report(permits, result);
+        }
+    }
+
+    /** The last permit gets the answer (or its absence); those of redirect hops before it had theirs already. */
+    private void report(List<RateLimiter.Permit> permits, HttpResult result) {
+        for (int i = 0; i < permits.size(); i++) {
+            if (i == permits.size() - 1 && result != null) {
+                limiter.onAnswer(permits.get(i), result);
+            } else {
+                limiter.onNoAnswer(permits.get(i));
+            }
         }
     }
 

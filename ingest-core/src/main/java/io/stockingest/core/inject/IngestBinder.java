@@ -6,9 +6,11 @@ import io.stockingest.core.spi.SinkFactory;
 import io.stockingest.core.spi.SourceFactory;
 
 /**
- * How plugin modules register themselves: {@code IngestBinder.sources(binder()).addBinding("fmp").to(FmpSourceFactory.class)}
- * and {@code IngestBinder.sinks(binder()).addBinding("parquet").to(LakeSinkFactory.class)}. Sinks are keyed by the
- * scheme of their {@code --sink} URI (see {@link Plugins#sinkScheme}).
+ * How plugin modules register themselves, by name:
+ * {@code IngestBinder.sources(binder()).addBinding("fmp").to(FmpSourceFactory.class)} and
+ * {@code IngestBinder.sinks(binder()).addBinding("postgres").to(PostgresSinkFactory.class)}. Everything else a plugin
+ * declares (its URI schemes, examples for messages, symbol spelling, capabilities) is on its factory; {@link Plugins}
+ * is the registry built from these bindings.
  */
 public final class IngestBinder {
     private IngestBinder() {}

@@ -122,6 +122,15 @@ public record RunReport(
         }
     }
 
+    /** A symbol's error for work dropped when the run stopped (the stopping error is among the run's errors). */
+    public static final String NOT_ATTEMPTED = "not attempted: the run stopped";
+
+    /** Up to 100 symbols, space-separated, then where the rest are. */
+    private static String names(List<String> symbols) {
+        int listed = Math.min(symbols.size(), 100);
+        return String.join(" ", symbols.subList(0, listed)) + (listed < symbols.size() ? " ... (all in the metrics file)" : "");
+    }
+
     /** The one-screen summary printed at the end of a run. */
     public String summary() {
         StringBuilder out = new StringBuilder();
@@ -139,15 +148,34 @@ public record RunReport(
                 quarantinedByRule.isEmpty() ? "" : " " + quarantinedByRule));
         out.append(String.format("duration  %.1f s  sinks %s%n", durationMs / 1000.0, String.join(", ", sinks)));
         int shown = 0;
+        List<String> notAttempted = new java.util.ArrayList<>();
+        List<String> stoppedTheRun = new java.util.ArrayList<>();
         for (var entry : new java.util.TreeMap<>(symbols).entrySet()) {
-            if (entry.getValue().errors().isEmpty()) {
+            SymbolReport symbol = entry.getValue();
+            if (symbol.errors().isEmpty()) {
+                continue;
+            }
+            if (symbol.status().equals("not_attempted")) {
+                notAttempted.add(entry.getKey());
+                continue;
+            }
+            // the error that stopped the run is said once, below
+            List<String> own = symbol.errors().stream().filter(e -> !e.equals(NOT_ATTEMPTED)).toList();
+            if (!errors.isEmpty() && errors.containsAll(own)) {
+                stoppedTheRun.add(entry.getKey());
                 continue;
             }
             if (shown++ == 10) {
                 out.append(String.format("... and more failures: see the metrics file%n"));
                 break;
             }
-            out.append(String.format("  %s: %s%n", entry.getKey(), String.join("; ", entry.getValue().errors())));
+            out.append(String.format("  %s: %s%n", entry.getKey(), String.join("; ", symbol.errors())));
+        }
+        if (!stoppedTheRun.isEmpty()) {
+            out.append(String.format("failed with the error below: %s%n", names(stoppedTheRun)));
+        }
+        if (!notAttempted.isEmpty()) {
+            out.append(String.format("not attempted (the run stopped): %d symbols: %s%n", notAttempted.size(), names(notAttempted)));
         }
         for (String error : errors) {
             out.append(String.format("error: %s%n", error));

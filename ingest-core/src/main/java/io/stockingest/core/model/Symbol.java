@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 public record Symbol(String value) implements Comparable<Symbol> {
     private static final Pattern VALID = Pattern.compile("[A-Z0-9^][A-Z0-9.=^-]{0,19}");
     private static final Pattern DASH_SHARE_CLASS = Pattern.compile("([A-Z0-9]+)-([A-Z])");
-    private static final Pattern DOT_SHARE_CLASS = Pattern.compile("([A-Z0-9]+)\\.([A-Z])");
 
     public Symbol {
         requireNonNull(value, "value is null");
@@ -49,26 +48,6 @@ public record Symbol(String value) implements Comparable<Symbol> {
             throw invalid(raw);
         }
         return new Symbol(upper);
-    }
-
-    /** Polygon/Massive spelling: {@code BRK.B}. */
-    public String polygon() {
-        return value;
-    }
-
-    /** Yahoo spelling: share classes with a dash ({@code BRK-B}); exchange suffixes ({@code WSU.DE}) kept. */
-    public String yahoo() {
-        return dashedShareClass();
-    }
-
-    /** FMP spelling: share classes with a dash ({@code BRK-B}). */
-    public String fmp() {
-        return dashedShareClass();
-    }
-
-    private String dashedShareClass() {
-        var dot = DOT_SHARE_CLASS.matcher(value);
-        return dot.matches() ? dot.group(1) + "-" + dot.group(2) : value;
     }
 
     @Override

@@ -23,7 +23,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -31,7 +30,7 @@ import java.util.function.Function;
  * The pipeline of the per-symbol datasets ({@code fundamentals}, {@code options}, {@code actions}): for each symbol,
  * on virtual threads with at most {@code maxWorkers} in flight, fetch its records, then write them to every sink;
  * record the counts per symbol. A symbol whose fetch fails writes nothing; an error of run scope (rejected
- * credentials) stops the run. A sink whose data-quality gate refuses a symbol's records ({@code DQ_GATE}) marks the
+ * credentials) stops the run at once ({@link RunStop}: symbols not yet fetched are "not attempted"). A sink whose data-quality gate refuses a symbol's records ({@code DQ_GATE}) marks the
  * symbol {@code gated} and the run exits 3, as for prices. Metrics are written to every sink at the end.
  *
  * @param <T> the record type (statements, option snapshots, corporate actions)
@@ -59,43 +58,25 @@ public final class DatasetIngest<T> {
         long start = ticker.nanos();
         CallStats runStats = new CallStats();
         Map<Symbol, Outcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>());
-        AtomicReference<IngestException> fatal = new AtomicReference<>();
+        RunStop stop = new RunStop();
         progress.start(symbols.size());
         Semaphore inFlight = new Semaphore(maxWorkers);
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+                WaitingLines waiting = new WaitingLines(runStats, progress)) {
             for (Symbol symbol : symbols) {
                 inFlight.acquireUninterruptibly();
                 Outcome outcome = new Outcome(runStats.child());
                 outcomes.put(symbol, outcome);
-                if (fatal.get() != null) {
+                if (stop.stopped()) {
                     inFlight.release();
-                    outcome.errors.add("not attempted: the run stopped (" + fatal.get().getMessage() + ")");
-                    outcome.status = SymbolOutcome.NOT_ATTEMPTED;
+                    outcome.notAttempted();
                     continue;
                 }
                 executor.submit(() -> {
                     try {
-                        List<T> records = CallStats.bind(outcome.stats, () -> fetch.apply(symbol));
-                        outcome.fetched = records.size();
-                        for (Sink sink : sinks) {
-                            try {
-                                outcome.written = outcome.written.plus(write.apply(sink, records));
-                            } catch (IngestException e) {
-                                outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
-                                if (e.kind() == ErrorKind.DQ_GATE) {
-                                    outcome.status = SymbolOutcome.GATED;
-                                }
-                            } catch (RuntimeException | LinkageError e) {
-                                outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
-                            }
+                        if (!stop.run(() -> fetchAndWrite(symbol, outcome, stop, fetch, write))) {
+                            outcome.notAttempted();
                         }
-                    } catch (IngestException e) {
-                        if (e.kind().scope() == ErrorKind.Scope.RUN) {
-                            fatal.compareAndSet(null, e);
-                        }
-                        outcome.fail(e.getMessage());
-                    } catch (Throwable t) {
-                        outcome.fail(InternalErrors.describe(symbol, t));
                     } finally {
                         progress.advance(symbol.value());
                         inFlight.release();
@@ -105,9 +86,7 @@ public final class DatasetIngest<T> {
         }
         progress.finish();
         List<String> runErrors = new ArrayList<>();
-        if (fatal.get() != null) {
-            runErrors.add(fatal.get().getMessage());
-        }
+        stop.cause().ifPresent(e -> runErrors.add(e.getMessage()));
         Map<String, RunReport.SymbolReport> perSymbol = new TreeMap<>();
         int failed = 0;
         boolean gated = false;
@@ -127,7 +106,7 @@ public final class DatasetIngest<T> {
                 runErrors.add("Cannot flush " + sink.name() + ": " + e.getMessage());
             }
         }
-        RunOutcome ended = RunOutcome.of(fatal.get() != null, gated, failed > 0 || !runErrors.isEmpty());
+        RunOutcome ended = RunOutcome.of(stop.stopped(), gated, failed > 0 || !runErrors.isEmpty());
         Duration duration = Duration.ofNanos(ticker.nanos() - start);
         RunReport report = new RunReport(context.runId(), context.command(), sourceName, null, from, to, sinks.stream().map(Sink::name).toList(),
                 context.startedAt(), context.startedAt().plus(duration), duration.toMillis(), ended.exitCode(),
@@ -144,6 +123,39 @@ public final class DatasetIngest<T> {
         return report;
     }
 
+    /** Fetches one symbol's records and writes them to every sink; failures go to {@code outcome}. */
+    private void fetchAndWrite(Symbol symbol, Outcome outcome, RunStop stop, Function<Symbol, List<T>> fetch,
+            BiFunction<Sink, List<T>, WriteResult> write) {
+        try {
+            List<T> records = CallStats.bind(outcome.stats, () -> fetch.apply(symbol));
+            outcome.fetched = records.size();
+            for (Sink sink : sinks) {
+                try {
+                    outcome.written = outcome.written.plus(write.apply(sink, records));
+                } catch (IngestException e) {
+                    outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
+                    if (e.kind() == ErrorKind.DQ_GATE) {
+                        outcome.status = SymbolOutcome.GATED;
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
+                }
+            }
+        } catch (IngestException e) {
+            if (!stop.stopIfFatal(e) && stop.droppedByStop()) {
+                outcome.notAttempted();
+            } else {
+                outcome.fail(e.getMessage());
+            }
+        } catch (Throwable t) {
+            if (stop.droppedByStop()) {
+                outcome.notAttempted();
+            } else {
+                outcome.fail(InternalErrors.describe(symbol, t));
+            }
+        }
+    }
+
     private static final class Outcome {
         final CallStats stats;
         final List<String> errors = Collections.synchronizedList(new ArrayList<>());
@@ -158,6 +170,11 @@ public final class DatasetIngest<T> {
         void fail(String message) {
             errors.add(message);
             status = SymbolOutcome.FAILED;
+        }
+
+        void notAttempted() {
+            errors.add(RunStop.NOT_ATTEMPTED);
+            status = SymbolOutcome.NOT_ATTEMPTED;
         }
     }
 }

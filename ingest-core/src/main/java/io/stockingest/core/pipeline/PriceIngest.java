@@ -15,6 +15,7 @@ import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.BarRequest;
+import io.stockingest.core.spi.PartialWriteException;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
@@ -35,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A symbol's bars are written only when all of its requests succeeded, in one batch per symbol, so that a yearly
  * file is never written from part of a year and a failed symbol leaves nothing half-done: a rerun completes it.
- * An error of run scope (rejected credentials, bad configuration) stops the run: requests not yet started are
- * marked "not attempted".
+ * An error of run scope (rejected credentials, bad configuration) stops the run at once ({@link RunStop}): requests
+ * not yet sent, those waiting for the rate limiter included, are dropped and their symbols marked "not attempted";
+ * the error is reported once. While requests are outstanding for more than 10 s, {@link Progress} says so.
  */
 public final class PriceIngest {
     private static final Logger log = LoggerFactory.getLogger(PriceIngest.class);
@@ -94,7 +95,7 @@ public final class PriceIngest {
             whole.put(symbol, job.rangeOf(symbol).map(List::of).orElse(List.of()));
         }
         List<BarRequest> wholePlan = requestsFor(whole, job);
-        List<StoredSessions> stores = sinks.stream().filter(StoredSessions.class::isInstance).map(StoredSessions.class::cast).toList();
+        List<StoredSessions> stores = sinks.stream().flatMap(sink -> sink.capability(StoredSessions.class).stream()).toList();
         if (job.writeOptions().existing() == WriteOptions.Existing.OVERWRITE || sinks.isEmpty() || stores.size() < sinks.size()
                 || whole.isEmpty()) {
             return new Plan(wholePlan, whole, 0, 0);
@@ -186,17 +187,20 @@ public final class PriceIngest {
         });
 
         Semaphore inFlight = new Semaphore(job.maxWorkers());
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+                WaitingLines waiting = new WaitingLines(runStats, progress)) {
             for (BarRequest request : plan) {
                 inFlight.acquireUninterruptibly();
-                if (run.fatal.get() != null) {
+                if (run.stop.stopped()) {
                     inFlight.release();
                     run.notAttempted(request);
                     continue;
                 }
                 executor.submit(() -> {
                     try {
-                        run.execute(request);
+                        if (!run.stop.run(() -> run.execute(request))) {
+                            run.notAttempted(request);
+                        }
                     } catch (Throwable t) {
                         // a bug or a broken installation must fail the symbols loudly, never pass as success
                         log.error("Internal error on {}", request, t);
@@ -210,9 +214,7 @@ public final class PriceIngest {
         progress.finish();
 
         List<RunError> runErrors = new ArrayList<>();
-        if (run.fatal.get() != null) {
-            runErrors.add(new RunError(run.fatal.get().kind(), run.fatal.get().getMessage()));
-        }
+        run.stop.cause().ifPresent(e -> runErrors.add(new RunError(e.kind(), e.getMessage())));
         flushAll(runErrors);
         List<Rejected> rejected = List.copyOf(run.quarantine);
         for (Sink sink : sinks) {
@@ -296,7 +298,7 @@ public final class PriceIngest {
         }
         Map<String, Long> byRule = new TreeMap<>();
         rejected.forEach(r -> byRule.merge(r.rule(), 1L, Long::sum));
-        RunOutcome ended = RunOutcome.of(run.fatal.get() != null, gated || gated(runErrors), failed > 0 || !runErrors.isEmpty());
+        RunOutcome ended = RunOutcome.of(run.stop.stopped(), gated || gated(runErrors), failed > 0 || !runErrors.isEmpty());
         Instant finished = context.startedAt().plus(duration);
         return new RunReport(context.runId(), context.command(), context.source(), job.interval().code(), job.range().from().toString(),
                 job.range().to().toString(), sinks.stream().map(Sink::name).toList(), context.startedAt(), finished,
@@ -311,7 +313,7 @@ public final class PriceIngest {
         final RunContext context;
         final Map<Symbol, SymbolState> states;
         final CallStats runStats;
-        final AtomicReference<IngestException> fatal = new AtomicReference<>();
+        final RunStop stop = new RunStop();
         final ConcurrentLinkedQueue<Rejected> quarantine = new ConcurrentLinkedQueue<>();
 
         Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats) {
@@ -327,12 +329,17 @@ public final class PriceIngest {
             try {
                 bars = CallStats.bind(stats, () -> source.fetchBars(request));
             } catch (IngestException e) {
-                if (e.kind().scope() == ErrorKind.Scope.RUN) {
-                    fatal.compareAndSet(null, e);
+                if (!stop.stopIfFatal(e) && stop.droppedByStop()) {
+                    notAttempted(request);
+                } else {
+                    fail(request, e.getMessage(), e.kind());
                 }
-                fail(request, e.getMessage(), e.kind());
                 return;
             } catch (RuntimeException e) {
+                if (stop.droppedByStop()) {
+                    notAttempted(request);
+                    return;
+                }
                 log.debug("Unexpected failure fetching {}", request, e);
                 fail(request, "Cannot fetch " + request + " from " + source.name() + ": unexpected " + e, ErrorKind.BAD_RESPONSE);
                 return;
@@ -374,10 +381,9 @@ public final class PriceIngest {
         }
 
         void notAttempted(BarRequest request) {
-            String message = "not attempted: the run stopped (" + fatal.get().getMessage() + ")";
             for (Symbol symbol : request.symbols()) {
                 SymbolState state = states.get(symbol);
-                state.notAttempted(message);
+                state.notAttempted(RunStop.NOT_ATTEMPTED);
                 completeOne(symbol, state);
             }
         }
@@ -413,8 +419,14 @@ public final class PriceIngest {
                     return;
                 }
                 if (outcome.accepted().isEmpty() && hasSessions(range)) {
-                    state.gate("data-quality gate: " + source.name() + " returned no bars for " + symbol + " " + range
-                            + " although the range has NYSE sessions");
+                    String none = source.name() + " returned no bars for " + symbol + " " + range + " although the range has NYSE sessions";
+                    if (fetched.isEmpty()) {
+                        // nothing came back (typically a symbol the provider does not know): that symbol failed, no
+                        // data was refused, so it is no gate's business (exit 1, not 3)
+                        state.fail(none + " (unknown symbol?)", ErrorKind.NOT_FOUND);
+                    } else {
+                        state.gate("data-quality gate: " + none + " that passed the row rules");
+                    }
                     return;
                 }
                 BarBatch batch = new BarBatch(symbol, job.interval(), range, outcome.accepted(), job.writeOptions(), context);
@@ -422,6 +434,7 @@ public final class PriceIngest {
                     try {
                         state.written = state.written.plus(sink.writeBars(batch));
                     } catch (RuntimeException | LinkageError e) {
+                        state.written = state.written.plus(PartialWriteException.writtenBy(e)); // files stored before it failed
                         state.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage(), ErrorKind.SINK);
                     }
                 }
@@ -493,7 +506,8 @@ public final class PriceIngest {
             if (errors.isEmpty()) {
                 return upToDate ? SymbolOutcome.UP_TO_DATE : SymbolOutcome.OK;
             }
-            return gated ? SymbolOutcome.GATED : notAttempted ? SymbolOutcome.NOT_ATTEMPTED : SymbolOutcome.FAILED;
+            return gated ? SymbolOutcome.GATED : notAttempted && errors.stream().allMatch(RunStop.NOT_ATTEMPTED::equals) ? SymbolOutcome.NOT_ATTEMPTED
+                    : SymbolOutcome.FAILED;
         }
     }
 }

@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Progress of a run, by symbols done. On a terminal: one line redrawn in place. Elsewhere (CI, cron logs): a plain
- * line at every 10% and at most every 5 seconds, so that logs stay readable. Thread-safe.
+ * line at every 10% and at most every 5 seconds, so that logs stay readable. While requests are outstanding for more
+ * than 10 s, a {@link #waiting} line says so (how many, the longest, retry n/N and why), at most every 10 s: on a
+ * terminal above the redrawn line, elsewhere as a plain line. Thread-safe.
  */
 public abstract sealed class Progress permits Progress.Silent, Progress.Terminal, Progress.Lines {
     protected final AtomicInteger done = new AtomicInteger();
@@ -23,6 +25,23 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
 
     protected abstract void show(int now, String label);
 
+    private static final long WAITING_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+    private long lastWaitingNanos;
+    private boolean waited;
+
+    /** Requests are outstanding for long: shows {@code line} unless a waiting line was shown in the last 10 s. */
+    public synchronized void waiting(String line) {
+        long nanos = System.nanoTime();
+        if (waited && nanos - lastWaitingNanos < WAITING_EVERY_NANOS) {
+            return;
+        }
+        waited = true;
+        lastWaitingNanos = nanos;
+        showWaiting(line);
+    }
+
+    protected abstract void showWaiting(String line);
+
     public void finish() {}
 
     /** Picks terminal or plain-line progress for {@code out}, depending on whether a console is attached. */
@@ -37,6 +56,9 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
     static final class Silent extends Progress {
         @Override
         protected void show(int now, String label) {}
+
+        @Override
+        protected void showWaiting(String line) {}
     }
 
     static final class Terminal extends Progress {
@@ -52,6 +74,12 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
             int filled = total == 0 ? width : (int) ((long) now * width / total);
             out.printf("\r[%s%s] %d/%d %-12s", "#".repeat(filled), ".".repeat(width - filled), now, total, label);
             out.flush();
+        }
+
+        @Override
+        protected synchronized void showWaiting(String line) {
+            out.printf("\r\033[2K%s%n", line);
+            show(done.get(), "");
         }
 
         @Override
@@ -78,6 +106,11 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
                 lastNanos = nanos;
                 out.printf("progress: %d/%d symbols (%d%%), last %s%n", now, total, total == 0 ? 100 : now * 100L / total, label);
             }
+        }
+
+        @Override
+        protected synchronized void showWaiting(String line) {
+            out.println(line);
         }
     }
 }

@@ -122,8 +122,30 @@ public interface Sink extends AutoCloseable {
         void close();
     }
 
+    /**
+     * Checks, before the run's first provider request, that this sink can store what the run will write: the target
+     * exists or can be created, is reachable and writable with the given credentials. Called once per run, after the
+     * sink is created, on the main (platform) thread: an implementation may also initialise the classes of its client
+     * libraries here (so that no virtual thread is the first to run their static initialisers). May write and remove a
+     * small probe; never leaves anything behind.
+     *
+     * <p>The default checks nothing (a sink whose factory already connected).
+     *
+     * @throws IngestException {@link ErrorKind#CONFIG} (or {@link ErrorKind#USAGE} for a malformed target) naming the
+     *     problem, with no secret in it: the run then exits 2 having fetched nothing
+     */
+    default void check() {}
+
     /** Makes everything written so far durable and visible. */
     default void flush() {}
+
+    /**
+     * A capability this opened sink offers beyond writing (e.g. {@link DryRunPlan}); empty when it offers none of
+     * that type. The default answers with this sink itself when it implements {@code type}; see {@link Capability}.
+     */
+    default <T extends Capability> Optional<T> capability(Class<T> type) {
+        return Capability.of(this, type);
+    }
 
     @Override
     default void close() {}

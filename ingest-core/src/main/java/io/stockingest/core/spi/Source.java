@@ -13,6 +13,7 @@ import io.stockingest.core.model.StatementType;
 import io.stockingest.core.model.Symbol;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -78,6 +79,14 @@ public interface Source extends AutoCloseable {
 
     /** How many provider calls a plan needs before the first one is sent; sources with a daily budget check it. */
     default void checkBudget(int plannedCalls) {}
+
+    /**
+     * A capability this source offers beyond fetching; empty when it offers none of that type. The default answers
+     * with this source itself when it implements {@code type}; see {@link Capability}.
+     */
+    default <T extends Capability> Optional<T> capability(Class<T> type) {
+        return Capability.of(this, type);
+    }
 
     @Override
     default void close() {}

@@ -1,8 +1,24 @@
 package io.stockingest.core.spi;
 
 import io.stockingest.core.config.Settings;
+import io.stockingest.core.model.SymbolSpelling;
+import java.util.Optional;
 
-/** Creates a {@link Source} from the run's settings; problems are reported as {@code CONFIG} errors. */
+/**
+ * A source plugin: creates a {@link Source} from the run's settings (problems are reported as {@code CONFIG}
+ * errors). Registered under the name users select it by with
+ * {@code IngestBinder.sources(binder()).addBinding("name").to(MySourceFactory.class)}. Stateless and thread-safe.
+ */
 public interface SourceFactory {
     Source create(Settings settings);
+
+    /** How the provider writes a symbol in its requests and answers; its source spells symbols with it. */
+    default SymbolSpelling spelling() {
+        return SymbolSpelling.CANONICAL;
+    }
+
+    /** A capability this plugin offers without creating a source (see {@link Capability}). */
+    default <T extends Capability> Optional<T> capability(Class<T> type) {
+        return Capability.of(this, type);
+    }
 }

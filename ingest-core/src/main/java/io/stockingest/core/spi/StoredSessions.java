@@ -14,14 +14,14 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Which sessions a sink already holds, asked before a run is planned so that {@code prices} fetches only what is
+ * Which sessions a sink already holds (a {@link Capability} of an opened sink), asked before a run is planned so that {@code prices} fetches only what is
  * missing and {@code coverage} can report gaps. Offered by an opened {@link Sink} that can answer cheaply: a lake by
  * one listing per symbol prefix (never a probe per file), a database by one query.
  *
  * <p>Thread-safe. Failures are {@link io.stockingest.core.IngestException}s of kind {@code SINK} with no secret in
  * the message.
  */
-public interface StoredSessions {
+public interface StoredSessions extends Capability {
     /**
      * For each of {@code symbols} (every one is a key, with {@link Stored#NONE} when nothing is stored), the dates in
      * {@code range} this sink holds bars of {@code interval} for.

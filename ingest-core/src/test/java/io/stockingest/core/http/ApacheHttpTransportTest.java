@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ApacheHttpTransportTest {
@@ -42,7 +43,7 @@ class ApacheHttpTransportTest {
     }
 
     private static HttpResult get(ServerSocket server) {
-        try (ApacheHttpTransport transport = new ApacheHttpTransport(Duration.ofSeconds(5), 4, "test")) {
+        try (ApacheHttpTransport transport = new ApacheHttpTransport(Duration.ofSeconds(5), Duration.ofSeconds(5), 4, "test", null)) {
             return transport.execute(HttpCall.get(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/x")));
         }
     }
@@ -84,6 +85,36 @@ class ApacheHttpTransportTest {
             HttpResult result = get(server);
             assertThat(result.status()).isEqualTo(204);
             assertThat(result.body()).isEmpty();
+        }
+    }
+
+    @Test
+    void thePermitIsTakenAfterTheConnectionIsLeasedSoPoolQueueingCannotBunchArrivals() throws Exception {
+        try (var server = new io.stockingest.core.testkit.FixtureServer()) {
+            var fast = io.stockingest.core.testkit.FixtureServer.Reply.json(200, "[]");
+            // the second request holds the only connection for 1.5 s while the third and fourth queue for it
+            server.on("/x", fast, fast.delayed(Duration.ofMillis(1500)), fast);
+            RateLimiter limiter = new RateLimiter(RateLimit.parse("2/sec"), RateLimiter.Counting.SLIDING, Ticker.SYSTEM, 1.0);
+            try (ApacheHttpTransport transport = new ApacheHttpTransport(Duration.ofSeconds(5), Duration.ofSeconds(5), 1, "test", limiter)) {
+                HttpCall call = HttpCall.get(URI.create(server.baseUri() + "/x"));
+                transport.execute(call);
+                List<java.util.concurrent.Future<HttpResult>> calls = new java.util.ArrayList<>();
+                try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int i = 0; i < 3; i++) {
+                        calls.add(executor.submit(() -> transport.execute(call)));
+                    }
+                }
+                for (var done : calls) {
+                    assertThat(done.get().status()).isEqualTo(200);
+                }
+            }
+            List<Long> arrivals = server.requests().stream().map(io.stockingest.core.testkit.FixtureServer.Recorded::receivedNanos).sorted().toList();
+            assertThat(arrivals).hasSize(4);
+            for (int i = 1; i < arrivals.size(); i++) {
+                // a permit taken before the lease would let the two queued requests arrive back to back once the slow one
+                // ends; taken after it, they are 500 ms apart (less what the loaded server's scheduling shifts)
+                assertThat(Duration.ofNanos(arrivals.get(i) - arrivals.get(i - 1))).as("gap before arrival %d", i).isGreaterThan(Duration.ofMillis(250));
+            }
         }
     }
 }

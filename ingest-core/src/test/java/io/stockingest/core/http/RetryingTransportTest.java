@@ -57,17 +57,29 @@ class RetryingTransportTest {
 
     @Test
     void retriesAfterRetryAfterSeconds() {
-        Scripted server = new Scripted().then(429, Map.of("Retry-After", List.of("7"))).then(200, Map.of());
+        Scripted server = new Scripted().then(503, Map.of("Retry-After", List.of("7"))).then(200, Map.of());
         new RetryingTransport(server, RetryPolicy.DEFAULT, ticker).execute(CALL);
         assertThat(ticker.sleeps()).containsExactly(Duration.ofSeconds(7));
     }
 
     @Test
-    void throttledWithoutRetryAfterWaitsAtLeastTheThrottleDelay() {
+    void aThrottledRequestGoesStraightBackToTheLimiterWithoutSleepingOrUsingAnAttempt() {
+        Scripted server = new Scripted();
+        for (int i = 0; i < 7; i++) {
+            server.then(429, Map.of());
+        }
+        server.then(200, Map.of());
+        HttpResult result = new RetryingTransport(server, RetryPolicy.DEFAULT, ticker).execute(CALL);
+        assertThat(result.status()).as("seven 429s do not use up five attempts").isEqualTo(200);
+        assertThat(ticker.sleeps()).as("the limiter below decides when it leaves").isEmpty();
+    }
+
+    @Test
+    void aDailyBudgetPolicyAnswersTheFirst429AtOnce() {
         Scripted server = new Scripted().then(429, Map.of()).then(200, Map.of());
-        RetryPolicy policy = RetryPolicy.DEFAULT.withThrottleDelay(Duration.ofSeconds(12));
-        new RetryingTransport(server, policy, ticker).execute(CALL);
-        assertThat(ticker.sleeps()).containsExactly(Duration.ofSeconds(12));
+        HttpResult result = new RetryingTransport(server, RetryPolicy.DEFAULT.withMaxThrottled(Duration.ZERO), ticker).execute(CALL);
+        assertThat(result.status()).isEqualTo(429);
+        assertThat(server.calls).hasSize(1);
     }
 
     @Test
@@ -103,11 +115,11 @@ class RetryingTransportTest {
     @Test
     void backoffIsExponentialWithFullJitterAndCapped() {
         RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ZERO);
-        assertThat(policy.delay(1, 503, Optional.empty(), () -> 1.0)).isEqualTo(Duration.ofMillis(500));
-        assertThat(policy.delay(2, 503, Optional.empty(), () -> 1.0)).isEqualTo(Duration.ofMillis(1000));
-        assertThat(policy.delay(3, 503, Optional.empty(), () -> 0.5)).isEqualTo(Duration.ofMillis(1000));
-        assertThat(policy.delay(9, 503, Optional.empty(), () -> 1.0)).isEqualTo(Duration.ofSeconds(4));
-        assertThat(policy.delay(1, 503, Optional.of(Duration.ofMinutes(10)), () -> 1.0)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(policy.delay(1, Optional.empty(), () -> 1.0)).isEqualTo(Duration.ofMillis(500));
+        assertThat(policy.delay(2, Optional.empty(), () -> 1.0)).isEqualTo(Duration.ofMillis(1000));
+        assertThat(policy.delay(3, Optional.empty(), () -> 0.5)).isEqualTo(Duration.ofMillis(1000));
+        assertThat(policy.delay(9, Optional.empty(), () -> 1.0)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(policy.delay(1, Optional.of(Duration.ofMinutes(10)), () -> 1.0)).isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test
@@ -117,14 +129,17 @@ class RetryingTransportTest {
     }
 
     @Test
-    void rateLimitedTransportCountsRequestsAndThrottles() {
-        Scripted server = new Scripted().then(429, Map.of()).then(200, Map.of());
-        CallStats stats = new CallStats();
-        RateLimiter limiter = new RateLimiter(RateLimit.parse("60/min"), ticker);
-        HttpTransport stack = new RetryingTransport(new RateLimitedTransport(server, limiter), RetryPolicy.DEFAULT, ticker);
-        CallStats.bind(stats, () -> stack.execute(CALL));
-        assertThat(stats.requests()).isEqualTo(2);
-        assertThat(stats.throttled()).isEqualTo(1);
-        assertThat(stats.retries()).isEqualTo(1);
+    void anOutstandingCallSaysWhichRetryAndWhy() {
+        CallStats run = new CallStats();
+        List<String> seen = new ArrayList<>();
+        HttpTransport watching = call -> {
+            run.outstanding().forEach(p -> seen.add(p.describe()));
+            return seen.size() == 1 ? new HttpResult(503, Map.of(), new byte[0]) : new HttpResult(200, Map.of(), new byte[0]);
+        };
+        RetryPolicy noJitter = new RetryPolicy(5, Duration.ZERO, Duration.ofSeconds(60), Duration.ofMinutes(65));
+        CallStats.bind(run.child(), () -> new RetryingTransport(watching, noJitter, ticker).execute(CALL));
+        assertThat(seen).containsExactly("GET http://127.0.0.1/x?apikey=**** (attempt 1/5)",
+                "GET http://127.0.0.1/x?apikey=**** (retry 1/4 after HTTP 503; waiting 0 ms before trying again)");
+        assertThat(run.outstanding()).as("none once answered").isEmpty();
     }
 }

@@ -12,15 +12,14 @@ class SymbolTest {
     void parsesAndSpellsShareClassesPerProvider() {
         Symbol brk = Symbol.parse(" brk-b ");
         assertThat(brk.value()).isEqualTo("BRK.B");
-        assertThat(brk.polygon()).isEqualTo("BRK.B");
-        assertThat(brk.yahoo()).isEqualTo("BRK-B");
-        assertThat(brk.fmp()).isEqualTo("BRK-B");
+        assertThat(SymbolSpelling.CANONICAL.spell(brk)).as("Polygon's spelling").isEqualTo("BRK.B");
+        assertThat(SymbolSpelling.DASHED_SHARE_CLASS.spell(brk)).as("Yahoo's and FMP's spelling").isEqualTo("BRK-B");
         assertThat(Symbol.parse("BRK.B")).isEqualTo(brk);
     }
 
     @Test
     void keepsExchangeSuffixesAndPairs() {
-        assertThat(Symbol.parse("wsu.de").yahoo()).isEqualTo("WSU.DE");
+        assertThat(SymbolSpelling.DASHED_SHARE_CLASS.spell(Symbol.parse("wsu.de"))).isEqualTo("WSU.DE");
         assertThat(Symbol.parse("BTC-USD").value()).isEqualTo("BTC-USD");
         assertThat(Symbol.parse("^gspc").value()).isEqualTo("^GSPC");
         assertThat(Symbol.parse("GC=F").value()).isEqualTo("GC=F");

@@ -121,9 +121,10 @@ class PriceIngestTest {
     }
 
     @Test
-    void emptyAnswerForAKnownSymbolIsAGateFailureNotSuccess() {
+    void emptyAnswerIsAFailedSymbolNotSuccessNorAGateBreach() {
         RunReport report = run(new FakeSource(s -> List.of()), new InMemorySink(), job(List.of("AAPL"), 0.05));
-        assertThat(report.exitCode()).isEqualTo(3);
+        assertThat(report.exitCode()).as("a symbol that returned nothing failed (exit 1); no gate refused data").isEqualTo(1);
+        assertThat(report.symbols().get("AAPL").status()).isEqualTo("failed");
         assertThat(report.symbols().get("AAPL").errors()).singleElement().asString().contains("returned no bars for AAPL");
     }
 
@@ -187,6 +188,19 @@ class PriceIngestTest {
         RunReport report = run(new FakeSource(s -> week(s.value())), sink, job(List.of("AAPL"), 0.05));
         assertThat(report.exitCode()).isEqualTo(1);
         assertThat(report.symbols().get("AAPL").errors()).containsExactly("Cannot write AAPL to memory: disk full");
+    }
+
+    /** Issue 17 item 3: what a failed write stored before failing is counted, not reported as 0 written. */
+    @Test
+    void aWriteThatFailsMidwayCountsWhatItStored() {
+        InMemorySink sink = new InMemorySink();
+        sink.failWith(new io.stockingest.core.spi.PartialWriteException(new IngestException(ErrorKind.SINK, "No space left on device"),
+                new io.stockingest.core.spi.WriteResult(3, 0, 3)));
+        RunReport report = run(new FakeSource(s -> week(s.value())), sink, job(List.of("AAPL"), 0.05));
+        assertThat(report.exitCode()).as("the symbol failed").isEqualTo(1);
+        assertThat(report.symbols().get("AAPL").errors()).containsExactly("Cannot write AAPL to memory: No space left on device");
+        assertThat(report.filesWritten()).as("files stored before the failure").isEqualTo(3);
+        assertThat(report.rowsWritten()).as("rows stored before the failure").isEqualTo(3);
     }
 
     @Test
@@ -274,5 +288,38 @@ class PriceIngestTest {
         InMemorySink down = new InMemorySink();
         down.failFlushWith(new IngestException(ErrorKind.SINK, "connection reset"));
         assertThat(run(new FakeSource(s -> week(s.value())), down, job(List.of("AAPL"), 0.05)).exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aRejectedKeyDropsTheRequestsWaitingForTheLimiterAndSaysItOnce() {
+        List<String> symbols = java.util.stream.IntStream.range(0, 50).mapToObj(i -> "S" + i).toList();
+        try (var server = new io.stockingest.core.testkit.FixtureServer()) {
+            symbols.forEach(symbol -> server.on("/bars/" + symbol, io.stockingest.core.testkit.FixtureServer.Reply.json(401, "{\"error\":\"bad key\"}")));
+            // one request a minute: every worker but the first waits for the limiter, on the real clock
+            var endpoint = new io.stockingest.core.http.ProviderEndpoint("fake", server.baseUri(), io.stockingest.core.http.RateLimit.parse("1/min"),
+                    io.stockingest.core.http.RetryPolicy.DEFAULT, java.time.Duration.ofSeconds(5), 16, "test");
+            var transport = endpoint.transport(io.stockingest.core.http.Ticker.SYSTEM);
+            PriceJob job = new PriceJob(symbols.stream().map(Symbol::parse).toList(), Interval.D1, WEEK, BarRequest.Hours.REGULAR,
+                    WriteOptions.DEFAULT, Shard.ALL, 16, 0.05);
+            long start = System.nanoTime();
+            // fetches over the real transport stack (retries, limiter, Apache client); a 401 is a rejected key
+            FakeSource source = new FakeSource(symbol -> {
+                if (transport.execute(io.stockingest.core.http.HttpCall.get(server.baseUri().resolve("/bars/" + symbol.value()))).status() == 401) {
+                    throw new IngestException(ErrorKind.AUTH, "Cannot fetch " + symbol + " from fake: the key was rejected; check FAKE_API_KEY");
+                }
+                return week(symbol.value());
+            });
+            RunReport report = new PriceIngest(source, List.of(new InMemorySink()), NyseCalendar.instance(),
+                    io.stockingest.core.http.Ticker.SYSTEM, Progress.silent()).run(job, RunContext.start("prices", "fake", Instant.now()));
+            transport.close();
+
+            assertThat(report.exitCode()).isEqualTo(2);
+            assertThat(server.requests()).as("the 15 workers waiting for the limiter sent nothing").hasSize(1);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("nobody waited out the minute").isLessThan(java.time.Duration.ofSeconds(30));
+            assertThat(report.symbols().values()).filteredOn(s -> s.status().equals("not_attempted")).hasSize(49);
+            String summary = report.summary();
+            assertThat(summary.split("the key was rejected", -1)).as("the error said once:%n%s", summary).hasSize(2);
+            assertThat(summary).contains("not attempted (the run stopped): 49 symbols: S").contains("failed with the error below: S");
+        }
     }
 }

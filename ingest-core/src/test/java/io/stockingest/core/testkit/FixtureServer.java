@@ -77,8 +77,8 @@ public final class FixtureServer implements AutoCloseable {
         }
     }
 
-    /** A request as the server saw it. */
-    public record Recorded(String path, String query, Map<String, List<String>> headers) {
+    /** A request as the server saw it, and when ({@link System#nanoTime}). */
+    public record Recorded(String path, String query, Map<String, List<String>> headers, long receivedNanos) {
         public String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -132,7 +132,7 @@ public final class FixtureServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             URI uri = exchange.getRequestURI();
-            requests.add(new Recorded(uri.getRawPath(), uri.getRawQuery(), Map.copyOf(exchange.getRequestHeaders())));
+            requests.add(new Recorded(uri.getRawPath(), uri.getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), System.nanoTime()));
             Deque<Reply> queue = routes.get(uri.getRawPath());
             Reply reply;
             if (queue == null || queue.isEmpty()) {

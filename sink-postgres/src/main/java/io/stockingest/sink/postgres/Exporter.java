@@ -96,8 +96,14 @@ public final class Exporter {
         };
     }
 
-    /** Exports {@code table} (optionally filtered) to {@code out}; returns the number of rows written. */
+    /**
+     * Exports {@code table} (optionally filtered) to {@code out}; returns the number of rows written. Parquet is
+     * encoded by {@link ParquetExport} (whole file or none).
+     */
     public long export(String table, Format format, String where, Path out) {
+        if (format == Format.PARQUET) {
+            return ParquetExport.write(this, table, where, out);
+        }
         try (OutputStream os = Files.newOutputStream(out)) {
             return export(table, format, where, os);
         } catch (IOException e) {
@@ -105,7 +111,7 @@ public final class Exporter {
         }
     }
 
-    /** CSV or SQL to {@code out}; for Parquet use {@link #export(String, String, RowWriter)}. */
+    /** CSV or SQL to {@code out}; for Parquet use {@link #export(String, Format, String, Path)}. */
     public long export(String table, Format format, String where, OutputStream out) {
         return export(table, where, (c, st, name, query) -> switch (format) {
             case CSV -> c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + query + ") TO STDOUT WITH (FORMAT csv, HEADER)", out);

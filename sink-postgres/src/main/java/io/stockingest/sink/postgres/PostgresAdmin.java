@@ -42,6 +42,69 @@ public final class PostgresAdmin {
         return config;
     }
 
+    /**
+     * Connects and checks the rights a run needs, before it fetches anything: the server is reachable, the
+     * credentials are accepted, the schema exists and the user may use it, and (with {@code migrate}) the user may
+     * create what the migrations create (the schema, on the database; the tables, in a schema not yet migrated).
+     *
+     * @throws IngestException {@link ErrorKind#CONFIG} naming the database (no password) and the problem
+     */
+    public void check(boolean migrate) {
+        String sql = "SELECT n.oid IS NOT NULL, coalesce(has_schema_privilege(n.oid, 'USAGE'), false),"
+                + " coalesce(has_schema_privilege(n.oid, 'CREATE'), false), has_database_privilege(current_database(), 'CREATE'), current_user,"
+                // the catalogue, not to_regclass: that needs USAGE on the schema, which is what is being checked
+                + " EXISTS (SELECT 1 FROM pg_class t WHERE t.relnamespace = n.oid AND t.relname = 'flyway_schema_history')"
+                + " FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = ?";
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, config.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                boolean exists = rs.getBoolean(1);
+                String user = rs.getString(5);
+                String schema = config.schema();
+                if (!exists && !migrate) {
+                    throw unusable("schema " + schema + " does not exist (run 'stock-ingest db migrate', or leave PG_MIGRATE=true)");
+                }
+                if (!exists && !rs.getBoolean(4)) {
+                    throw unusable("user " + user + " may not create schema " + schema + " (GRANT CREATE ON DATABASE to it, or create the schema)");
+                }
+                if (exists && !rs.getBoolean(2)) {
+                    throw unusable("user " + user + " has no rights on schema " + schema + " (GRANT USAGE ON SCHEMA " + schema + " to it)");
+                }
+                if (exists && migrate && !rs.getBoolean(6) && !rs.getBoolean(3)) {
+                    throw unusable("user " + user + " may not create tables in schema " + schema + " (GRANT CREATE ON SCHEMA " + schema + " to it)");
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("reach", e);
+        }
+    }
+
+    private IngestException unusable(String why) {
+        return new IngestException(ErrorKind.CONFIG, "Cannot use " + config.name() + ": " + why);
+    }
+
+    /**
+     * A connection or rights problem (SQLState class 08 connection, 28 authorization, 3D000 unknown database, 42501
+     * insufficient privilege) is the configuration's ({@link ErrorKind#CONFIG}, exit 2); anything else a
+     * {@link ErrorKind#SINK} failure.
+     */
+    private IngestException failure(String action, Throwable e) {
+        String state = null;
+        for (Throwable t = e; t != null && state == null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                state = sql.getSQLState();
+            }
+        }
+        boolean configuration = state != null && (state.startsWith("08") || state.startsWith("28") || state.equals("3D000") || state.equals("42501"));
+        String why = state != null && state.startsWith("28") ? "the server refused the credentials"
+                : state != null && state.startsWith("08") ? "cannot connect"
+                : state != null && state.equals("42501") ? "permission denied" : null;
+        String message = "Cannot " + action + " " + config.name() + ": " + (why == null ? "" : why + " (SQLState " + state + "): ")
+                + Secrets.redact(String.valueOf(e.getMessage()));
+        return new IngestException(configuration ? ErrorKind.CONFIG : ErrorKind.SINK, message, e);
+    }
+
     /** Applies pending migrations (creating the schema if needed); returns printable lines. */
     public List<String> migrate() {
         return migrate(null);
@@ -57,8 +120,7 @@ public final class PostgresAdmin {
             result.migrations.forEach(m -> lines.add("  applied V" + m.version + " " + m.description + " (" + m.executionTime + " ms)"));
             return lines;
         } catch (RuntimeException e) {
-            throw new IngestException(ErrorKind.SINK, "Cannot migrate schema " + config.schema() + " on " + config.name() + ": "
-                    + Secrets.redact(String.valueOf(e.getMessage())), e);
+            throw failure("migrate schema " + config.schema() + " on", e);
         }
     }
 
@@ -141,7 +203,9 @@ public final class PostgresAdmin {
     }
 
     private Flyway flyway(String target) {
+        // Flyway logs through SLF4J (its banner and progress are INFO, below the app's WARN): nothing of it on stderr
         var conf = Flyway.configure()
+                .loggers("slf4j")
                 .dataSource(config.jdbcUrl(), config.user(), config.password())
                 .schemas(config.schema())
                 .defaultSchema(config.schema())

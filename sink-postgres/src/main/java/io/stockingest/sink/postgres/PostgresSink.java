@@ -74,6 +74,7 @@ public final class PostgresSink implements Sink, StoredSessions {
     public PostgresSink(PostgresConfig config) {
         this.config = requireNonNull(config, "config is null");
         this.admin = new PostgresAdmin(config);
+        admin.check(config.migrate()); // reachable, credentials, rights: exit 2 before any provider request
         if (config.migrate()) {
             admin.migrate();
         }

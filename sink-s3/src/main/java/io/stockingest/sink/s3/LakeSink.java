@@ -1,5 +1,8 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.lake.LakeSchemas;
+import io.stockingest.lake.LakeLayout;
+import io.stockingest.lake.ParquetFiles;
 import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.ErrorKind;
@@ -13,6 +16,7 @@ import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.PartialWriteException;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
@@ -84,6 +88,7 @@ public final class LakeSink implements Sink, StoredSessions {
             throw new IllegalArgumentException("maxConcurrency must be at least 1, not " + maxConcurrency);
         }
         this.uploads = new Semaphore(maxConcurrency);
+        ParquetFiles.initialise();
     }
 
     @Override
@@ -292,7 +297,11 @@ public final class LakeSink implements Sink, StoredSessions {
         }
         Throwable first = failed.get();
         if (first instanceof RuntimeException runtime) {
-            throw runtime;
+            // the files the other items stored are there to stay: the summary counts them (issue 17, item 3)
+            IngestException failure = runtime instanceof IngestException ingest ? ingest
+                    : new IngestException(ErrorKind.SINK, "Cannot write to " + name + ": " + runtime.getMessage(), runtime);
+            throw result.equals(WriteResult.NOTHING) && failure == runtime ? runtime
+                    : new PartialWriteException(failure, result.plus(PartialWriteException.writtenBy(runtime)));
         }
         if (first instanceof Error error) {
             throw error;
@@ -444,6 +453,11 @@ public final class LakeSink implements Sink, StoredSessions {
     public Optional<InstanceLock> lockInstance(String job, Instant since) {
         return Optional.of(storage instanceof LocalLakeStorage local ? LakeInstanceLock.acquire(local.root(), job, since)
                 : LeaseInstanceLock.acquire(storage, job, since, Instant::now, message -> System.err.println(job + ": " + message)));
+    }
+
+    @Override
+    public void check() {
+        storage.check();
     }
 
     @Override

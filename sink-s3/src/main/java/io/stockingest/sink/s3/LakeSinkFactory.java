@@ -1,29 +1,49 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.lake.LakeLayout;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.SinkFactory;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 /**
  * {@code --sink parquet:DIR}: a lake in a local directory ({@code S3_RAW_PREFIX} names its data folder,
  * {@code S3_MAX_CONCURRENCY} bounds the files written at once, default 32).
  */
 public final class LakeSinkFactory implements SinkFactory {
+    private static final String SCHEME = "parquet:";
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("parquet");
+    }
+
+    @Override
+    public List<String> examples() {
+        return List.of("parquet:DIR");
+    }
+
+    /**
+     * {@code parquet:./data} names the directory relative to the command's working directory; an empty path stays
+     * empty so that {@link #create} refuses it (it would silently be the working directory).
+     */
+    @Override
+    public String resolve(String uri, Path workingDirectory) {
+        return uri.startsWith(SCHEME) && !uri.substring(SCHEME.length()).isBlank()
+                ? SCHEME + workingDirectory.resolve(uri.substring(SCHEME.length())).normalize() : uri;
+    }
+
     @Override
     public Sink create(String uri, Settings settings) {
-        if (!uri.startsWith("parquet:") || uri.length() == "parquet:".length()) {
-            throw new IngestException(ErrorKind.USAGE, "Invalid lake sink '" + uri + "': use parquet:DIR, e.g. parquet:./data");
+        if (!uri.startsWith(SCHEME) || uri.substring(SCHEME.length()).isBlank()) {
+            throw new IngestException(ErrorKind.USAGE, "Invalid lake sink '" + uri + "': give a directory, parquet:DIR, e.g. parquet:./data");
         }
-        Path dir = Path.of(uri.substring("parquet:".length()));
-        LakeLayout layout;
-        try {
-            layout = new LakeLayout(settings.get("S3_RAW_PREFIX", "raw"));
-        } catch (IllegalArgumentException e) {
-            throw new IngestException(ErrorKind.CONFIG, e.getMessage());
-        }
+        Path dir = Path.of(uri.substring(SCHEME.length()));
+        LakeLayout layout = LakeLayout.from(settings);
         int concurrency;
         try {
             concurrency = Integer.parseInt(settings.get("S3_MAX_CONCURRENCY", String.valueOf(LakeSink.DEFAULT_CONCURRENCY)));
@@ -34,6 +54,6 @@ public final class LakeSinkFactory implements SinkFactory {
             throw new IngestException(ErrorKind.CONFIG, "S3_MAX_CONCURRENCY must be at least 1");
         }
         LocalLakeStorage storage = new LocalLakeStorage(dir);
-        return new LakeSink("parquet:" + storage.describe(), storage, layout, concurrency);
+        return new LakeSink(SCHEME + storage.describe(), storage, layout, concurrency);
     }
 }

@@ -45,6 +45,14 @@ public interface LakeStorage extends AutoCloseable {
      */
     boolean replaceIfUnchanged(String key, byte[] bytes, String version);
 
+    /**
+     * Checks that the lake can be written: creates its root if needed, stores and removes a small probe (a dot-named
+     * temporary, which readers skip), and lists the root. See {@link io.stockingest.core.spi.Sink#check}.
+     *
+     * @throws io.stockingest.core.IngestException of kind CONFIG naming the lake and the problem
+     */
+    void check();
+
     @Override
     default void close() {}
 }

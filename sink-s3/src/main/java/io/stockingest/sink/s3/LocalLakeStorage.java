@@ -8,18 +8,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A lake in a local directory. A file is written under a temporary name in its final directory and then linked
@@ -78,14 +81,70 @@ public final class LocalLakeStorage implements LakeStorage {
         if (!Files.isDirectory(dir)) {
             return Set.of();
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(file -> !isTemporary(file.getFileName().toString()) || deleteIfStale(file))
-                    .map(file -> root.relativize(file).toString().replace('\\', '/'))
-                    .collect(Collectors.toUnmodifiableSet());
+        Set<String> keys = new HashSet<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile() && (!isTemporary(file.getFileName().toString()) || deleteIfStale(file))) {
+                        keys.add(root.relativize(file).toString().replace('\\', '/'));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    // Not an error: another runner's temporary renamed into place (or a stale one deleted) between
+                    // reading the folder and looking at the entry. Its final file, if any, is listed or shows at put.
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException | UncheckedIOException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot list " + dir + ": " + e.getMessage(), e);
         }
+        return Set.copyOf(keys);
+    }
+
+    /** File systems that are no place for a lake: kernel views ({@code /proc}, {@code /sys}) and device nodes. */
+    private static final Set<String> NOT_A_LAKE = Set.of("proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs",
+            "securityfs", "configfs", "pstore", "bpf", "mqueue", "hugetlbfs", "fusectl", "efivarfs", "binfmt_misc", "autofs");
+
+    /**
+     * Creates the root if needed, refuses a kernel file system ({@code /proc}, {@code /sys}, {@code /dev}), then
+     * writes, links and deletes a probe temporary in the root: a read-only directory or file system, a missing
+     * permission or a full disk show here.
+     */
+    @Override
+    public void check() {
+        try {
+            Path existing = root;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null && NOT_A_LAKE.contains(Files.getFileStore(existing).type())) {
+                throw unusable("it is on a " + Files.getFileStore(existing).type() + " file system, not a disk");
+            }
+            Files.createDirectories(root);
+            Path probe = root.resolve(tempName("stock-ingest-check"));
+            try {
+                Files.write(probe, new byte[] {'o', 'k'});
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw unusable("a file is in the way: " + e.getFile());
+        } catch (IOException | UncheckedIOException e) {
+            throw unusable(e instanceof java.nio.file.AccessDeniedException ? "permission denied on " + e.getMessage()
+                    : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason() + " (" + fs.getFile() + ")"
+                    : String.valueOf(e.getMessage()));
+        }
+    }
+
+    private IngestException unusable(String why) {
+        return new IngestException(ErrorKind.CONFIG, "The lake directory " + root + " cannot be written: " + why);
     }
 
     @Override
@@ -204,20 +263,25 @@ public final class LocalLakeStorage implements LakeStorage {
         Path target = resolve(key);
         Path temp = writeTemp(target, bytes);
         try {
-            synchronized (LOCKS[Math.floorMod(target.hashCode(), LOCKS.length)]) {
+            ReentrantLock lock = LOCKS[Math.floorMod(target.hashCode(), LOCKS.length)];
+            lock.lock();
+            try {
                 Optional<Versioned> current = getVersioned(key);
                 if (current.isEmpty() || !current.get().version().equals(version)) {
                     return false;
                 }
                 move(temp, target);
                 return true;
+            } finally {
+                lock.unlock();
             }
         } finally {
             deleteQuietly(temp);
         }
     }
 
-    private static final Object[] LOCKS = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
+    /** Locks, not monitors: the check and move do file I/O, and a virtual thread blocked on a monitor pins its carrier on Java 21. */
+    private static final ReentrantLock[] LOCKS = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new ReentrantLock()).toArray(ReentrantLock[]::new);
 
     /** The SHA-256 of the content, hex. */
     static String version(byte[] bytes) {
@@ -232,7 +296,12 @@ public final class LocalLakeStorage implements LakeStorage {
         try {
             Files.createDirectories(target.getParent());
             Path temp = target.resolveSibling(tempName(target.getFileName().toString()));
-            Files.write(temp, bytes);
+            try {
+                Files.write(temp, bytes);
+            } catch (IOException e) {
+                deleteQuietly(temp); // a full disk leaves an empty or partial temporary: never leave it behind
+                throw e;
+            }
             return temp;
         } catch (IOException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot write " + target + ": " + e.getMessage(), e);

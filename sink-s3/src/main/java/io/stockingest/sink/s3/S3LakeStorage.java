@@ -184,6 +184,29 @@ public final class S3LakeStorage implements LakeStorage {
         }
     }
 
+    /**
+     * Lists the prefix (one key), then stores a probe object with {@code If-None-Match: *} (which also finds out once
+     * whether the server supports conditional writes) and deletes it: a missing bucket, a bad endpoint, wrong
+     * credentials or a read-only policy fail here, before the run fetches anything.
+     */
+    @Override
+    public void check() {
+        String probe = ".stock-ingest-check/" + LocalLakeStorage.tempName("probe");
+        try {
+            client.listObjectsV2(r -> r.bucket(config.bucket()).prefix(config.keyOf("")).maxKeys(1));
+            putIfAbsent(probe, new byte[] {'o', 'k'});
+            client.deleteObject(r -> r.bucket(config.bucket()).key(config.keyOf(probe)));
+        } catch (SdkException e) {
+            throw unusable(failure("check", config.keyOf(probe), e));
+        } catch (IngestException e) {
+            throw unusable(e);
+        }
+    }
+
+    private IngestException unusable(IngestException e) {
+        return new IngestException(ErrorKind.CONFIG, "The lake " + describe() + " cannot be written: " + e.getMessage(), e);
+    }
+
     private boolean exists(String objectKey) {
         return eTag(objectKey, "check").isPresent();
     }

@@ -17,6 +17,11 @@ class ForwardingLakeStorage implements LakeStorage {
     }
 
     @Override
+    public void check() {
+        delegate.check();
+    }
+
+    @Override
     public Set<String> list(String prefix) {
         return delegate.list(prefix);
     }

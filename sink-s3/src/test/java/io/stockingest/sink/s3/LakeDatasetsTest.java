@@ -1,5 +1,7 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.lake.LakeLayout;
+import io.stockingest.lake.ParquetFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockingest.core.model.CorporateAction;

@@ -1,5 +1,6 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.lake.LakeLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

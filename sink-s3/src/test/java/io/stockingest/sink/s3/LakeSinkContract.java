@@ -1,6 +1,8 @@
 package io.stockingest.sink.s3;
 
 import io.stockingest.core.spi.Sink;
+import io.stockingest.lake.LakeLayout;
+import io.stockingest.lake.ParquetFiles;
 import io.stockingest.core.testkit.SinkContract;
 import java.time.LocalDate;
 import java.util.ArrayList;

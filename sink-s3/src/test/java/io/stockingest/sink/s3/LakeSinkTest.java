@@ -1,5 +1,7 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.lake.LakeLayout;
+import io.stockingest.lake.ParquetFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -152,5 +154,36 @@ class LakeSinkTest {
         LocalLakeStorage storage = new LocalLakeStorage(root);
         assertThatThrownBy(() -> storage.put("../escape.parquet", new byte[1])).hasMessageContaining("Refusing a lake path outside");
         assertThatThrownBy(() -> new LakeLayout("../up")).hasMessageContaining("S3_RAW_PREFIX '../up' must be folder names");
+    }
+
+    /**
+     * Issue 17 item 3: a disk that fills in the middle of a batch (the storage fails with ENOSPC once 5 files are
+     * stored; one write at a time) fails the batch, and the failure says what is durably there: the 5 files and rows.
+     */
+    @Test
+    void aBatchThatFailsMidwayReportsTheFilesItStored() throws IOException {
+        LocalDate first = LocalDate.of(2024, 9, 3);
+        List<Bar> bars = NyseCalendar.instance().sessions(first, LocalDate.of(2024, 9, 16)).stream().map(s -> bar("AAPL", s.date(), 100)).toList();
+        LakeStorage full = new ForwardingLakeStorage(new LocalLakeStorage(root)) {
+            private int stored;
+
+            @Override
+            public boolean putIfAbsent(String key, byte[] bytes) {
+                if (stored == 5) {
+                    throw new io.stockingest.core.IngestException(io.stockingest.core.ErrorKind.SINK, "Cannot write " + key + ": No space left on device");
+                }
+                stored++;
+                return super.putIfAbsent(key, bytes);
+            }
+        };
+        LakeSink sink = new LakeSink("parquet:" + root, full, LakeLayout.DEFAULT, 1);
+
+        assertThatThrownBy(() -> sink.writeBars(batch(bars, new DateRange(first, bars.getLast().date()), DAILY_SKIP)))
+                .as("%d sessions, the disk full after 5", bars.size())
+                .isInstanceOfSatisfying(io.stockingest.core.spi.PartialWriteException.class, e -> {
+                    assertThat(e.written()).as("what the failed batch stored").isEqualTo(new WriteResult(5, 0, 5));
+                    assertThat(e.getMessage()).contains("No space left on device");
+                });
+        assertThat(files()).as("the files a reader finds").hasSize(5).allMatch(f -> f.endsWith(".parquet"));
     }
 }

@@ -1,6 +1,7 @@
 package io.stockingest.sink.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,5 +106,25 @@ class LocalLakeStorageTest extends AbstractLakeStorageTest {
         assertThat(legacyOld).doesNotExist();
         assertThat(notOurs).as("only our own temporaries are deleted").exists();
         assertThat(filesOnDisk()).containsExactlyInAnyOrder(young.getFileName().toString(), legacyYoung.getFileName().toString(), ".keep");
+    }
+
+    @Test
+    void checkCreatesTheLakeAndLeavesNothingBehind() throws IOException {
+        Path lake = root.resolve("new/lake");
+        new LocalLakeStorage(lake).check();
+        try (Stream<Path> inside = Files.list(lake)) {
+            assertThat(inside).as("the probe is gone").isEmpty();
+        }
+    }
+
+    @Test
+    void checkRefusesAKernelFileSystemAndAFileInTheWay() throws IOException {
+        Path file = Files.writeString(root.resolve("plain"), "x");
+        assertThatThrownBy(() -> new LocalLakeStorage(Path.of("/proc/x")).check()).as("/proc")
+                .isInstanceOfSatisfying(io.stockingest.core.IngestException.class, e -> assertThat(e.kind()).isEqualTo(io.stockingest.core.ErrorKind.CONFIG))
+                .hasMessageContaining("proc file system");
+        assertThatThrownBy(() -> new LocalLakeStorage(file.resolve("lake")).check()).as("a file where a directory is needed")
+                .isInstanceOfSatisfying(io.stockingest.core.IngestException.class, e -> assertThat(e.kind()).isEqualTo(io.stockingest.core.ErrorKind.CONFIG))
+                .hasMessageContaining(file.toString());
     }
 }

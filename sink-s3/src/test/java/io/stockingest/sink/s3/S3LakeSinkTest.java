@@ -1,5 +1,8 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.lake.LakeSchemas;
+import io.stockingest.lake.LakeLayout;
+import io.stockingest.lake.ParquetFiles;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.lake.ParquetFiles;
 import io.stockingest.core.config.Settings;
 import java.net.URI;
 import java.util.ArrayList;

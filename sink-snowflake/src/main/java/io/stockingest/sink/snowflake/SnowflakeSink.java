@@ -16,14 +16,15 @@ import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.rules.RowRule;
 import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.DryRunPlan;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
-import io.stockingest.sink.s3.LakeLayout;
-import io.stockingest.sink.s3.LakeSchemas;
-import io.stockingest.sink.s3.ParquetFiles;
+import io.stockingest.lake.LakeLayout;
+import io.stockingest.lake.LakeSchemas;
+import io.stockingest.lake.ParquetFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>Thread-safe: writes buffer under a lock; {@code flush} holds it for the whole load.
  */
-public final class SnowflakeSink implements Sink {
+public final class SnowflakeSink implements Sink, DryRunPlan {
     /** What one table's load did. */
     public record LoadResult(SnowflakeTable table, int files, long rowsLoaded, long rowsInserted, long rowsUpdated) {
         public LoadResult {
@@ -94,6 +95,23 @@ public final class SnowflakeSink implements Sink {
     @Override
     public String name() {
         return config.describe();
+    }
+
+    /**
+     * Offline: the settings were validated when the sink was created; this checks that the local folder where files
+     * are written before PUT can be created and written, and initialises the Parquet classes on this platform thread.
+     * It does not connect (the first statement does), so a wrong account or password still shows at the first load.
+     */
+    @Override
+    public void check() {
+        try {
+            Files.createDirectories(workDir);
+            Path probe = Files.createTempFile(workDir, ".check-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | UncheckedIOException e) {
+            throw new IngestException(ErrorKind.CONFIG, "Snowflake sink: cannot write its work folder " + workDir + ": " + e.getMessage(), e);
+        }
+        ParquetFiles.initialise();
     }
 
     public SnowflakeStatements statements() {

@@ -3,7 +3,7 @@ package io.stockingest.sink.snowflake;
 import io.stockingest.core.rules.RowRule;
 import io.stockingest.core.rules.RowRules;
 import io.stockingest.core.rules.SqlDialect;
-import io.stockingest.sink.s3.LakeSchemas;
+import io.stockingest.lake.LakeSchemas;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.LogicalTypes;

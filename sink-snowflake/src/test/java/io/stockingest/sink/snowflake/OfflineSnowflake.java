@@ -1,6 +1,6 @@
 package io.stockingest.sink.snowflake;
 
-import io.stockingest.sink.s3.ParquetFiles;
+import io.stockingest.lake.ParquetFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -14,7 +14,7 @@ import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.WriteOptions;
-import io.stockingest.sink.s3.LakeLayout;
+import io.stockingest.lake.LakeLayout;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -2,7 +2,7 @@ package io.stockingest.sink.snowflake;
 
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.testkit.SinkContract;
-import io.stockingest.sink.s3.LakeLayout;
+import io.stockingest.lake.LakeLayout;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;

@@ -36,7 +36,7 @@ final class FmpActions {
 
     List<CorporateAction> fetch(Symbol symbol, DateRange range) {
         String what = "Cannot fetch the dividends and splits of " + symbol + " " + range + " from fmp";
-        Map<String, String> query = Map.of("symbol", symbol.fmp());
+        Map<String, String> query = Map.of("symbol", FmpClient.SPELLING.spell(symbol));
         List<CorporateAction> actions = new ArrayList<>();
         for (JsonNode row : FmpRows.array(client.get("/stable/dividends", query, what), what)) {
             Double amount = row.path("dividend").isNumber() ? Double.valueOf(row.get("dividend").asDouble())

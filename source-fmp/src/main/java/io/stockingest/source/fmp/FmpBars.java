@@ -110,7 +110,7 @@ final class FmpBars {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("from", range.from().toString());
         query.put("to", range.to().toString());
-        JsonNode root = client.get("/api/v3/historical-price-full/" + FmpClient.encode(symbol.fmp()), query, what);
+        JsonNode root = client.get("/api/v3/historical-price-full/" + FmpClient.encode(FmpClient.SPELLING.spell(symbol)), query, what);
         if (!root.isObject()) {
             throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": expected a JSON object from /api/v3/historical-price-full, got "
                     + root.getNodeType());

@@ -15,6 +15,7 @@ import io.stockingest.core.http.HttpCall;
 import io.stockingest.core.http.HttpResult;
 import io.stockingest.core.http.HttpTransport;
 import io.stockingest.core.http.ProviderEndpoint;
+import io.stockingest.core.model.SymbolSpelling;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -50,6 +51,8 @@ import java.util.function.Function;
  * Thread-safe.
  */
 public final class FmpClient implements AutoCloseable {
+    /** How the provider spells symbols: {@code BRK-B}. */
+    static final SymbolSpelling SPELLING = SymbolSpelling.DASHED_SHARE_CLASS;
     public static final String PROVIDER = "fmp";
     /** Doubles are read with Jackson's fast parser (same values as {@link Double#parseDouble}, which showed in profiles). */
     static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();

@@ -40,9 +40,10 @@ import java.util.stream.Collectors;
  *   <li>{@code MAX_WORKERS}: requests in flight at once, default {@value #DEFAULT_MAX_WORKERS}.</li>
  *   <li>{@code FMP_USAGE_FILE}: where the calls sent today are counted when the limit is per day; default
  *       {@code ~/.stock-ingest/fmp-calls-<first 12 hex digits of the key's SHA-256>.txt}, one file per key.</li>
- *   <li>{@code HTTP_TIMEOUT}: connect, read and response timeout of each request in whole seconds (the same setting
- *       as Yahoo's), default 60. A timeout is retried like a 5xx; when the retries are used up the symbol fails with
- *       "timed out" in its message.</li>
+ *   <li>{@code HTTP_TIMEOUT}: response timeout of each attempt in whole seconds (how long it waits for the answer
+ *       and for each read of its body; the same setting as Yahoo's), default 60. A timeout is retried like a 5xx;
+ *       when the retries are used up the symbol fails with "timed out" in its message.</li>
+ *   <li>{@code HTTP_CONNECT_TIMEOUT}: connect timeout of each attempt in whole seconds, default 10.</li>
  * </ul>
  *
  * <p>A limit counted per day (the free plan's {@code 250/day}) is a <em>budget</em>, not a pace: spacing 250
@@ -50,7 +51,7 @@ import java.util.stream.Collectors;
  * checked before the first request, and requests are paced at {@link #DAILY_PLAN_PACE} instead.
  */
 public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLimit, OptionalInt dailyBudget, ApiGeneration generation,
-        int maxWorkers, Path usageFile, Duration timeout) {
+        int maxWorkers, Path usageFile, Duration timeout, Duration connectTimeout) {
     public static final String API_KEY = "FMP_API_KEY";
     public static final String BASE_URL = "FMP_BASE_URL";
     public static final String PLAN = "FMP_PLAN";
@@ -64,7 +65,6 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     public static final RateLimit DAILY_PLAN_PACE = new RateLimit(60, Duration.ofMinutes(1));
     public static final String HTTP_TIMEOUT = "HTTP_TIMEOUT";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration MAX_THROTTLE_DELAY = Duration.ofSeconds(60);
 
     /** An FMP subscription and the limit it comes with. */
     public enum Plan {
@@ -132,6 +132,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
         requireNonNull(generation, "generation is null");
         requireNonNull(usageFile, "usageFile is null");
         requireNonNull(timeout, "timeout is null");
+        requireNonNull(connectTimeout, "connectTimeout is null");
         if (apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey is blank");
         }
@@ -168,6 +169,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
             }
         }).orElseGet(() -> key.map(FmpConfig::defaultUsageFile).orElse(null)));
         Integer timeoutSeconds = parse(problems, () -> settings.positiveInt(HTTP_TIMEOUT, (int) DEFAULT_TIMEOUT.toSeconds()));
+        Duration connectTimeout = parse(problems, () -> ProviderEndpoint.connectTimeout(settings));
         if (!problems.isEmpty()) {
             throw new IngestException(ErrorKind.CONFIG, String.join("\n", problems));
         }
@@ -175,7 +177,7 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
         boolean perDay = effective.period().compareTo(Duration.ofDays(1)) >= 0;
         OptionalInt budget = perDay ? OptionalInt.of(effective.permits()) : OptionalInt.empty();
         return new FmpConfig(key.orElseThrow(), baseUrl, plan, perDay ? DAILY_PLAN_PACE : effective, budget, generation, workers,
-                usageFile, Duration.ofSeconds(timeoutSeconds));
+                usageFile, Duration.ofSeconds(timeoutSeconds), connectTimeout);
     }
 
     /** {@code ~/.stock-ingest/fmp-calls-<hash>.txt}: FMP counts calls per key, and the key itself stays out of the name. */
@@ -190,18 +192,19 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     }
 
     /**
-     * One rate-limited, retrying endpoint. FMP sends no {@code Retry-After} and no rate headers, so a 429 waits for
-     * the plan's window to roll over (a minute at most); on a daily budget a 429 means the day is used up, so it is
-     * tried only once more (in case it was a burst limit) before the symbol fails.
+     * One rate-limited, retrying endpoint. FMP sends no {@code Retry-After} and no rate headers, and counts its
+     * per-minute plans in fixed windows: a 429 there means this minute is used up, and the limiter waits for the window
+     * to roll ({@link io.stockingest.core.http.RateLimiter.Counting#FIXED}). On a daily budget a 429 means the day is
+     * used up, so it is answered at once and the symbol fails.
      */
     public ProviderEndpoint endpoint() {
-        return new ProviderEndpoint(FmpClient.PROVIDER, baseUrl, rateLimit, retryPolicy(), timeout, maxWorkers, "stock-ingest");
+        ProviderEndpoint endpoint = new ProviderEndpoint(FmpClient.PROVIDER, baseUrl, rateLimit, retryPolicy(), timeout, maxWorkers, "stock-ingest")
+                .withConnectTimeout(connectTimeout);
+        return dailyBudget.isPresent() ? endpoint : endpoint.withFixedWindows();
     }
 
     RetryPolicy retryPolicy() {
-        Duration window = rateLimit.period().compareTo(MAX_THROTTLE_DELAY) > 0 ? MAX_THROTTLE_DELAY : rateLimit.period();
-        RetryPolicy policy = RetryPolicy.DEFAULT.withThrottleDelay(window);
-        return dailyBudget.isPresent() ? policy.withMaxAttempts(2) : policy;
+        return dailyBudget.isPresent() ? RetryPolicy.DEFAULT.withMaxThrottled(Duration.ZERO) : RetryPolicy.DEFAULT;
     }
 
     private static <T> T parse(List<String> problems, java.util.function.Supplier<T> parser) {
@@ -228,6 +231,6 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     @Override
     public String toString() {
         return "FmpConfig[apiKey=" + Secrets.MASK + ", baseUrl=" + baseUrl + ", plan=" + plan.code() + ", rateLimit=" + rateLimit
-                + ", dailyBudget=" + dailyBudget + ", generation=" + generation.code() + ", maxWorkers=" + maxWorkers + ", usageFile=" + usageFile + ", timeout=" + timeout + "]";
+                + ", dailyBudget=" + dailyBudget + ", generation=" + generation.code() + ", maxWorkers=" + maxWorkers + ", usageFile=" + usageFile + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout + "]";
     }
 }

@@ -41,12 +41,12 @@ final class FmpQuotes {
         for (Symbol symbol : distinct) {
             String what = "Cannot fetch the quote of " + symbol + " from fmp";
             try {
-                JsonNode body = client.get(PATH, Map.of("symbol", symbol.fmp()), what);
+                JsonNode body = client.get(PATH, Map.of("symbol", FmpClient.SPELLING.spell(symbol)), what);
                 if (!body.isArray() && !(body.isObject() && body.isEmpty())) {
                     throw new IngestException(ErrorKind.BAD_RESPONSE, what + ": expected a JSON array from FMP, got " + body.getNodeType());
                 }
                 for (JsonNode row : body) {
-                    if (symbol.fmp().equals(row.path("symbol").asText(""))) {
+                    if (FmpClient.SPELLING.spell(symbol).equals(row.path("symbol").asText(""))) {
                         quote(symbol, row).ifPresent(quotes::add);
                     }
                 }

@@ -77,7 +77,7 @@ final class FmpRows {
 
     static Map<String, String> rangeQuery(Symbol symbol, DateRange range) {
         Map<String, String> query = new LinkedHashMap<>();
-        query.put("symbol", symbol.fmp());
+        query.put("symbol", FmpClient.SPELLING.spell(symbol));
         query.put("from", range.from().toString());
         query.put("to", range.to().toString());
         return query;

@@ -6,6 +6,7 @@ import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.ProviderEndpoint;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
 import jakarta.inject.Inject;
@@ -32,5 +33,10 @@ public final class FmpSourceFactory implements SourceFactory {
                 ? DailyCallCounter.inFile(config.usageFile(), ticker)
                 : DailyCallCounter.inMemory(ticker);
         return new FmpSource(new FmpClient(config, endpoint, endpoint.transport(ticker), counter), calendar, ticker);
+    }
+
+    @Override
+    public SymbolSpelling spelling() {
+        return FmpClient.SPELLING;
     }
 }

@@ -52,7 +52,7 @@ final class FmpStatements {
         };
         String what = "Cannot fetch the " + type.code() + " statements of " + symbol + " from fmp";
         Map<String, String> query = new LinkedHashMap<>();
-        query.put("symbol", symbol.fmp());
+        query.put("symbol", FmpClient.SPELLING.spell(symbol));
         query.put("period", period == Source.Period.ANNUAL ? "annual" : "quarter");
         query.put("limit", String.valueOf(limit));
         List<FinancialStatement> statements = new ArrayList<>();

@@ -30,7 +30,8 @@ class FmpConfigTest {
         assertThat(config.maxWorkers()).isEqualTo(8);
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.endpoint().timeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(config.retryPolicy().maxAttempts()).as("a used-up day is not retried for long").isEqualTo(2);
+        assertThat(config.endpoint().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.retryPolicy().maxThrottled()).as("a used-up day is not retried: the first 429 fails the call").isZero();
         assertThat(config.usageFile()).as("one file per key, named by a hash")
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".stock-ingest", "fmp-calls-1a4d7249b5e5.txt"));
         assertThat(config.toString()).doesNotContain(KEY);
@@ -46,7 +47,8 @@ class FmpConfigTest {
                 "FMP_API_GENERATION", "v3",
                 "MAX_WORKERS", "3",
                 "FMP_USAGE_FILE", "/tmp/fmp-usage.txt",
-                "HTTP_TIMEOUT", "7")));
+                "HTTP_TIMEOUT", "7",
+                "HTTP_CONNECT_TIMEOUT", "3")));
 
         assertThat(config.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9999"));
         assertThat(config.plan()).isEqualTo(FmpConfig.Plan.PREMIUM);
@@ -57,8 +59,11 @@ class FmpConfigTest {
         assertThat(config.usageFile()).isEqualTo(Path.of("/tmp/fmp-usage.txt"));
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(config.endpoint().timeout()).as("the transport uses it").isEqualTo(Duration.ofSeconds(7));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.endpoint().connectTimeout()).as("the transport uses it").isEqualTo(Duration.ofSeconds(3));
         assertThat(config.endpoint().baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9999"));
-        assertThat(config.retryPolicy().throttleDelay()).as("a 429 waits for the minute window").isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.endpoint().counting()).as("a 429 waits for FMP's fixed minute window to roll")
+                .isEqualTo(io.stockingest.core.http.RateLimiter.Counting.FIXED);
     }
 
     @Test

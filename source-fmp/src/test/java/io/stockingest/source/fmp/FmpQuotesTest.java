@@ -42,7 +42,7 @@ class FmpQuotesTest {
         FmpConfig config = FmpConfig.from(Settings.of(Map.of("FMP_API_KEY", KEY, "FMP_BASE_URL", server.baseUri().toString(),
                 "FMP_USAGE_FILE", dir.resolve("fmp-calls.txt").toString(), "FMP_PLAN", "starter")));
         ProviderEndpoint endpoint = new ProviderEndpoint("fmp", server.baseUri(), RateLimit.parse("1000/sec"),
-                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4, "stock-ingest");
+                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(250)), Duration.ofSeconds(5), 4, "stock-ingest");
         return new FmpSourceFactory(new FakeTicker(Instant.parse("2025-09-23T17:00:00Z")), NyseCalendar.instance()).create(config, endpoint);
     }
 

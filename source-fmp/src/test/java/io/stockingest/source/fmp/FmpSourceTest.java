@@ -73,7 +73,7 @@ class FmpSourceTest {
     private FmpSource source(FakeTicker clock, String... settings) {
         FmpConfig config = config(settings);
         ProviderEndpoint endpoint = new ProviderEndpoint("fmp", server.baseUri(), RateLimit.parse("1000/sec"),
-                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4, "stock-ingest");
+                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(250)), Duration.ofSeconds(5), 4, "stock-ingest");
         return new FmpSourceFactory(clock, NyseCalendar.instance()).create(config, endpoint);
     }
 
@@ -345,7 +345,7 @@ class FmpSourceTest {
     }
 
     @Test
-    void limitReachOnTheFreePlanWaitsAMinuteOnceThenStopsTheDaysCalls() throws IOException {
+    void limitReachOnTheFreePlanStopsTheDaysCallsAtOnce() throws IOException {
         server.on(EOD, Reply.json(429, fixture("http429_limit_reach.blocksense-pr1275.json")));
         FakeTicker clock = new FakeTicker(Instant.parse("2025-03-01T00:00:00Z"));
         FmpConfig config = config();
@@ -354,8 +354,7 @@ class FmpSourceTest {
         assertThatFails(() -> source.fetchBars(daily(AAPL, JAN_2023)), ErrorKind.THROTTLED,
                 "the free plan allows 250 calls a day and they are used up (later runs today stop before their first call); run again "
                         + "tomorrow or upgrade the plan and set FMP_PLAN");
-        assertThat(server.requests()).hasSize(2);
-        assertThat(clock.sleeps()).contains(Duration.ofMinutes(1));
+        assertThat(server.requests()).as("a used-up day is not retried").hasSize(1);
 
         assertThat(Files.readString(usageFile())).isEqualTo("2025-03-01 250\n");
         assertThatFails(() -> source.fetchBars(daily(AAPL, JAN_2023)), ErrorKind.THROTTLED, "the daily budget of 250 FMP calls (FMP_PLAN=free) is "
@@ -363,7 +362,7 @@ class FmpSourceTest {
         FmpConfig next = config();
         assertThatFails(() -> new FmpSourceFactory(clock, NyseCalendar.instance()).create(next, next.endpoint()).checkBudget(1), ErrorKind.CONFIG,
                 "This run needs 1 FMP call but the free plan allows 250 a day and 250 were already used today");
-        assertThat(server.requests()).as("nothing more was sent").hasSize(2);
+        assertThat(server.requests()).as("nothing more was sent").hasSize(1);
     }
 
     @Test

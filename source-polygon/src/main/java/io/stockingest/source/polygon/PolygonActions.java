@@ -39,7 +39,7 @@ final class PolygonActions {
         requireNonNull(symbol, "symbol is null");
         String what = symbol + (range == null ? "" : " " + range);
         List<CorporateAction> actions = new ArrayList<>();
-        String splits = "/v3/reference/splits?ticker=" + PolygonRows.query(symbol.polygon()) + bounds("execution_date", range) + "&limit=" + PolygonRows.REFERENCE_LIMIT;
+        String splits = "/v3/reference/splits?ticker=" + PolygonRows.query(PolygonClient.SPELLING.spell(symbol)) + bounds("execution_date", range) + "&limit=" + PolygonRows.REFERENCE_LIMIT;
         for (JsonNode row : client.getAll(splits, what + " splits")) {
             LocalDate exDate = PolygonRows.date(row, "execution_date");
             if (exDate != null && (range == null || range.contains(exDate))) {
@@ -47,7 +47,7 @@ final class PolygonActions {
                         PolygonRows.number(row, "split_to"), PolygonRows.number(row, "split_from"), null, null, null, null, PolygonClient.PROVIDER));
             }
         }
-        String dividends = "/v3/reference/dividends?ticker=" + PolygonRows.query(symbol.polygon()) + bounds("ex_dividend_date", range) + "&limit=" + PolygonRows.REFERENCE_LIMIT;
+        String dividends = "/v3/reference/dividends?ticker=" + PolygonRows.query(PolygonClient.SPELLING.spell(symbol)) + bounds("ex_dividend_date", range) + "&limit=" + PolygonRows.REFERENCE_LIMIT;
         for (JsonNode row : client.getAll(dividends, what + " dividends")) {
             LocalDate exDate = PolygonRows.date(row, "ex_dividend_date");
             if (exDate != null && (range == null || range.contains(exDate))) {

@@ -144,7 +144,7 @@ final class PolygonBars {
     /** @param what the request as the user sees it, for messages */
     private List<Bar> fetchAggregates(Symbol symbol, Interval interval, DateRange range, BarRequest.Hours hours, String what) {
         Timespan span = Timespan.of(interval);
-        String path = "/v2/aggs/ticker/" + PolygonRows.segment(symbol.polygon()) + "/range/" + span.multiplier + "/" + span.timespan + "/"
+        String path = "/v2/aggs/ticker/" + PolygonRows.segment(PolygonClient.SPELLING.spell(symbol)) + "/range/" + span.multiplier + "/" + span.timespan + "/"
                 + range.from() + "/" + range.to() + "?adjusted=true&sort=asc&limit=" + MAX_BASE_BARS;
         List<JsonNode> rows = client.getAll(path, what);
         Instant now = ticker.now();
@@ -202,7 +202,7 @@ final class PolygonBars {
 
     private List<Bar> fetchGroupedDaily(List<Symbol> symbols, LocalDate date) {
         Map<String, Symbol> wanted = new LinkedHashMap<>();
-        symbols.forEach(symbol -> wanted.put(symbol.polygon(), symbol));
+        symbols.forEach(symbol -> wanted.put(PolygonClient.SPELLING.spell(symbol), symbol));
         List<JsonNode> rows = client.getAll("/v2/aggs/grouped/locale/us/market/stocks/" + date + "?adjusted=true&include_otc=true",
                 "grouped daily " + date + " (" + symbols.size() + " symbols)");
         List<Bar> bars = new ArrayList<>();

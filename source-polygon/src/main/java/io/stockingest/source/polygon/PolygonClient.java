@@ -11,6 +11,7 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.http.HttpCall;
 import io.stockingest.core.http.HttpResult;
 import io.stockingest.core.http.HttpTransport;
+import io.stockingest.core.model.SymbolSpelling;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ import java.util.regex.Pattern;
  * <p>Thread-safe (stateless over a thread-safe transport).
  */
 final class PolygonClient implements AutoCloseable {
+    /** How the provider spells symbols: {@code BRK.B}. */
+    static final SymbolSpelling SPELLING = SymbolSpelling.CANONICAL;
     static final String PROVIDER = "polygon";
     /** A guard against a provider that keeps answering with a next page. */
     private static final int MAX_PAGES = 10_000;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
+import io.stockingest.core.http.ProviderEndpoint;
 import io.stockingest.core.http.RateLimit;
 import io.stockingest.core.http.Secrets;
 import java.net.URI;
@@ -24,12 +25,13 @@ import java.util.Optional;
  *   <li>{@code POLYGON_RATE_LIMIT}: default {@value #DEFAULT_RATE_LIMIT}, the free plan's limit; paid plans are
  *       "unlimited" but asked to stay under 100 requests per second.</li>
  *   <li>{@code MAX_WORKERS}: requests in flight at once, default {@value #DEFAULT_MAX_WORKERS}.</li>
- *   <li>{@code HTTP_TIMEOUT}: connect, read and response timeout of each request in whole seconds (the same setting
- *       as Yahoo's), default 60. A timeout is retried like a 5xx; when the retries are used up the symbol fails with
- *       "timed out" in its message.</li>
+ *   <li>{@code HTTP_TIMEOUT}: response timeout of each attempt in whole seconds (how long it waits for the answer
+ *       and for each read of its body; the same setting as Yahoo's), default 60. A timeout is retried like a 5xx;
+ *       when the retries are used up the symbol fails with "timed out" in its message.</li>
+ *   <li>{@code HTTP_CONNECT_TIMEOUT}: connect timeout of each attempt in whole seconds, default 10.</li>
  * </ul>
  */
-public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int maxWorkers, Duration timeout) {
+public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int maxWorkers, Duration timeout, Duration connectTimeout) {
     public static final String API_KEY = "POLYGON_API_KEY";
     public static final String API_KEY_ALIAS = "MASSIVE_API_KEY";
     public static final String BASE_URL = "POLYGON_BASE_URL";
@@ -46,6 +48,7 @@ public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int
         requireNonNull(baseUrl, "baseUrl is null");
         requireNonNull(rateLimit, "rateLimit is null");
         requireNonNull(timeout, "timeout is null");
+        requireNonNull(connectTimeout, "connectTimeout is null");
         if (apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey is blank");
         }
@@ -83,10 +86,16 @@ public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        Duration connectTimeout = ProviderEndpoint.DEFAULT_CONNECT_TIMEOUT;
+        try {
+            connectTimeout = ProviderEndpoint.connectTimeout(settings);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IngestException(ErrorKind.CONFIG, String.join("\n", problems));
         }
-        return new PolygonConfig(key.orElseThrow(), baseUrl, rateLimit, maxWorkers, Duration.ofSeconds(timeoutSeconds));
+        return new PolygonConfig(key.orElseThrow(), baseUrl, rateLimit, maxWorkers, Duration.ofSeconds(timeoutSeconds), connectTimeout);
     }
 
     private static URI parseBaseUrl(String text, List<String> problems) {
@@ -105,6 +114,6 @@ public record PolygonConfig(String apiKey, URI baseUrl, RateLimit rateLimit, int
 
     @Override
     public String toString() {
-        return "PolygonConfig[apiKey=" + Secrets.MASK + ", baseUrl=" + baseUrl + ", rateLimit=" + rateLimit + ", maxWorkers=" + maxWorkers + ", timeout=" + timeout + "]";
+        return "PolygonConfig[apiKey=" + Secrets.MASK + ", baseUrl=" + baseUrl + ", rateLimit=" + rateLimit + ", maxWorkers=" + maxWorkers + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout + "]";
     }
 }

@@ -42,7 +42,7 @@ final class PolygonOptions {
      */
     List<OptionSnapshot> chain(Symbol underlying, LocalDate expirationFrom, LocalDate expirationTo) {
         requireNonNull(underlying, "underlying is null");
-        String path = "/v3/snapshot/options/" + PolygonRows.segment(underlying.polygon()) + "?limit=" + OPTIONS_SNAPSHOT_LIMIT
+        String path = "/v3/snapshot/options/" + PolygonRows.segment(PolygonClient.SPELLING.spell(underlying)) + "?limit=" + OPTIONS_SNAPSHOT_LIMIT
                 + (expirationFrom == null ? "" : "&expiration_date.gte=" + expirationFrom)
                 + (expirationTo == null ? "" : "&expiration_date.lte=" + expirationTo);
         List<JsonNode> rows = client.getAll(path, underlying + " options chain" + expirations(expirationFrom, expirationTo));
@@ -85,7 +85,7 @@ final class PolygonOptions {
      */
     List<OptionSnapshot> contracts(Symbol underlying, LocalDate expirationFrom, LocalDate expirationTo) {
         requireNonNull(underlying, "underlying is null");
-        String path = "/v3/reference/options/contracts?underlying_ticker=" + PolygonRows.query(underlying.polygon()) + "&limit=" + PolygonRows.REFERENCE_LIMIT
+        String path = "/v3/reference/options/contracts?underlying_ticker=" + PolygonRows.query(PolygonClient.SPELLING.spell(underlying)) + "&limit=" + PolygonRows.REFERENCE_LIMIT
                 + (expirationFrom == null ? "" : "&expiration_date.gte=" + expirationFrom)
                 + (expirationTo == null ? "" : "&expiration_date.lte=" + expirationTo);
         List<JsonNode> rows = client.getAll(path, underlying + " option contracts" + expirations(expirationFrom, expirationTo));

@@ -77,7 +77,7 @@ final class PolygonQuotes {
 
     private List<Quote> fetchBatch(List<Symbol> batch) {
         Map<String, Symbol> bySpelling = new LinkedHashMap<>();
-        batch.forEach(symbol -> bySpelling.put(symbol.polygon(), symbol));
+        batch.forEach(symbol -> bySpelling.put(PolygonClient.SPELLING.spell(symbol), symbol));
         String tickers = String.join(",", batch.stream().map(PolygonQuotes::encode).toList());
         String what = "quotes of " + String.join(",", bySpelling.keySet());
         JsonNode body = client.getBody(PATH + "?tickers=" + tickers, what);
@@ -141,6 +141,6 @@ final class PolygonQuotes {
     }
 
     private static String encode(Symbol symbol) {
-        return URLEncoder.encode(symbol.polygon(), StandardCharsets.UTF_8);
+        return URLEncoder.encode(PolygonClient.SPELLING.spell(symbol), StandardCharsets.UTF_8);
     }
 }

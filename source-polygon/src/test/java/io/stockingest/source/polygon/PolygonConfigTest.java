@@ -24,6 +24,7 @@ class PolygonConfigTest {
         assertThat(config.rateLimit()).isEqualTo(new RateLimit(5, Duration.ofMinutes(1)));
         assertThat(config.maxWorkers()).isEqualTo(8);
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -33,12 +34,14 @@ class PolygonConfigTest {
                 "POLYGON_BASE_URL", "http://127.0.0.1:8089/",
                 "POLYGON_RATE_LIMIT", "100/sec",
                 "MAX_WORKERS", "3",
-                "HTTP_TIMEOUT", "7")));
+                "HTTP_TIMEOUT", "7",
+                "HTTP_CONNECT_TIMEOUT", "3")));
 
         assertThat(config.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:8089/"));
         assertThat(config.rateLimit()).isEqualTo(new RateLimit(100, Duration.ofSeconds(1)));
         assertThat(config.maxWorkers()).isEqualTo(3);
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test

@@ -64,7 +64,7 @@ class PolygonPipelineTest {
         assertThat(aapl.volume()).isEqualTo(112_559_219L);
         assertThat(report.symbols().get("AAPL").status()).isEqualTo("ok");
         assertThat(report.symbols().get("GIK").status()).isEqualTo("ok");
-        assertThat(report.symbols().get("MSFT").status()).as("absent from grouped daily: gated, not silently empty").isEqualTo("gated");
+        assertThat(report.symbols().get("MSFT").status()).as("absent from grouped daily: failed, not silently empty").isEqualTo("failed");
         assertThat(report.symbols().get("MSFT").errors()).singleElement().asString().contains("polygon returned no bars for MSFT");
     }
 }

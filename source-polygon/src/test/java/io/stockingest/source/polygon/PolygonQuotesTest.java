@@ -101,7 +101,7 @@ class PolygonQuotesTest {
 
         List<List<Symbol>> batches = PolygonQuotes.batches(symbols);
 
-        assertThat(batches).allSatisfy(batch -> assertThat(String.join(",", batch.stream().map(Symbol::polygon).toList()).length())
+        assertThat(batches).allSatisfy(batch -> assertThat(String.join(",", batch.stream().map(PolygonClient.SPELLING::spell).toList()).length())
                 .isLessThanOrEqualTo(PolygonQuotes.MAX_TICKERS_CHARS));
         assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(400);
         assertThat(batches).hasSizeGreaterThan(1);

@@ -38,7 +38,7 @@ class PolygonSourceContractTest extends SourceContract {
 
     @Override
     protected String dailyBarsPath(Symbol symbol, DateRange range) {
-        return "/v2/aggs/ticker/" + symbol.polygon() + "/range/1/day/" + range.from() + "/" + range.to();
+        return "/v2/aggs/ticker/" + PolygonClient.SPELLING.spell(symbol) + "/range/1/day/" + range.from() + "/" + range.to();
     }
 
     @Override

@@ -350,7 +350,9 @@ class PolygonSourceTest {
                 .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.THROTTLED))
                 .hasMessageContaining("429 ERROR (You've exceeded the maximum requests per minute")
                 .hasMessageContaining("POLYGON_RATE_LIMIT");
-        assertThat(server.requests()).as("retried").hasSize(5);
+        // back through the limiter, one probe at a time (at most a period of 100/sec apart) for RetryPolicy's two minutes
+        assertThat(server.requests()).as("probed for two minutes, about once a second").hasSizeBetween(100, 130);
+        assertThat(ticker.nanos()).as("fake time spent").isBetween(java.time.Duration.ofMinutes(2).toNanos(), java.time.Duration.ofMinutes(3).toNanos());
     }
 
     @Test

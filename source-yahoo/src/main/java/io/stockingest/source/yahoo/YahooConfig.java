@@ -16,11 +16,15 @@ import java.time.Duration;
  * (one probe saw 6 requests in 10 s refused), so one request a second is what a real user can live with for a
  * nightly run of a few hundred symbols.
  */
-public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Duration timeout, String userAgent, int breakerThreshold, URI cookieUrl) {
+public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Duration timeout, String userAgent, int breakerThreshold, URI cookieUrl,
+        Duration connectTimeout) {
     public static final URI DEFAULT_BASE_URL = URI.create("https://query2.finance.yahoo.com");
     public static final RateLimit DEFAULT_RATE_LIMIT = new RateLimit(60, Duration.ofMinutes(1));
     public static final int DEFAULT_BREAKER_THRESHOLD = 3;
-    /** {@code HTTP_TIMEOUT} (whole seconds): connect, read and response timeout of each request. */
+    /**
+     * {@code HTTP_TIMEOUT} (whole seconds): response timeout of each attempt (the answer, and each read of its body).
+     * {@code HTTP_CONNECT_TIMEOUT} (whole seconds, default 10) is the connect timeout.
+     */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final URI DEFAULT_COOKIE_URL = URI.create("https://fc.yahoo.com");
     public static final String DEFAULT_USER_AGENT =
@@ -31,6 +35,7 @@ public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Dura
         requireNonNull(rateLimit, "rateLimit is null");
         requireNonNull(timeout, "timeout is null");
         requireNonNull(userAgent, "userAgent is null");
+        requireNonNull(connectTimeout, "connectTimeout is null");
     }
 
     public static YahooConfig from(Settings settings) {
@@ -41,13 +46,15 @@ public record YahooConfig(URI baseUrl, RateLimit rateLimit, int maxWorkers, Dura
         Integer breaker = problems.check(() -> settings.positiveInt("YAHOO_MAX_CONSECUTIVE_THROTTLED", DEFAULT_BREAKER_THRESHOLD));
         URI cookieUrl = problems.check(() -> parseUrl(settings.get("YAHOO_COOKIE_URL", DEFAULT_COOKIE_URL.toString())));
         Integer timeoutSeconds = problems.check(() -> settings.positiveInt("HTTP_TIMEOUT", (int) DEFAULT_TIMEOUT.toSeconds()));
+        Duration connectTimeout = problems.check(() -> ProviderEndpoint.connectTimeout(settings));
         problems.throwIfAny();
-        return new YahooConfig(baseUrl, limit, workers, Duration.ofSeconds(timeoutSeconds), DEFAULT_USER_AGENT, breaker, cookieUrl);
+        return new YahooConfig(baseUrl, limit, workers, Duration.ofSeconds(timeoutSeconds), DEFAULT_USER_AGENT, breaker, cookieUrl, connectTimeout);
     }
 
+    /** A 429 from Yahoo is often a block of the address for a while: a call gives up after 30 s of them (then the breaker). */
     public ProviderEndpoint endpoint() {
-        return new ProviderEndpoint("yahoo", baseUrl, rateLimit, RetryPolicy.DEFAULT.withThrottleDelay(Duration.ofSeconds(5)), timeout,
-                maxWorkers, userAgent);
+        return new ProviderEndpoint("yahoo", baseUrl, rateLimit, RetryPolicy.DEFAULT.withMaxThrottled(Duration.ofSeconds(30)), timeout,
+                maxWorkers, userAgent).withConnectTimeout(connectTimeout);
     }
 
     static URI parseUrl(String text) {

@@ -59,7 +59,7 @@ final class YahooQuotes {
     private List<Quote> fetchChunk(List<Symbol> symbols) {
         String what = "Cannot fetch quotes for " + symbols.stream().map(Symbol::value).collect(Collectors.joining(",")) + " from yahoo";
         Map<String, Symbol> bySpelling = new LinkedHashMap<>();
-        symbols.forEach(symbol -> bySpelling.put(symbol.yahoo(), symbol));
+        symbols.forEach(symbol -> bySpelling.put(YahooSource.SPELLING.spell(symbol), symbol));
         HttpResult result = quoteCall(bySpelling.keySet(), session(what, false));
         if (result.status() == 401) {
             result = quoteCall(bySpelling.keySet(), session(what, true));

@@ -16,6 +16,7 @@ import io.stockingest.core.model.Dataset;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.Source;
 import java.net.URLEncoder;
@@ -37,6 +38,8 @@ import java.util.Set;
  * <p>Thread-safe.
  */
 public final class YahooSource implements Source {
+    /** How the provider spells symbols: {@code BRK-B}. */
+    static final SymbolSpelling SPELLING = SymbolSpelling.DASHED_SHARE_CLASS;
     static final int ONE_MINUTE_WINDOW_DAYS = 8;
     private final java.util.concurrent.atomic.AtomicInteger consecutiveThrottled = new java.util.concurrent.atomic.AtomicInteger();
     private final int breakerThreshold;
@@ -131,7 +134,7 @@ public final class YahooSource implements Source {
         }
         long period1 = range.from().minusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         long period2 = range.to().plusDays(2).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        String path = "/v8/finance/chart/" + URLEncoder.encode(symbol.yahoo(), StandardCharsets.UTF_8)
+        String path = "/v8/finance/chart/" + URLEncoder.encode(SPELLING.spell(symbol), StandardCharsets.UTF_8)
                 + "?period1=" + period1 + "&period2=" + period2 + "&interval=" + yahooInterval(interval)
                 + "&includePrePost=" + prePost + "&events=div%7Csplit";
         HttpResult result = transport.execute(HttpCall.get(endpoint.resolve(path)));

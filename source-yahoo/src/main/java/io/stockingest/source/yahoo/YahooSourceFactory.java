@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
 import jakarta.inject.Inject;
@@ -25,5 +26,10 @@ public final class YahooSourceFactory implements SourceFactory {
         YahooConfig config = YahooConfig.from(settings);
         var endpoint = config.endpoint();
         return new YahooSource(endpoint, endpoint.transport(ticker), calendar, ticker, config.breakerThreshold(), config.cookieUrl());
+    }
+
+    @Override
+    public SymbolSpelling spelling() {
+        return YahooSource.SPELLING;
     }
 }

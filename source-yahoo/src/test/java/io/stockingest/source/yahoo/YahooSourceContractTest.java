@@ -43,7 +43,7 @@ class YahooSourceContractTest extends SourceContract {
 
     @Override
     protected String dailyBarsPath(Symbol symbol, DateRange range) {
-        return "/v8/finance/chart/" + symbol.yahoo();
+        return "/v8/finance/chart/" + YahooSource.SPELLING.spell(symbol);
     }
 
     @Override

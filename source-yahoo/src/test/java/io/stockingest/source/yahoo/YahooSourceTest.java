@@ -51,7 +51,7 @@ class YahooSourceTest {
 
     private YahooSource source() {
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
-                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4,
+                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(250)), Duration.ofSeconds(5), 4,
                 YahooConfig.DEFAULT_USER_AGENT);
         return new YahooSource(endpoint, endpoint.transport(ticker), NyseCalendar.instance(), ticker);
     }
@@ -190,8 +190,11 @@ class YahooSourceTest {
         assertThat(defaults.maxWorkers()).isEqualTo(8);
         assertThat(defaults.breakerThreshold()).isEqualTo(3);
         YahooConfig custom = YahooConfig.from(Settings.of(Map.of("YAHOO_BASE_URL", "http://127.0.0.1:9", "YAHOO_RATE_LIMIT", "10/sec",
-                "MAX_WORKERS", "3", "YAHOO_MAX_CONSECUTIVE_THROTTLED", "7")));
+                "MAX_WORKERS", "3", "YAHOO_MAX_CONSECUTIVE_THROTTLED", "7", "HTTP_CONNECT_TIMEOUT", "3")));
         assertThat(custom.breakerThreshold()).isEqualTo(7);
+        assertThat(defaults.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(custom.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(custom.endpoint().connectTimeout()).as("the transport uses it").isEqualTo(java.time.Duration.ofSeconds(3));
         assertThat(custom.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9"));
         assertThat(custom.rateLimit()).isEqualTo(RateLimit.parse("10/sec"));
         assertThat(custom.maxWorkers()).isEqualTo(3);
@@ -261,7 +264,7 @@ class YahooSourceTest {
 
     private YahooSource quoteSource() {
         ProviderEndpoint endpoint = new ProviderEndpoint("yahoo", server.baseUri(), RateLimit.parse("1000/sec"),
-                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(1)), Duration.ofSeconds(5), 4, "ua");
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(250)), Duration.ofSeconds(5), 4, "ua");
         return new YahooSource(endpoint, endpoint.transport(ticker), NyseCalendar.instance(), ticker, 3, server.baseUri().resolve("/cookie"));
     }
 

@@ -1,4 +1,4 @@
-package io.stockingest.sink.s3;
+package io.stockingest.lake;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;

@@ -1,4 +1,4 @@
-package io.stockingest.sink.s3;
+package io.stockingest.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

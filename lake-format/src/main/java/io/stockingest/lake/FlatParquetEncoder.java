@@ -1,4 +1,4 @@
-package io.stockingest.sink.s3;
+package io.stockingest.lake;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;

@@ -1,11 +1,22 @@
-package io.stockingest.sink.s3;
+package io.stockingest.lake;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.model.Adjustment;
+import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.Interval;
+import io.stockingest.core.model.Symbol;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
@@ -30,12 +41,73 @@ import org.apache.parquet.io.SeekableInputStream;
  * daily file about 30x cheaper to encode. Others (statements, which hold a map) and larger files use parquet-avro's
  * writer (ZSTD, dictionary encoding).
  *
+ * <p>Every encode and decode runs on a platform thread: called from a virtual thread, the work is handed to a small
+ * pool of platform threads ({@link #onPlatformThread}). parquet-mr, Hadoop's {@code Configuration}, Avro and zstd-jni
+ * initialise classes lazily (zstd-jni even unpacks its native library inside a static initialiser), and a virtual
+ * thread that runs or waits for a class initialiser pins its carrier: with two carriers, two virtual threads waiting
+ * for an initialiser whose own thread waits for a carrier hung a {@code --backfill} rerun for good (issue 17). The
+ * reader is given a {@link PlainParquetConfiguration} up front, so no Hadoop {@code Configuration} is built or parsed
+ * per file.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class ParquetFiles {
     private ParquetFiles() {}
 
+    /** Platform threads for the Parquet work of virtual threads: the work is CPU-bound, one thread per CPU. */
+    private static final ExecutorService PLATFORM = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+            Thread.ofPlatform().name("parquet-", 0).daemon().factory());
+
+    /**
+     * Runs {@code work} on this thread if it is a platform thread, else on one of {@link #PLATFORM}'s threads while this
+     * virtual thread waits unmounted.
+     */
+    static <T> T onPlatformThread(Callable<T> work) {
+        if (!Thread.currentThread().isVirtual()) {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return PLATFORM.submit(work).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IngestException(ErrorKind.SINK, "Interrupted while encoding or decoding Parquet", e);
+        }
+    }
+
+    /**
+     * Initialises the Parquet, Avro, Hadoop and zstd-jni classes of every path (flat encoder, parquet-mr writer and
+     * reader) on a platform thread by encoding and decoding one row each way. Sinks call it once when built, before any
+     * batch, so that no virtual thread ever finds a class of these libraries uninitialised.
+     */
+    public static void initialise() {
+        onPlatformThread(() -> {
+            LocalDate date = LocalDate.of(2024, 1, 2);
+            Bar bar = new Bar(Symbol.parse("INIT"), Interval.D1, date.atStartOfDay(ZoneOffset.UTC).toInstant(), date, 1, 1, 1, 1, null, 1,
+                    null, null, "init", Adjustment.SPLITS);
+            LakeSchemas.toBar(read(writeBars(LakeSchemas.DAILY, List.of(bar), Instant.EPOCH)).getFirst(), Interval.D1);
+            return read(writeWithParquetMr(LakeSchemas.DAILY, List.of(LakeSchemas.bar(bar, Instant.EPOCH))));
+        });
+    }
+
     public static byte[] write(Schema schema, List<GenericRecord> records) {
+        return onPlatformThread(() -> encode(schema, records));
+    }
+
+    private static byte[] encode(Schema schema, List<GenericRecord> records) {
         try {
             var flat = FlatParquetEncoder.encode(schema, records);
             if (flat.isPresent()) {
@@ -44,7 +116,7 @@ public final class ParquetFiles {
         } catch (RuntimeException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot encode Parquet (" + schema.getName() + "): " + e.getMessage(), e);
         }
-        return writeWithParquetMr(schema, records);
+        return encodeWithParquetMr(schema, records);
     }
 
     /**
@@ -52,7 +124,11 @@ public final class ParquetFiles {
      * as {@link #write} of {@link LakeSchemas#bar} records, without building a record per bar where the flat encoder
      * applies.
      */
-    static byte[] writeBars(Schema schema, List<io.stockingest.core.model.Bar> bars, java.time.Instant ingestTs) {
+    public static byte[] writeBars(Schema schema, List<Bar> bars, Instant ingestTs) {
+        return onPlatformThread(() -> encodeBars(schema, bars, ingestTs));
+    }
+
+    private static byte[] encodeBars(Schema schema, List<Bar> bars, Instant ingestTs) {
         try {
             var flat = FlatParquetEncoder.encode(schema, LakeSchemas.barRows(schema, bars, ingestTs));
             if (flat.isPresent()) {
@@ -63,11 +139,15 @@ public final class ParquetFiles {
         }
         List<GenericRecord> records = new ArrayList<>(bars.size());
         bars.forEach(bar -> records.add(LakeSchemas.bar(bar, ingestTs)));
-        return writeWithParquetMr(schema, records);
+        return encodeWithParquetMr(schema, records);
     }
 
     /** parquet-avro's own writer, for schemas the flat encoder does not handle (and tests comparing the two). */
     static byte[] writeWithParquetMr(Schema schema, List<GenericRecord> records) {
+        return onPlatformThread(() -> encodeWithParquetMr(schema, records));
+    }
+
+    private static byte[] encodeWithParquetMr(Schema schema, List<GenericRecord> records) {
         InMemoryOutputFile file = new InMemoryOutputFile();
         try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(file)
                 .withSchema(schema)
@@ -86,9 +166,13 @@ public final class ParquetFiles {
     }
 
     public static List<GenericRecord> read(byte[] bytes) {
+        return onPlatformThread(() -> decode(bytes));
+    }
+
+    private static List<GenericRecord> decode(byte[] bytes) {
         List<GenericRecord> records = new ArrayList<>();
-        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new InMemoryInputFile(bytes))
-                .withConf(new PlainParquetConfiguration())
+        // the configuration goes in with the file: the one-argument builder would build (and parse) a Hadoop Configuration
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new InMemoryInputFile(bytes), new PlainParquetConfiguration())
                 .build()) {
             for (GenericRecord record = reader.read(); record != null; record = reader.read()) {
                 records.add(record);

@@ -1,7 +1,10 @@
-package io.stockingest.sink.s3;
+package io.stockingest.lake;
 
 import static java.util.Objects.requireNonNull;
 
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.config.Settings;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
 import java.time.LocalDate;
@@ -25,6 +28,15 @@ public record LakeLayout(String rawPrefix) {
     }
 
     public static final LakeLayout DEFAULT = new LakeLayout("raw");
+
+    /** The layout {@code S3_RAW_PREFIX} names (default {@code raw}); a bad prefix is a {@code CONFIG} error. */
+    public static LakeLayout from(Settings settings) {
+        try {
+            return new LakeLayout(settings.get("S3_RAW_PREFIX", "raw"));
+        } catch (IllegalArgumentException e) {
+            throw new IngestException(ErrorKind.CONFIG, e.getMessage(), e);
+        }
+    }
 
     public String pricesOf(Symbol symbol) {
         return rawPrefix + "/prices/symbol=" + symbol.value() + "/";

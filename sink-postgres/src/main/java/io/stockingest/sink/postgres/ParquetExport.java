@@ -1,10 +1,9 @@
-package io.stockingest.app;
+package io.stockingest.sink.postgres;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
-import io.stockingest.sink.postgres.Exporter;
-import io.stockingest.sink.s3.LakeSchemas;
-import io.stockingest.sink.s3.ParquetStreamWriter;
+import io.stockingest.lake.LakeSchemas;
+import io.stockingest.lake.ParquetStreamWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,156 @@
+package io.stockingest.app.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.sink.s3.S3TestServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Issue 17's fault probe, on the fat jar run as a child process on two CPUs ({@link FatJar}): a {@code --backfill}
+ * or daily rerun into a lake that already holds its files (local and S3), and runs side by side into one lake.
+ * Prices come from {@link SyntheticFmp}.
+ */
+class ReliabilityIT {
+    /**
+     * Packages whose classes must never be loaded (and so initialised) on a virtual thread. (Woodstox is not among them:
+     * the S3 client parses its XML answers with it on the batch's thread; Hadoop's use of it is covered by Hadoop's.)
+     */
+    private static final List<String> NOT_ON_VIRTUAL_THREADS = List.of("org.apache.parquet.", "org.apache.hadoop.", "org.apache.avro.",
+            "com.github.luben.zstd.", "shaded.parquet.");
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    @TempDir
+    Path root;
+    private final SyntheticFmp fmp = new SyntheticFmp();
+
+    @AfterEach
+    void stop() {
+        fmp.close();
+    }
+
+    private static List<String> symbols(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "S" + (char) ('A' + i / 26 % 26) + (char) ('A' + i % 26)).toList();
+    }
+
+    private Map<String, String> env(String sink) {
+        Map<String, String> env = new HashMap<>(fmp.env());
+        if (sink.startsWith("s3://")) {
+            env.putAll(S3TestServer.env(S3TestServer.endpoint()));
+        }
+        return env;
+    }
+
+    /**
+     * The hang of issue 17: both carrier threads stuck in Hadoop's configuration initialisation inside the Parquet read
+     * of a yearly file. The rerun must end (exit 0, everything skipped) and, recorded by JFR, no class of Parquet,
+     * Hadoop, Avro or zstd-jni may be loaded on a virtual thread (before the fix the reader built a Hadoop
+     * {@code Configuration} on the batch's virtual thread, every time).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"local, yearly", "s3, yearly", "local, daily", "s3, daily"})
+    void aRerunIntoALakeThatHoldsItsFilesEndsOnTwoCpus(String storage, String layout) throws IOException {
+        boolean yearly = layout.equals("yearly");
+        // A handful of files is enough: the old reader initialised Hadoop on the batch's virtual thread for every
+        // yearly file it read. -Dreliability.symbols=200 is the benchmark of docs/reliability.md (200 x 3 years).
+        List<String> symbols = symbols(Integer.getInteger("reliability.symbols", yearly ? 6 : 4));
+        LocalDate from = yearly ? LocalDate.of(2022, 1, 1) : LocalDate.of(2024, 11, 1);
+        LocalDate to = yearly ? LocalDate.of(2024, 12, 31) : LocalDate.of(2024, 11, 8);
+        String sink = storage.equals("s3") ? "s3://" + S3TestServer.newBucket() + "/lake" : "parquet:" + root.resolve("lake");
+        List<String> args = new ArrayList<>(List.of("prices", "--source", "fmp", "--symbols", String.join(",", symbols), "--from", from.toString(),
+                "--to", to.toString(), "--sink", sink));
+        if (yearly) {
+            args.add("--backfill");
+        }
+        long files = yearly ? symbols.size() * 3L : symbols.size() * (long) NyseCalendar.instance().sessions(from, to).size();
+
+        FatJar.Run first = FatJar.run(root.resolve("first"), env(sink), TIMEOUT, List.of(), args.toArray(String[]::new));
+        assertThat(first.exit()).as("first run: %s", first.both()).isZero();
+        assertThat(first.out()).as("first run writes every file").contains("files     " + String.format("%,d", files) + " written");
+
+        Path recording = root.resolve("rerun.jfr");
+        FatJar.Run rerun = FatJar.run(root.resolve("rerun"), env(sink), TIMEOUT,
+                List.of("-XX:StartFlightRecording:filename=" + recording + ",settings=none,+jdk.ClassLoad#enabled=true"), args.toArray(String[]::new));
+        assertThat(rerun.exit()).as("rerun: %s", rerun.both()).isZero();
+        assertThat(rerun.out()).as("the rerun skips every file").contains("files     0 written, " + String.format("%,d", files) + " skipped");
+        assertThat(classesLoadedOnVirtualThreads(recording)).as("classes of Parquet, Hadoop, Avro, zstd-jni loaded on a virtual thread").isEmpty();
+    }
+
+    private static Set<String> classesLoadedOnVirtualThreads(Path recording) throws IOException {
+        Set<String> found = new TreeSet<>();
+        for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+            if (event.getEventType().getName().equals("jdk.ClassLoad") && event.getThread() != null && event.getThread().isVirtual()) {
+                String name = event.getClass("loadedClass").getName();
+                if (NOT_ON_VIRTUAL_THREADS.stream().anyMatch(name::startsWith)) {
+                    found.add(name);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Runs side by side into one local lake, the same symbols and overlapping ones: each lists folders while the others
+     * rename their temporaries into place there. Every run exits 0 and the lake ends complete with no temporary.
+     */
+    @Test
+    void fourRunsSideBySideIntoOneLakeAllSucceed() {
+        LocalDate from = LocalDate.of(2024, 11, 1);
+        LocalDate to = LocalDate.of(2024, 11, 29);
+        List<String> all = symbols(9);
+        List<List<String>> runs = List.of(all.subList(0, 6), all.subList(0, 6), all.subList(3, 9), all);
+        Path lake = root.resolve("lake");
+        List<FatJar.Child> children = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            children.add(FatJar.start(root.resolve("run" + i), env("parquet:"), List.of(), List.of("prices", "--source", "fmp", "--symbols",
+                    String.join(",", runs.get(i)), "--from", from.toString(), "--to", to.toString(), "--sink", "parquet:" + lake)));
+        }
+        for (int i = 0; i < children.size(); i++) {
+            FatJar.Run run = children.get(i).await(TIMEOUT);
+            assertThat(run.exit()).as("run %s of 4: %s", i, run.both()).isZero();
+        }
+        List<String> files = Cli.files(lake.resolve("raw/prices"));
+        int sessions = NyseCalendar.instance().sessions(from, to).size();
+        assertThat(files).as("no temporary left").noneMatch(f -> f.endsWith(".tmp"));
+        assertThat(files.stream().filter(f -> f.endsWith(".parquet")).map(f -> f.substring(0, f.indexOf('/'))).collect(Collectors.groupingBy(s -> s,
+                Collectors.counting()))).as("every symbol has every session").hasSize(9).allSatisfy((symbol, count) -> assertThat(count).isEqualTo(sessions));
+    }
+
+    /**
+     * Symbols the provider does not know (FMP answers {@code 200 []}) are failed symbols, listed, exit 1: the run wrote
+     * every known one and no gate refused any data (it exited 3 before).
+     */
+    @Test
+    void unknownSymbolsAreFailedSymbolsNotAGateBreach() {
+        List<String> symbols = symbols(8);
+        Set<String> unknown = Set.copyOf(symbols.subList(5, 8));
+        try (SyntheticFmp provider = new SyntheticFmp(unknown)) {
+            FatJar.Run run = FatJar.run(root.resolve("run"), provider.env(), TIMEOUT, List.of(), "prices", "--source", "fmp", "--symbols",
+                    String.join(",", symbols), "--from", "2024-11-01", "--to", "2024-11-08", "--sink", "parquet:" + root.resolve("lake"));
+            assertThat(run.exit()).as("unknown symbols fail, nothing is gated: %s", run.both()).isEqualTo(1);
+            assertThat(run.both()).as("every unknown symbol is listed").contains(unknown.stream().map(s -> s + ": ").toList())
+                    .doesNotContain("data-quality gate");
+            int sessions = NyseCalendar.instance().sessions(LocalDate.of(2024, 11, 1), LocalDate.of(2024, 11, 8)).size();
+            assertThat(Cli.files(root.resolve("lake/raw/prices")).stream().filter(f -> f.endsWith(".parquet")))
+                    .as("the 5 known symbols are written").hasSize(5 * sessions);
+        }
+    }
+}
