@@ -60,6 +60,16 @@ final class Assembly implements AutoCloseable {
         SourceFactory sourcePlugin = plugins.sourcePlugin(sourceName);
         List<SinkFactory> sinkPlugins = sinkUris.stream().map(plugins::sinkPlugin).toList();
         Source source = sourcePlugin.create(settings);
+        try {
+            return new Assembly(settings, source, openSinks(env, sinkPlugins, settings, sinkUris));
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /** Opens and checks the sinks (no source: {@code coverage}); the caller closes them. */
+    static List<Sink> openSinks(Environment env, List<SinkFactory> sinkPlugins, Settings settings, List<String> sinkUris) {
         List<Sink> sinks = new ArrayList<>();
         try {
             for (int i = 0; i < sinkUris.size(); i++) {
@@ -67,13 +77,11 @@ final class Assembly implements AutoCloseable {
                 sinks.add(plugin.create(plugin.resolve(sinkUris.get(i), env.workingDirectory()), settings));
             }
             sinks.forEach(Sink::check); // before any provider request, on this (platform) thread
-
         } catch (RuntimeException e) {
             sinks.forEach(Sink::close);
-            source.close();
             throw e;
         }
-        return new Assembly(settings, source, sinks);
+        return sinks;
     }
 
     static void writeMetrics(Path file, RunReport report) {

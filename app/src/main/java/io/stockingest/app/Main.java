@@ -46,6 +46,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new CommandLine(new DatasetCommand.Actions(env)));
         cli.addSubcommand(new CommandLine(new WatchCommand(env, signals)));
         cli.addSubcommand(new CommandLine(new RunsCommand(env)));
+        cli.addSubcommand(new CommandLine(new CoverageCommand(env)));
         cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
         cli.addSubcommand(new CommandLine(new DbCommand.Db(env)));
         cli.addSubcommand(new CommandLine(new DbCommand.Export(env)));

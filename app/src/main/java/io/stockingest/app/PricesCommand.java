@@ -75,13 +75,9 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         this.env = env;
     }
 
-    @Override
-    public Integer call() {
-        Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
-        NyseCalendar calendar = NyseCalendar.instance();
-        ConfigProblems problems = new ConfigProblems();
-        Plugins plugins = Assembly.plugins(env);
-
+    /** The symbols of {@code --symbols} and {@code --tickers-path} (a file, or an object a plugin reads), problems collected. */
+    static List<Symbol> requested(Environment env, Plugins plugins, Settings settings, List<String> symbols, String tickersPath,
+            ConfigProblems problems) {
         List<Symbol> requested = new ArrayList<>(Symbols.parseList(symbols, problems));
         if (tickersPath != null) {
             // a URI whose scheme is a plugin's that reads objects (s3://BUCKET/KEY); anything else is a local file
@@ -95,6 +91,16 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         if (symbols.isEmpty() && tickersPath == null) {
             problems.add("No symbols: give --symbols A,B,C or --tickers-path FILE");
         }
+        return requested;
+    }
+
+    @Override
+    public Integer call() {
+        Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
+        NyseCalendar calendar = NyseCalendar.instance();
+        ConfigProblems problems = new ConfigProblems();
+        Plugins plugins = Assembly.plugins(env);
+        List<Symbol> requested = requested(env, plugins, settings, symbols, tickersPath, problems);
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
         Map<Symbol, LocalDate> lastSessions = lastCompletedSessions(requested);

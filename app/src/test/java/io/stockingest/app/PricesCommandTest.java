@@ -27,7 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The {@code prices} command end to end: local HTTP server replaying Yahoo → pipeline → local Parquet lake. */
+/**
+ * The {@code prices} command end to end: local HTTP server replaying Yahoo → pipeline → local Parquet lake; and
+ * {@code coverage} of such a lake given known gaps.
+ */
 class PricesCommandTest {
     private final FixtureServer yahoo = new FixtureServer();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -98,7 +101,10 @@ class PricesCommandTest {
 
         byte[] before = Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"));
         assertThat(run(args)).isZero();
-        assertThat(out.toString()).contains("files     0 written, 49 skipped");
+        assertThat(out.toString()).as("a complete lake: nothing fetched, nothing rewritten")
+                .contains("requests  0 ").contains("stored    49 sessions already stored, 1 requests saved")
+                .contains("files     0 written, 0 skipped").contains("(1 already up to date, nothing fetched)");
+        assertThat(yahoo.requests()).as("provider requests after the rerun").hasSize(1);
 
         assertThat(run("runs")).isZero();
         List<String> runs = out.toString().lines().toList();
@@ -113,6 +119,100 @@ class PricesCommandTest {
         assertThat(out.toString()).contains("files     49 written, 0 skipped");
         byte[] after = Files.readAllBytes(work.resolve("data/raw/prices/symbol=AAPL/year=2020/month=08/AAPL-2020-08-31.parquet"));
         assertThat(after.length).isEqualTo(before.length);
+    }
+
+    @Test
+    void aRerunFetchesOnlyTheDeletedSessionsInOneRequestAndRestoresThem() throws IOException {
+        String body = fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json");
+        for (String symbol : List.of("AAPL", "MSFT", "IBM")) {
+            yahoo.on("/v8/finance/chart/" + symbol, Reply.json(200, body)); // the parser takes the symbol asked for
+        }
+        String[] args = {"prices", "--symbols", "AAPL,MSFT,IBM", "--from", "2020-08-31", "--to", "2020-11-06", "--metrics-out", "metrics.json"};
+        assertThat(run(args)).as(err.toString()).isZero();
+        assertThat(yahoo.requests()).hasSize(3);
+        List<String> complete = lakeFiles().stream().filter(f -> f.startsWith("raw/")).toList();
+        Path lake = work.resolve("data/raw/prices/symbol=AAPL/year=2020");
+        Map<String, Object> oct1 = new HashMap<>(ParquetFiles.readRows(Files.readAllBytes(lake.resolve("month=10/AAPL-2020-10-01.parquet"))).getFirst());
+        Files.delete(lake.resolve("month=09/AAPL-2020-09-15.parquet"));
+        Files.delete(lake.resolve("month=09/AAPL-2020-09-16.parquet"));
+        Files.delete(lake.resolve("month=10/AAPL-2020-10-01.parquet"));
+
+        assertThat(run(args)).as(err.toString()).isZero();
+
+        assertThat(yahoo.requests()).as("one request, for AAPL's gaps only, coalesced (Yahoo answers any range in one call)").hasSize(4);
+        assertThat(yahoo.requests().get(3).path()).isEqualTo("/v8/finance/chart/AAPL");
+        Map<String, String> query = FixtureServer.query(yahoo.requests().get(3));
+        assertThat(Instant.ofEpochSecond(Long.parseLong(query.get("period1")))).as("from the first missing session, a day of margin")
+                .isEqualTo(Instant.parse("2020-09-14T00:00:00Z"));
+        assertThat(Instant.ofEpochSecond(Long.parseLong(query.get("period2")))).as("to the last missing session")
+                .isEqualTo(Instant.parse("2020-10-03T00:00:00Z"));
+        RunReport metrics = RunReport.fromJson(Files.readString(work.resolve("metrics.json")));
+        assertThat(metrics.filesWritten()).as("only the deleted files are written").isEqualTo(3);
+        assertThat(metrics.sessionsStored()).isEqualTo(3 * 49 - 3);
+        assertThat(metrics.requestsSaved()).isEqualTo(2);
+        assertThat(metrics.rowsQuarantined()).as("nothing outside the asked range is quarantined").isZero();
+        assertThat(lakeFiles().stream().filter(f -> f.startsWith("raw/")).toList()).isEqualTo(complete);
+        Map<String, Object> restored = new HashMap<>(ParquetFiles.readRows(Files.readAllBytes(lake.resolve("month=10/AAPL-2020-10-01.parquet"))).getFirst());
+        oct1.remove("ingest_ts");
+        restored.remove("ingest_ts");
+        assertThat(restored).isEqualTo(oct1);
+
+        assertThat(run(args)).isZero();
+        assertThat(yahoo.requests()).as("complete again: no request").hasSize(4);
+
+        String[] twoSinks = {"prices", "--symbols", "AAPL,MSFT,IBM", "--from", "2020-08-31", "--to", "2020-11-06", "--sink", "parquet:data",
+            "--sink", "parquet:second"};
+        assertThat(run(twoSinks)).as(err.toString()).isZero();
+        assertThat(yahoo.requests()).as("what any sink lacks is fetched: the empty second lake lacks everything").hasSize(7);
+        assertThat(out.toString()).contains("files     147 written, 147 skipped");
+        assertThat(run(twoSinks)).isZero();
+        assertThat(yahoo.requests()).as("both complete: no request").hasSize(7);
+    }
+
+    /** A complete lake of AAPL's 49 sessions 2020-08-31..2020-11-06 for the coverage tests. */
+    private void aaplLake() {
+        yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json")));
+        assertThat(run("prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06")).as(err.toString()).isZero();
+    }
+
+    @Test
+    void coverageOfACompleteLakeHasNothingMissingAndExits0() {
+        aaplLake();
+        assertThat(run("coverage", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06")).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("parquet:\\S+  AAPL\\s+49\\s+49\\s+0\\s*\\n");
+    }
+
+    @Test
+    void coverageListsExactlyTheDeletedDatesAsRangesAndExits1() throws IOException {
+        aaplLake();
+        Path lake = work.resolve("data/raw/prices/symbol=AAPL/year=2020");
+        Files.delete(lake.resolve("month=09/AAPL-2020-09-04.parquet"));
+        Files.delete(lake.resolve("month=09/AAPL-2020-09-08.parquet")); // 09-07 is Labor Day: one gap of two sessions
+        Files.delete(lake.resolve("month=10/AAPL-2020-10-15.parquet"));
+        Files.delete(lake.resolve("month=11/AAPL-2020-11-06.parquet"));
+
+        assertThat(run("coverage", "--symbols", "AAPL,MSFT", "--from", "2020-08-31", "--to", "2020-11-06", "--format", "csv"))
+                .as(err.toString()).isEqualTo(1);
+
+        assertThat(out.toString().lines().toList()).hasSize(3).satisfies(lines -> {
+            assertThat(lines.get(0)).isEqualTo("sink,symbol,expected,stored,missing,missing_ranges");
+            assertThat(lines.get(1)).endsWith(",AAPL,49,45,4,2020-09-04..2020-09-08 2020-10-15 2020-11-06");
+            assertThat(lines.get(2)).endsWith(",MSFT,49,0,49,2020-08-31..2020-11-06");
+        });
+
+        assertThat(run("coverage", "--symbols", "AAPL", "--from", "2020-10-01", "--to", "2020-10-31", "--format", "json")).isEqualTo(1);
+        assertThat(out.toString()).contains("\"symbol\":\"AAPL\",\"expected\":22,\"stored\":21,\"missing\":1,"
+                + "\"missing_ranges\":[{\"from\":\"2020-10-15\",\"to\":\"2020-10-15\"}]");
+    }
+
+    @Test
+    void coverageCountsAYearlyFileForItsYear() {
+        aaplLake();
+        assertThat(run("prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--backfill", "--sink", "parquet:yearly"))
+                .as(err.toString()).isZero();
+        assertThat(run("coverage", "--sink", "parquet:yearly", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06")).isZero();
+        assertThat(run("coverage", "--sink", "parquet:yearly", "--symbols", "AAPL", "--from", "2020-12-28", "--to", "2021-01-05")).isEqualTo(1);
+        assertThat(out.toString()).as("2020's sessions are covered by its file, 2021's are not").contains("2021-01-04..2021-01-05");
     }
 
     @Test

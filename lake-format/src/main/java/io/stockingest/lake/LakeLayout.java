@@ -87,7 +87,7 @@ public record LakeLayout(String rawPrefix) {
     }
 
     public String quarantine(String dataset, LocalDate date, String runId) {
-        return "quarantine/" + dataset + "/date=" + date + "/run-" + checkRunId(runId) + ".parquet";
+        return "quarantine/" + dataset + "/run_date=" + date + "/run-" + checkRunId(runId) + ".parquet";
     }
 
     public String runMetrics(LocalDate date, String runId) {

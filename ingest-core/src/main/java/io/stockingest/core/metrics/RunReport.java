@@ -50,6 +50,8 @@ public record RunReport(
         Map<String, Long> quarantinedByRule,
         List<String> errors,
         Map<String, SymbolReport> symbols,
+        long sessionsStored,
+        long requestsSaved,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -77,10 +79,10 @@ public record RunReport(
     public RunReport(String runId, String command, String source, String interval, String from, String to, List<String> sinks, Instant startedAt,
             Instant finishedAt, long durationMs, int exitCode, String status, int symbolsRequested, int symbolsSucceeded, int symbolsFailed,
             long requests, long retries, long throttled, long filesWritten, long filesSkipped, long rowsWritten, long rowsQuarantined,
-            Map<String, Long> quarantinedByRule, List<String> errors, Map<String, SymbolReport> symbols) {
+            Map<String, Long> quarantinedByRule, List<String> errors, Map<String, SymbolReport> symbols, long sessionsStored, long requestsSaved) {
         this(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status, symbolsRequested,
                 symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten, rowsQuarantined,
-                quarantinedByRule, errors, symbols, List.of());
+                quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, List.of());
     }
 
     /** This report with {@code more} notes (facts about the run that are not errors: "no calendar for venue XIDX"). */
@@ -89,7 +91,21 @@ public record RunReport(
         all.addAll(more);
         return new RunReport(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status,
                 symbolsRequested, symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten,
-                rowsQuarantined, quarantinedByRule, errors, symbols, all);
+                rowsQuarantined, quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, all);
+    }
+
+    /**
+     * A report with no planning savings ({@code sessionsStored}: sessions every sink already held, so not fetched;
+     * {@code requestsSaved}: provider calls that spared), for runs that do not plan from stored sessions.
+     */
+    public RunReport(String runId, String command, String source, String interval, String from, String to, List<String> sinks,
+            Instant startedAt, Instant finishedAt, long durationMs, int exitCode, String status, int symbolsRequested,
+            int symbolsSucceeded, int symbolsFailed, long requests, long retries, long throttled, long filesWritten,
+            long filesSkipped, long rowsWritten, long rowsQuarantined, Map<String, Long> quarantinedByRule, List<String> errors,
+            Map<String, SymbolReport> symbols) {
+        this(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status, symbolsRequested,
+                symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten, rowsQuarantined,
+                quarantinedByRule, errors, symbols, 0, 0);
     }
 
     /** Per-symbol counts and errors. */
@@ -145,6 +161,9 @@ public record RunReport(
         out.append(String.format("symbols   %d requested, %d succeeded, %d failed%s%n", symbolsRequested, symbolsSucceeded, symbolsFailed,
                 upToDate == 0 ? "" : " (" + upToDate + " already up to date, nothing fetched)"));
         out.append(String.format("requests  %d (retries %d, throttled %d)%n", requests, retries, throttled));
+        if (sessionsStored > 0 || requestsSaved > 0) {
+            out.append(String.format("stored    %d sessions already stored, %d requests saved%n", sessionsStored, requestsSaved));
+        }
         out.append(String.format("files     %d written, %d skipped (already present)%n", filesWritten, filesSkipped));
         out.append(String.format("rows      %d written, %d quarantined%s%n", rowsWritten, rowsQuarantined,
                 quarantinedByRule.isEmpty() ? "" : " " + quarantinedByRule));

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.calendar.Calendars;
+import io.stockingest.core.calendar.ExchangeCalendar;
 import io.stockingest.core.http.CallStats;
 import io.stockingest.core.http.Ticker;
 import io.stockingest.core.metrics.RunOutcome;
@@ -21,9 +22,12 @@ import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
+import io.stockingest.core.spi.StoredSessions;
+import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,12 +78,101 @@ public final class PriceIngest {
      * are planned together; symbols already up to date get no request.
      */
     public List<BarRequest> plan(PriceJob job) {
-        Map<DateRange, List<Symbol>> byRange = new LinkedHashMap<>();
-        for (Symbol symbol : job.shardSymbols()) {
-            job.rangeOf(symbol).ifPresent(range -> byRange.computeIfAbsent(range, r -> new ArrayList<>()).add(symbol));
+        return planRun(job).requests();
+    }
+
+    /**
+     * What a run fetches: without {@code --force}, and when every sink can say which sessions it holds
+     * ({@link StoredSessions}), only the sessions some sink lacks, each symbol's gaps coalesced into as few requests
+     * as the source plans for them (one request over the whole span when that costs no more calls than one per gap);
+     * else every symbol's whole range, as before.
+     *
+     * @param ranges per symbol, the ranges fetched (empty: nothing is missing)
+     * @param sessionsStored sessions every sink already held, not fetched
+     * @param requestsSaved provider calls the whole-range plan would have made beyond this one
+     */
+    record Plan(List<BarRequest> requests, Map<Symbol, List<DateRange>> ranges, long sessionsStored, long requestsSaved) {}
+
+    /** The sessions of {@code symbol}'s own venue in {@code range} (its calendar, or weekdays where it has none). */
+    private List<LocalDate> sessionsOf(Symbol symbol, DateRange range) {
+        ExchangeCalendar calendar = calendars.of(Venue.ofSymbol(symbol));
+        List<LocalDate> sessions = new ArrayList<>();
+        for (LocalDate date = range.from(); !date.isAfter(range.to()); date = date.plusDays(1)) {
+            if (calendar.isSession(date)) {
+                sessions.add(date);
+            }
         }
+        return sessions;
+    }
+
+    Plan planRun(PriceJob job) {
+        Map<Symbol, List<DateRange>> whole = new LinkedHashMap<>();
+        for (Symbol symbol : job.shardSymbols()) {
+            whole.put(symbol, job.rangeOf(symbol).map(List::of).orElse(List.of()));
+        }
+        List<BarRequest> wholePlan = requestsFor(whole, job);
+        List<StoredSessions> stores = sinks.stream().flatMap(sink -> sink.capability(StoredSessions.class).stream()).toList();
+        if (job.writeOptions().existing() == WriteOptions.Existing.OVERWRITE || sinks.isEmpty() || stores.size() < sinks.size()
+                || whole.isEmpty()) {
+            return new Plan(wholePlan, whole, 0, 0);
+        }
+        Map<Symbol, List<LocalDate>> expected = new LinkedHashMap<>();
+        try {
+            for (Symbol symbol : whole.keySet()) {
+                expected.put(symbol, sessionsOf(symbol, job.range()));
+            }
+        } catch (IllegalArgumentException outsideCalendar) {
+            return new Plan(wholePlan, whole, 0, 0);
+        }
+        List<Map<Symbol, StoredSessions.Stored>> held = stores.stream()
+                .map(store -> store.storedSessions(whole.keySet(), job.interval(), job.range())).toList();
+        Map<Symbol, List<DateRange>> missing = new LinkedHashMap<>();
+        long stored = 0;
+        for (var entry : whole.entrySet()) {
+            Symbol symbol = entry.getKey();
+            if (entry.getValue().isEmpty()) {
+                missing.put(symbol, List.of());
+                continue;
+            }
+            DateRange range = entry.getValue().getFirst();
+            List<LocalDate> sessions = expected.get(symbol).stream().filter(range::contains).toList();
+            Predicate<LocalDate> everywhere =
+                    session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Stored.NONE).covers(session));
+            stored += sessions.stream().filter(everywhere).count();
+            List<DateRange> gaps = StoredSessions.gaps(sessions, everywhere);
+            missing.put(symbol, coalesce(symbol, gaps, job));
+        }
+        List<BarRequest> requests = requestsFor(missing, job);
+        return new Plan(requests, missing, stored, Math.max(0, calls(wholePlan) - calls(requests)));
+    }
+
+    /** {@code gaps} as one range over their span when the source plans that in no more calls than the gaps apart. */
+    private List<DateRange> coalesce(Symbol symbol, List<DateRange> gaps, PriceJob job) {
+        if (gaps.size() < 2) {
+            return gaps;
+        }
+        DateRange span = new DateRange(gaps.getFirst().from(), gaps.getLast().to());
+        long apart = 0;
+        for (DateRange gap : gaps) {
+            apart += calls(source.planBars(List.of(symbol), job.interval(), gap, job.hours()));
+        }
+        return calls(source.planBars(List.of(symbol), job.interval(), span, job.hours())) <= apart ? List.of(span) : gaps;
+    }
+
+    private static long calls(List<BarRequest> requests) {
+        return requests.stream().mapToLong(BarRequest::calls).sum();
+    }
+
+    /** Symbols with the same ranges are planned together (a source may fetch many symbols in one request). */
+    private List<BarRequest> requestsFor(Map<Symbol, List<DateRange>> ranges, PriceJob job) {
+        Map<List<DateRange>, List<Symbol>> byRanges = new LinkedHashMap<>();
+        ranges.forEach((symbol, list) -> {
+            if (!list.isEmpty()) {
+                byRanges.computeIfAbsent(list, r -> new ArrayList<>()).add(symbol);
+            }
+        });
         List<BarRequest> plan = new ArrayList<>();
-        byRange.forEach((range, group) -> plan.addAll(source.planBars(group, job.interval(), range, job.hours())));
+        byRanges.forEach((list, group) -> list.forEach(range -> plan.addAll(source.planBars(group, job.interval(), range, job.hours()))));
         return plan;
     }
 
@@ -86,14 +180,17 @@ public final class PriceIngest {
     public RunReport run(PriceJob job, RunContext context) {
         long startNanos = ticker.nanos();
         List<Symbol> symbols = job.shardSymbols();
-        List<BarRequest> plan = plan(job);
+        Plan planned = planRun(job);
+        List<BarRequest> plan = planned.requests();
         source.checkBudget(plan.stream().mapToInt(BarRequest::calls).sum());
 
         CallStats runStats = new CallStats();
         Map<Symbol, SymbolState> states = new LinkedHashMap<>();
         symbols.forEach(symbol -> {
             SymbolState state = new SymbolState(runStats.child());
-            state.upToDate = job.rangeOf(symbol).isEmpty();
+            List<DateRange> ranges = planned.ranges().getOrDefault(symbol, List.of());
+            state.upToDate = ranges.isEmpty();
+            state.range = ranges.isEmpty() ? null : new DateRange(ranges.getFirst().from(), ranges.getLast().to());
             states.put(symbol, state);
         });
         for (BarRequest request : plan) {
@@ -141,7 +238,7 @@ public final class PriceIngest {
         for (Sink sink : sinks) {
             guard(runErrors, sink, "quarantine", () -> sink.writeQuarantine(rejected, context));
         }
-        RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos))
+        RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos), planned)
                 .withNotes(new TreeSet<>(run.noCalendar).stream().map(v -> "no calendar for venue " + v + ": its rows were checked against weekdays in its time zone").toList());
         for (Sink sink : sinks) {
             guard(runErrors, sink, "run metrics", () -> sink.writeRun(report));
@@ -191,10 +288,11 @@ public final class PriceIngest {
                 report.sinks(), report.startedAt(), report.finishedAt(), report.durationMs(), ended.exitCode(), ended.status(),
                 report.symbolsRequested(), report.symbolsSucceeded(), report.symbolsFailed(), report.requests(), report.retries(),
                 report.throttled(), report.filesWritten(), report.filesSkipped(), report.rowsWritten(), report.rowsQuarantined(),
-                report.quarantinedByRule(), messages(errors), report.symbols());
+                report.quarantinedByRule(), messages(errors), report.symbols(), report.sessionsStored(), report.requestsSaved());
     }
 
-    private RunReport report(PriceJob job, RunContext context, Run run, List<RunError> runErrors, List<Rejected> rejected, Duration duration) {
+    private RunReport report(PriceJob job, RunContext context, Run run, List<RunError> runErrors, List<Rejected> rejected, Duration duration,
+            Plan planned) {
         Map<String, RunReport.SymbolReport> perSymbol = new TreeMap<>();
         int succeeded = 0;
         int failed = 0;
@@ -225,7 +323,7 @@ public final class PriceIngest {
                 job.range().to().toString(), sinks.stream().map(Sink::name).toList(), context.startedAt(), finished,
                 duration.toMillis(), ended.exitCode(), ended.status(), run.states.size(), succeeded, failed, run.runStats.requests(),
                 run.runStats.retries(), run.runStats.throttled(), filesWritten, filesSkipped, rowsWritten, rejected.size(), byRule,
-                messages(runErrors), perSymbol);
+                messages(runErrors), perSymbol, planned.sessionsStored(), planned.requestsSaved());
     }
 
     /** The mutable state of one run; its methods run on the request threads. */
@@ -330,7 +428,7 @@ public final class PriceIngest {
                 if (!state.errors.isEmpty() || state.upToDate) {
                     return;
                 }
-                DateRange range = job.rangeOf(symbol).orElseThrow();
+                DateRange range = state.range;
                 List<Bar> fetched = state.takeBars();
                 state.rowsFetched = fetched.size();
                 BarValidator.Outcome outcome = validator.validate(fetched, range, job.hours());
@@ -389,8 +487,10 @@ public final class PriceIngest {
         final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         volatile boolean gated;
         volatile boolean notAttempted;
-        /** Nothing to fetch: the symbol's per-symbol start lies after the job's range ({@code --since-last}). */
+        /** Nothing to fetch: every session is stored, or its per-symbol start lies after the job's range ({@code --since-last}). */
         volatile boolean upToDate;
+        /** The span of the ranges fetched for the symbol (null when nothing is fetched). */
+        volatile DateRange range;
         volatile long rowsFetched;
         volatile long rowsQuarantined;
         volatile WriteResult written = WriteResult.NOTHING;

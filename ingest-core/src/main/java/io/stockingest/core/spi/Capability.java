@@ -13,9 +13,9 @@ import java.util.Optional;
  * <h2>Two places</h2>
  * <ul>
  *   <li><b>On an opened sink or source</b> ({@link Sink#capability}, {@link Source#capability}): what needs the
- *       target as opened for a run, e.g. {@link DryRunPlan} (the statements a sink would run). A later "stored
- *       sessions" capability (which sessions a sink already holds, so a run can skip them) and a dashboard's read
- *       access to a sink belong here.</li>
+ *       target as opened for a run, e.g. {@link DryRunPlan} (the statements a sink would run) and
+ *       {@link StoredSessions} (which sessions a sink already holds, so a run can skip them). A dashboard's read
+ *       access to a sink belongs here.</li>
  *   <li><b>On the plugin</b> ({@link SinkFactory#capability}, {@link SourceFactory#capability}): what works on a
  *       target by its URI without opening it for a run: {@link SchemaAdmin} ({@code db migrate/info}),
  *       {@link TableExport} ({@code export}), {@link StoredDates} ({@code --since-last}, checked before anything is

@@ -333,7 +333,7 @@ class PriceIngestTest {
                 }
                 return week(symbol.value());
             });
-            RunReport report = new PriceIngest(source, List.of(new InMemorySink()), NyseCalendar.instance(),
+            RunReport report = new PriceIngest(source, List.of(new InMemorySink()), Calendars.standard(),
                     io.stockingest.core.http.Ticker.SYSTEM, Progress.silent()).run(job, RunContext.start("prices", "fake", Instant.now()));
             transport.close();
 

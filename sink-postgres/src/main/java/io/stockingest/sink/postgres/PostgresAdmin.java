@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.http.Secrets;
+import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.StoredSessions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -15,8 +17,11 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -160,6 +165,37 @@ public final class PostgresAdmin {
         } catch (SQLException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot read the last stored dates from " + config.name() + ": " + Secrets.redact(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The dates in {@code range} stored per symbol for {@code interval}, in one query (daily: prices_daily; others:
+     * prices_intraday); every symbol is a key.
+     */
+    public Map<Symbol, StoredSessions.Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        String[] names = symbols.stream().map(Symbol::value).toArray(String[]::new);
+        String sql = interval == Interval.D1
+                ? "SELECT DISTINCT symbol, date FROM prices_daily WHERE symbol = ANY(?) AND date BETWEEN ? AND ?"
+                : "SELECT DISTINCT symbol, date FROM prices_intraday WHERE symbol = ANY(?) AND date BETWEEN ? AND ? AND interval = ?";
+        Map<Symbol, Set<LocalDate>> dates = new LinkedHashMap<>();
+        symbols.forEach(symbol -> dates.put(symbol, new HashSet<>()));
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", names));
+            ps.setObject(2, range.from());
+            ps.setObject(3, range.to());
+            if (interval != Interval.D1) {
+                ps.setString(4, interval.code());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    dates.computeIfAbsent(new Symbol(rs.getString(1)), s -> new HashSet<>()).add(rs.getObject(2, LocalDate.class));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot read the stored sessions from " + config.name() + ": " + Secrets.redact(e.getMessage()), e);
+        }
+        Map<Symbol, StoredSessions.Stored> out = new LinkedHashMap<>();
+        dates.forEach((symbol, held) -> out.put(symbol, new StoredSessions.Stored(held, Set.of())));
+        return out;
     }
 
     Connection connect() throws SQLException {

@@ -10,13 +10,16 @@ import io.stockingest.core.http.Secrets;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.FinancialStatement;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.OptionSnapshot;
+import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.StoredSessions;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import java.sql.Connection;
@@ -29,6 +32,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +61,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe: buffering is synchronized, loads run one at a time.
  */
-public final class PostgresSink implements Sink {
+public final class PostgresSink implements Sink, StoredSessions {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PostgresConfig config;
@@ -74,6 +78,12 @@ public final class PostgresSink implements Sink {
         if (config.migrate()) {
             admin.migrate();
         }
+    }
+
+    /** One query on the committed tables (a batch buffered for {@link #flush} is not stored yet). */
+    @Override
+    public Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        return admin.storedSessions(symbols, interval, range);
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.StoredSessions;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.io.ByteArrayOutputStream;
@@ -172,6 +173,24 @@ class PostgresSinkTest {
         assertThat(result.dailyChanged()).isZero();
         assertThat(text(schema, "SELECT symbol, date, xmin FROM prices_daily ORDER BY 1, 2")).as("no row rewritten").isEqualTo(xminBefore);
         assertThat(scalar(schema, "SELECT count(*) FROM prices_daily WHERE ingest_ts <> '2024-03-01 12:00:01+00'")).isZero();
+    }
+
+    @Test
+    void storedSessionsAreTheCommittedDatesInTheRangeFromOneQuery() {
+        String schema = freshSchema();
+        try (PostgresSink sink = new PostgresSink(config(schema, Map.of()))) {
+            sink.writeBars(batch(series("AAPL", 30, 100), run("1")));
+            DateRange range = new DateRange(LocalDate.of(2024, 1, 3), LocalDate.of(2024, 1, 7));
+            assertThat(sink.storedSessions(List.of(new Symbol("AAPL")), Interval.D1, range).get(new Symbol("AAPL")))
+                    .as("buffered, not stored yet").isEqualTo(StoredSessions.Stored.NONE);
+            sink.flush();
+            Map<Symbol, StoredSessions.Stored> stored = sink.storedSessions(List.of(new Symbol("AAPL"), new Symbol("IBM")), Interval.D1, range);
+            assertThat(stored.get(new Symbol("AAPL")).dates()).as("weekdays of the range")
+                    .containsExactlyInAnyOrder(LocalDate.of(2024, 1, 3), LocalDate.of(2024, 1, 4), LocalDate.of(2024, 1, 5));
+            assertThat(stored.get(new Symbol("IBM"))).as("nothing stored").isEqualTo(StoredSessions.Stored.NONE);
+            assertThat(sink.storedSessions(List.of(new Symbol("AAPL")), Interval.M5, range).get(new Symbol("AAPL")))
+                    .as("intraday is another table").isEqualTo(StoredSessions.Stored.NONE);
+        }
     }
 
     @Test

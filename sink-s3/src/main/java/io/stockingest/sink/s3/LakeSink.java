@@ -10,13 +10,17 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.FinancialStatement;
+import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.OptionSnapshot;
+import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.PartialWriteException;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.StoredSessions;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +28,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +45,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -59,7 +68,7 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>Thread-safe: batches of different symbols touch different keys; the storage makes each file appear whole.
  */
-public final class LakeSink implements Sink {
+public final class LakeSink implements Sink, StoredSessions {
     private final LakeStorage storage;
     private final LakeLayout layout;
     private final String name;
@@ -124,6 +133,68 @@ public final class LakeSink implements Sink {
             }
             return written ? new WriteResult(1, 0, partition.getValue().size()) : new WriteResult(0, 1, 0);
         }));
+    }
+
+    /** A bar file's name: {@code SYMBOL-YYYY-MM-DD.parquet} (daily, intraday) or {@code SYMBOL-YYYY.parquet} (yearly). */
+    private static final Pattern BAR_FILE = Pattern.compile("(?:.*/)?(.+)-(\\d{4})(-\\d{2}-\\d{2})?\\.parquet");
+
+    /**
+     * One listing per symbol prefix (on S3 one paged ListObjectsV2), on virtual threads bounded by the sink's
+     * concurrency; no file is opened. A yearly file counts for every session of its year (its key is all that is
+     * read: opening each year file would cost a GET per file on S3).
+     */
+    @Override
+    public Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        Map<Symbol, Future<Stored>> futures = new LinkedHashMap<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Symbol symbol : symbols) {
+                futures.put(symbol, executor.submit(() -> {
+                    uploads.acquireUninterruptibly();
+                    try {
+                        return stored(symbol, interval, range);
+                    } finally {
+                        uploads.release();
+                    }
+                }));
+            }
+        }
+        Map<Symbol, Stored> stored = new LinkedHashMap<>();
+        for (var entry : futures.entrySet()) {
+            try {
+                stored.put(entry.getKey(), entry.getValue().get());
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IngestException ingest ? ingest
+                        : new IngestException(ErrorKind.SINK, "Cannot list " + entry.getKey() + " in " + name + ": " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IngestException(ErrorKind.SINK, "Interrupted while listing " + name, e);
+            }
+        }
+        return stored;
+    }
+
+    private Stored stored(Symbol symbol, Interval interval, DateRange range) {
+        String prefix = interval.isIntraday() ? layout.intradayOf(interval, symbol) : layout.pricesOf(symbol);
+        Set<LocalDate> dates = new HashSet<>();
+        Set<Integer> years = new HashSet<>();
+        for (String key : storage.list(prefix)) {
+            Matcher file = BAR_FILE.matcher(key);
+            if (!file.matches() || !file.group(1).equals(symbol.value())) {
+                continue;
+            }
+            if (file.group(3) != null) {
+                LocalDate date = LocalDate.parse(file.group(2) + file.group(3));
+                if (range.contains(date)) {
+                    dates.add(date);
+                }
+            } else if (!interval.isIntraday()) {
+                int year = Integer.parseInt(file.group(2));
+                if (year >= range.from().getYear() && year <= range.to().getYear()) {
+                    years.add(year);
+                }
+            }
+        }
+        return new Stored(dates, years);
     }
 
     /** Tries of a yearly merge that keeps losing to other writers before the batch fails. */

@@ -14,6 +14,7 @@ import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.StoredSessions;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,13 +118,35 @@ class LakeSinkTest {
         sink().writeBars(batch(List.of(fiveMinute), DateRange.of(d), DAILY_SKIP));
         sink().writeQuarantine(List.of(new Rejected(bar("AAPL", d, -5), "prices_positive", "close -5")), CONTEXT);
         assertThat(files()).containsExactly(
-                "quarantine/prices/date=2024-10-01/run-1727740800.parquet",
+                "quarantine/prices/run_date=2024-10-01/run-1727740800.parquet",
                 "raw/intraday/interval=5m/symbol=AAPL/year=2024/month=09/AAPL-2024-09-27.parquet");
         Map<String, Object> intraday = ParquetFiles.readRows(Files.readAllBytes(root.resolve(files().get(1)))).getFirst();
         assertThat(intraday).containsEntry("ts", ts).containsEntry("interval", "5m").containsEntry("vwap", 1.2);
         Map<String, Object> rejected = ParquetFiles.readRows(Files.readAllBytes(root.resolve(files().getFirst()))).getFirst();
         assertThat(rejected).containsEntry("rule", "prices_positive").containsEntry("detail", "close -5").containsEntry("run_id", "1727740800");
         assertThat(files()).noneMatch(name -> name.contains(".tmp-"));
+    }
+
+    @Test
+    void storedSessionsReadDailyDatesAndWholeYearsFromOneListingPerSymbol() {
+        LakeSink sink = sink();
+        LocalDate d1 = LocalDate.of(2024, 9, 27);
+        LocalDate d2 = LocalDate.of(2024, 9, 30);
+        LocalDate d3 = LocalDate.of(2024, 10, 1);
+        sink.writeBars(batch(List.of(bar("AAPL", d1, 100), bar("AAPL", d2, 101), bar("AAPL", d3, 102)), new DateRange(d1, d3), DAILY_SKIP));
+        sink.writeBars(batch(List.of(bar("AA", LocalDate.of(2024, 9, 26), 10)), DateRange.of(LocalDate.of(2024, 9, 26)), DAILY_SKIP));
+        sink.writeBars(batch(List.of(bar("MSFT", LocalDate.of(2023, 3, 1), 200)), DateRange.of(LocalDate.of(2023, 3, 1)), YEARLY));
+
+        Map<Symbol, StoredSessions.Stored> stored = sink.storedSessions(List.of(Symbol.parse("AAPL"), Symbol.parse("AA"), Symbol.parse("MSFT"),
+                Symbol.parse("IBM")), Interval.D1, new DateRange(LocalDate.of(2023, 1, 1), d2));
+
+        assertThat(stored.get(Symbol.parse("AAPL"))).as("dates inside the range only").isEqualTo(new StoredSessions.Stored(Set.of(d1, d2), Set.of()));
+        assertThat(stored.get(Symbol.parse("AA"))).as("AA's prefix is not AAPL's").isEqualTo(new StoredSessions.Stored(Set.of(LocalDate.of(2024, 9, 26)), Set.of()));
+        assertThat(stored.get(Symbol.parse("MSFT"))).as("a yearly file counts for its year").isEqualTo(new StoredSessions.Stored(Set.of(), Set.of(2023)));
+        assertThat(stored.get(Symbol.parse("MSFT")).covers(LocalDate.of(2023, 12, 29))).as("covers").isTrue();
+        assertThat(stored.get(Symbol.parse("IBM"))).as("nothing stored").isEqualTo(StoredSessions.Stored.NONE);
+        assertThat(sink.storedSessions(List.of(Symbol.parse("AAPL")), Interval.M5, new DateRange(d1, d3)).get(Symbol.parse("AAPL")))
+                .as("intraday files are another prefix").isEqualTo(StoredSessions.Stored.NONE);
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.StoredSessions;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import java.time.Instant;
@@ -202,11 +203,11 @@ class S3LakeSinkTest {
         sink.writeRun(report);
         assertThat(objects()).containsExactly(
                 "lake/logs/ingest/date=2024-10-01/run-1727740800.json",
-                "lake/quarantine/prices/date=2024-10-01/run-1727740800.parquet",
+                "lake/quarantine/prices/run_date=2024-10-01/run-1727740800.parquet",
                 "lake/raw/intraday/interval=5m/symbol=AAPL/year=2024/month=09/AAPL-2024-09-27.parquet");
         assertThat(row("raw/intraday/interval=5m/symbol=AAPL/year=2024/month=09/AAPL-2024-09-27.parquet"))
                 .containsEntry("ts", ts).containsEntry("interval", "5m").containsEntry("vwap", 1.2).containsEntry("close", 1.5);
-        assertThat(row("quarantine/prices/date=2024-10-01/run-1727740800.parquet"))
+        assertThat(row("quarantine/prices/run_date=2024-10-01/run-1727740800.parquet"))
                 .containsEntry("rule", "prices_positive").containsEntry("detail", "close -5").containsEntry("run_id", "1727740800");
         RunReport stored = RunReport.fromJson(new String(storage.get("logs/ingest/date=2024-10-01/run-1727740800.json"), UTF_8));
         assertThat(stored).isEqualTo(report);
@@ -329,6 +330,41 @@ class S3LakeSinkTest {
     }
 
     /** Lets every runner list before any writes. */
+    @Test
+    void storedSessionsListEachSymbolPrefixOnceAndOpenNoFile() {
+        sink().writeBars(batch(List.of(bar("AAPL", D1, 100), bar("AAPL", D2, 101)), new DateRange(D1, D2), WriteOptions.DEFAULT));
+        sink().writeBars(batch(List.of(bar("MSFT", D1, 200)), DateRange.of(D1), YEARLY));
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        LakeStorage counted = new ForwardingLakeStorage(storage) {
+            @Override
+            public Set<String> list(String prefix) {
+                calls.add("list " + prefix);
+                return super.list(prefix);
+            }
+
+            @Override
+            public byte[] get(String key) {
+                calls.add("get " + key);
+                return super.get(key);
+            }
+
+            @Override
+            public java.util.Optional<Versioned> getVersioned(String key) {
+                calls.add("get " + key);
+                return super.getVersioned(key);
+            }
+        };
+
+        Map<Symbol, StoredSessions.Stored> stored = new LakeSink("s3", counted, LakeLayout.DEFAULT)
+                .storedSessions(List.of(Symbol.parse("AAPL"), Symbol.parse("MSFT"), Symbol.parse("IBM")), Interval.D1, new DateRange(D1, D2));
+
+        assertThat(stored.get(Symbol.parse("AAPL")).dates()).containsExactlyInAnyOrder(D1, D2);
+        assertThat(stored.get(Symbol.parse("MSFT")).years()).as("the yearly file counts for its year").containsExactly(2024);
+        assertThat(stored.get(Symbol.parse("IBM"))).isEqualTo(StoredSessions.Stored.NONE);
+        assertThat(calls).as("one ListObjectsV2 per symbol, no GET").containsExactlyInAnyOrder(
+                "list raw/prices/symbol=AAPL/", "list raw/prices/symbol=MSFT/", "list raw/prices/symbol=IBM/");
+    }
+
     private static final class BarrierAfterList extends ForwardingLakeStorage {
         private final CyclicBarrier barrier;
 
