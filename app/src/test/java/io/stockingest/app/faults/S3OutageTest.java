@@ -89,7 +89,7 @@ class S3OutageTest {
 
             gate.up();
             assertThat(run(gate.endpoint(), bucket)).as(cli.both()).isZero();
-            assertThat(cli.out()).contains("15 skipped");
+            assertThat(cli.out()).as("the rerun fetches only what the outage left out").contains("15 sessions already stored");
             assertThat(S3TestServer.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
             assertThat(S3TestServer.pendingUploads(bucket)).isZero();
         }

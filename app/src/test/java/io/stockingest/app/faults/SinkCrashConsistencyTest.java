@@ -127,7 +127,7 @@ class SinkCrashConsistencyTest {
         assertThat(visibleAfterKills).as("objects after each kill: the PUTs let through").containsExactly(4, 17);
 
         assertThat(cli.run(s3Env(S3TestServer.endpoint()), crashArgs.toArray(String[]::new))).as(cli.both()).isZero();
-        assertThat(cli.out()).contains("17 skipped");
+        assertThat(cli.out()).as("the rerun fetches only what the kills left out").contains("17 sessions already stored");
         assertThat(S3TestServer.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
         assertThat(S3TestServer.keys(bucket)).as("nothing but data and run logs").allMatch(k -> k.startsWith(PREFIX) || k.startsWith("lake/logs/"));
         assertThat(S3TestServer.pendingUploads(bucket)).as("no multipart upload left open").isZero();

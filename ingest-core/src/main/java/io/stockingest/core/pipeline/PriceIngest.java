@@ -112,8 +112,10 @@ public final class PriceIngest {
         }
         List<BarRequest> wholePlan = requestsFor(whole, job);
         List<StoredSessions> stores = sinks.stream().flatMap(sink -> sink.capability(StoredSessions.class).stream()).toList();
+        // planned from stored sessions: daily bars only (an intraday session stored while it traded may be partial,
+        // so it is fetched again) and not under --since-last, whose per-symbol starts already come from the sink
         if (job.writeOptions().existing() == WriteOptions.Existing.OVERWRITE || sinks.isEmpty() || stores.size() < sinks.size()
-                || whole.isEmpty()) {
+                || whole.isEmpty() || job.interval().isIntraday() || !job.starts().isEmpty()) {
             return new Plan(wholePlan, whole, 0, 0);
         }
         Map<Symbol, List<LocalDate>> expected = new LinkedHashMap<>();
