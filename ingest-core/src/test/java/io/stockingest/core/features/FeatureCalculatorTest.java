@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.testkit.RandomSessions;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.LocalDate;
@@ -129,21 +130,8 @@ class FeatureCalculatorTest {
                 .hasMessage("close of IBM on 2024-01-02 must be positive and finite, not 0.0");
     }
 
-    /** Random irregular dates (gaps of 1..10 days), prices across 1e-4..1e6: random walks and wild jumps. */
-    static List<Session> series(SplittableRandom random, int length) {
-        List<Session> sessions = new ArrayList<>(length);
-        LocalDate date = LocalDate.of(1990, 1, 1).plusDays(random.nextInt(1000));
-        boolean wild = random.nextInt(4) == 0;
-        double price = Math.pow(10, random.nextDouble(-4, 6));
-        for (int i = 0; i < length; i++) {
-            date = date.plusDays(1 + random.nextInt(random.nextInt(10) == 0 ? 10 : 3));
-            price = wild ? Math.pow(10, random.nextDouble(-4, 6)) : Math.min(1e6, Math.max(1e-4, price * Math.exp(random.nextGaussian() * 0.03)));
-            double open = price * Math.exp(random.nextGaussian() * 0.01);
-            double high = Math.max(open, price) * (1 + random.nextDouble() * 0.02);
-            double low = Math.min(open, price) * (1 - random.nextDouble() * 0.02);
-            sessions.add(new Session(date, open, high, low, price, random.nextLong(0, 5_000_000_000L)));
-        }
-        return sessions;
+    private static List<Session> series(SplittableRandom random, int length) {
+        return RandomSessions.series(random, length);
     }
 
     private static long[] bits(FeatureSeries f, int row) {

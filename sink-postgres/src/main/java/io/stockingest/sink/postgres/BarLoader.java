@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,8 +75,13 @@ final class BarLoader {
         }
     }
 
-    /** Rows inserted or updated, and per symbol the earliest date among them. */
-    record Changed(long rows, Map<String, LocalDate> since) {}
+    /**
+     * Rows inserted or updated, per symbol the earliest date among them, and the symbols (daily) that had no stored
+     * row between their first and last loaded date before the load (inserted whole, nothing upserted).
+     */
+    record Changed(long rows, Map<String, LocalDate> since, Set<String> fresh) {
+        static final Changed NONE = new Changed(0, Map.of(), Set.of());
+    }
 
     private final Connection c;
     private final String sinkName;
@@ -116,7 +122,7 @@ final class BarLoader {
                 if (rows == bars.size()) {
                     c.releaseSavepoint(savepoint);
                     firstDate.forEach(since::put);
-                    return new Changed(rows, since);
+                    return new Changed(rows, since, Set.copyOf(since.keySet()));
                 }
                 c.rollback(savepoint);
             } catch (SQLException e) {
@@ -138,6 +144,7 @@ final class BarLoader {
         t = lap("gate", t);
 
         long rows = 0;
+        Set<String> fresh = new HashSet<>();
         if (stored.size() < spans.size()) {
             Savepoint savepoint = c.setSavepoint();
             try {
@@ -147,6 +154,7 @@ final class BarLoader {
                     if (!stored.contains(series)) {
                         String symbol = series.split("\t")[0];
                         since.merge(symbol, firstDate.get(symbol), (x, y) -> x.isBefore(y) ? x : y);
+                        fresh.add(symbol);
                     }
                 }
             } catch (SQLException e) {
@@ -160,7 +168,7 @@ final class BarLoader {
         }
         rows += upsert(table, stored.size() == spans.size() ? null : List.copyOf(stored), since);
         lap("upsert stored series", t);
-        return new Changed(rows, since);
+        return new Changed(rows, since, table == Table.DAILY ? fresh : Set.of());
     }
 
     private static String spanTable(Table table) {
