@@ -22,8 +22,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -53,6 +55,11 @@ import org.apache.avro.generic.GenericRecord;
  * bounds the encoded bytes held in memory. After the first failure no further file of the batch is started; the
  * files already written are whole (the storage guarantees it) and a rerun skips them.
  *
+ * <p>Daily bars come with their features ({@link LakeFeatures}): when a batch wrote price files of a symbol, its
+ * {@code features/prices/...} and {@code features/cumulative_7d/...} files are rewritten from the year of the first
+ * session written on (not with {@link WriteOptions.Features#SKIP}, {@code --no-features}). They are not counted in
+ * the batch's files and rows written, which stay the prices'.
+ *
  * <p>Thread-safe: batches of different symbols touch different keys; the storage makes each file appear whole.
  */
 public final class LakeSink implements Sink {
@@ -60,6 +67,7 @@ public final class LakeSink implements Sink {
     private final LakeLayout layout;
     private final String name;
     private final Semaphore uploads;
+    private final LakeFeatures features;
 
     public static final int DEFAULT_CONCURRENCY = 32;
 
@@ -75,6 +83,7 @@ public final class LakeSink implements Sink {
             throw new IllegalArgumentException("maxConcurrency must be at least 1, not " + maxConcurrency);
         }
         this.uploads = new Semaphore(maxConcurrency);
+        this.features = new LakeFeatures(storage, layout);
     }
 
     @Override
@@ -88,13 +97,38 @@ public final class LakeSink implements Sink {
             return writePartitions(batch, layout.intradayOf(batch.interval(), batch.symbol()),
                     date -> layout.intraday(batch.interval(), batch.symbol(), date), LakeSchemas.INTRADAY);
         }
-        if (batch.options().layout() == WriteOptions.Layout.DAILY) {
-            return writePartitions(batch, layout.pricesOf(batch.symbol()), date -> layout.dailyPrice(batch.symbol(), date), LakeSchemas.DAILY);
+        Written written = new Written();
+        WriteResult result = batch.options().layout() == WriteOptions.Layout.DAILY
+                ? writePartitions(batch, layout.pricesOf(batch.symbol()), date -> layout.dailyPrice(batch.symbol(), date), LakeSchemas.DAILY, written)
+                : writeYears(batch, written);
+        if (batch.options().features() == WriteOptions.Features.STORE && written.first != null) {
+            features.update(batch.symbol(), written.rows, written.keys, written.first, batch.context().ingestTs());
         }
-        return writeYears(batch);
+        return result;
+    }
+
+    /** What a daily batch wrote: every row of the files written, their keys, and the first of the batch's own rows among them. */
+    private static final class Written {
+        final NavigableMap<LocalDate, Bar> rows = new TreeMap<>();
+        final Set<String> keys = new HashSet<>();
+        LocalDate first;
+
+        synchronized void add(String key, List<Bar> fileRows, List<Bar> batchRows) {
+            keys.add(key);
+            fileRows.forEach(bar -> rows.put(bar.date(), bar));
+            for (Bar bar : batchRows) {
+                if (first == null || bar.date().isBefore(first)) {
+                    first = bar.date();
+                }
+            }
+        }
     }
 
     private WriteResult writePartitions(BarBatch batch, String prefix, Function<LocalDate, String> keyOf, Schema schema) {
+        return writePartitions(batch, prefix, keyOf, schema, null);
+    }
+
+    private WriteResult writePartitions(BarBatch batch, String prefix, Function<LocalDate, String> keyOf, Schema schema, Written collected) {
         Map<LocalDate, List<Bar>> byDate = batch.bars().stream()
                 .collect(Collectors.groupingBy(Bar::date, TreeMap::new, Collectors.toList()));
         boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
@@ -117,6 +151,9 @@ public final class LakeSink implements Sink {
             } else {
                 written = storage.putIfAbsent(partition.getKey(), bytes);
             }
+            if (written && collected != null) {
+                collected.add(partition.getKey(), partition.getValue(), partition.getValue());
+            }
             return written ? new WriteResult(1, 0, partition.getValue().size()) : new WriteResult(0, 1, 0);
         }));
     }
@@ -129,7 +166,7 @@ public final class LakeSink implements Sink {
      * version read ({@code If-Match} on S3, {@code If-None-Match: *} where there was no file), so a concurrent
      * writer's rows are never overwritten: on a lost race the file is read and merged again.
      */
-    private WriteResult writeYears(BarBatch batch) {
+    private WriteResult writeYears(BarBatch batch, Written collected) {
         // bars come sorted by time, so a year's bars are one run: one map look-up per run, not per bar
         Map<Integer, List<Bar>> byYear = new TreeMap<>();
         List<Bar> run = null;
@@ -165,6 +202,7 @@ public final class LakeSink implements Sink {
                 boolean written = current.isPresent() ? storage.replaceIfUnchanged(key, bytes, current.get().version())
                         : storage.putIfAbsent(key, bytes);
                 if (written) {
+                    collected.add(key, rows, year.getValue());
                     return new WriteResult(1, 0, rows.size());
                 }
             }
