@@ -31,11 +31,21 @@ public final class SnowflakeMigration {
         v1.add(sql.createFileFormat());
         v1.add(sql.createInternalStage());
         for (SnowflakeTable table : SnowflakeTable.values()) {
-            v1.add(sql.createTable(table));
+            if (!table.feature()) {
+                v1.add(sql.createTable(table));
+            }
         }
         v1.add(sql.createIngestRunsTable());
         v1.addAll(sql.createViews());
-        return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1));
+        List<String> v2 = new ArrayList<>();
+        for (SnowflakeTable table : SnowflakeTable.values()) {
+            if (table.feature()) {
+                v2.add(sql.createTable(table));
+            }
+        }
+        v2.addAll(sql.createFeatureViews());
+        return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1),
+                new Version(2, "feature tables loaded with the prices; feature marts select from them", v2));
     }
 
     /** The statements a migration from scratch runs, in order (for {@code --dry-run}). */
