@@ -200,6 +200,9 @@ public final class Bench {
         return run(serverLimit, clientRate, from, to, LAKE, Map.of());
     }
 
+    /** A setting that is not an environment variable but more CLI arguments for the child's run (space-separated). */
+    static final String EXTRA_ARGS = "BENCH_EXTRA_ARGS";
+
     /** The sink argument that means the run's own temporary lake directory. */
     static final String LAKE = "lake";
 
@@ -282,8 +285,15 @@ public final class Bench {
         vars.put("MAX_WORKERS", args[4]);
         vars.put("FMP_USAGE_FILE", work.resolve("fmp-usage.txt").toString());
         String sink = args.length > 7 && !args[7].equals(LAKE) ? args[7] : "parquet:" + work.resolve("lake");
+        List<String> extraArgs = new ArrayList<>();
         for (int i = 8; i < args.length; i++) {
-            vars.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
+            String key = args[i].substring(0, args[i].indexOf('='));
+            String value = args[i].substring(args[i].indexOf('=') + 1);
+            if (key.equals(EXTRA_ARGS)) {
+                extraArgs.addAll(List.of(value.split(" ")));
+            } else {
+                vars.put(key, value);
+            }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -291,8 +301,10 @@ public final class Bench {
                 new PrintStream(err, true, StandardCharsets.UTF_8), Ticker.SYSTEM, false);
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
-        int exit = Main.run(env, "prices", "--source", "fmp", "--tickers-path", work.resolve("tickers.txt").toString(), "--from", args[5],
-                "--to", args[6], "--backfill", "--sink", sink);
+        List<String> cli = new ArrayList<>(List.of("prices", "--source", "fmp", "--tickers-path", work.resolve("tickers.txt").toString(), "--from", args[5],
+                "--to", args[6], "--backfill", "--sink", sink));
+        cli.addAll(extraArgs);
+        int exit = Main.run(env, cli.toArray(String[]::new));
         long wall = System.nanoTime() - start;
         long cpu = processCpuNanos();
         String summary = out.toString(StandardCharsets.UTF_8);

@@ -110,6 +110,14 @@ final class BarLoader {
         Set<String> stored = storedSeries(table, spans);
         t = lap("overlap check", t);
         Map<String, LocalDate> since = new TreeMap<>();
+        if (table == Table.DAILY && !stored.isEmpty()) {
+            // a rerun or an overlapping range: leave out the bars stored with the same values before staging them
+            bars = StoredCopies.without(c, bars, spans(stored, spans));
+            t = lap("compare with stored rows", t);
+            if (bars.isEmpty()) {
+                return new Changed(0, since, Set.of());
+            }
+        }
 
         if (stored.isEmpty()) {
             // nothing stored in any series' span: COPY straight into the target with the gate as the COPY's WHERE
@@ -169,6 +177,16 @@ final class BarLoader {
         rows += upsert(table, stored.size() == spans.size() ? null : List.copyOf(stored), since);
         lap("upsert stored series", t);
         return new Changed(rows, since, table == Table.DAILY ? fresh : Set.of());
+    }
+
+    /** Per stored series (daily: the symbol), the first and last date of this load. */
+    private static Map<String, LocalDate[]> spans(Set<String> stored, Map<String, Span> spans) {
+        Map<String, LocalDate[]> out = new LinkedHashMap<>();
+        for (String series : stored) {
+            Span span = spans.get(series);
+            out.put(series, new LocalDate[] {LocalDate.parse(span.loText), LocalDate.parse(span.hiText)});
+        }
+        return out;
     }
 
     private static String spanTable(Table table) {

@@ -508,6 +508,30 @@ class PostgresSinkTest {
     }
 
     @Test
+    void aRerunComparesWithTheStoredRowsAndStagesOnlyTheBarsThatDiffer() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        List<Bar> bars = new ArrayList<>(series("IBM", 30, 100));
+        Bar nan = bars.get(3);
+        bars.set(3, new Bar(nan.symbol(), nan.interval(), nan.ts(), nan.date(), nan.open(), nan.high(), nan.low(), nan.close(), null, nan.volume(),
+                Double.NaN, 12L, "test", nan.adjustment())); // null adj_close, NaN vwap: equal to themselves when stored
+        sink.load(List.of(batch(bars, run("1"))));
+
+        PostgresSink.LoadResult rerun = sink.load(List.of(batch(bars, run("2"))));
+        assertThat(rerun.dailyChanged()).as("nothing changed").isZero();
+        assertThat(sink.phaseNanos()).as("the rerun compared in memory and staged nothing")
+                .containsKey("compare with stored rows").doesNotContainKey("copy to staging");
+
+        List<Bar> changed = new ArrayList<>(bars);
+        Bar b = bars.get(20);
+        changed.set(20, new Bar(b.symbol(), b.interval(), b.ts(), b.date(), b.open(), b.high(), b.low(), b.close(), b.close() * 0.9, b.volume(),
+                null, null, "test", b.adjustment())); // only adj_close differs
+        PostgresSink.LoadResult corrected = sink.load(List.of(batch(changed, run("3"))));
+        assertThat(corrected.dailyChanged()).as("only the bar whose adj_close changed").isEqualTo(1);
+        assertThat(scalarDouble(schema, "SELECT adj_close FROM prices_daily WHERE date = '" + b.date() + "'")).isEqualTo(b.close() * 0.9);
+    }
+
+    @Test
     void featuresAreSkippedWithPgFeaturesFalseOrNoFeatures() throws Exception {
         String off = freshSchema();
         new PostgresSink(config(off, Map.of("PG_FEATURES", "false"))).load(List.of(batch(series("IBM", 30, 100), run("1"))));

@@ -53,14 +53,14 @@ final class LakeFeatures {
     }
 
     /**
-     * Rewrites the symbol's feature files from the year of {@code first} on.
+     * The symbol's feature files from the year of {@code first} on, computed; the caller writes them.
      *
      * @param fileRows every row of the price files the batch wrote, by date (a merged yearly file's old rows too)
      * @param writtenKeys the keys of those files
      * @param first the first session the batch wrote (changed)
-     * @return the feature files written
+     * @return the feature files to write (whole, replacing what is there), none when nothing is stored from {@code first} on
      */
-    int update(Symbol symbol, NavigableMap<LocalDate, Bar> fileRows, Set<String> writtenKeys, LocalDate first, Instant ingestTs) {
+    List<FeatureFile> update(Symbol symbol, NavigableMap<LocalDate, Bar> fileRows, Set<String> writtenKeys, LocalDate first, Instant ingestTs) {
         Map<String, PriceFile> prices = priceFiles(layout.pricesOf(symbol));
         int firstYear = first.getYear();
         Set<String> featureKeys = storage.list(layout.featuresOf(symbol));
@@ -89,7 +89,7 @@ final class LakeFeatures {
                 }));
         fileRows.tailMap(from, true).forEach((date, bar) -> sessions.put(date, Session.of(bar)));
         if (sessions.isEmpty()) {
-            return 0;
+            return List.of();
         }
 
         List<Session> tail = List.of();
@@ -107,16 +107,22 @@ final class LakeFeatures {
             features.computeIfAbsent(year, y -> new ArrayList<>()).add(LakeSchemas.features(computed, i, ingestTs));
             cumulative.computeIfAbsent(year, y -> new ArrayList<>()).add(LakeSchemas.cumulative(computed, i, ingestTs));
         }
-        int files = 0;
+        List<FeatureFile> files = new ArrayList<>();
         for (var year : features.entrySet()) {
             if (featuresCoverTheTail && year.getKey() < firstYear) {
                 continue;
             }
-            storage.put(layout.features(symbol, year.getKey()), ParquetFiles.write(LakeSchemas.FEATURES, year.getValue()));
-            storage.put(layout.cumulative(symbol, year.getKey()), ParquetFiles.write(LakeSchemas.CUMULATIVE_7D, cumulative.get(year.getKey())));
-            files += 2;
+            files.add(new FeatureFile(layout.features(symbol, year.getKey()), LakeSchemas.FEATURES, year.getValue()));
+            files.add(new FeatureFile(layout.cumulative(symbol, year.getKey()), LakeSchemas.CUMULATIVE_7D, cumulative.get(year.getKey())));
         }
         return files;
+    }
+
+    /** A feature file to (re)write whole: its key and rows. */
+    record FeatureFile(String key, org.apache.avro.Schema schema, List<GenericRecord> rows) {
+        void writeTo(LakeStorage storage) {
+            storage.put(key, ParquetFiles.write(schema, rows));
+        }
     }
 
     /**

@@ -102,7 +102,10 @@ public final class LakeSink implements Sink {
                 ? writePartitions(batch, layout.pricesOf(batch.symbol()), date -> layout.dailyPrice(batch.symbol(), date), LakeSchemas.DAILY, written)
                 : writeYears(batch, written);
         if (batch.options().features() == WriteOptions.Features.STORE && written.first != null) {
-            features.update(batch.symbol(), written.rows, written.keys, written.first, batch.context().ingestTs());
+            inParallel(features.update(batch.symbol(), written.rows, written.keys, written.first, batch.context().ingestTs()), file -> {
+                file.writeTo(storage);
+                return WriteResult.NOTHING; // the batch's counts stay the prices'
+            });
         }
         return result;
     }
