@@ -142,57 +142,51 @@ final class FeatureWriter implements StoredTail {
     }
 
     private void copyFeatures(List<FeatureSeries> computed) throws SQLException {
-        CopyIn in = copyIn("price_features (symbol, date, close, ma_20, ma_50, volatility_20d)");
-        try {
-            BinaryCopy out = new BinaryCopy(in);
-            for (FeatureSeries f : computed) {
-                String symbol = f.symbol().value();
-                for (int i = 0; i < f.size(); i++) {
-                    out.row(6).text(symbol).date(f.date(i)).float8(f.close(i));
-                    orNull(out, f.ma20(i));
-                    orNull(out, f.ma50(i));
-                    orNull(out, f.volatility20d(i));
-                }
-            }
-            out.finish();
-        } finally {
-            if (in.isActive()) {
-                in.cancelCopy();
-            }
-        }
+        copy("price_features (symbol, date, close, ma_20, ma_50, volatility_20d)", computed, (out, f, i) -> {
+            out.row(6).text(f.symbol().value()).date(f.date(i)).float8(f.close(i));
+            orNull(out, f.ma20(i));
+            orNull(out, f.ma50(i));
+            orNull(out, f.volatility20d(i));
+        });
     }
 
     private void copyCumulative(List<FeatureSeries> computed) throws SQLException {
-        CopyIn in = copyIn("price_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)");
+        copy("price_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)", computed, (out, f, i) -> {
+            int n = f.cumulativeLength(i);
+            out.row(9).text(f.symbol().value()).date(f.date(i));
+            array(out, n, k -> f.open(i, k));
+            array(out, n, k -> f.high(i, k));
+            array(out, n, k -> f.low(i, k));
+            array(out, n, k -> f.close(i, k));
+            out.array(INT8, n);
+            for (int k = 0; k < n; k++) {
+                out.int8(f.volume(i, k));
+            }
+            orNull(out, f.avg7DayVolume(i));
+            orNull(out, f.volatility7Day(i));
+        });
+    }
+
+    private static void array(BinaryCopy out, int n, java.util.function.IntToDoubleFunction element) throws SQLException {
+        out.array(FLOAT8, n);
+        for (int k = 0; k < n; k++) {
+            out.float8(element.applyAsDouble(k));
+        }
+    }
+
+    /** One row of {@code f} (its row {@code i}) in binary COPY format. */
+    private interface RowWriter {
+        void write(BinaryCopy out, FeatureSeries f, int i) throws SQLException;
+    }
+
+    /** A binary COPY into {@code target} of every row of {@code computed}. */
+    private void copy(String target, List<FeatureSeries> computed, RowWriter row) throws SQLException {
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + target + " FROM STDIN (FORMAT binary)");
         try {
             BinaryCopy out = new BinaryCopy(in);
             for (FeatureSeries f : computed) {
-                String symbol = f.symbol().value();
                 for (int i = 0; i < f.size(); i++) {
-                    int n = f.cumulativeLength(i);
-                    out.row(9).text(symbol).date(f.date(i));
-                    out.array(FLOAT8, n);
-                    for (int k = 0; k < n; k++) {
-                        out.float8(f.open(i, k));
-                    }
-                    out.array(FLOAT8, n);
-                    for (int k = 0; k < n; k++) {
-                        out.float8(f.high(i, k));
-                    }
-                    out.array(FLOAT8, n);
-                    for (int k = 0; k < n; k++) {
-                        out.float8(f.low(i, k));
-                    }
-                    out.array(FLOAT8, n);
-                    for (int k = 0; k < n; k++) {
-                        out.float8(f.close(i, k));
-                    }
-                    out.array(INT8, n);
-                    for (int k = 0; k < n; k++) {
-                        out.int8(f.volume(i, k));
-                    }
-                    orNull(out, f.avg7DayVolume(i));
-                    orNull(out, f.volatility7Day(i));
+                    row.write(out, f, i);
                 }
             }
             out.finish();
@@ -201,10 +195,6 @@ final class FeatureWriter implements StoredTail {
                 in.cancelCopy();
             }
         }
-    }
-
-    private CopyIn copyIn(String target) throws SQLException {
-        return c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + target + " FROM STDIN (FORMAT binary)");
     }
 
     /** A feature not defined yet (NaN) is stored as null. */
