@@ -104,12 +104,14 @@ class SinkCrashConsistencyTest {
     void s3KilledMidUploadTwiceAndRerunWithoutForceEqualsACleanRun() throws Exception {
         startCli();
         String cleanBucket = FakeS3.newBucket();
-        assertThat(cli.run(s3Env(FakeS3.endpoint()), args("s3://" + cleanBucket + "/lake").toArray(String[]::new))).as(cli.both()).isZero();
+        // --no-features: the PUT budgets below count price files; a kill between a batch's price and feature files is a
+        // known gap of the lake's features (docs/lake-layout.md), not what this test is about
+        assertThat(cli.run(s3Env(FakeS3.endpoint()), args("s3://" + cleanBucket + "/lake", "--no-features").toArray(String[]::new))).as(cli.both()).isZero();
         Map<String, List<Map<String, Object>>> clean = FakeS3.parquetObjects(cleanBucket, PREFIX);
         assertThat(clean).hasSize(40);
 
         String bucket = FakeS3.newBucket();
-        List<String> crashArgs = args("s3://" + bucket + "/lake");
+        List<String> crashArgs = args("s3://" + bucket + "/lake", "--no-features");
         List<Integer> visibleAfterKills = new ArrayList<>();
         for (int budget : List.of(4, 13)) { // 4 files of SA, then (SA's 6 missing ones skipped or written) 13 more
             try (S3Gate gate = new S3Gate(FakeS3.endpoint(), budget, S3Gate.Mode.HOLD)) {
