@@ -3,6 +3,7 @@ package io.stockingest.sink.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.model.OptionSnapshot;
+import io.stockingest.core.rules.RowRules;
 import io.stockingest.core.spi.RunContext;
 import java.util.List;
 
@@ -17,7 +18,7 @@ final class OptionSnapshotsWriter {
                     "day_low", "day_close", "day_volume", "day_vwap", "open_interest", "implied_volatility", "delta", "gamma", "theta", "vega",
                     "break_even_price", "underlying_price", "snapshot_time", "date", "source"),
             List.of("contract", "date"), "underlying",
-            List.of(StagedUpsert.Rule.keyPresent(List.of("contract", "underlying", "date")), StagedUpsert.Rule.positive("strike_positive", "strike")));
+            List.of(RowRules.keyPresent(List.of("contract", "underlying", "date")), RowRules.STRIKE_POSITIVE));
 
     private final PostgresAdmin admin;
 
