@@ -36,6 +36,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
         cli.addSubcommand(new CommandLine(new DbCommand.Db(env)));
         cli.addSubcommand(new CommandLine(new DbCommand.Export(env)));
+        cli.addSubcommand(new CommandLine(new ServeCommand(env, signals)));
         cli.setOut(new java.io.PrintWriter(env.out(), true));
         cli.setErr(new java.io.PrintWriter(env.err(), true));
         cli.setParameterExceptionHandler((e, arguments) -> {

@@ -42,6 +42,7 @@ public final class DashboardServer implements AutoCloseable {
     private final ExecutorService executor;
     private final DashboardApi api;
     private final boolean loopback;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DashboardServer(HttpServer server, ExecutorService executor, DashboardApi api, boolean loopback) {
         this.server = server;
@@ -180,7 +181,9 @@ public final class DashboardServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (closed.compareAndSet(false, true)) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
     }
 }

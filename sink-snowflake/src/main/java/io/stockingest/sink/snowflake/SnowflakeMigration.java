@@ -35,7 +35,11 @@ public final class SnowflakeMigration {
         }
         v1.add(sql.createIngestRunsTable());
         v1.addAll(sql.createViews());
-        return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1));
+        // a schema made at version 1 lacks the option rows' last quote and last trade (version 1 now creates them too)
+        List<String> v2 = List.of(sql.addColumns(SnowflakeTable.OPTION_SNAPSHOTS,
+                List.of("bid", "ask", "bid_size", "ask_size", "midpoint", "last_price")));
+        return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1),
+                new Version(2, "option_snapshots: last quote and last trade", v2));
     }
 
     /** The statements a migration from scratch runs, in order (for {@code --dry-run}). */

@@ -94,6 +94,14 @@ public final class SnowflakeStatements {
                 + Sql.id("pk_" + table.tableName()) + " PRIMARY KEY (" + ids(table.key()) + "))";
     }
 
+    /** Adds the named columns of the table's schema, if missing (nullable, whatever the schema says). */
+    public String addColumns(SnowflakeTable table, List<String> names) {
+        String columns = table.columns().stream().filter(c -> names.contains(c.name()))
+                .map(c -> Sql.id(c.name()) + " " + c.type())
+                .collect(Collectors.joining(", "));
+        return "ALTER TABLE " + table(table) + " ADD COLUMN IF NOT EXISTS " + columns;
+    }
+
     public String createIngestRunsTable() {
         return "CREATE TABLE IF NOT EXISTS " + object(INGEST_RUNS) + " (\"RUN_ID\" VARCHAR NOT NULL, \"COMMAND\" VARCHAR, \"SOURCE\" VARCHAR,"
                 + " \"STARTED_AT\" TIMESTAMP_TZ(6), \"FINISHED_AT\" TIMESTAMP_TZ(6), \"STATUS\" VARCHAR, \"EXIT_CODE\" NUMBER(10,0),"

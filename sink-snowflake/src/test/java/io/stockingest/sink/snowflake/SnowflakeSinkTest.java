@@ -260,10 +260,14 @@ class SnowflakeSinkTest {
     @Test
     void migrationRunsOnlyVersionsTheSchemaLacks() {
         RecordingExecutor fresh = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 0L)));
-        assertThat(sink(fresh).migrate()).containsExactly(1);
+        assertThat(sink(fresh).migrate()).containsExactly(1, 2);
         assertThat(fresh.statements).containsExactlyElementsOf(new SnowflakeMigration(SnowflakeStatements.of(config(null, 1))).plan());
 
-        RecordingExecutor current = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 1L)));
+        RecordingExecutor atV1 = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 1L)));
+        assertThat(sink(atV1).migrate()).as("a schema made before the options' last quote").containsExactly(2);
+        assertThat(atV1.verbs()).containsExactly("CREATE", "CREATE", "SELECT", "ALTER", "INSERT");
+
+        RecordingExecutor current = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 2L)));
         assertThat(sink(current).migrate()).isEmpty();
         assertThat(current.verbs()).containsExactly("CREATE", "CREATE", "SELECT");
     }

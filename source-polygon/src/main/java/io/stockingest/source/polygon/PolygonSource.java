@@ -349,6 +349,7 @@ public final class PolygonSource implements Source {
             JsonNode day = row.path("day");
             JsonNode greeks = row.path("greeks");
             JsonNode asset = row.path("underlying_asset");
+            JsonNode quote = row.path("last_quote");
             Double underlyingPrice = number(asset, "price");
             out.add(new OptionSnapshot(contract, underlying, text(details, "contract_type"), text(details, "exercise_style"),
                     price(details, "strike_price"), expiration, number(details, "shares_per_contract"),
@@ -357,7 +358,8 @@ public final class PolygonSource implements Source {
                     number(row, "open_interest"), number(row, "implied_volatility"),
                     number(greeks, "delta"), number(greeks, "gamma"), number(greeks, "theta"), number(greeks, "vega"),
                     number(row, "break_even_price"), underlyingPrice != null ? underlyingPrice : number(asset, "value"),
-                    snapshotTime(row), date, NAME));
+                    number(quote, "bid"), number(quote, "ask"), number(quote, "bid_size"), number(quote, "ask_size"), number(quote, "midpoint"),
+                    number(row.path("last_trade"), "price"), snapshotTime(row), date, NAME));
         }
         return List.copyOf(out);
     }

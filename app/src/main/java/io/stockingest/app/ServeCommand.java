@@ -1,0 +1,120 @@
+package io.stockingest.app;
+
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
+import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.config.Settings;
+import io.stockingest.core.http.Secrets;
+import io.stockingest.core.inject.Plugins;
+import io.stockingest.serve.DashboardApi;
+import io.stockingest.serve.DashboardReader;
+import io.stockingest.serve.DashboardServer;
+import io.stockingest.serve.LakeReader;
+import io.stockingest.serve.PostgresReader;
+import io.stockingest.sink.postgres.PostgresConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: the read-only dashboard and JSON API over one sink, until the process is stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "A read-only web dashboard and JSON API over what a sink holds (docs/dashboard.md).")
+final class ServeCommand implements Callable<Integer> {
+    private final Environment env;
+    private final boolean installSignalHandler;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    @Option(names = "--sink", description = "parquet:DIR, postgres (DATABASE_URL) or a postgresql:// URL (default: ${DEFAULT-VALUE})",
+            defaultValue = "parquet:./data")
+    String sink;
+
+    @Option(names = "--port", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE})", defaultValue = "8080")
+    int port;
+
+    @Option(names = "--bind", description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only)", defaultValue = "127.0.0.1")
+    String bind;
+
+    @Option(names = "--pg-schema", description = "PostgreSQL schema (default: stock_ingest)")
+    String pgSchema;
+
+    /** @param installSignalHandler stop serving (and close the readers) when the process is asked to stop */
+    ServeCommand(Environment env, boolean installSignalHandler) {
+        this.env = env;
+        this.installSignalHandler = installSignalHandler;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65_535) {
+            throw new IngestException(ErrorKind.USAGE, "--port must be from 0 to 65535; got " + port);
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IngestException(ErrorKind.USAGE, "Cannot resolve --bind '" + bind + "': " + e.getMessage(), e);
+        }
+        try (DashboardReader reader = open(DbCommand.settings(env, pgSchema))) {
+            DashboardApi api = new DashboardApi(reader, reader.coverage(), NyseCalendar.instance().lastCompletedSession(env.ticker().now()));
+            try (DashboardServer server = DashboardServer.start(api, address, port)) {
+                if (!address.isLoopbackAddress()) {
+                    env.err().println("stock-ingest: WARNING: serving on " + bind + ", reachable from other machines; the dashboard has no login."
+                            + " Use --bind 127.0.0.1 unless that is what you want.");
+                }
+                String host = address.isLoopbackAddress() ? "127.0.0.1" : bind;
+                env.out().println("stock-ingest serve: " + reader.describe() + " at http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                        + server.port() + "/ (Ctrl-C stops)");
+                if (installSignalHandler) {
+                    CountDownLatch closed = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        stop.countDown();
+                        awaitQuietly(closed);
+                    }, "serve-shutdown"));
+                    try {
+                        stop.await();
+                    } finally {
+                        server.close();
+                        reader.close();
+                        closed.countDown();
+                    }
+                } else {
+                    stop.await();
+                }
+            } catch (IOException e) {
+                throw new IngestException(ErrorKind.USAGE, "Cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+            }
+        }
+        return 0;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private DashboardReader open(Settings settings) {
+        String scheme = Plugins.sinkScheme(sink);
+        if (scheme.equals("parquet")) {
+            Path dir = env.resolve(sink.substring("parquet:".length()));
+            if (!Files.isDirectory(dir)) {
+                throw new IngestException(ErrorKind.USAGE, "No lake at " + dir + " (--sink " + sink + ")");
+            }
+            return new LakeReader(dir, settings.get("S3_RAW_PREFIX", "raw"));
+        }
+        if (scheme.equals("postgres")) {
+            PostgresConfig config = PostgresConfig.from(sink, settings);
+            return new PostgresReader(config.jdbcUrl(), config.user(), config.password(), config.schema(), "PostgreSQL " + config.name());
+        }
+        throw new IngestException(ErrorKind.USAGE, "serve reads parquet:DIR or postgres (DATABASE_URL or a postgresql:// URL) for now; got '"
+                + Secrets.redact(sink) + "'");
+    }
+}
