@@ -10,7 +10,10 @@ import java.util.List;
  */
 public interface CoverageReader {
 
-    /** Distinct stored sessions per symbol and month ({@code YYYY-MM}): {@code symbol, month, stored}; null bounds are open. */
+    /**
+     * Distinct stored sessions per symbol and month ({@code YYYY-MM}), with the month's first and last stored date:
+     * {@code symbol, month, stored, first, last}; null bounds are open.
+     */
     Table storedByMonth(LocalDate from, LocalDate to);
 
     /** The stored session dates of one symbol in {@code from..to}, ascending. */

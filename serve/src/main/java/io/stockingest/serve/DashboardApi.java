@@ -191,17 +191,21 @@ public final class DashboardApi {
 
     /**
      * The heatmap: per symbol and month the distinct stored sessions, and per month the NYSE sessions expected from
-     * {@code from} to {@code to} (by default the first to the last month that holds data, and not past today).
+     * {@code from} to {@code to} (by default the first to the last stored date, and not past today).
      */
     private Answer coverage(Map<String, String> query) {
         LocalDate givenFrom = date(query, "from", null);
         LocalDate givenTo = date(query, "to", null);
         Table stored = coverage.storedByMonth(givenFrom, givenTo);
         Set<String> symbols = new TreeSet<>();
-        Set<String> months = new TreeSet<>();
+        TreeSet<String> months = new TreeSet<>();
+        String first = null;
+        String last = null;
         for (List<Object> row : stored.rows()) {
             symbols.add((String) row.get(0));
             months.add((String) row.get(1));
+            first = first == null || ((String) row.get(3)).compareTo(first) < 0 ? (String) row.get(3) : first;
+            last = last == null || ((String) row.get(4)).compareTo(last) > 0 ? (String) row.get(4) : last;
         }
         ObjectNode out = JSON.createObjectNode();
         if (months.isEmpty()) {
@@ -212,9 +216,8 @@ public final class DashboardApi {
             out.putArray("cells");
             return Answer.ok(out);
         }
-        LocalDate from = givenFrom != null ? givenFrom : YearMonth.parse(months.iterator().next()).atDay(1);
-        LocalDate lastOfData = YearMonth.parse(((TreeSet<String>) months).last()).atEndOfMonth();
-        LocalDate to = givenTo != null ? givenTo : lastOfData.isAfter(today) ? today : lastOfData;
+        LocalDate from = givenFrom != null ? givenFrom : LocalDate.parse(first);
+        LocalDate to = givenTo != null ? givenTo : LocalDate.parse(last).isAfter(today) ? today : LocalDate.parse(last);
         List<String> monthList = new ArrayList<>();
         for (YearMonth m = YearMonth.from(from); !m.isAfter(YearMonth.from(to)); m = m.plusMonths(1)) {
             monthList.add(m.toString());

@@ -292,9 +292,9 @@ public final class LakeReader implements DashboardReader, CoverageReader {
     public Table storedByMonth(LocalDate from, LocalDate to) {
         Path prices = root.resolve(raw).resolve("prices");
         if (!hasParquet(prices)) {
-            return Table.empty(List.of("symbol", "month", "stored"));
+            return Table.empty(List.of("symbol", "month", "stored", "first", "last"));
         }
-        return jdbc.query("SELECT symbol, strftime(date, '%Y-%m') AS month, count(DISTINCT date) AS stored FROM "
+        return jdbc.query("SELECT symbol, strftime(date, '%Y-%m') AS month, count(DISTINCT date) AS stored, min(date) AS first, max(date) AS last FROM "
                 + parquet(prices, "symbol, date") + " WHERE (CAST(? AS date) IS NULL OR date >= ?) AND (CAST(? AS date) IS NULL OR date <= ?)"
                 + " GROUP BY 1, 2 ORDER BY 1, 2", from, from, to, to);
     }

@@ -160,7 +160,7 @@ public final class PostgresReader implements DashboardReader, CoverageReader {
 
     @Override
     public Table storedByMonth(LocalDate from, LocalDate to) {
-        return jdbc.query("SELECT symbol, to_char(date, 'YYYY-MM') AS month, count(*) AS stored FROM prices_daily"
+        return jdbc.query("SELECT symbol, to_char(date, 'YYYY-MM') AS month, count(*) AS stored, min(date) AS first, max(date) AS last FROM prices_daily"
                 + " WHERE (CAST(? AS date) IS NULL OR date >= ?) AND (CAST(? AS date) IS NULL OR date <= ?) GROUP BY 1, 2 ORDER BY 1, 2",
                 from, from, to, to);
     }
