@@ -111,12 +111,13 @@ async function symbolPage(symbol, query) {
   const actions = records(data.actions);
   const marks = daily ? actions.filter(a => x.includes(a.ex_date)).map(a => ({
     name: a.type, coord: [a.ex_date, data.rows[x.indexOf(a.ex_date)][data.columns.indexOf('high')]],
-    value: a.type === 'split' ? 'S ' + fmt(a.numerator, 0) + ':' + fmt(a.denominator, 0) : 'D ' + fmt(a.amount),
+    value: a.type === 'split' ? fmt(a.numerator, 0) + ':' + fmt(a.denominator, 0) : '$' + fmt(a.amount),
     itemStyle: { color: a.type === 'split' ? '#7c3aed' : '#0e9f6e' } })) : [];
   const series = [
     { name: symbol, type: 'candlestick', data: ohlc, xAxisIndex: 0, yAxisIndex: 0,
       itemStyle: { color: '#16a34a', color0: '#dc2626', borderColor: '#16a34a', borderColor0: '#dc2626' },
-      markPoint: { symbol: 'pin', symbolSize: 38, label: { fontSize: 9 }, data: marks } },
+      markPoint: { symbol: 'pin', symbolSize: 48, label: { fontSize: 10 }, data: marks,
+        tooltip: { formatter: p => p.name + ' ' + p.value } } },
     { name: 'Volume', type: 'bar', data: volume, xAxisIndex: 1, yAxisIndex: 1, itemStyle: { color: '#94a3b8' }, large: true },
   ];
   const grids = [{ left: 70, right: 40, top: 40, height: daily ? '52%' : '62%' }, { left: 70, right: 40, top: daily ? '64%' : '74%', height: '12%' }];
@@ -172,7 +173,7 @@ async function cumulativePanel(symbol) {
   page.appendChild(el('div', { class: 'grid2' },
     table(['', 'values (oldest first)'], [['opens', last.opens], ['highs', last.highs], ['lows', last.lows], ['closes', last.closes],
       ['volumes', last.volumes]], [0, 1]),
-    table(['as of', 'avg_7_day_volume', 'volatility_7_day'], [[last.date, last.avg_7_day_volume, last.volatility_7_day]], [0])));
+    table(['as of', 'avg_7_day_volume', 'volatility_7_day'], [[last.date, last.avg_7_day_volume, fmt(last.volatility_7_day, 4)]], [0])));
 }
 
 // ---- Options chain: strikes x expirations, calls and puts side by side, the stock beside ----
@@ -278,11 +279,11 @@ async function runsPage() {
     animation: false, tooltip: { trigger: 'axis' }, legend: { top: 4 },
     grid: [{ left: 70, right: 70, top: 40, height: '38%' }, { left: 70, right: 70, top: '58%', height: '30%' }],
     xAxis: [{ type: 'category', data: x, gridIndex: 0, axisLabel: { show: false } }, { type: 'category', data: x, gridIndex: 1 }],
-    yAxis: [{ type: 'value', name: 'seconds', gridIndex: 0 }, { type: 'value', name: 'rows', gridIndex: 0, position: 'right' },
+    yAxis: [{ type: 'value', name: 'ms', gridIndex: 0 }, { type: 'value', name: 'rows', gridIndex: 0, position: 'right' },
       { type: 'value', name: 'count', gridIndex: 1 }],
     dataZoom: [{ type: 'inside', xAxisIndex: [0, 1] }, { type: 'slider', xAxisIndex: [0, 1], bottom: 4, height: 16 }],
     series: [
-      { name: 'duration (s)', type: 'bar', data: runs.map(r => r.duration_ms / 1000), xAxisIndex: 0, yAxisIndex: 0 },
+      { name: 'duration (ms)', type: 'bar', data: runs.map(r => r.duration_ms), xAxisIndex: 0, yAxisIndex: 0 },
       { name: 'rows written', type: 'line', data: runs.map(r => r.rows_written), xAxisIndex: 0, yAxisIndex: 1 },
       { name: 'requests', type: 'line', data: runs.map(r => r.requests), xAxisIndex: 1, yAxisIndex: 2 },
       { name: 'retries', type: 'line', data: runs.map(r => r.retries), xAxisIndex: 1, yAxisIndex: 2 },
@@ -293,9 +294,9 @@ async function runsPage() {
   });
   c.on('click', p => { location.hash = '#/runs/' + runs[p.dataIndex].run_id; });
   page.appendChild(el('h3', {}, 'All runs, newest first'));
-  page.appendChild(table(['run', 'command', 'source', 'started', 'duration s', 'status', 'symbols', 'failed', 'requests', 'retries', '429s', 'rows',
+  page.appendChild(table(['run', 'command', 'source', 'started', 'duration ms', 'status', 'symbols', 'failed', 'requests', 'retries', '429s', 'rows',
     'quarantined'], data.runs.map(r => [el('a', { href: '#/runs/' + r.run_id, class: 'run-link' }, r.run_id), r.command, r.source, r.started_at,
-    r.duration_ms / 1000, r.status, r.symbols_requested, r.symbols_failed, r.requests, r.retries, r.throttled, r.rows_written,
+    r.duration_ms, r.status, r.symbols_requested, r.symbols_failed, r.requests, r.retries, r.throttled, r.rows_written,
     r.rows_quarantined]), [0, 1, 2, 3, 5]));
 }
 
@@ -384,11 +385,14 @@ async function coveragePage() {
     grid: { left: 80, right: 60, top: 20, bottom: 70 },
     xAxis: { type: 'category', data: data.months, splitArea: { show: true } },
     yAxis: { type: 'category', data: data.symbols, inverse: true },
-    visualMap: { min: 0, max: 1, orient: 'horizontal', left: 'center', bottom: 4, itemHeight: 120, precision: 2, text: ['complete', 'missing'],
-      inRange: { color: ['#dc2626', '#facc15', '#16a34a'] } },
+    visualMap: { type: 'piecewise', orient: 'horizontal', left: 'center', bottom: 4, dimension: 2,
+      pieces: [{ value: 1, label: 'complete', color: '#16a34a' }, { gte: 0.9, lt: 1, label: '≥ 90%', color: '#facc15' },
+        { gte: 0.5, lt: 0.9, label: '50-90%', color: '#f97316' }, { gt: 0, lt: 0.5, label: '< 50%', color: '#dc2626' },
+        { value: 0, label: 'none', color: '#7f1d1d' }] },
     dataZoom: data.symbols.length > visible ? [{ type: 'slider', yAxisIndex: 0, right: 10, width: 16, startValue: 0, endValue: visible - 1 },
       { type: 'inside', yAxisIndex: 0 }] : [],
-    series: [{ type: 'heatmap', data: cells, progressive: 0 }],
+    series: [{ type: 'heatmap', data: cells, progressive: 0, itemStyle: { borderColor: '#fff', borderWidth: data.months.length > 120 ? 0 : 1 },
+      label: { show: cells.length <= 600, fontSize: 10, formatter: p => p.value[3] + '/' + data.expected[p.value[0]] } }],
   });
   c.on('click', p => { location.hash = '#/coverage/' + data.symbols[p.value[1]] + '/' + data.months[p.value[0]]; });
 }
