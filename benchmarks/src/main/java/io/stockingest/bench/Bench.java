@@ -62,6 +62,7 @@ public final class Bench {
         switch (scenario) {
             case "rate-efficiency" -> rows.add(rateEfficiency(fullRun()));
             case "rate-only" -> rows.add(rateOnly());
+            case "dashboard" -> rows.addAll(DashboardBench.run(SYMBOLS, FROM, TO));
             case "throttled-server" -> rows.add(throttledServer());
             case "memory" -> rows.add(memory(fullRun()));
             case "cpu" -> rows.add(cpu(fullRun()));
@@ -85,7 +86,7 @@ public final class Bench {
     }
 
     private static void usage() {
-        System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|throttled-server|memory|cpu|all");
+        System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|throttled-server|memory|cpu|all|dashboard");
     }
 
     // ---------------------------------------------------------------- scenarios
@@ -344,7 +345,7 @@ public final class Bench {
         }
     }
 
-    private static Figures print(String scenario, boolean passed, Map<String, Object> values) {
+    static Figures print(String scenario, boolean passed, Map<String, Object> values) {
         Figures figures = new Figures(scenario, passed, values);
         System.out.println(figures.line());
         System.out.flush();
@@ -382,7 +383,7 @@ public final class Bench {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static String f2(double v) {
+    static String f2(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
@@ -394,7 +395,7 @@ public final class Bench {
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
