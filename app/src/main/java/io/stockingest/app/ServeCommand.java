@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
             DashboardApi api = new DashboardApi(reader, reader.coverage(), NyseCalendar.instance().lastCompletedSession(env.ticker().now()));
             try (DashboardServer server = DashboardServer.start(api, address, port)) {
                 if (!address.isLoopbackAddress()) {
-                    env.err().println("stock-ingest: WARNING: serving on " + bind + ", reachable from other machines; the dashboard has no login."
+                    env.err().println("warning: serving on " + bind + ", reachable from other machines; the dashboard has no login."
                             + " Use --bind 127.0.0.1 unless that is what you want.");
                 }
                 String host = address.isLoopbackAddress() ? "127.0.0.1" : bind;
