@@ -72,9 +72,14 @@ final class ServeCommand implements Callable<Integer> {
                         + server.port() + "/ (Ctrl-C stops)");
                 if (installSignalHandler) {
                     CountDownLatch closed = new CountDownLatch(1);
+                    // SIGTERM / SIGINT: stop serving, close the readers, then end with 0 (1 if closing hangs), as watch does
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         stop.countDown();
-                        awaitQuietly(closed);
+                        boolean finished = awaitQuietly(closed);
+                        env.out().println("stock-ingest serve: stopped");
+                        env.out().flush();
+                        env.err().flush();
+                        Runtime.getRuntime().halt(finished ? 0 : 1);
                     }, "serve-shutdown"));
                     try {
                         stop.await();
@@ -93,11 +98,12 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
+    private static boolean awaitQuietly(CountDownLatch latch) {
         try {
-            latch.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            return latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -152,13 +152,7 @@ public final class LakeReader implements DashboardReader, CoverageReader {
 
     @Override
     public Table actions(Symbol symbol) {
-        List<Path> files = new ArrayList<>();
-        for (String type : children(root.resolve(raw).resolve("actions"), "type=")) {
-            Path dir = root.resolve(raw).resolve("actions").resolve("type=" + type).resolve("symbol=" + symbol.value());
-            if (hasParquet(dir)) {
-                files.add(dir);
-            }
-        }
+        List<Path> files = symbolDirsOfEachType("actions", symbol);
         if (files.isEmpty()) {
             return Table.empty(List.of("type", "ex_date", "amount", "numerator", "denominator", "pay_date"));
         }
@@ -187,26 +181,34 @@ public final class LakeReader implements DashboardReader, CoverageReader {
         if (!hasParquet(dir)) {
             return Table.empty(columns);
         }
-        // files written before bid/ask/last were kept have no such columns: union_by_name gives them as null
-        return jdbc.query("SELECT " + String.join(", ", columns) + " FROM " + parquet(dir)
+        // files written before the last quote and trade were kept lack those columns: they read as null
+        List<String> present = jdbc.query("DESCRIBE SELECT * FROM " + parquet(dir)).column("column_name").stream().map(String.class::cast).toList();
+        String select = String.join(", ", columns.stream().map(c -> present.contains(c) ? c : "CAST(NULL AS DOUBLE) AS " + c).toList());
+        return jdbc.query("SELECT " + select + " FROM " + parquet(dir)
                 + " QUALIFY row_number() OVER (PARTITION BY contract ORDER BY ingest_ts DESC) = 1 ORDER BY expiration, strike, contract_type");
     }
 
     @Override
     public Table fundamentals(Symbol symbol) {
-        List<Path> dirs = new ArrayList<>();
-        for (String type : children(root.resolve(raw).resolve("fundamentals"), "type=")) {
-            Path dir = root.resolve(raw).resolve("fundamentals").resolve("type=" + type).resolve("symbol=" + symbol.value());
-            if (hasParquet(dir)) {
-                dirs.add(dir);
-            }
-        }
+        List<Path> dirs = symbolDirsOfEachType("fundamentals", symbol);
         if (dirs.isEmpty()) {
             return Table.empty(List.of("statement_type", "period", "fiscal_year", "period_end", "currency", "line_items"));
         }
         return jdbc.query("SELECT statement_type, period, fiscal_year, period_end, currency, line_items FROM " + parquet(dirs)
                 + " QUALIFY row_number() OVER (PARTITION BY statement_type, period, period_end ORDER BY ingest_ts DESC) = 1"
                 + " ORDER BY statement_type, period_end, period");
+    }
+
+    /** {@code raw/DATASET/type=T/symbol=S} of every type T that holds Parquet files of the symbol. */
+    private List<Path> symbolDirsOfEachType(String dataset, Symbol symbol) {
+        List<Path> dirs = new ArrayList<>();
+        for (String type : children(root.resolve(raw).resolve(dataset), "type=")) {
+            Path dir = root.resolve(raw).resolve(dataset).resolve("type=" + type).resolve("symbol=" + symbol.value());
+            if (hasParquet(dir)) {
+                dirs.add(dir);
+            }
+        }
+        return dirs;
     }
 
     @Override
@@ -260,7 +262,7 @@ public final class LakeReader implements DashboardReader, CoverageReader {
         }
         return jdbc.query("SELECT run_id, symbol, interval, date, strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS ts, rule, detail,"
                 + " open, high, low, close, volume FROM " + parquet(dir) + " WHERE " + PostgresReader.QUARANTINE_FILTER
-                + " ORDER BY date DESC, symbol, rule, ts LIMIT ?", quarantineParams(rule, symbol, from, to, limit));
+                + " ORDER BY date DESC, symbol, rule, ts LIMIT ?", PostgresReader.quarantineParams(rule, symbol, from, to, limit));
     }
 
     @Override
@@ -270,17 +272,7 @@ public final class LakeReader implements DashboardReader, CoverageReader {
             return Table.empty(List.of("rule", "symbol", "date", "rows"));
         }
         return jdbc.query("SELECT rule, symbol, date, count(*) AS rows FROM " + parquet(dir) + " WHERE " + PostgresReader.QUARANTINE_FILTER
-                + " GROUP BY rule, symbol, date ORDER BY date DESC, symbol, rule", quarantineParams(rule, symbol, from, to, null));
-    }
-
-    private static Object[] quarantineParams(String rule, Symbol symbol, LocalDate from, LocalDate to, Integer limit) {
-        String s = symbol == null ? null : symbol.value();
-        List<Object> params = new ArrayList<>(java.util.Arrays.asList(rule, rule, s, s));
-        params.addAll(java.util.Arrays.asList(from, from, to, to));
-        if (limit != null) {
-            params.add(limit);
-        }
-        return params.toArray();
+                + " GROUP BY rule, symbol, date ORDER BY date DESC, symbol, rule", PostgresReader.quarantineParams(rule, symbol, from, to, null));
     }
 
     @Override

@@ -139,19 +139,28 @@ public final class PostgresReader implements DashboardReader, CoverageReader {
         return jdbc.query("SELECT run_id, symbol, interval, date, row->>'ts' AS ts, rule, detail, (row->>'open')::float8 AS open,"
                 + " (row->>'high')::float8 AS high, (row->>'low')::float8 AS low, (row->>'close')::float8 AS close, (row->>'volume')::int8 AS volume"
                 + " FROM quarantine WHERE " + QUARANTINE_FILTER + " ORDER BY date DESC, symbol, rule, ts LIMIT ?",
-                rule, rule, symbol == null ? null : symbol.value(), symbol == null ? null : symbol.value(), from, from, to, to, limit);
+                quarantineParams(rule, symbol, from, to, limit));
     }
 
     @Override
     public Table quarantineCounts(String rule, Symbol symbol, LocalDate from, LocalDate to) {
         return jdbc.query("SELECT rule, symbol, date, count(*) AS rows FROM quarantine WHERE " + QUARANTINE_FILTER
-                + " GROUP BY rule, symbol, date ORDER BY date DESC, symbol, rule",
-                rule, rule, symbol == null ? null : symbol.value(), symbol == null ? null : symbol.value(), from, from, to, to);
+                + " GROUP BY rule, symbol, date ORDER BY date DESC, symbol, rule", quarantineParams(rule, symbol, from, to, null));
     }
 
-    /** Shared by both readers: each filter is bound twice, so a null one drops out. */
+    /** Shared by both readers: each filter is bound twice, so a null one drops out (see {@link #quarantineParams}). */
     static final String QUARANTINE_FILTER = "(CAST(? AS text) IS NULL OR rule = ?) AND (CAST(? AS text) IS NULL OR symbol = ?)"
             + " AND (CAST(? AS date) IS NULL OR date >= ?) AND (CAST(? AS date) IS NULL OR date <= ?)";
+
+    /** The parameters of {@link #QUARANTINE_FILTER}, then the limit if not null. */
+    static Object[] quarantineParams(String rule, Symbol symbol, LocalDate from, LocalDate to, Integer limit) {
+        String s = symbol == null ? null : symbol.value();
+        List<Object> params = new java.util.ArrayList<>(java.util.Arrays.asList(rule, rule, s, s, from, from, to, to));
+        if (limit != null) {
+            params.add(limit);
+        }
+        return params.toArray();
+    }
 
     @Override
     public CoverageReader coverage() {
