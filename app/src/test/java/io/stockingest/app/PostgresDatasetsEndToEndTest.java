@@ -6,13 +6,14 @@ import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer;
 import io.stockingest.core.testkit.FixtureServer.Reply;
 import io.stockingest.sink.s3.ParquetFiles;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -25,9 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,23 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresDatasetsEndToEndTest {
     private static final String KEY = "e2e-provider-key-0077";
     private static final String PASSWORD = "pg-secret-pass-31";
-    private static EmbeddedPostgres pg;
+    private static final String DB = PostgresTestServer.createDatabase();
     private final FixtureServer provider = new FixtureServer();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @TempDir
     Path work;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopPg() throws Exception {
-        pg.close();
-    }
 
     @AfterEach
     void stop() {
@@ -65,7 +54,7 @@ class PostgresDatasetsEndToEndTest {
         out.reset();
         err.reset();
         Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", "postgresql://postgres:" + PASSWORD + "@127.0.0.1:" + pg.getPort() + "/postgres");
+        env.put("DATABASE_URL", "postgresql://postgres:" + PASSWORD + "@127.0.0.1:" + PostgresTestServer.port() + "/" + DB);
         env.put("FMP_API_KEY", KEY);
         env.put("FMP_BASE_URL", provider.baseUri().toString());
         env.put("FMP_PLAN", "ultimate");
@@ -84,7 +73,7 @@ class PostgresDatasetsEndToEndTest {
 
     /** The rows of a query as column name to value (String, Integer, Long, Double, LocalDate, Instant), as Parquet reads them back. */
     private static List<Map<String, Object>> rows(String sql) throws SQLException {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl(DB)); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             List<Map<String, Object>> out = new ArrayList<>();
             while (rs.next()) {

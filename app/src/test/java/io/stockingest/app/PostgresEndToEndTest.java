@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stockingest.core.testkit.FakeTicker;
 import io.stockingest.core.testkit.FixtureServer;
 import io.stockingest.core.testkit.FixtureServer.Reply;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,29 +17,17 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI against a real PostgreSQL: db migrate, prices into the database and the lake at once, rerun, export. */
 class PostgresEndToEndTest {
-    private static EmbeddedPostgres pg;
+    private static final String DB = PostgresTestServer.createDatabase();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @TempDir
     Path work;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
 
     private int run(FixtureServer yahoo, String... args) {
         return runAt(Instant.parse("2024-10-01T02:00:00Z"), yahoo, args);
@@ -48,7 +36,7 @@ class PostgresEndToEndTest {
     private int runAt(Instant now, FixtureServer yahoo, String... args) {
         out.reset();
         err.reset();
-        String url = "postgresql://postgres:pg-secret-pass-9@127.0.0.1:" + pg.getPort() + "/postgres";
+        String url = "postgresql://postgres:pg-secret-pass-9@127.0.0.1:" + PostgresTestServer.port() + "/" + DB;
         Environment env = new Environment(Map.of("DATABASE_URL", url, "YAHOO_BASE_URL", yahoo.baseUri().toString(), "YAHOO_RATE_LIMIT", "100/sec"),
                 work, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 new FakeTicker(now), false);
@@ -95,7 +83,7 @@ class PostgresEndToEndTest {
             assertThat(FixtureServer.query(yahoo.requests().getLast())).as("from Monday 2020-11-02, the session after Friday 2020-10-30")
                     .containsEntry("period1", "1604188800");
             assertThat(out.toString()).contains("rows      5 written");
-            try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement();
+            try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl(DB)); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*), min(date), max(date), count(DISTINCT date) FROM since.prices_daily WHERE symbol = 'AAPL'")) {
                 rs.next();
                 assertThat(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)).isEqualTo("49 2020-08-31 2020-11-06 49");
@@ -143,7 +131,7 @@ class PostgresEndToEndTest {
     }
 
     private static String query(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl(DB)); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             StringBuilder row = new StringBuilder();

@@ -10,7 +10,7 @@ import io.stockingest.core.testkit.FixtureServer.Reply;
 import io.stockingest.sink.postgres.PostgresSinkFactory;
 import io.stockingest.sink.s3.ParquetFiles;
 import io.stockingest.sink.s3.S3Objects;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +30,7 @@ import java.util.Map;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +43,7 @@ class WatchSourcesEndToEndTest {
     private static final Instant TEN_MINUTES_BEFORE_CLOSE = Instant.parse("2024-09-30T19:50:00Z");
     private static final String SNAPSHOT = "/v2/snapshot/locale/us/markets/stocks/tickers";
     private static final String KEY = "pk_watch_e2e_key_0f1e2d3c";
-    private static EmbeddedPostgres pg;
+    private static final String DB = PostgresTestServer.createDatabase();
     private final FixtureServer server = new FixtureServer();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -53,23 +51,13 @@ class WatchSourcesEndToEndTest {
     @TempDir
     Path work;
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        pg.close();
-    }
-
     @AfterEach
     void stop() {
         server.close();
     }
 
     private static String databaseUrl() {
-        return "postgresql://postgres:pg-watch-pass-7@127.0.0.1:" + pg.getPort() + "/postgres";
+        return "postgresql://postgres:pg-watch-pass-7@127.0.0.1:" + PostgresTestServer.port() + "/" + DB;
     }
 
     private Map<String, String> variables() {
@@ -106,7 +94,7 @@ class WatchSourcesEndToEndTest {
     }
 
     private static String quoteRows(String schema) throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl(DB)); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT symbol, ts, price, bid, ask, volume, day_open, day_high, day_low, previous_close, source FROM "
                         + schema + ".quotes ORDER BY symbol, ts")) {
             StringBuilder rows = new StringBuilder();
@@ -194,7 +182,7 @@ class WatchSourcesEndToEndTest {
         try (Sink other = new PostgresSinkFactory().create("postgres", settings)) {
             Sink.InstanceLock abandoned = other.lockInstance("watch", Instant.parse("2024-09-30T13:30:00Z")).orElseThrow();
             // the holder's session ends as when its process is killed: the server drops the session and its lock
-            try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement();
+            try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl(DB)); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
                             + " WHERE application_name LIKE 'stock-ingest watch: pid %'")) {
                 assertThat(rs.next()).isTrue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.testkit.FixtureServer.Reply;
+import io.stockingest.sink.s3.S3TestServer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -39,14 +40,14 @@ class S3OutageTest {
     void stop() {
         try {
             cli.assertNoSecretLeaked();
-            assertThat(cli.both()).doesNotContain(FakeS3.SECRET_KEY);
+            assertThat(cli.both()).doesNotContain(S3TestServer.SECRET_KEY);
         } finally {
             cli.close();
         }
     }
 
     private int run(java.net.URI endpoint, String bucket) {
-        Map<String, String> env = new HashMap<>(FakeS3.env(endpoint));
+        Map<String, String> env = new HashMap<>(S3TestServer.env(endpoint));
         env.put("MAX_WORKERS", "1");
         env.put("S3_MAX_ATTEMPTS", "3");
         env.put("S3_MAX_CONCURRENCY", "1"); // one upload at a time, so that "the server stops after PUT n" is exact
@@ -55,9 +56,9 @@ class S3OutageTest {
     }
 
     private Map<String, List<Map<String, Object>>> cleanRun() {
-        String bucket = FakeS3.newBucket();
-        assertThat(run(FakeS3.endpoint(), bucket)).as(cli.both()).isZero();
-        Map<String, List<Map<String, Object>>> objects = FakeS3.parquetObjects(bucket, PREFIX);
+        String bucket = S3TestServer.newBucket();
+        assertThat(run(S3TestServer.endpoint(), bucket)).as(cli.both()).isZero();
+        Map<String, List<Map<String, Object>>> objects = S3TestServer.parquetObjects(bucket, PREFIX);
         assertThat(objects).hasSize(40);
         assertThat(objects.get("symbol=SA/year=2020/month=10/SA-2020-10-01.parquet")).singleElement()
                 .satisfies(row -> assertThat(row).containsEntry("close", 116.79000091552734).containsEntry("volume", 116120400L));
@@ -67,8 +68,8 @@ class S3OutageTest {
     @Test
     void s3StoppingMidRunFailsTheAffectedSymbolsExit1LeavesNothingHalfWrittenAndTheRerunCompletesThem() throws Exception {
         Map<String, List<Map<String, Object>>> clean = cleanRun();
-        String bucket = FakeS3.newBucket();
-        try (S3Gate gate = new S3Gate(FakeS3.endpoint(), 15, S3Gate.Mode.STOP)) {
+        String bucket = S3TestServer.newBucket();
+        try (S3Gate gate = new S3Gate(S3TestServer.endpoint(), 15, S3Gate.Mode.STOP)) {
             // SA's 10 files and 5 of SB's pass; the 16th PUT is cut mid-body and the server is gone from then on
             assertThat(run(gate.endpoint(), bucket)).as(cli.both()).isEqualTo(1);
             assertThat(gate.refused()).as("the client retried the stopped server").isGreaterThanOrEqualTo(3);
@@ -78,30 +79,30 @@ class S3OutageTest {
             assertThat(m.symbolsSucceeded()).isEqualTo(1);
             assertThat(m.symbolsFailed()).isEqualTo(3);
 
-            Map<String, List<Map<String, Object>>> partial = FakeS3.parquetObjects(bucket, PREFIX); // every object parses: none is partial
+            Map<String, List<Map<String, Object>>> partial = S3TestServer.parquetObjects(bucket, PREFIX); // every object parses: none is partial
             assertThat(partial).as("exactly the PUTs that got through").hasSize(15);
             partial.forEach((key, rows) -> assertThat(rows).as(key).isEqualTo(clean.get(key)));
             assertThat(partial.keySet()).filteredOn(k -> k.startsWith("symbol=SA/")).hasSize(10);
-            assertThat(FakeS3.keys(bucket)).as("no temporary or stray object").allMatch(k -> k.startsWith(PREFIX) || k.startsWith("lake/logs/"));
-            assertThat(FakeS3.pendingUploads(bucket)).as("no multipart upload left open").isZero();
+            assertThat(S3TestServer.keys(bucket)).as("no temporary or stray object").allMatch(k -> k.startsWith(PREFIX) || k.startsWith("lake/logs/"));
+            assertThat(S3TestServer.pendingUploads(bucket)).as("no multipart upload left open").isZero();
 
             gate.up();
             assertThat(run(gate.endpoint(), bucket)).as(cli.both()).isZero();
             assertThat(cli.out()).contains("15 skipped");
-            assertThat(FakeS3.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
-            assertThat(FakeS3.pendingUploads(bucket)).isZero();
+            assertThat(S3TestServer.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
+            assertThat(S3TestServer.pendingUploads(bucket)).isZero();
         }
     }
 
     @Test
     void s3AnsweringSlowDownToSomePutsIsRetriedAndTheRunSucceeds() throws Exception {
         Map<String, List<Map<String, Object>>> clean = cleanRun();
-        String bucket = FakeS3.newBucket();
-        try (S3Gate gate = new S3Gate(FakeS3.endpoint(), Integer.MAX_VALUE, S3Gate.Mode.STOP)) {
+        String bucket = S3TestServer.newBucket();
+        try (S3Gate gate = new S3Gate(S3TestServer.endpoint(), Integer.MAX_VALUE, S3Gate.Mode.STOP)) {
             gate.failPuts(2); // the first PUT is refused twice, its third attempt (S3_MAX_ATTEMPTS=3) passes
             assertThat(run(gate.endpoint(), bucket)).as(cli.both()).isZero();
             assertThat(gate.slowDowns()).isEqualTo(2);
-            assertThat(FakeS3.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
+            assertThat(S3TestServer.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
             assertThat(cli.metrics("m.json").rowsWritten()).isEqualTo(40);
         }
     }

@@ -3,6 +3,7 @@ package io.stockingest.app.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockingest.core.testkit.FixtureServer.Reply;
+import io.stockingest.sink.s3.S3TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -45,7 +46,7 @@ class SinkCrashConsistencyTest {
         started.forEach(Process::destroyForcibly);
         try {
             cli.assertNoSecretLeaked();
-            assertThat(cli.both()).doesNotContain(Db.PASSWORD).doesNotContain(FakeS3.SECRET_KEY);
+            assertThat(cli.both()).doesNotContain(Db.PASSWORD).doesNotContain(S3TestServer.SECRET_KEY);
         } finally {
             cli.close();
             if (pg != null) {
@@ -94,7 +95,7 @@ class SinkCrashConsistencyTest {
     }
 
     private Map<String, String> s3Env(URI endpoint) {
-        Map<String, String> env = new HashMap<>(FakeS3.env(endpoint));
+        Map<String, String> env = new HashMap<>(S3TestServer.env(endpoint));
         env.put("MAX_WORKERS", "1");
         env.put("S3_MAX_CONCURRENCY", "1"); // one upload at a time, so that "killed during PUT n" is exact
         return env;
@@ -103,32 +104,32 @@ class SinkCrashConsistencyTest {
     @Test
     void s3KilledMidUploadTwiceAndRerunWithoutForceEqualsACleanRun() throws Exception {
         startCli();
-        String cleanBucket = FakeS3.newBucket();
-        assertThat(cli.run(s3Env(FakeS3.endpoint()), args("s3://" + cleanBucket + "/lake").toArray(String[]::new))).as(cli.both()).isZero();
-        Map<String, List<Map<String, Object>>> clean = FakeS3.parquetObjects(cleanBucket, PREFIX);
+        String cleanBucket = S3TestServer.newBucket();
+        assertThat(cli.run(s3Env(S3TestServer.endpoint()), args("s3://" + cleanBucket + "/lake").toArray(String[]::new))).as(cli.both()).isZero();
+        Map<String, List<Map<String, Object>>> clean = S3TestServer.parquetObjects(cleanBucket, PREFIX);
         assertThat(clean).hasSize(40);
 
-        String bucket = FakeS3.newBucket();
+        String bucket = S3TestServer.newBucket();
         List<String> crashArgs = args("s3://" + bucket + "/lake");
         List<Integer> visibleAfterKills = new ArrayList<>();
         for (int budget : List.of(4, 13)) { // 4 files of SA, then (SA's 6 missing ones skipped or written) 13 more
-            try (S3Gate gate = new S3Gate(FakeS3.endpoint(), budget, S3Gate.Mode.HOLD)) {
+            try (S3Gate gate = new S3Gate(S3TestServer.endpoint(), budget, S3Gate.Mode.HOLD)) {
                 Process process = child(s3Env(gate.endpoint()), crashArgs);
                 assertThat(gate.awaitStopPoint(120)).as("the child reached PUT number %d: %s", budget + 1, childOutput()).isTrue();
                 kill(process);
                 gate.up();
             }
-            Map<String, List<Map<String, Object>>> partial = FakeS3.parquetObjects(bucket, PREFIX); // each object parses: none is partial
+            Map<String, List<Map<String, Object>>> partial = S3TestServer.parquetObjects(bucket, PREFIX); // each object parses: none is partial
             partial.forEach((key, rows) -> assertThat(rows).as(key).isEqualTo(clean.get(key)));
             visibleAfterKills.add(partial.size());
         }
         assertThat(visibleAfterKills).as("objects after each kill: the PUTs let through").containsExactly(4, 17);
 
-        assertThat(cli.run(s3Env(FakeS3.endpoint()), crashArgs.toArray(String[]::new))).as(cli.both()).isZero();
+        assertThat(cli.run(s3Env(S3TestServer.endpoint()), crashArgs.toArray(String[]::new))).as(cli.both()).isZero();
         assertThat(cli.out()).contains("17 skipped");
-        assertThat(FakeS3.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
-        assertThat(FakeS3.keys(bucket)).as("nothing but data and run logs").allMatch(k -> k.startsWith(PREFIX) || k.startsWith("lake/logs/"));
-        assertThat(FakeS3.pendingUploads(bucket)).as("no multipart upload left open").isZero();
+        assertThat(S3TestServer.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
+        assertThat(S3TestServer.keys(bucket)).as("nothing but data and run logs").allMatch(k -> k.startsWith(PREFIX) || k.startsWith("lake/logs/"));
+        assertThat(S3TestServer.pendingUploads(bucket)).as("no multipart upload left open").isZero();
     }
 
     @Test

@@ -2,18 +2,25 @@ package io.stockingest.core.metrics;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.http.Secrets;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The metrics document of one run, as written to {@code logs/ingest/...}, the {@code ingest_runs} table and
- * {@code --metrics-out}. Field names are snake_case in JSON.
+ * {@code --metrics-out}. Field names are snake_case in JSON; times are ISO-8601 instants ({@link Instant#toString()}).
  */
 @JsonPropertyOrder(alphabetic = false)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,8 +32,8 @@ public record RunReport(
         String from,
         String to,
         List<String> sinks,
-        String startedAt,
-        String finishedAt,
+        Instant startedAt,
+        Instant finishedAt,
         long durationMs,
         int exitCode,
         String status,
@@ -45,6 +52,14 @@ public record RunReport(
         Map<String, SymbolReport> symbols) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new SimpleModule("instants")
+                    .addSerializer(Instant.class, ToStringSerializer.instance)
+                    .addDeserializer(Instant.class, new StdScalarDeserializer<Instant>(Instant.class) {
+                        @Override
+                        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                            return Instant.parse(p.getValueAsString());
+                        }
+                    }))
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);

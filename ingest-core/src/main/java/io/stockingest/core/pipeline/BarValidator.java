@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.DateRange;
+import io.stockingest.core.rules.RowRule;
+import io.stockingest.core.rules.RowRules;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.Rejected;
 import java.time.LocalTime;
@@ -21,9 +23,8 @@ import java.util.Optional;
  * quarantine and the metrics.
  *
  * <ul>
- *   <li>{@code prices_positive}: open, high, low, close present and positive;</li>
- *   <li>{@code ohlc_consistent}: {@code high >= max(open, close)} and {@code low <= min(open, close)};</li>
- *   <li>{@code volume_non_negative};</li>
+ *   <li>the value rules of {@link RowRules#BAR} ({@code prices_positive}, {@code ohlc_consistent},
+ *       {@code volume_non_negative}), which the SQL gates check too;</li>
  *   <li>{@code not_a_session}: a daily bar's date is an NYSE session; {@code outside_session}: an intraday bar
  *       starts inside the session's hours (04:00-20:00 New York with extended hours);</li>
  *   <li>{@code out_of_range}: the date lies in the requested range;</li>
@@ -96,14 +97,9 @@ public final class BarValidator {
     }
 
     private Optional<Rejected> check(Bar bar, DateRange range, BarRequest.Hours hours) {
-        if (!positive(bar.open()) || !positive(bar.high()) || !positive(bar.low()) || !positive(bar.close())) {
-            return reject(bar, "prices_positive", String.format("open %s high %s low %s close %s", bar.open(), bar.high(), bar.low(), bar.close()));
-        }
-        if (bar.high() < Math.max(bar.open(), bar.close()) || bar.low() > Math.min(bar.open(), bar.close())) {
-            return reject(bar, "ohlc_consistent", String.format("open %s high %s low %s close %s", bar.open(), bar.high(), bar.low(), bar.close()));
-        }
-        if (bar.volume() < 0) {
-            return reject(bar, "volume_non_negative", "volume " + bar.volume());
+        RowRule<Bar> broken = RowRule.firstBroken(RowRules.BAR, bar);
+        if (broken != null) {
+            return reject(bar, broken.name(), broken.describe().apply(bar));
         }
         if (!range.contains(bar.date())) {
             return reject(bar, "out_of_range", bar.date() + " is outside " + range);
@@ -126,10 +122,6 @@ public final class BarValidator {
                 ? !start.toLocalTime().isBefore(EXTENDED_OPEN) && start.toLocalTime().isBefore(EXTENDED_CLOSE)
                 : !bar.ts().isBefore(session.get().openInstant()) && bar.ts().isBefore(session.get().closeInstant());
         return inside ? Optional.empty() : reject(bar, "outside_session", "bar at " + start.toLocalTime() + " New York is outside the session's hours");
-    }
-
-    private static boolean positive(double value) {
-        return !Double.isNaN(value) && value > 0;
     }
 
     private static Optional<Rejected> reject(Bar bar, String rule, String detail) {

@@ -6,7 +6,9 @@ import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.http.CallStats;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.metrics.RunOutcome;
 import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.metrics.SymbolOutcome;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
@@ -68,7 +70,7 @@ public final class DatasetIngest<T> {
                 if (fatal.get() != null) {
                     inFlight.release();
                     outcome.errors.add("not attempted: the run stopped (" + fatal.get().getMessage() + ")");
-                    outcome.status = "not_attempted";
+                    outcome.status = SymbolOutcome.NOT_ATTEMPTED;
                     continue;
                 }
                 executor.submit(() -> {
@@ -81,7 +83,7 @@ public final class DatasetIngest<T> {
                             } catch (IngestException e) {
                                 outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
                                 if (e.kind() == ErrorKind.DQ_GATE) {
-                                    outcome.status = "gated";
+                                    outcome.status = SymbolOutcome.GATED;
                                 }
                             } catch (RuntimeException | LinkageError e) {
                                 outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
@@ -113,9 +115,9 @@ public final class DatasetIngest<T> {
         for (var entry : outcomes.entrySet()) {
             Outcome o = entry.getValue();
             failed += o.errors.isEmpty() ? 0 : 1;
-            gated |= "gated".equals(o.status);
+            gated |= o.status == SymbolOutcome.GATED;
             total = total.plus(o.written);
-            perSymbol.put(entry.getKey().value(), new RunReport.SymbolReport(o.status, o.stats.requests(), o.stats.retries(), o.stats.throttled(),
+            perSymbol.put(entry.getKey().value(), new RunReport.SymbolReport(o.status.status(), o.stats.requests(), o.stats.retries(), o.stats.throttled(),
                     o.fetched, o.written.rowsWritten(), 0, o.written.filesWritten(), o.written.filesSkipped(), List.copyOf(o.errors)));
         }
         for (Sink sink : sinks) {
@@ -125,11 +127,11 @@ public final class DatasetIngest<T> {
                 runErrors.add("Cannot flush " + sink.name() + ": " + e.getMessage());
             }
         }
-        int exit = fatal.get() != null ? 2 : gated ? 3 : failed > 0 || !runErrors.isEmpty() ? 1 : 0;
+        RunOutcome ended = RunOutcome.of(fatal.get() != null, gated, failed > 0 || !runErrors.isEmpty());
         Duration duration = Duration.ofNanos(ticker.nanos() - start);
         RunReport report = new RunReport(context.runId(), context.command(), sourceName, null, from, to, sinks.stream().map(Sink::name).toList(),
-                context.startedAt().toString(), context.startedAt().plus(duration).toString(), duration.toMillis(), exit,
-                PriceIngest.statusOf(exit), symbols.size(), symbols.size() - failed, failed, runStats.requests(), runStats.retries(),
+                context.startedAt(), context.startedAt().plus(duration), duration.toMillis(), ended.exitCode(),
+                ended.status(), symbols.size(), symbols.size() - failed, failed, runStats.requests(), runStats.retries(),
                 runStats.throttled(), total.filesWritten(), total.filesSkipped(), total.rowsWritten(), 0, Map.of(), runErrors, perSymbol);
         for (Sink sink : sinks) {
             try {
@@ -145,7 +147,7 @@ public final class DatasetIngest<T> {
     private static final class Outcome {
         final CallStats stats;
         final List<String> errors = Collections.synchronizedList(new ArrayList<>());
-        volatile String status = "ok";
+        volatile SymbolOutcome status = SymbolOutcome.OK;
         volatile long fetched;
         volatile WriteResult written = WriteResult.NOTHING;
 
@@ -155,7 +157,7 @@ public final class DatasetIngest<T> {
 
         void fail(String message) {
             errors.add(message);
-            status = "failed";
+            status = SymbolOutcome.FAILED;
         }
     }
 }

@@ -7,7 +7,9 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.http.CallStats;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.metrics.RunOutcome;
 import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.metrics.SymbolOutcome;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Symbol;
@@ -125,9 +127,9 @@ public final class PriceIngest {
         }
         progress.finish();
 
-        List<String> runErrors = new ArrayList<>();
+        List<RunError> runErrors = new ArrayList<>();
         if (run.fatal.get() != null) {
-            runErrors.add(run.fatal.get().getMessage());
+            runErrors.add(new RunError(run.fatal.get().kind(), run.fatal.get().getMessage()));
         }
         flushAll(runErrors);
         List<Rejected> rejected = List.copyOf(run.quarantine);
@@ -146,36 +148,47 @@ public final class PriceIngest {
         return report;
     }
 
-    private void flushAll(List<String> runErrors) {
+    /** An error of the run as a whole (not of one symbol): its kind decides the outcome, its message is reported. */
+    private record RunError(ErrorKind kind, String message) {}
+
+    private void flushAll(List<RunError> runErrors) {
         for (Sink sink : sinks) {
             guard(runErrors, sink, "flush", sink::flush);
         }
     }
 
-    private static final String GATE_PREFIX = "data-quality gate stopped ";
-
-    private static void guard(List<String> errors, Sink sink, String what, Runnable action) {
+    private static void guard(List<RunError> errors, Sink sink, String what, Runnable action) {
         try {
             action.run();
         } catch (IngestException e) {
-            errors.add((e.kind() == ErrorKind.DQ_GATE ? GATE_PREFIX : "Cannot write ") + what + " to " + sink.name() + ": " + e.getMessage());
+            errors.add(new RunError(e.kind(), (e.kind() == ErrorKind.DQ_GATE ? "data-quality gate stopped " : "Cannot write ") + what
+                    + " to " + sink.name() + ": " + e.getMessage()));
         } catch (RuntimeException e) {
-            errors.add("Cannot write " + what + " to " + sink.name() + ": " + e.getMessage());
+            errors.add(new RunError(ErrorKind.SINK, "Cannot write " + what + " to " + sink.name() + ": " + e.getMessage()));
         }
     }
 
-    /** A sink failed at flush or while storing quarantine or metrics: exit 3 if its gate refused, else at least 1. */
-    private static RunReport withErrors(RunReport report, List<String> errors) {
-        boolean gated = errors.stream().anyMatch(e -> e.startsWith(GATE_PREFIX));
-        int exit = report.exitCode() == 2 ? 2 : gated ? 3 : report.exitCode() == 0 ? 1 : report.exitCode();
-        return new RunReport(report.runId(), report.command(), report.source(), report.interval(), report.from(), report.to(),
-                report.sinks(), report.startedAt(), report.finishedAt(), report.durationMs(), exit, statusOf(exit),
-                report.symbolsRequested(), report.symbolsSucceeded(), report.symbolsFailed(), report.requests(), report.retries(),
-                report.throttled(), report.filesWritten(), report.filesSkipped(), report.rowsWritten(), report.rowsQuarantined(),
-                report.quarantinedByRule(), errors, report.symbols());
+    private static boolean gated(List<RunError> errors) {
+        return errors.stream().anyMatch(e -> e.kind() == ErrorKind.DQ_GATE);
     }
 
-    private RunReport report(PriceJob job, RunContext context, Run run, List<String> runErrors, List<Rejected> rejected, Duration duration) {
+    private static List<String> messages(List<RunError> errors) {
+        return errors.stream().map(RunError::message).toList();
+    }
+
+    /** A sink failed at flush or while storing quarantine or metrics: exit 3 if its gate refused, else at least 1. */
+    private static RunReport withErrors(RunReport report, List<RunError> errors) {
+        RunOutcome before = RunOutcome.ofExitCode(report.exitCode());
+        RunOutcome ended = before == RunOutcome.STOPPED ? before : gated(errors) ? RunOutcome.GATED
+                : before == RunOutcome.SUCCEEDED ? RunOutcome.PARTIAL : before;
+        return new RunReport(report.runId(), report.command(), report.source(), report.interval(), report.from(), report.to(),
+                report.sinks(), report.startedAt(), report.finishedAt(), report.durationMs(), ended.exitCode(), ended.status(),
+                report.symbolsRequested(), report.symbolsSucceeded(), report.symbolsFailed(), report.requests(), report.retries(),
+                report.throttled(), report.filesWritten(), report.filesSkipped(), report.rowsWritten(), report.rowsQuarantined(),
+                report.quarantinedByRule(), messages(errors), report.symbols());
+    }
+
+    private RunReport report(PriceJob job, RunContext context, Run run, List<RunError> runErrors, List<Rejected> rejected, Duration duration) {
         Map<String, RunReport.SymbolReport> perSymbol = new TreeMap<>();
         int succeeded = 0;
         int failed = 0;
@@ -190,33 +203,23 @@ public final class PriceIngest {
             } else {
                 failed++;
             }
-            gated |= state.gated;
+            gated |= state.outcome() == SymbolOutcome.GATED;
             filesWritten += state.written.filesWritten();
             filesSkipped += state.written.filesSkipped();
             rowsWritten += state.written.rowsWritten();
-            perSymbol.put(entry.getKey().value(), new RunReport.SymbolReport(state.status(), state.stats.requests(), state.stats.retries(),
+            perSymbol.put(entry.getKey().value(), new RunReport.SymbolReport(state.outcome().status(), state.stats.requests(), state.stats.retries(),
                     state.stats.throttled(), state.rowsFetched, state.written.rowsWritten(), state.rowsQuarantined,
                     state.written.filesWritten(), state.written.filesSkipped(), List.copyOf(state.errors)));
         }
         Map<String, Long> byRule = new TreeMap<>();
         rejected.forEach(r -> byRule.merge(r.rule(), 1L, Long::sum));
-        gated |= runErrors.stream().anyMatch(e -> e.startsWith(GATE_PREFIX));
-        int exit = run.fatal.get() != null ? 2 : gated ? 3 : failed > 0 || !runErrors.isEmpty() ? 1 : 0;
+        RunOutcome ended = RunOutcome.of(run.fatal.get() != null, gated || gated(runErrors), failed > 0 || !runErrors.isEmpty());
         Instant finished = context.startedAt().plus(duration);
         return new RunReport(context.runId(), context.command(), context.source(), job.interval().code(), job.range().from().toString(),
-                job.range().to().toString(), sinks.stream().map(Sink::name).toList(), context.startedAt().toString(), finished.toString(),
-                duration.toMillis(), exit, statusOf(exit), run.states.size(), succeeded, failed, run.runStats.requests(),
+                job.range().to().toString(), sinks.stream().map(Sink::name).toList(), context.startedAt(), finished,
+                duration.toMillis(), ended.exitCode(), ended.status(), run.states.size(), succeeded, failed, run.runStats.requests(),
                 run.runStats.retries(), run.runStats.throttled(), filesWritten, filesSkipped, rowsWritten, rejected.size(), byRule,
-                runErrors, perSymbol);
-    }
-
-    static String statusOf(int exitCode) {
-        return switch (exitCode) {
-            case 0 -> "succeeded";
-            case 1 -> "partial";
-            case 2 -> "stopped";
-            default -> "gated";
-        };
+                messages(runErrors), perSymbol);
     }
 
     /** The mutable state of one run; its methods run on the request threads. */
@@ -288,7 +291,12 @@ public final class PriceIngest {
         }
 
         void notAttempted(BarRequest request) {
-            fail(request, "not attempted: the run stopped (" + fatal.get().getMessage() + ")", ErrorKind.AUTH);
+            String message = "not attempted: the run stopped (" + fatal.get().getMessage() + ")";
+            for (Symbol symbol : request.symbols()) {
+                SymbolState state = states.get(symbol);
+                state.notAttempted(message);
+                completeOne(symbol, state);
+            }
         }
 
         private void fail(BarRequest request, String message, ErrorKind kind) {
@@ -381,12 +389,14 @@ public final class PriceIngest {
         }
 
         void fail(String message, ErrorKind kind) {
-            if (message.startsWith("not attempted")) {
-                notAttempted = true;
-            }
             if (!errors.contains(message)) {
                 errors.add(message);
             }
+        }
+
+        void notAttempted(String message) {
+            notAttempted = true;
+            fail(message, ErrorKind.AUTH);
         }
 
         void gate(String message) {
@@ -394,11 +404,11 @@ public final class PriceIngest {
             errors.add(message);
         }
 
-        String status() {
+        SymbolOutcome outcome() {
             if (errors.isEmpty()) {
-                return upToDate ? "up_to_date" : "ok";
+                return upToDate ? SymbolOutcome.UP_TO_DATE : SymbolOutcome.OK;
             }
-            return gated ? "gated" : notAttempted ? "not_attempted" : "failed";
+            return gated ? SymbolOutcome.GATED : notAttempted ? SymbolOutcome.NOT_ATTEMPTED : SymbolOutcome.FAILED;
         }
     }
 }

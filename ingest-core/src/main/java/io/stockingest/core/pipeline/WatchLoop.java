@@ -7,6 +7,7 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.http.CallStats;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.metrics.RunOutcome;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Quote;
 import io.stockingest.core.model.Symbol;
@@ -199,10 +200,10 @@ public final class WatchLoop {
             }
         }
         Instant end = ticker.now();
+        RunOutcome ended = RunOutcome.of(fatal != null, false, !errors.isEmpty() && polls == 0);
         RunReport report = new RunReport(context.runId(), "watch", source.name(), null, context.startedAt().toString(), end.toString(),
-                sinks.stream().map(Sink::name).toList(), context.startedAt().toString(), end.toString(),
-                Duration.between(context.startedAt(), end).toMillis(), fatal != null ? 2 : errors.isEmpty() || polls > 0 ? 0 : 1,
-                fatal != null ? "stopped" : errors.isEmpty() || polls > 0 ? "succeeded" : "partial", job.symbols().size(), job.symbols().size(), 0, stats.requests(),
+                sinks.stream().map(Sink::name).toList(), context.startedAt(), end,
+                Duration.between(context.startedAt(), end).toMillis(), ended.exitCode(), ended.status(), job.symbols().size(), job.symbols().size(), 0, stats.requests(),
                 stats.retries(), stats.throttled(), written.filesWritten(), written.filesSkipped(), written.rowsWritten(), 0,
                 Map.of(), errors, new TreeMap<>(Map.of("_watch", new RunReport.SymbolReport("ok", polls, 0, failures, written.rowsWritten(),
                         written.rowsWritten(), 0, written.filesWritten(), 0, List.of()))));

@@ -3,6 +3,7 @@ package io.stockingest.sink.postgres;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.model.Bar;
+import io.stockingest.core.rules.RowRules;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,12 +46,8 @@ import org.postgresql.copy.CopyIn;
  */
 final class BarLoader {
     static final String VALUE_COLS = "open, high, low, close, adj_close, volume, vwap, transactions, source";
-    /**
-     * PRODUCT.md's row rules as one predicate, true for a good row (columns are NOT NULL; NaN compares greater than
-     * any number in PostgreSQL, hence the explicit check).
-     */
-    static final String GOOD = "open > 0 AND high > 0 AND low > 0 AND close > 0 AND volume >= 0 AND high >= greatest(open, close)"
-            + " AND low <= least(open, close) AND 'NaN' NOT IN (open, high, low, close)";
+    /** PRODUCT.md's row rules on values ({@link RowRules#BAR}) as one predicate, true for a good row. */
+    static final String GOOD = PostgresGate.kept(RowRules.BAR);
 
     /** The two bar tables: what differs between them. */
     enum Table {
@@ -134,7 +131,7 @@ final class BarLoader {
         }
         copy(table, table.stage, "", bars, ts);
         t = lap("copy to staging", t);
-        gate(table.stage, ps -> { });
+        gate(table.stage);
         t = lap("gate", t);
 
         long rows = 0;
@@ -243,55 +240,13 @@ final class BarLoader {
         }
     }
 
-    /**
-     * PRODUCT.md's row rules as SQL over the staging table; any breach stops the whole load. The pass over every
-     * row is one cheap predicate (NaN compares greater than any number in PostgreSQL, hence the explicit checks);
-     * only when it finds a breach does a second query count the breaches by rule and name the symbols.
-     */
-    private void gate(String rows, Binder binder) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + rows + " WHERE (" + GOOD + ") IS NOT TRUE)")) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return;
-                }
-            }
-        }
-        String bad = "('NaN' IN (open, high, low, close) OR open IS NULL OR high IS NULL OR low IS NULL OR close IS NULL"
-                + " OR open <= 0 OR high <= 0 OR low <= 0 OR close <= 0)";
-        String sql = "SELECT count(*) FILTER (WHERE " + bad + "),"
-                + " count(*) FILTER (WHERE NOT " + bad + " AND high < greatest(open, close)),"
-                + " count(*) FILTER (WHERE NOT " + bad + " AND low > least(open, close)),"
-                + " count(*) FILTER (WHERE volume < 0),"
-                + " string_agg(DISTINCT symbol, ', ') FILTER (WHERE " + bad + " OR high < greatest(open, close) OR low > least(open, close) OR volume < 0)"
-                + " FROM " + rows;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            long prices = rs.getLong(1);
-            long high = rs.getLong(2);
-            long low = rs.getLong(3);
-            long volume = rs.getLong(4);
-            if (prices + high + low + volume > 0) {
-                List<String> broken = new ArrayList<>();
-                if (prices > 0) {
-                    broken.add(prices + " with a missing or non-positive price");
-                }
-                if (high > 0) {
-                    broken.add(high + " with high < max(open, close)");
-                }
-                if (low > 0) {
-                    broken.add(low + " with low > min(open, close)");
-                }
-                if (volume > 0) {
-                    broken.add(volume + " with negative volume");
-                }
-                throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused " + what + " for " + sinkName + ": "
-                        + String.join(", ", broken) + " (symbols: " + rs.getString(5) + "); rolled back, production tables unchanged");
-            }
-            }
+    /** PRODUCT.md's row rules as SQL over the staging table ({@link PostgresGate}); any breach stops the whole load. */
+    private void gate(String rows) throws SQLException {
+        PostgresGate.Breaches breaches = PostgresGate.check(c, rows, RowRules.BAR, "symbol");
+        if (breaches != null) {
+            throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused " + what + " for " + sinkName + ": "
+                    + breaches.describe(count -> count.rows() + " with " + count.clause().summary()) + " (symbols: " + breaches.labels()
+                    + "); rolled back, production tables unchanged");
         }
     }
 

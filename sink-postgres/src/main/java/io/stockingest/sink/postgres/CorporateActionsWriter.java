@@ -3,6 +3,7 @@ package io.stockingest.sink.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.model.CorporateAction;
+import io.stockingest.core.rules.RowRules;
 import io.stockingest.core.spi.RunContext;
 import java.util.List;
 
@@ -15,7 +16,7 @@ final class CorporateActionsWriter {
     static final StagedUpsert TABLE = new StagedUpsert("corporate_actions",
             List.of("symbol", "type", "ex_date", "amount", "numerator", "denominator", "record_date", "pay_date", "declaration_date", "currency", "source"),
             List.of("symbol", "type", "ex_date"), "symbol",
-            List.of(StagedUpsert.Rule.keyPresent(List.of("symbol", "type", "ex_date"))));
+            List.of(RowRules.keyPresent(List.of("symbol", "type", "ex_date"))));
 
     private final PostgresAdmin admin;
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stockingest.core.model.FinancialStatement;
+import io.stockingest.core.rules.RowRules;
 import io.stockingest.core.spi.RunContext;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ final class FundamentalsWriter {
     static final StagedUpsert TABLE = new StagedUpsert("fundamentals",
             List.of("symbol", "statement_type", "period", "fiscal_year", "period_end", "filing_date", "accepted_at", "currency", "line_items", "source"),
             List.of("symbol", "statement_type", "period", "period_end"), "symbol",
-            List.of(StagedUpsert.Rule.keyPresent(List.of("symbol", "statement_type", "period", "period_end"))));
+            List.of(RowRules.keyPresent(List.of("symbol", "statement_type", "period", "period_end"))));
 
     private final PostgresAdmin admin;
 

@@ -3,6 +3,7 @@ package io.stockingest.sink.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.model.OptionSnapshot;
+import io.stockingest.core.rules.RowRules;
 import io.stockingest.core.spi.RunContext;
 import java.util.List;
 
@@ -18,7 +19,7 @@ final class OptionSnapshotsWriter {
                     "break_even_price", "underlying_price", "bid", "ask", "bid_size", "ask_size", "midpoint", "last_price", "snapshot_time", "date",
                     "source"),
             List.of("contract", "date"), "underlying",
-            List.of(StagedUpsert.Rule.keyPresent(List.of("contract", "underlying", "date")), StagedUpsert.Rule.positive("strike_positive", "strike")));
+            List.of(RowRules.keyPresent(List.of("contract", "underlying", "date")), RowRules.STRIKE_POSITIVE));
 
     private final PostgresAdmin admin;
 

@@ -308,15 +308,8 @@ public final class PostgresSink implements Sink {
         }
     }
 
-    private static Timestamp timestamp(String iso) {
-        if (iso == null || iso.isBlank()) {
-            return null;
-        }
-        try {
-            return Timestamp.from(Instant.parse(iso));
-        } catch (java.time.format.DateTimeParseException e) {
-            return Timestamp.from(OffsetDateTime.parse(iso).toInstant());
-        }
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.http.Secrets;
+import io.stockingest.core.rules.RowRule;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,28 +31,9 @@ import org.postgresql.copy.CopyIn;
  * @param columns every stored column but {@code ingest_ts}, in the order of the row values
  * @param key the conflict key (a prefix-free subset of columns)
  * @param label the column that names the rows in messages (symbol, underlying)
- * @param gate the row rules checked on staging; empty for none
+ * @param gate the row rules checked on staging ({@link PostgresGate}); empty for none
  */
-record StagedUpsert(String table, List<String> columns, List<String> key, String label, List<Rule> gate) {
-    /** A row rule: its name (as the pipeline's validator names rules) and the SQL condition a violating row meets. */
-    record Rule(String name, String violation) {
-        Rule {
-            requireNonNull(name, "name is null");
-            requireNonNull(violation, "violation is null");
-        }
-
-        /** The key columns are all present. */
-        static Rule keyPresent(List<String> columns) {
-            return new Rule("key_present", String.join(" OR ", columns.stream().map(c -> c + " IS NULL").toList()));
-        }
-
-        /** Each column is present, a number and above zero (PostgreSQL sorts NaN above every number). */
-        static Rule positive(String name, String... columns) {
-            return new Rule(name, String.join(" OR ", java.util.Arrays.stream(columns)
-                    .map(c -> "NOT coalesce(" + c + " > 0, false) OR " + c + " = 'NaN'::float8").toList()));
-        }
-    }
-
+record StagedUpsert(String table, List<String> columns, List<String> key, String label, List<RowRule<?>> gate) {
     StagedUpsert {
         requireNonNull(table, "table is null");
         columns = List.copyOf(columns);
@@ -81,7 +63,7 @@ record StagedUpsert(String table, List<String> columns, List<String> key, String
                 String stage = "stage_" + table;
                 st.execute("CREATE TEMP TABLE " + stage + " ON COMMIT DROP AS SELECT 0::bigint AS ord, " + cols + " FROM " + table + " WITH NO DATA");
                 copy(c, "COPY " + stage + " (ord, " + cols + ") FROM STDIN WITH (FORMAT csv)", rows, ingestTs);
-                gate(st, stage, what, sink);
+                gate(c, stage, what, sink);
                 long changed = upsert(st, stage, cols);
                 c.commit();
                 return changed;
@@ -142,29 +124,12 @@ record StagedUpsert(String table, List<String> columns, List<String> key, String
         }
     }
 
-    private void gate(Statement st, String stage, String what, String sink) throws SQLException {
-        if (gate.isEmpty()) {
-            return;
-        }
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (Rule rule : gate) {
-            sql.append("count(*) FILTER (WHERE ").append(rule.violation()).append("), ");
-        }
-        sql.append("string_agg(DISTINCT coalesce(").append(label).append(", '(none)'), ', ') FILTER (WHERE ")
-                .append(String.join(" OR ", gate.stream().map(r -> "(" + r.violation() + ")").toList())).append(") FROM ").append(stage);
-        try (ResultSet rs = st.executeQuery(sql.toString())) {
-            rs.next();
-            List<String> broken = new ArrayList<>();
-            for (int i = 0; i < gate.size(); i++) {
-                long n = rs.getLong(i + 1);
-                if (n > 0) {
-                    broken.add(n + " breaking " + gate.get(i).name());
-                }
-            }
-            if (!broken.isEmpty()) {
-                throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused " + what + " for " + table + " of " + sink + ": "
-                        + String.join(", ", broken) + " (" + label + ": " + rs.getString(gate.size() + 1) + "); rolled back, " + table + " unchanged");
-            }
+    private void gate(Connection c, String stage, String what, String sink) throws SQLException {
+        PostgresGate.Breaches breaches = PostgresGate.check(c, stage, gate, label);
+        if (breaches != null) {
+            throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused " + what + " for " + table + " of " + sink + ": "
+                    + breaches.describe(count -> count.rows() + " breaking " + count.rule().name()) + " (" + label + ": " + breaches.labels()
+                    + "); rolled back, " + table + " unchanged");
         }
     }
 

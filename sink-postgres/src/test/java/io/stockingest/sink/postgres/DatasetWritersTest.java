@@ -14,7 +14,7 @@ import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -25,33 +25,18 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** fundamentals, option_snapshots and corporate_actions through the sink against a real PostgreSQL. */
 class DatasetWritersTest {
-    private static EmbeddedPostgres pg;
-    private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static final Symbol AAPL = new Symbol("AAPL");
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
-
     private static PostgresConfig config(String schema) {
-        return PostgresConfig.from(pg.getJdbcUrl("postgres", "postgres"), Settings.of(Map.of("PG_SCHEMA", schema)));
+        return PostgresConfig.from(PostgresTestServer.jdbcUrl(), Settings.of(Map.of("PG_SCHEMA", schema)));
     }
 
     private static String freshSchema() {
-        return "d" + SCHEMAS.incrementAndGet();
+        return PostgresTestServer.freshSchema();
     }
 
     private static RunContext run(int n) {
@@ -60,7 +45,7 @@ class DatasetWritersTest {
     }
 
     static String text(String schema, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl()); Statement st = c.createStatement()) {
             st.execute("SET search_path TO " + schema);
             StringBuilder sb = new StringBuilder();
             try (ResultSet rs = st.executeQuery(sql)) {
@@ -192,7 +177,7 @@ class DatasetWritersTest {
     void aLostConnectionRollsBackTheWholeBatch() throws Exception {
         String schema = freshSchema();
         new PostgresAdmin(config(schema)).migrate();
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl()); Statement st = c.createStatement()) {
             // a trigger that fails the upsert after COPY and gate passed: the staged rows must not survive
             st.execute("CREATE FUNCTION " + schema + ".boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                     + " IF NEW.type = 'split' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$");
@@ -250,7 +235,7 @@ class DatasetWritersTest {
         for (String table : List.of("fundamentals", "option_snapshots", "corporate_actions")) {
             java.io.ByteArrayOutputStream sql = new java.io.ByteArrayOutputStream();
             exporter.export(table, Exporter.Format.SQL, null, sql);
-            try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl()); Statement st = c.createStatement()) {
                 st.execute("SET search_path TO " + target);
                 st.execute(sql.toString(java.nio.charset.StandardCharsets.UTF_8));
             }
@@ -261,7 +246,7 @@ class DatasetWritersTest {
     @Test
     void featureArraysExportAsLists() throws Exception {
         String schema = freshSchema();
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl()); Statement st = c.createStatement()) {
             new PostgresAdmin(config(schema)).migrate();
             st.execute("INSERT INTO " + schema + ".price_cumulative_7d VALUES ('KO', '2024-01-10', '{1.5,2}', '{2,3}', '{1,1}', '{1.5,NaN}', '{100,NULL}', NULL, 0.25)");
         }
@@ -306,7 +291,7 @@ class DatasetWritersTest {
         String schema = freshSchema();
         PostgresAdmin admin = new PostgresAdmin(config(schema));
         admin.migrate("3");
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl()); Statement st = c.createStatement()) {
             st.execute("INSERT INTO " + schema + ".option_snapshots (contract, underlying, snapshot_date, expiration, strike, option_type, bid, volume,"
                     + " open_interest, implied_vol, source, ingest_ts) VALUES ('O:AAPL230616C00150000', 'AAPL', '2022-04-29', '2023-06-16', 150, 'call',"
                     + " 28.9, 8, 8133, 0.357, 'polygon', '2024-11-02T12:00:00Z')");

@@ -17,7 +17,7 @@ import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.WriteOptions;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -32,28 +32,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PostgresSinkTest {
-    private static EmbeddedPostgres pg;
-    private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static final LocalDate D0 = LocalDate.of(2024, 1, 2);
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
-
     static String url() {
-        return pg.getJdbcUrl("postgres", "postgres");
+        return PostgresTestServer.jdbcUrl();
     }
 
     static PostgresConfig config(String schema, Map<String, String> extra) {
@@ -63,7 +48,7 @@ class PostgresSinkTest {
     }
 
     static String freshSchema() {
-        return "t" + SCHEMAS.incrementAndGet();
+        return PostgresTestServer.freshSchema();
     }
 
     static Connection connect(String schema) throws SQLException {
@@ -534,8 +519,8 @@ class PostgresSinkTest {
         sink.writeBars(batch(series("AAPL", 5, 100), run("1")));
         sink.writeBars(batch(series("MSFT", 3, 300), run("1")));
         sink.writeQuarantine(List.of(new Rejected(bar("AAPL", LocalDate.of(2024, 1, 13), 1, 0.5, 1, 1, 5), "high_ge_open_close", "high 0.5 < max(open, close) 1.0")), run("1"));
-        RunReport report = new RunReport("1", "prices", "test", "1d", "2024-01-02", "2024-01-08", List.of(sink.name()), "2024-03-01T12:00:00Z",
-                "2024-03-01T12:00:05Z", 5000, 0, "ok", 2, 2, 0, 2, 0, 0, 2, 0, 8, 1, Map.of("high_ge_open_close", 1L), List.of(), Map.of());
+        RunReport report = new RunReport("1", "prices", "test", "1d", "2024-01-02", "2024-01-08", List.of(sink.name()), Instant.parse("2024-03-01T12:00:00Z"),
+                Instant.parse("2024-03-01T12:00:05Z"), 5000, 0, "ok", 2, 2, 0, 2, 0, 0, 2, 0, 8, 1, Map.of("high_ge_open_close", 1L), List.of(), Map.of());
         sink.writeRun(report);
         sink.flush();
         assertThat(text(schema, "SELECT run_id, symbol, date, rule, row->>'high' FROM quarantine"))

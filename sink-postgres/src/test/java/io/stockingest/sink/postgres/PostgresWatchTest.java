@@ -11,7 +11,7 @@ import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.WriteResult;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -24,33 +24,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code watch} on PostgreSQL: quotes upserted into {@code quotes}, and one instance per schema by an advisory lock. */
 class PostgresWatchTest {
     private static final Instant SINCE = Instant.parse("2024-09-30T13:30:00Z");
-    private static final AtomicInteger SCHEMAS = new AtomicInteger();
-    private static EmbeddedPostgres pg;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
 
     private static PostgresSink sink(String schema) {
-        return new PostgresSink(PostgresConfig.from(pg.getJdbcUrl("postgres", "postgres"), Settings.of(Map.of("PG_SCHEMA", schema))));
+        return new PostgresSink(PostgresConfig.from(PostgresTestServer.jdbcUrl(), Settings.of(Map.of("PG_SCHEMA", schema))));
     }
 
     private static String rows(String schema) throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl()); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT symbol, ts, price, bid, ask, volume, day_open, day_high, day_low, previous_close, market_state,"
                         + " source, ingest_ts FROM " + schema + ".quotes ORDER BY symbol, ts")) {
             StringBuilder out = new StringBuilder();
@@ -75,7 +60,7 @@ class PostgresWatchTest {
 
     @Test
     void quotesAreUpsertedByKeyAndARepeatedFlushChangesNothing() throws Exception {
-        String schema = "w" + SCHEMAS.incrementAndGet();
+        String schema = PostgresTestServer.freshSchema();
         try (PostgresSink sink = sink(schema)) {
             WriteResult first = sink.writeQuotes(List.of(quote("AAPL", "2024-09-30T14:00:00Z", 227.5, 227.49, 227.51), quote("AAPL", "2024-09-30T14:01:00Z", 227.6, null, null),
                     quote("AAPL", "2024-09-30T14:01:00Z", 227.61, null, null), quote("BRK.B", "2024-09-30T14:00:00Z", 455.0, 454.9, 454.92)), run("2024-09-30T14:05:00Z"));
@@ -98,8 +83,8 @@ class PostgresWatchTest {
 
     @Test
     void aSecondInstanceOnTheSameSchemaIsRefusedWithTheHolderAndOtherSchemasAreFree() {
-        String schema = "w" + SCHEMAS.incrementAndGet();
-        try (PostgresSink first = sink(schema); PostgresSink second = sink(schema); PostgresSink other = sink("w" + SCHEMAS.incrementAndGet());
+        String schema = PostgresTestServer.freshSchema();
+        try (PostgresSink first = sink(schema); PostgresSink second = sink(schema); PostgresSink other = sink(PostgresTestServer.freshSchema());
                 Sink.InstanceLock lock = first.lockInstance("watch", SINCE).orElseThrow()) {
             assertThat(lock.holder()).isEqualTo("pid " + ProcessHandle.current().pid() + ", since 2024-09-30T13:30:00Z");
             assertThatThrownBy(() -> second.lockInstance("watch", SINCE.plusSeconds(600)))
@@ -118,11 +103,11 @@ class PostgresWatchTest {
 
     @Test
     void aKilledHolderProcessDoesNotBlock() throws Exception {
-        String schema = "w" + SCHEMAS.incrementAndGet();
+        String schema = PostgresTestServer.freshSchema();
         sink(schema).close();
         String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(javaBinary, "-cp", System.getProperty("java.class.path"), HoldLock.class.getName(),
-                pg.getJdbcUrl("postgres", "postgres"), schema).redirectErrorStream(true).start();
+                PostgresTestServer.jdbcUrl(), schema).redirectErrorStream(true).start();
         try (PostgresSink sink = sink(schema)) {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).as("the child took the lock").isEqualTo("locked");
@@ -134,7 +119,7 @@ class PostgresWatchTest {
 
             // the server ends the dead client's session, and with it the lock, when it sees the socket closed: wait for
             // that with a blocking pg_advisory_lock (bounded by statement_timeout), then take the watch lock
-            try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl()); Statement st = c.createStatement()) {
                 st.execute("SET statement_timeout = '10s'");
                 int key = PostgresInstanceLock.positive(schema + "/watch");
                 st.execute("SELECT pg_advisory_lock(" + PostgresInstanceLock.NAMESPACE + ", " + key + ")");

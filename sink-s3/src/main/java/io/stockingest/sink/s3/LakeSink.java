@@ -356,8 +356,7 @@ public final class LakeSink implements Sink {
 
     @Override
     public void writeRun(RunReport report) {
-        Instant started = Instant.parse(report.startedAt());
-        storage.put(layout.runMetrics(runDate(started), report.runId()), report.toJson().getBytes(StandardCharsets.UTF_8));
+        storage.put(layout.runMetrics(runDate(report.startedAt()), report.runId()), report.toJson().getBytes(StandardCharsets.UTF_8));
     }
 
     private static LocalDate runDate(Instant instant) {

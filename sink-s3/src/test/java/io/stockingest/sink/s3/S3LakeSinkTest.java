@@ -194,7 +194,7 @@ class S3LakeSinkTest {
         sink.writeBars(batch(List.of(fiveMinute), DateRange.of(D1), WriteOptions.DEFAULT));
         sink.writeQuarantine(List.of(new Rejected(bar("AAPL", D1, -5), "prices_positive", "close -5")), CONTEXT);
         RunReport report = new RunReport("1727740800", "prices", "yahoo", "1d", "2024-09-27", "2024-09-27", List.of(storage.describe()),
-                "2024-10-01T00:00:00Z", "2024-10-01T00:00:05Z", 5000, 0, "ok", 1, 1, 0, 1, 0, 0, 1, 0, 1, 1,
+                Instant.parse("2024-10-01T00:00:00Z"), Instant.parse("2024-10-01T00:00:05Z"), 5000, 0, "ok", 1, 1, 0, 1, 0, 0, 1, 0, 1, 1,
                 Map.of("prices_positive", 1L), List.of(), Map.of());
         sink.writeRun(report);
         assertThat(objects()).containsExactly(

@@ -14,6 +14,7 @@ import io.stockingest.core.model.FinancialStatement;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.rules.RowRule;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
@@ -263,7 +264,7 @@ public final class SnowflakeSink implements Sink {
     private void refuseIfBroken(LoadPlan plan, List<Map<String, Object>> result) {
         Map<String, Object> counts = result.isEmpty() ? Map.of() : result.getFirst();
         List<String> broken = new ArrayList<>();
-        for (SnowflakeTable.DqRule rule : plan.table().gate()) {
+        for (RowRule<?> rule : plan.table().gate()) {
             long n = number(counts.get(rule.name().toUpperCase(Locale.ROOT)));
             if (n > 0) {
                 broken.add(n + " " + rule.name());

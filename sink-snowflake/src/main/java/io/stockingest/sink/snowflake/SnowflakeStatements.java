@@ -3,6 +3,7 @@ package io.stockingest.sink.snowflake;
 import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.metrics.RunReport;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -214,7 +215,7 @@ public final class SnowflakeStatements {
             throw new IllegalArgumentException(table.tableName() + " has no data-quality gate");
         }
         return "SELECT COUNT(*) AS \"ROWS\", " + table.gate().stream()
-                .map(rule -> "COUNT_IF(" + rule.violation() + ") AS " + Sql.id(rule.name()))
+                .map(rule -> "COUNT_IF(" + rule.violationSql(SnowflakeTable.DIALECT) + ") AS " + Sql.id(rule.name()))
                 .collect(Collectors.joining(", ")) + " FROM " + staging(table, runId);
     }
 
@@ -263,8 +264,8 @@ public final class SnowflakeStatements {
                 + columns.stream().map(c -> "s." + Sql.id(c)).collect(Collectors.joining(", ")) + ")";
     }
 
-    private static String timestamp(String iso) {
-        return iso == null ? "NULL" : "TO_TIMESTAMP_TZ(" + Sql.literal(iso) + ")";
+    private static String timestamp(Instant instant) {
+        return instant == null ? "NULL" : "TO_TIMESTAMP_TZ(" + Sql.literal(instant.toString()) + ")";
     }
 
     private static String ids(List<String> names) {

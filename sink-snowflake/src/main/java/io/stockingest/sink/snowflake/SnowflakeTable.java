@@ -1,5 +1,8 @@
 package io.stockingest.sink.snowflake;
 
+import io.stockingest.core.rules.RowRule;
+import io.stockingest.core.rules.RowRules;
+import io.stockingest.core.rules.SqlDialect;
 import io.stockingest.sink.s3.LakeSchemas;
 import java.util.List;
 import java.util.Locale;
@@ -12,19 +15,19 @@ import org.apache.avro.Schema;
  * not here: it is written from the run report, not from files.
  */
 public enum SnowflakeTable {
-    PRICES_DAILY("prices_daily", LakeSchemas.DAILY, List.of("symbol", "date"), DqRule.PRICES),
-    PRICES_INTRADAY("prices_intraday", LakeSchemas.INTRADAY, List.of("symbol", "interval", "ts"), DqRule.PRICES),
+    PRICES_DAILY("prices_daily", LakeSchemas.DAILY, List.of("symbol", "date"), Gates.PRICES),
+    PRICES_INTRADAY("prices_intraday", LakeSchemas.INTRADAY, List.of("symbol", "interval", "ts"), Gates.PRICES),
     FUNDAMENTALS("fundamentals", LakeSchemas.STATEMENT, List.of("symbol", "statement_type", "period", "period_end"), List.of()),
-    OPTION_SNAPSHOTS("option_snapshots", LakeSchemas.OPTION, List.of("contract", "date"), DqRule.OPTIONS),
+    OPTION_SNAPSHOTS("option_snapshots", LakeSchemas.OPTION, List.of("contract", "date"), Gates.OPTIONS),
     CORPORATE_ACTIONS("corporate_actions", LakeSchemas.ACTION, List.of("symbol", "type", "ex_date"), List.of()),
     QUARANTINE("quarantine", LakeSchemas.QUARANTINE, List.of("run_id", "symbol", "interval", "ts", "rule"), List.of());
 
     private final String tableName;
     private final Schema schema;
     private final List<String> key;
-    private final List<DqRule> gate;
+    private final List<RowRule<?>> gate;
 
-    SnowflakeTable(String tableName, Schema schema, List<String> key, List<DqRule> gate) {
+    SnowflakeTable(String tableName, Schema schema, List<String> key, List<RowRule<?>> gate) {
         this.tableName = tableName;
         this.schema = schema;
         this.key = key;
@@ -47,7 +50,7 @@ public enum SnowflakeTable {
     }
 
     /** The row rules checked on staging before the merge; empty for tables without a gate. */
-    public List<DqRule> gate() {
+    public List<RowRule<?>> gate() {
         return gate;
     }
 
@@ -80,24 +83,23 @@ public enum SnowflakeTable {
         };
     }
 
-    /**
-     * One row rule of the gate (PRODUCT.md's data-quality rules, named as the pipeline's validator names them),
-     * as the SQL condition a violating row meets.
-     */
-    public record DqRule(String name, String violation) {
-        static final List<DqRule> PRICES = List.of(
-                new DqRule("key_present", "\"SYMBOL\" IS NULL OR \"DATE\" IS NULL"),
-                new DqRule("prices_positive", anyNotPositive("OPEN", "HIGH", "LOW", "CLOSE")),
-                new DqRule("ohlc_consistent", "\"HIGH\" < GREATEST(\"OPEN\", \"CLOSE\") OR \"LOW\" > LEAST(\"OPEN\", \"CLOSE\")"),
-                new DqRule("volume_non_negative", "\"VOLUME\" IS NULL OR \"VOLUME\" < 0"));
-        static final List<DqRule> OPTIONS = List.of(
-                new DqRule("key_present", "\"CONTRACT\" IS NULL OR \"UNDERLYING\" IS NULL OR \"DATE\" IS NULL"),
-                new DqRule("strike_positive", anyNotPositive("STRIKE")));
-
-        /** Null, zero, negative or NaN (Snowflake sorts NaN above every number, so {@code > 0} alone lets it pass). */
-        private static String anyNotPositive(String... columns) {
-            return String.join(" OR ", java.util.Arrays.stream(columns)
-                    .map(c -> "NOT COALESCE(\"" + c + "\" > 0, FALSE) OR \"" + c + "\" = 'NaN'::FLOAT").toList());
+    /** Snowflake's spelling of the lake's columns (upper-cased, quoted) and NaN; Snowflake sorts NaN above every number. */
+    static final SqlDialect DIALECT = new SqlDialect() {
+        @Override
+        public String column(String snakeCaseName) {
+            return Sql.id(snakeCaseName);
         }
+
+        @Override
+        public String nan() {
+            return "'NaN'::FLOAT";
+        }
+    };
+
+    /** The gates: ingest-core's row rules ({@link RowRules}), with the key checks of the staged rows first. */
+    private static final class Gates {
+        static final List<RowRule<?>> PRICES = List.of(RowRules.keyPresent(List.of("symbol", "date")), RowRules.PRICES_POSITIVE,
+                RowRules.OHLC_CONSISTENT, RowRules.VOLUME_NON_NEGATIVE);
+        static final List<RowRule<?>> OPTIONS = List.of(RowRules.keyPresent(List.of("contract", "underlying", "date")), RowRules.STRIKE_POSITIVE);
     }
 }

@@ -246,7 +246,7 @@ class SnowflakeSinkTest {
 
     private static RunReport report() {
         return new RunReport(RUN, "prices", "yahoo", "1d", "2024-09-26", "2024-09-30", List.of("snowflake:myorg-acct1/MARKET.STOCK_INGEST"),
-                "2024-10-01T00:00:00Z", "2024-10-01T00:00:05Z", 5000, 0, "ok", 1, 1, 0, 1, 0, 0, 0, 0, 2, 1,
+                Instant.parse("2024-10-01T00:00:00Z"), Instant.parse("2024-10-01T00:00:05Z"), 5000, 0, "ok", 1, 1, 0, 1, 0, 0, 0, 0, 2, 1,
                 Map.of("ohlc_consistent", 1L), List.of(), Map.of());
     }
 

@@ -107,16 +107,16 @@ public final class FmpClient implements AutoCloseable {
     /**
      * GETs a price endpoint (an array of bar rows) and maps each row, in order. The common shape is read by
      * {@link PriceRowScanner} straight from the bytes; a body it does not read goes through {@link #forEachRow}'s
-     * Jackson path, which gives the same rows or the error. {@code map} sees one {@link FmpSource.PriceRow}, reused.
+     * Jackson path, which gives the same rows or the error. {@code map} sees one {@link PriceRow}, reused.
      */
-    <T> List<T> priceRows(String path, Map<String, String> query, String what, Function<FmpSource.PriceRow, T> map) {
+    <T> List<T> priceRows(String path, Map<String, String> query, String what, Function<PriceRow, T> map) {
         HttpResult result = send(path, query, what);
         List<T> rows = new ArrayList<>();
         if (result.isSuccess() && firstNonBlank(result.body()) == '[' && PriceRowScanner.scan(result.body(), map, rows)) {
             return rows;
         }
         rows.clear();
-        FmpSource.PriceRow row = new FmpSource.PriceRow();
+        PriceRow row = new PriceRow();
         readRows(result, what, parser -> {
             row.read(parser);
             rows.add(map.apply(row));

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * over 50,000 characters, a row that is not an object, malformed or truncated JSON) makes {@link #scan} return
  * {@code false} and the caller reads the body again with Jackson, which gives the same rows or the documented parse
  * error. The rows this scanner does read are those of
- * {@link FmpSource.PriceRow#read}, bit for bit: the same fields, the last of a repeated key winning, doubles rounded
+ * {@link PriceRow#read}, bit for bit: the same fields, the last of a repeated key winning, doubles rounded
  * as {@link Double#parseDouble} rounds them, an integer price converted from its {@code long} as Jackson converts
  * it, and whatever follows the array's closing bracket ignored as Jackson's array reader ignores it.
  *
@@ -55,7 +55,7 @@ final class PriceRowScanner {
      * the body leaves the shape this scanner reads (what {@code out} holds then is to be thrown away). An exception
      * of {@code map} propagates.
      */
-    static <T> boolean scan(byte[] body, Function<FmpSource.PriceRow, T> map, List<T> out) {
+    static <T> boolean scan(byte[] body, Function<PriceRow, T> map, List<T> out) {
         try {
             new PriceRowScanner(body).rows(map, out);
             return true;
@@ -64,8 +64,8 @@ final class PriceRowScanner {
         }
     }
 
-    private <T> void rows(Function<FmpSource.PriceRow, T> map, List<T> out) throws Unsupported {
-        FmpSource.PriceRow row = new FmpSource.PriceRow();
+    private <T> void rows(Function<PriceRow, T> map, List<T> out) throws Unsupported {
+        PriceRow row = new PriceRow();
         expect(nextNonBlank(), '[');
         int next = nextNonBlank();
         if (next == ']') {
@@ -85,7 +85,7 @@ final class PriceRowScanner {
     }
 
     /** The fields of one object, from after its '{' to after its '}'. */
-    private void readRow(FmpSource.PriceRow row) throws Unsupported {
+    private void readRow(PriceRow row) throws Unsupported {
         row.clear();
         int next = nextNonBlank();
         if (next == '}') {

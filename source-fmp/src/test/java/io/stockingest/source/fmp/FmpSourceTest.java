@@ -249,7 +249,7 @@ class FmpSourceTest {
                 new DateRange(LocalDate.of(2022, 5, 19), LocalDate.of(2024, 12, 31)));
         assertThat(minutes).as("16 hours x 60 bars a day: 5 days a request").hasSize(7)
                 .allSatisfy(request -> assertThat(request.range().days()).isLessThanOrEqualTo(5));
-        assertThat(FmpSource.chunkDays(Interval.H1)).isEqualTo(312);
+        assertThat(FmpBars.chunkDays(Interval.H1)).isEqualTo(312);
     }
 
     @Test
@@ -458,15 +458,15 @@ class FmpSourceTest {
 
     @Test
     void readsIsoDatesByHandAsStrictlyAsLocalDateParse() {
-        assertThat(FmpSource.isoDate("2024-02-29")).isEqualTo(LocalDate.of(2024, 2, 29));
-        assertThat(FmpSource.isoDate("2023-02-29")).isNull();
-        assertThat(FmpSource.isoDate("2023-13-01")).isNull();
-        assertThat(FmpSource.isoDate("2023-1-01")).isNull();
-        assertThat(FmpSource.isoDate("2023-01-0x")).isNull();
-        assertThat(FmpSource.isoDate("+12023-01-01")).isEqualTo(LocalDate.of(12023, 1, 1));
-        assertThat(FmpSource.wallTime("2024-03-11 09:30:00")).isEqualTo(LocalDate.of(2024, 3, 11).atTime(9, 30));
-        assertThat(FmpSource.wallTime("2024-03-11 24:00:00")).isNull();
-        assertThat(FmpSource.wallTime("2024-03-11T09:30:00")).isNull();
+        assertThat(FmpRows.isoDate("2024-02-29")).isEqualTo(LocalDate.of(2024, 2, 29));
+        assertThat(FmpRows.isoDate("2023-02-29")).isNull();
+        assertThat(FmpRows.isoDate("2023-13-01")).isNull();
+        assertThat(FmpRows.isoDate("2023-1-01")).isNull();
+        assertThat(FmpRows.isoDate("2023-01-0x")).isNull();
+        assertThat(FmpRows.isoDate("+12023-01-01")).isEqualTo(LocalDate.of(12023, 1, 1));
+        assertThat(FmpRows.wallTime("2024-03-11 09:30:00")).isEqualTo(LocalDate.of(2024, 3, 11).atTime(9, 30));
+        assertThat(FmpRows.wallTime("2024-03-11 24:00:00")).isNull();
+        assertThat(FmpRows.wallTime("2024-03-11T09:30:00")).isNull();
     }
 
     @Test

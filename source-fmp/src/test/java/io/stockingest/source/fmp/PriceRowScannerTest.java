@@ -17,14 +17,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PriceRowScanner} against the Jackson reader it stands in for ({@link FmpSource.PriceRow#read} over
+ * {@link PriceRowScanner} against the Jackson reader it stands in for ({@link PriceRow#read} over
  * {@link FmpClient}'s parser): whenever the scanner reads a body, Jackson reads the same rows from it, bit for bit;
  * whatever the scanner declines goes to Jackson. Real recordings, then seeded random rows and mutations of them.
  */
 class PriceRowScannerTest {
     /** What a row leaves behind, doubles as raw bits so -0.0 and NaN compare exactly. */
     record Row(String date, long open, long high, long low, long close, Long adjClose, long volume) {
-        static Row of(FmpSource.PriceRow row) {
+        static Row of(PriceRow row) {
             return new Row(row.date, Double.doubleToRawLongBits(row.open), Double.doubleToRawLongBits(row.high), Double.doubleToRawLongBits(row.low),
                     Double.doubleToRawLongBits(row.close), row.adjClose == null ? null : Double.doubleToRawLongBits(row.adjClose), row.volume);
         }
@@ -231,7 +231,7 @@ class PriceRowScannerTest {
     /** The rows FmpClient's Jackson path reads, or empty when Jackson fails on the body. */
     private static Optional<List<Row>> jackson(byte[] body) {
         List<Row> rows = new ArrayList<>();
-        FmpSource.PriceRow row = new FmpSource.PriceRow();
+        PriceRow row = new PriceRow();
         try (JsonParser parser = FmpClient.JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 return Optional.empty();

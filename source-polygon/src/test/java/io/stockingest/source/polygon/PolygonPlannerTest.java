@@ -70,7 +70,7 @@ class PolygonPlannerTest {
 
         List<BarRequest> plan = source.planBars(List.of(Symbol.parse("AAPL")), Interval.M1, year, BarRequest.Hours.EXTENDED);
 
-        assertThat(PolygonSource.SESSIONS_PER_INTRADAY_REQUEST).isEqualTo(52);
+        assertThat(PolygonBars.SESSIONS_PER_INTRADAY_REQUEST).isEqualTo(52);
         assertThat(plan).hasSize((sessions + 51) / 52);
         assertThat(plan.getFirst().range()).as("the first chunk ends on the 52nd session")
                 .isEqualTo(new DateRange(year.from(), NyseCalendar.instance().sessions(year.from(), year.to()).get(51).date()));

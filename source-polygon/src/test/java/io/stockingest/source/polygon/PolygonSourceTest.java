@@ -382,7 +382,7 @@ class PolygonSourceTest {
         return new DateRange(LocalDate.parse(from), LocalDate.parse(to));
     }
 
-    private static String fixture(String name) {
+    static String fixture(String name) {
         try (InputStream in = PolygonSourceTest.class.getResourceAsStream("/polygon/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("missing fixture " + name);
