@@ -95,7 +95,11 @@ public final class BarValidator {
         return new Outcome(accepted, rejected);
     }
 
-    private Optional<Rejected> check(Bar bar, DateRange range, BarRequest.Hours hours) {
+    /**
+     * The first row rule {@code bar} breaks ({@code duplicate} aside, which needs the other bars), or empty. Sinks
+     * that audit staged data before publishing it (the Iceberg sink's gate) check the same rules with it.
+     */
+    public Optional<Rejected> check(Bar bar, DateRange range, BarRequest.Hours hours) {
         if (!positive(bar.open()) || !positive(bar.high()) || !positive(bar.low()) || !positive(bar.close())) {
             return reject(bar, "prices_positive", String.format("open %s high %s low %s close %s", bar.open(), bar.high(), bar.low(), bar.close()));
         }
