@@ -39,6 +39,10 @@ public final class IcebergTables {
         return TableIdentifier.of(namespace, def.tableName());
     }
 
+    boolean exists(IcebergTable def) {
+        return loaded.containsKey(def) || catalog.tableExists(id(def));
+    }
+
     /** The table, created or evolved to the lake's columns if needed. */
     Table table(IcebergTable def) {
         Table table = loaded.get(def);

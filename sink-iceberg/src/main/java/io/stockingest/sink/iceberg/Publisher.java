@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *       written to new files (copy-on-write: no delete files), and the change's new rows come as files too. If the
  *       new rows equal the matched ones (values, {@code ingest_ts} aside), nothing is committed at all.</li>
  *   <li>The files are committed to a branch named after the run ({@code wap-<run id>}), created from {@code main}
- *       as read, with Iceberg's serializable validation (no conflicting data or deletes since then). The snapshot's
+ *       as read (a table without a snapshot yet: the branch starts with the commit), with Iceberg's serializable validation (no conflicting data or deletes since then). The snapshot's
  *       summary carries the run id, source and row counts.</li>
  *   <li><b>audit</b>: the {@link Gate} checks the staged snapshot. A refusal removes the branch and expires the
  *       staged snapshot with its files: {@code main} never saw them.</li>
@@ -99,6 +99,11 @@ final class Publisher {
             String branch = "wap-" + runId + (attempt == 1 ? "" : "-" + attempt);
             Snapshot staged;
             try {
+                if (base != null) {
+                    // made explicitly from main as read (not implicitly by the commit), so that the staged snapshot's
+                    // summary totals (total-records, total-data-files) count main's files too
+                    table.manageSnapshots().createBranch(branch, base.snapshotId()).commit();
+                }
                 OverwriteFiles op = table.newOverwrite();
                 stage.deleted.forEach(op::deleteFile);
                 stage.added.files().forEach(op::addFile);
@@ -113,6 +118,7 @@ final class Publisher {
                 table.refresh();
                 staged = table.snapshot(branch);
             } catch (CommitFailedException | ValidationException e) {
+                removeBranch(table, branch);
                 stage.discard(table);
                 retryOrFail(table, def, attempt, e);
                 continue;
