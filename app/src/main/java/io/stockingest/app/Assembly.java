@@ -53,7 +53,8 @@ final class Assembly implements AutoCloseable {
         List<Sink> sinks = new ArrayList<>();
         try {
             for (String uri : sinkUris) {
-                sinks.add(plugins.sink(uri.startsWith("parquet:") ? "parquet:" + env.resolve(uri.substring("parquet:".length())) : uri, settings));
+                sinks.add(plugins.sink(uri.startsWith("parquet:") ? "parquet:" + env.resolve(uri.substring("parquet:".length()))
+                        : DbCommand.icebergUri(env, uri), settings));
             }
         } catch (RuntimeException e) {
             sinks.forEach(Sink::close);

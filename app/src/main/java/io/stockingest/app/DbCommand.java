@@ -8,6 +8,7 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.inject.CoreModule;
 import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.spi.Sink;
+import io.stockingest.sink.iceberg.IcebergAdmin;
 import io.stockingest.sink.postgres.Exporter;
 import io.stockingest.sink.postgres.PostgresAdmin;
 import io.stockingest.sink.postgres.PostgresConfig;
@@ -23,20 +24,33 @@ import picocli.CommandLine.Parameters;
 final class DbCommand {
     private DbCommand() {}
 
+    /** {@code iceberg:DIR} resolved against the working directory; any other sink URI as it is. */
+    static String icebergUri(Environment env, String sink) {
+        return sink.startsWith("iceberg:") ? "iceberg:" + env.resolve(sink.substring("iceberg:".length())) : sink;
+    }
+
     static Settings settings(Environment env, String pgSchema) {
         Settings settings = Assembly.settings(env);
         return pgSchema == null ? settings : settings.with("PG_SCHEMA", pgSchema);
     }
 
-    @Command(name = "db", mixinStandardHelpOptions = true, description = "db migrate | db info for a database sink (Flyway for PostgreSQL).")
+    @Command(name = "db", mixinStandardHelpOptions = true, description = "db migrate | db info for a database sink (Flyway for PostgreSQL);"
+            + " for Iceberg also db maintain (compaction, snapshot expiry, orphan removal).")
     static final class Db implements Callable<Integer> {
         private final Environment env;
 
-        @Parameters(index = "0", paramLabel = "ACTION", description = "migrate or info")
+        @Parameters(index = "0", paramLabel = "ACTION", description = "migrate, info, or (Iceberg) maintain")
         String action;
 
-        @Option(names = "--sink", description = "postgres (DATABASE_URL), a postgresql:// URL, or snowflake (default: ${DEFAULT-VALUE})", defaultValue = "postgres")
+        @Option(names = "--sink", description = "postgres (DATABASE_URL), a postgresql:// URL, snowflake, iceberg:DIR or iceberg (ICEBERG_*) (default: ${DEFAULT-VALUE})",
+                defaultValue = "postgres")
         String sink;
+
+        @Option(names = "--retain-days", description = "db maintain: expire Iceberg snapshots older than this (default: ${DEFAULT-VALUE})", defaultValue = "7")
+        int retainDays;
+
+        @Option(names = "--orphan-days", description = "db maintain: remove unreferenced files older than this (default: ${DEFAULT-VALUE})", defaultValue = "3")
+        int orphanDays;
 
         @Option(names = "--pg-schema", description = "PostgreSQL schema (default: stock_ingest)")
         String pgSchema;
@@ -50,13 +64,27 @@ final class DbCommand {
 
         @Override
         public Integer call() {
-            if (!action.equals("migrate") && !action.equals("info")) {
-                throw new IngestException(ErrorKind.USAGE, "Unknown db action '" + action + "' (known: migrate, info)");
+            if (!action.equals("migrate") && !action.equals("info") && !action.equals("maintain")) {
+                throw new IngestException(ErrorKind.USAGE, "Unknown db action '" + action + "' (known: migrate, info, maintain)");
             }
             Settings settings = settings(env, pgSchema);
             String scheme = Plugins.sinkScheme(sink);
             List<String> lines = new ArrayList<>();
-            if (scheme.equals("postgres")) {
+            if (action.equals("maintain") && !scheme.equals("iceberg")) {
+                throw new IngestException(ErrorKind.USAGE, "db maintain works on an Iceberg sink (iceberg:DIR or iceberg); got '" + sink + "'");
+            }
+            if (scheme.equals("iceberg")) {
+                if (retainDays < 0 || orphanDays < 1) {
+                    throw new IngestException(ErrorKind.USAGE, "--retain-days must be >= 0 and --orphan-days >= 1");
+                }
+                try (IcebergAdmin admin = IcebergAdmin.open(icebergUri(env, sink), settings)) {
+                    lines.addAll(switch (action) {
+                        case "migrate" -> admin.migrate();
+                        case "info" -> admin.info();
+                        default -> admin.maintain(java.time.Duration.ofDays(retainDays), java.time.Duration.ofDays(orphanDays));
+                    });
+                }
+            } else if (scheme.equals("postgres")) {
                 PostgresAdmin admin = new PostgresAdmin(PostgresConfig.from(sink, settings));
                 lines.addAll(action.equals("migrate") ? admin.migrate() : admin.info());
             } else if (scheme.equals("snowflake")) {
@@ -72,7 +100,7 @@ final class DbCommand {
                     }
                 }
             } else {
-                throw new IngestException(ErrorKind.USAGE, "db works on a database sink (postgres, postgresql://..., snowflake); got '" + sink + "'");
+                throw new IngestException(ErrorKind.USAGE, "db works on a database sink (postgres, postgresql://..., snowflake, iceberg:DIR, iceberg); got '" + sink + "'");
             }
             lines.forEach(env.out()::println);
             return 0;
@@ -95,7 +123,7 @@ final class DbCommand {
         @Option(names = {"-o", "--output"}, required = true, description = "The file to write")
         String output;
 
-        @Option(names = "--sink", description = "postgres (DATABASE_URL) or a postgresql:// URL (default: ${DEFAULT-VALUE})", defaultValue = "postgres")
+        @Option(names = "--sink", description = "postgres (DATABASE_URL), a postgresql:// URL, iceberg:DIR or iceberg (default: ${DEFAULT-VALUE})", defaultValue = "postgres")
         String sink;
 
         @Option(names = "--pg-schema", description = "PostgreSQL schema (default: stock_ingest)")
@@ -107,8 +135,18 @@ final class DbCommand {
 
         @Override
         public Integer call() {
+            if (Plugins.sinkScheme(sink).equals("iceberg")) {
+                if (!format.equals("csv") || where != null) {
+                    throw new IngestException(ErrorKind.USAGE, "export from an Iceberg sink writes a whole table as CSV (no --where, --format csv)");
+                }
+                try (IcebergAdmin admin = IcebergAdmin.open(icebergUri(env, sink), Assembly.settings(env))) {
+                    long rows = admin.exportCsv(table, env.resolve(output));
+                    env.out().println("exported " + rows + " rows of " + table + " to " + env.resolve(output));
+                }
+                return 0;
+            }
             if (!Plugins.sinkScheme(sink).equals("postgres")) {
-                throw new IngestException(ErrorKind.USAGE, "export reads a PostgreSQL sink (postgres or postgresql://...); got '" + sink + "'");
+                throw new IngestException(ErrorKind.USAGE, "export reads a PostgreSQL or Iceberg sink (postgres, postgresql://..., iceberg:DIR, iceberg); got '" + sink + "'");
             }
             Exporter exporter = new Exporter(PostgresConfig.from(sink, settings(env, pgSchema)));
             Exporter.Format chosen = Exporter.format(format);

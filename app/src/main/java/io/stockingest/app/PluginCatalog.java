@@ -4,6 +4,7 @@ import com.google.inject.Module;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.inject.Plugins;
+import io.stockingest.sink.iceberg.IcebergSinkModule;
 import io.stockingest.sink.postgres.PostgresSinkModule;
 import io.stockingest.sink.s3.LakeSinkModule;
 import io.stockingest.sink.snowflake.SnowflakeSinkModule;
@@ -27,7 +28,8 @@ final class PluginCatalog {
             "parquet", LakeSinkModule::new,
             "s3", LakeSinkModule::new,
             "snowflake", SnowflakeSinkModule::new,
-            "postgres", PostgresSinkModule::new));
+            "postgres", PostgresSinkModule::new,
+            "iceberg", IcebergSinkModule::new));
 
     private PluginCatalog() {}
 
@@ -55,6 +57,7 @@ final class PluginCatalog {
             case "parquet" -> "parquet:DIR";
             case "s3" -> "s3://BUCKET[/PREFIX]";
             case "postgres" -> "postgres or postgresql://...";
+            case "iceberg" -> "iceberg:DIR or iceberg";
             default -> scheme;
         };
     }

@@ -3,6 +3,7 @@ package io.stockingest.app;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.metrics.RunReport;
+import io.stockingest.sink.iceberg.IcebergAdmin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 final class RunsCommand implements Callable<Integer> {
     private final Environment env;
 
-    @Option(names = "--sink", description = "parquet:DIR (default: ${DEFAULT-VALUE})", defaultValue = "parquet:./data")
+    @Option(names = "--sink", description = "parquet:DIR, iceberg:DIR or iceberg (default: ${DEFAULT-VALUE})", defaultValue = "parquet:./data")
     String sink;
 
     @Option(names = "--limit", description = "How many runs to list (default: ${DEFAULT-VALUE})", defaultValue = "20")
@@ -34,8 +35,20 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (sink.equals("iceberg") || sink.startsWith("iceberg:")) {
+            try (IcebergAdmin admin = IcebergAdmin.open(DbCommand.icebergUri(env, sink), Assembly.settings(env))) {
+                List<String> documents = admin.runs(runId == null ? limit : Integer.MAX_VALUE);
+                if (runId != null) {
+                    env.out().println(documents.stream().filter(d -> RunReport.fromJson(d).runId().equals(runId)).findFirst()
+                            .orElseThrow(() -> new IngestException(ErrorKind.USAGE, "No run '" + runId + "' in " + sink)));
+                    return 0;
+                }
+                print(documents.stream().map(RunReport::fromJson).toList());
+                return 0;
+            }
+        }
         if (!sink.startsWith("parquet:")) {
-            throw new IngestException(ErrorKind.USAGE, "runs reads a lake sink (parquet:DIR) for now; got '" + sink + "'");
+            throw new IngestException(ErrorKind.USAGE, "runs reads a lake (parquet:DIR) or Iceberg sink (iceberg:DIR, iceberg); got '" + sink + "'");
         }
         Path logs = env.resolve(sink.substring("parquet:".length())).resolve("logs/ingest");
         List<Path> files;
@@ -53,18 +66,25 @@ final class RunsCommand implements Callable<Integer> {
                 env.out().println(Files.readString(file));
                 return 0;
             }
-            env.out().printf("%-12s %-12s %-8s %-24s %-9s %8s %8s %10s %11s%n", "run", "command", "source", "range", "status", "symbols",
-                    "failed", "rows", "quarantined");
+            List<RunReport> reports = new java.util.ArrayList<>();
             for (Path file : files.stream().limit(limit).toList()) {
-                RunReport r = RunReport.fromJson(Files.readString(file));
-                String range = r.from() == null ? "" : r.from() + ".." + r.to();
-                env.out().printf("%-12s %-12s %-8s %-24s %-9s %8d %8d %10d %11d%n", r.runId(), r.command(), r.source(),
-                        range.length() > 24 ? range.substring(0, 24) : range, r.status(), r.symbolsRequested(), r.symbolsFailed(), r.rowsWritten(),
-                        r.rowsQuarantined());
+                reports.add(RunReport.fromJson(Files.readString(file)));
             }
+            print(reports);
             return 0;
         } catch (IOException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot read a run under " + logs + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void print(List<RunReport> reports) {
+        env.out().printf("%-12s %-12s %-8s %-24s %-9s %8s %8s %10s %11s%n", "run", "command", "source", "range", "status", "symbols",
+                "failed", "rows", "quarantined");
+        for (RunReport r : reports) {
+            String range = r.from() == null ? "" : r.from() + ".." + r.to();
+            env.out().printf("%-12s %-12s %-8s %-24s %-9s %8d %8d %10d %11d%n", r.runId(), r.command(), r.source(),
+                    range.length() > 24 ? range.substring(0, 24) : range, r.status(), r.symbolsRequested(), r.symbolsFailed(), r.rowsWritten(),
+                    r.rowsQuarantined());
         }
     }
 }

@@ -37,7 +37,7 @@ public final class Plugins {
         String scheme = sinkScheme(uri);
         SinkFactory factory = sinks.get(scheme);
         if (factory == null) {
-            throw new IngestException(ErrorKind.USAGE, "Unknown sink '" + uri + "' (known: parquet:DIR, s3://BUCKET[/PREFIX], postgres, postgresql://..., snowflake; installed: "
+            throw new IngestException(ErrorKind.USAGE, "Unknown sink '" + uri + "' (known: parquet:DIR, s3://BUCKET[/PREFIX], postgres, postgresql://..., snowflake, iceberg:DIR, iceberg; installed: "
                     + String.join(", ", new TreeSet<>(sinks.keySet())) + ")");
         }
         return factory.create(uri, settings);
