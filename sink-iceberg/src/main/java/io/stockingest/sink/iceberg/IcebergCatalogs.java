@@ -45,6 +45,12 @@ public final class IcebergCatalogs {
             }
             config.credential().ifPresent(c -> props.put("credential", c));
             config.token().ifPresent(t -> props.put("token", t));
+            settings.get("ICEBERG_REST_SIGNING_NAME").ifPresent(service -> {
+                // AWS catalogs (Glue's Iceberg REST endpoint: glue; S3 Tables: s3tables) sign requests with SigV4
+                props.put("rest.sigv4-enabled", "true");
+                props.put("rest.signing-name", service);
+                props.put("rest.signing-region", settings.get("AWS_REGION", "us-east-1"));
+            });
             if (config.warehouse().startsWith("s3://")) {
                 props.put(CatalogProperties.FILE_IO_IMPL, S3FileIO.class.getName());
                 settings.get("S3_ENDPOINT").ifPresent(e -> {

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  *       {@code s3://BUCKET/PREFIX}, through {@code S3_ENDPOINT} for S3-compatible servers),
  *       {@code ICEBERG_CATALOG_USER} / {@code ICEBERG_CATALOG_PASSWORD} for a JDBC catalog that needs them,
  *       {@code ICEBERG_CATALOG_CREDENTIAL} (OAuth2 {@code id:secret}) or {@code ICEBERG_CATALOG_TOKEN} for a REST
- *       catalog.</li>
+ *       catalog, {@code ICEBERG_REST_SIGNING_NAME} ({@code glue}, {@code s3tables}) for an AWS REST endpoint signed
+ *       with SigV4.</li>
  *   <li>{@code ICEBERG_NAMESPACE}: default {@code stock_ingest}.</li>
  *   <li>{@code ICEBERG_CATALOG_NAME}: default {@code stock_ingest}. A JDBC catalog keys its tables by this name (a
  *       column of its {@code iceberg_tables} table), so an engine reading the same catalog database must register the
