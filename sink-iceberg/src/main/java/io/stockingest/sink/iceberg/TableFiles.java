@@ -55,15 +55,16 @@ final class TableFiles {
         List<GenericRecord> sorted = new ArrayList<>(rows);
         sorted.sort(order(def));
         PartitionSpec spec = table.spec();
-        Map<PartitionData, List<GenericRecord>> byPartition = new LinkedHashMap<>();
+        Partitioner partitioner = new Partitioner(table, spec);
+        Map<List<Object>, List<GenericRecord>> byPartition = new LinkedHashMap<>();
         for (GenericRecord row : sorted) {
-            byPartition.computeIfAbsent(partition(table, spec, row), p -> new ArrayList<>()).add(row);
+            byPartition.computeIfAbsent(partitioner.key(row), p -> new ArrayList<>()).add(row);
         }
         Schema schema = writeSchema(table, def);
         List<DataFile> files = new ArrayList<>(byPartition.size());
         try {
             for (var partition : byPartition.entrySet()) {
-                files.add(writeFile(table, spec, schema, partition.getKey(), partition.getValue(), runId));
+                files.add(writeFile(table, spec, schema, partitioner.data(partition.getKey()), partition.getValue(), runId));
             }
         } catch (RuntimeException e) {
             files.forEach(f -> table.io().deleteFile(f.location()));
@@ -117,28 +118,51 @@ final class TableFiles {
     static Comparator<GenericRecord> order(IcebergTable def) {
         Comparator<GenericRecord> order = null;
         for (String column : def.sort()) {
-            Comparator<GenericRecord> next = Comparator.comparing(r -> comparable(r, column), Comparator.nullsFirst(Comparator.naturalOrder()));
+            int pos = def.avro().getField(column).pos();
+            Comparator<GenericRecord> next = Comparator.comparing(r -> comparable(r, pos), Comparator.nullsFirst(Comparator.naturalOrder()));
             order = order == null ? next : order.thenComparing(next);
         }
         return order;
     }
 
     @SuppressWarnings("unchecked")
-    private static Comparable<Object> comparable(GenericRecord row, String column) {
-        return (Comparable<Object>) LakeRows.keyPart(row, column);
+    private static Comparable<Object> comparable(GenericRecord row, int pos) {
+        Object value = row.get(pos);
+        return (Comparable<Object>) (value instanceof CharSequence text ? text.toString() : value);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static PartitionData partition(Table table, PartitionSpec spec, GenericRecord row) {
-        PartitionData data = new PartitionData(spec.partitionType());
-        List<PartitionField> fields = spec.fields();
-        for (int i = 0; i < fields.size(); i++) {
-            PartitionField field = fields.get(i);
-            Type type = table.schema().findType(field.sourceId());
-            Object value = row.get(table.schema().findColumnName(field.sourceId()));
-            data.set(i, value == null ? null : ((Transform) field.transform()).bind(type).apply(value));
+    /** A row's partition values (the spec's transforms bound once, not per row). */
+    private static final class Partitioner {
+        private final PartitionSpec spec;
+        private final List<String> columns = new ArrayList<>();
+        private final List<java.util.function.Function<Object, Object>> transforms = new ArrayList<>();
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Partitioner(Table table, PartitionSpec spec) {
+            this.spec = spec;
+            for (PartitionField field : spec.fields()) {
+                Type type = table.schema().findType(field.sourceId());
+                columns.add(table.schema().findColumnName(field.sourceId()));
+                transforms.add((java.util.function.Function<Object, Object>) ((Transform) field.transform()).bind(type));
+            }
         }
-        return data;
+
+        List<Object> key(GenericRecord row) {
+            List<Object> key = new ArrayList<>(columns.size());
+            for (int i = 0; i < columns.size(); i++) {
+                Object value = row.get(columns.get(i));
+                key.add(value == null ? null : transforms.get(i).apply(value));
+            }
+            return key;
+        }
+
+        PartitionData data(List<Object> key) {
+            PartitionData data = new PartitionData(spec.partitionType());
+            for (int i = 0; i < key.size(); i++) {
+                data.set(i, key.get(i));
+            }
+            return data;
+        }
     }
 
     /** Streams the rows of one data file, read with Iceberg's generic reader, projected to {@code columns}. */

@@ -1,0 +1,70 @@
+package io.stockingest.sink.iceberg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stockingest.core.config.Settings;
+import io.stockingest.core.model.Bar;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** An {@code s3://} warehouse on a real S3-compatible server (s3proxy on 127.0.0.1), catalog on SQLite. */
+class S3WarehouseTest {
+    private static final String ACCESS_KEY = "test-access-key";
+    private static final String SECRET_KEY = "test-secret-key-0123456789";
+    private static S3Proxy proxy;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = S3Proxy.builder().blobStore(new TransientNio2BlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).ignoreUnknownHeaders(true).build();
+        proxy.start();
+        while (!"STARTED".equals(proxy.getState())) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        proxy.stop();
+    }
+
+    @Test
+    void writesReadsAndRerunsWithoutASnapshotOnAnS3Warehouse() throws Exception {
+        Settings settings = Settings.of(Map.of("S3_ENDPOINT", "http://127.0.0.1:" + proxy.getPort(), "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                "ICEBERG_CATALOG_URI", "jdbc:sqlite:" + dir.resolve("catalog.db"), "ICEBERG_WAREHOUSE", "s3://warehouse/iceberg"));
+        try (S3Client s3 = io.stockingest.sink.s3.S3ClientFactory.create(io.stockingest.sink.s3.S3Config.from("s3://warehouse", settings), settings)) {
+            s3.createBucket(r -> r.bucket("warehouse"));
+            List<List<Bar>> data = List.of(AbstractIcebergSinkTest.bars("AAPL", AbstractIcebergSinkTest.FROM, AbstractIcebergSinkTest.TO, 100),
+                    AbstractIcebergSinkTest.bars("MSFT", AbstractIcebergSinkTest.FROM, AbstractIcebergSinkTest.TO, 400));
+            try (IcebergSink sink = IcebergSink.open(IcebergConfig.from("iceberg", settings), settings)) {
+                AbstractIcebergSinkTest.write(sink, AbstractIcebergSinkTest.run(1), data);
+                assertThat(AbstractIcebergSinkTest.genericRows(sink)).isEqualTo(AbstractIcebergSinkTest.expected(data));
+                long snapshot = AbstractIcebergSinkTest.table(sink, IcebergTable.PRICES_DAILY).currentSnapshot().snapshotId();
+                AbstractIcebergSinkTest.write(sink, AbstractIcebergSinkTest.run(2), data);
+                Table table = AbstractIcebergSinkTest.table(sink, IcebergTable.PRICES_DAILY);
+                assertThat(table.currentSnapshot().snapshotId()).as("identical rerun: no snapshot").isEqualTo(snapshot);
+                assertThat(table.location()).startsWith("s3://warehouse/iceberg/stock_ingest/prices_daily");
+            }
+            List<String> keys = s3.listObjectsV2Paginator(r -> r.bucket("warehouse").prefix("iceberg/stock_ingest/prices_daily/data/")).contents()
+                    .stream().map(S3Object::key).toList();
+            assertThat(keys).as("one data file per month partition in the bucket, the rerun's files deleted")
+                    .hasSize(2).allMatch(k -> k.matches("iceberg/stock_ingest/prices_daily/data/date_month=2024-(09|10)/1728129600-0001-.*\\.parquet"));
+        }
+    }
+}
