@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -75,7 +76,7 @@ final class CalendarCommand implements Callable<Integer> {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Whether the market is open, and its next open and close, in New York time and UTC.")
     int status(@Option(names = "--at", description = "The instant to ask about, ISO-8601 (e.g. 2024-07-03T16:30:00Z); default: now") String at) {
-        Instant instant = at == null ? env.ticker().now() : instant(at);
+        Instant instant = (at == null ? env.ticker().now() : instant(at)).truncatedTo(ChronoUnit.SECONDS);
         try {
             boolean open = calendar.isOpen(instant);
             ZonedDateTime nextClose = calendar.nextClose(instant);

@@ -103,7 +103,7 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
             BiFunction<Sink, List<T>, WriteResult> writer = (sink, records) -> write(sink, records, options, context);
             RunReport report = new DatasetIngest<T>(parts.source.name(), parts.sinks, env.ticker(), Progress.forStream(env.err(), env.interactive()))
                     .run(mine, maxWorkers, fetcher, writer, context, from(), to());
-            env.out().print(report.summary());
+            env.printSummary(report);
             if (metricsOut != null) {
                 Assembly.writeMetrics(env.resolve(metricsOut), report);
             }

@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code stock-ingest} command line. Exit codes: 0 all done; 1 some symbols or partitions failed (the rest is
@@ -25,7 +29,16 @@ public final class Main implements Callable<Integer> {
         return run(env, false, args);
     }
 
-    static int run(Environment env, boolean signals, String... args) {
+    static int run(Environment plain, boolean signals, String... args) {
+        LogStyle style = LogStyle.of(List.of(args));
+        Environment env = plain.logging(style);
+        if (signals) {
+            // this process's own stderr: SLF4J's lines (retries, --verbose) take the same format and threshold
+            if (style.threshold() == LogStyle.Level.DEBUG) {
+                System.setProperty("org.slf4j.simpleLogger.log.io.stockingest", "debug");
+            }
+            System.setErr(env.err());
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new CommandLine(new PricesCommand(env)));
         cli.addSubcommand(new CommandLine(new DatasetCommand.Fundamentals(env)));
@@ -36,6 +49,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
         cli.addSubcommand(new CommandLine(new DbCommand.Db(env)));
         cli.addSubcommand(new CommandLine(new DbCommand.Export(env)));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setOut(new java.io.PrintWriter(env.out(), true));
         cli.setErr(new java.io.PrintWriter(env.err(), true));
         cli.setParameterExceptionHandler((e, arguments) -> {
@@ -63,9 +77,23 @@ public final class Main implements Callable<Integer> {
         };
     }
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "text|json",
+            description = "Log lines on stderr for people (text, default) or log collectors (json: one object a line; the summary too)")
+    LogStyle.Format logFormat;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Only warnings and errors: no progress, no summary")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Also debug lines (each retry and its reason)")
+    boolean verbose;
+
+    /** Bare {@code stock-ingest}: the usage with the list of commands, exit 2 (no command is a usage error). */
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
         return 2;
     }
 }

@@ -117,7 +117,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
                 return dryRun(ingest, job, parts.sinks, parts.source);
             }
             RunReport report = ingest.run(job, RunContext.start("prices", parts.source.name(), env.ticker().now()));
-            env.out().print(report.summary());
+            env.printSummary(report);
             if (metricsOut != null) {
                 Assembly.writeMetrics(env.resolve(metricsOut), report);
             }

@@ -7,6 +7,7 @@ import io.stockingest.sink.iceberg.IcebergAdmin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,6 +32,28 @@ final class RunsCommand implements Callable<Integer> {
 
     RunsCommand(Environment env) {
         this.env = env;
+    }
+
+    /**
+     * Prints {@code rows} (the first is the header) in columns as wide as their widest cell, two spaces apart; the
+     * columns from {@code firstNumeric} on are right-aligned.
+     */
+    private void printAligned(List<List<String>> rows, int firstNumeric) {
+        int[] widths = new int[rows.getFirst().size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < widths.length; i++) {
+                String cell = row.get(i);
+                String pad = " ".repeat(widths[i] - cell.length());
+                line.append(i == 0 ? "" : "  ").append(i >= firstNumeric ? pad + cell : cell + (i == widths.length - 1 ? "" : pad));
+            }
+            env.out().println(line);
+        }
     }
 
     @Override
@@ -66,7 +89,7 @@ final class RunsCommand implements Callable<Integer> {
                 env.out().println(Files.readString(file));
                 return 0;
             }
-            List<RunReport> reports = new java.util.ArrayList<>();
+            List<RunReport> reports = new ArrayList<>();
             for (Path file : files.stream().limit(limit).toList()) {
                 reports.add(RunReport.fromJson(Files.readString(file)));
             }
@@ -78,13 +101,13 @@ final class RunsCommand implements Callable<Integer> {
     }
 
     private void print(List<RunReport> reports) {
-        env.out().printf("%-12s %-12s %-8s %-24s %-9s %8s %8s %10s %11s%n", "run", "command", "source", "range", "status", "symbols",
-                "failed", "rows", "quarantined");
+        List<List<String>> table = new ArrayList<>();
+        table.add(List.of("run", "command", "source", "range", "status", "symbols", "failed", "rows", "quarantined"));
         for (RunReport r : reports) {
             String range = r.from() == null ? "" : r.from() + ".." + r.to();
-            env.out().printf("%-12s %-12s %-8s %-24s %-9s %8d %8d %10d %11d%n", r.runId(), r.command(), r.source(),
-                    range.length() > 24 ? range.substring(0, 24) : range, r.status(), r.symbolsRequested(), r.symbolsFailed(), r.rowsWritten(),
-                    r.rowsQuarantined());
+            table.add(List.of(r.runId(), r.command(), r.source(), range, r.status(), Long.toString(r.symbolsRequested()),
+                    Long.toString(r.symbolsFailed()), Long.toString(r.rowsWritten()), Long.toString(r.rowsQuarantined())));
         }
+        printAligned(table, 5);
     }
 }

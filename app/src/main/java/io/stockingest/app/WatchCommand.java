@@ -23,6 +23,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -42,6 +44,7 @@ final class WatchCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)");
     private final Environment env;
     private final boolean installSignalHandler;
+    private volatile boolean stopRequested;
 
     @Option(names = "--source", description = "yahoo (default), fmp or polygon", defaultValue = "yahoo")
     String source;
@@ -105,41 +108,71 @@ final class WatchCommand implements Callable<Integer> {
         List<String> sinkUris = Assembly.sinkUris(sinks);
         Settings effective = pgSchema == null ? settings : settings.with("PG_SCHEMA", pgSchema);
         Instant since = env.ticker().now().truncatedTo(ChronoUnit.SECONDS);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger(1);
+        AtomicReference<WatchLoop> running = new AtomicReference<>();
+        if (installSignalHandler) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(running, done, exitCode), "watch-shutdown"));
+        }
         try (Assembly parts = Assembly.open(env, effective, source, sinkUris)) {
             if (!parts.source.datasets().contains(Dataset.QUOTES)) {
                 throw new IngestException(ErrorKind.USAGE, "Source '" + parts.source.name() + "' does not provide live quotes yet (try --source yahoo)");
             }
             try (InstanceLocks locks = InstanceLocks.take(parts.sinks, since, env.err())) {
-                return watch(parts, job, locks);
+                int code = watch(parts, job, locks, running);
+                exitCode.set(code);
+                return code;
             }
+        } catch (IngestException e) {
+            exitCode.set(Main.exitCode(e.kind()));
+            throw e;
+        } finally {
+            done.countDown(); // after the sinks closed and the locks were released
         }
     }
 
-    private int watch(Assembly parts, WatchLoop.Job job, InstanceLocks locks) {
+    private int watch(Assembly parts, WatchLoop.Job job, InstanceLocks locks, AtomicReference<WatchLoop> running) {
         WatchLoop loop = new WatchLoop(parts.source, parts.sinks, NyseCalendar.instance(), env.ticker(), env.err());
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            loop.stop();
-            try {
-                done.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "watch-shutdown");
-        if (installSignalHandler) {
-            Runtime.getRuntime().addShutdownHook(hook);
+        running.set(loop);
+        if (stopRequested) {
+            loop.stop(); // the signal came while the sinks were opening
         }
         try {
             RunReport report = loop.run(job, RunContext.start("watch", parts.source.name(), env.ticker().now()), locks::lost);
-            env.out().print(report.summary());
+            env.printSummary(report);
             writeMetrics(report);
             return report.exitCode();
         } catch (IngestException stopped) {
             loop.lastReport().ifPresent(this::writeMetrics); // a stopped watch still leaves its metrics where asked
             throw stopped;
-        } finally {
-            done.countDown();
         }
+    }
+
+    /**
+     * The shutdown hook of SIGTERM/SIGINT: stops polling, waits (up to 30 s) until the loop has flushed, written its
+     * metrics, closed the sinks and released its locks, then ends the JVM with the run's own exit code (0 for a
+     * watch that stopped as asked). Without the final {@code halt} the JVM would exit 143 (130 on SIGINT) after its
+     * hooks, which Kubernetes and systemd report as a failure. {@code halt} is safe here: this is the process's only
+     * shutdown hook, and both output streams are flushed first.
+     */
+    private void stopOnSignal(AtomicReference<WatchLoop> running, CountDownLatch done, AtomicInteger exitCode) {
+        stopRequested = true;
+        WatchLoop loop = running.get();
+        if (loop != null) {
+            loop.stop();
+        }
+        boolean finished = false;
+        try {
+            finished = done.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!finished) {
+            env.err().println("watch: did not finish flushing within 30 s of the stop signal; exiting without it");
+        }
+        env.out().flush();
+        env.err().flush();
+        Runtime.getRuntime().halt(finished ? exitCode.get() : 1);
     }
 
     /**

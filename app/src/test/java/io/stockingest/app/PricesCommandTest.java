@@ -101,7 +101,11 @@ class PricesCommandTest {
         assertThat(out.toString()).contains("files     0 written, 49 skipped");
 
         assertThat(run("runs")).isZero();
-        assertThat(out.toString().lines().toList()).hasSize(3).element(1).asString().contains("prices").contains("yahoo").contains("succeeded");
+        List<String> runs = out.toString().lines().toList();
+        assertThat(runs).hasSize(3).element(1).asString().contains("prices").contains("yahoo").contains("succeeded");
+        assertThat(runs.get(1).indexOf("succeeded")).as("columns aligned:%n%s", String.join("\n", runs)).isEqualTo(runs.get(0).indexOf("status"));
+        assertThat(runs.get(1)).endsWith(" 0");
+        assertThat(runs.get(1).length()).isEqualTo(runs.get(0).length()); // numbers right-aligned under their headers
         assertThat(run("runs", metrics.runId())).isZero();
         assertThat(out.toString()).contains("\"files_written\" : 49");
 

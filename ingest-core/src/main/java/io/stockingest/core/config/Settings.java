@@ -9,26 +9,34 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The settings of one run: command-line values win over the environment, which wins over a {@code .env} file in
  * the working directory. Every value whose name looks secret ({@code *_KEY}, {@code *PASSWORD*}, {@code *TOKEN*},
- * {@code *SECRET*}, {@code DATABASE_URL}) is registered with {@link Secrets} as it is read.
+ * {@code *SECRET*}, {@code DATABASE_URL}) is registered with {@link Secrets} as it is read. A value may instead name
+ * where the secret lives ({@code aws-sm://SECRET_ID[#json-field]}): {@link #load} resolves it through the
+ * {@link SecretStore} of that scheme.
  *
  * <p>Immutable and thread-safe.
  */
 public final class Settings {
     private static final Pattern SECRET_NAME = Pattern.compile(".*(_KEY|KEY_ID|PASSWORD|TOKEN|SECRET|DATABASE_URL|PRIVATE_KEY).*");
+    /** Schemes of {@link SecretStore}s this product ships; a value in one of them is never taken literally. */
+    private static final Set<String> STORE_SCHEMES = Set.of("aws-sm");
     private final Map<String, String> values;
 
     private Settings(Map<String, String> values) {
         this.values = Map.copyOf(values);
         this.values.forEach((name, value) -> {
-            if (SECRET_NAME.matcher(name).matches()) {
+            if (SECRET_NAME.matcher(name).matches() && !isStoreReference(value)) { // a reference says where a secret is, not what
                 Secrets.register(value);
             }
         });
@@ -46,7 +54,47 @@ public final class Settings {
         }
         merged.putAll(environment);
         merged.putAll(overrides);
-        return new Settings(merged);
+        return resolveReferences(new Settings(merged), ServiceLoader.load(SecretStore.class, Settings.class.getClassLoader()).stream()
+                .map(ServiceLoader.Provider::get).toList());
+    }
+
+    /**
+     * Replaces every value of the form {@code SCHEME://REFERENCE} whose scheme one of {@code stores} answers (e.g.
+     * {@code aws-sm://prod/keys#fmp}) with the store's answer, asking each distinct reference once, and registers the
+     * answer as a secret whatever the setting's name. A value with the {@code aws-sm://} scheme and no store to
+     * answer it is a configuration error (the module is missing), not a literal value.
+     */
+    public static Settings resolveReferences(Settings settings, List<SecretStore> stores) {
+        Map<String, SecretStore> byScheme = new HashMap<>();
+        stores.forEach(store -> byScheme.put(store.scheme(), store));
+        Map<String, String> answers = new HashMap<>();
+        Map<String, String> resolved = new LinkedHashMap<>(settings.values);
+        boolean changed = false;
+        for (Map.Entry<String, String> entry : settings.values.entrySet()) {
+            String value = entry.getValue() == null ? "" : entry.getValue().strip();
+            int separator = value.indexOf("://");
+            if (separator <= 0) {
+                continue;
+            }
+            String scheme = value.substring(0, separator);
+            SecretStore store = byScheme.get(scheme);
+            if (store == null) {
+                if (STORE_SCHEMES.contains(scheme)) {
+                    throw new IngestException(ErrorKind.CONFIG, entry.getKey() + " names an AWS Secrets Manager secret, but this build has no aws-sm store");
+                }
+                continue;
+            }
+            String answer = answers.computeIfAbsent(value, reference -> store.resolve(reference.substring(separator + 3), settings));
+            Secrets.register(answer);
+            resolved.put(entry.getKey(), answer);
+            changed = true;
+        }
+        return changed ? new Settings(resolved) : settings;
+    }
+
+    private static boolean isStoreReference(String value) {
+        int separator = value == null ? -1 : value.strip().indexOf("://");
+        return separator > 0 && STORE_SCHEMES.contains(value.strip().substring(0, separator));
     }
 
     public Optional<String> get(String name) {
