@@ -151,7 +151,7 @@ class PricesCommandTest {
         "prices --symbols AAPL --sink ftp://x|Unknown sink 'ftp'",
         "prices --from 2024-01-02|No symbols: give --symbols A,B,C or --tickers-path FILE",
         "prices --symbols AAPL --shard 3/2|Invalid shard 3/2",
-        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "db upgrade|Unknown db action 'upgrade' (known: migrate, info)",
+        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "db upgrade|Unknown db action 'upgrade' (known: migrate, info, maintain)",
         "db migrate --sink postgres|DATABASE_URL is not set"})
     void badInputIsOneClearLineAndExit2BeforeAnyRequest(String commandLine, String message) throws IOException {
         assertThat(run(commandLine.split(" "))).isEqualTo(2);
