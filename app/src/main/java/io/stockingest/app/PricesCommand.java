@@ -6,6 +6,7 @@ import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Secrets;
 import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Dataset;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
@@ -17,7 +18,6 @@ import io.stockingest.core.pipeline.Shard;
 import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.DryRunPlan;
-import io.stockingest.core.spi.ObjectReader;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
@@ -30,7 +30,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +42,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
     @Option(names = "--symbols", split = ",", description = "Symbols, comma-separated (e.g. AAPL,MSFT,BRK.B)")
     List<String> symbols = new ArrayList<>();
 
-    @Option(names = "--tickers-path", description = "A file of symbols: CSV with a 'symbol' column, or one a line")
+    @Option(names = "--tickers-path", description = "A file (or s3://BUCKET/KEY) of symbols: CSV with a 'symbol' column, or one a line")
     String tickersPath;
 
     @Option(names = "--from", description = "First date, ISO (default: each symbol's last completed session on its venue's calendar)")
@@ -75,32 +74,13 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         this.env = env;
     }
 
-    /** The symbols of {@code --symbols} and {@code --tickers-path} (a file, or an object a plugin reads), problems collected. */
-    static List<Symbol> requested(Environment env, Plugins plugins, Settings settings, List<String> symbols, String tickersPath,
-            ConfigProblems problems) {
-        List<Symbol> requested = new ArrayList<>(Symbols.parseList(symbols, problems));
-        if (tickersPath != null) {
-            // a URI whose scheme is a plugin's that reads objects (s3://BUCKET/KEY); anything else is a local file
-            Optional<ObjectReader> reader = tickersPath.indexOf(':') > 1 ? plugins.sinkCapability(tickersPath, ObjectReader.class) : Optional.empty();
-            if (reader.isPresent()) {
-                requested.addAll(Symbols.parseText(reader.get().readText(tickersPath, settings), tickersPath, problems));
-            } else {
-                requested.addAll(Symbols.readFile(env.resolve(tickersPath), problems));
-            }
-        }
-        if (symbols.isEmpty() && tickersPath == null) {
-            problems.add("No symbols: give --symbols A,B,C or --tickers-path FILE");
-        }
-        return requested;
-    }
-
     @Override
     public Integer call() {
         Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
         Plugins plugins = Assembly.plugins(env);
-        List<Symbol> requested = requested(env, plugins, settings, symbols, tickersPath, problems);
+        List<Symbol> requested = Symbols.requested(env, plugins, settings, symbols, tickersPath, problems);
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
         Map<Symbol, LocalDate> lastSessions = lastCompletedSessions(requested);
@@ -127,7 +107,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
             job = job.withStarts(lastSessions); // each symbol its own venue's last completed session
         }
 
-        try (Assembly parts = Assembly.open(env, plugins, settings, source, sinkUris)) {
+        try (Assembly parts = Assembly.open(env, plugins, settings, source, Dataset.PRICES, sinkUris)) {
             if (sinceLast) {
                 job = job.withStarts(sinceLastStarts(job, plugins, databases, settings, calendar));
             }

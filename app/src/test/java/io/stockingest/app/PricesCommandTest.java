@@ -251,13 +251,35 @@ class PricesCommandTest {
         "prices --symbols AAPL --sink ftp://x|Unknown sink 'ftp'",
         "prices --from 2024-01-02|No symbols: give --symbols A,B,C or --tickers-path FILE",
         "prices --symbols AAPL --shard 3/2|Invalid shard 3/2",
-        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "db upgrade|Unknown db action 'upgrade' (known: migrate, info)",
+        "fundamentals --symbols AAPL|No source that provides fundamentals is configured (fmp does; see docs/settings.md), or give --source:",
+        "fundamentals --symbols AAPL --source yahoo|Source 'yahoo' does not provide fundamentals (fmp does: try --source fmp)",
+        "options --symbols AAPL|No source that provides options is configured (polygon does; see docs/settings.md)",
+        "actions --tickers-path missing.txt|Cannot read --tickers-path",
+        "watch --tickers-path missing.txt|Cannot read --tickers-path",
+        "db upgrade|Unknown db action 'upgrade' (known: migrate, info)",
         "db migrate --sink postgres|DATABASE_URL is not set"})
     void badInputIsOneClearLineAndExit2BeforeAnyRequest(String commandLine, String message) throws IOException {
         assertThat(run(commandLine.split(" "))).isEqualTo(2);
         assertThat(err.toString()).contains(message).startsWith("stock-ingest: ");
         assertThat(yahoo.requests()).isEmpty();
         assertThat(lakeFiles()).isEmpty();
+    }
+
+    @Test
+    void fundamentalsAndOptionsDefaultToTheConfiguredSourceThatProvidesThemAndTakeATickersFile() throws IOException {
+        Files.writeString(work.resolve("tickers.txt"), "AAPL\nMSFT\n");
+        String local = yahoo.baseUri().toString(); // nothing leaves loopback, though a dry run sends nothing
+        assertThat(run(Map.of("FMP_API_KEY", "fmp-key-1", "FMP_BASE_URL", local), "fundamentals", "--tickers-path", "tickers.txt", "--dry-run"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("--source fmp").contains("symbols: 2").contains("AAPL,MSFT");
+        assertThat(run(Map.of("POLYGON_API_KEY", "polygon-key-1", "POLYGON_BASE_URL", local), "options", "--tickers-path", "tickers.txt",
+                "--underlying", "NVDA", "--dry-run")).as(err.toString()).isZero();
+        assertThat(out.toString()).as("--underlying stays an alias of --symbols").contains("--source polygon").contains("symbols: 3");
+        assertThat(run("fundamentals", "--symbols", "AAPL")).isEqualTo(2);
+        assertThat(err.toString()).as("names the setting the source lacks").contains("fmp: FMP_API_KEY is not set");
+        assertThat(run("actions", "--tickers-path", "tickers.txt", "--dry-run")).as(err.toString()).isZero();
+        assertThat(out.toString()).as("actions keep the keyless default").contains("--source yahoo").contains("symbols: 2");
+        assertThat(yahoo.requests()).isEmpty();
     }
 
     @Test
