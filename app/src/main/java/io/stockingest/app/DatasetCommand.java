@@ -100,8 +100,9 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
             RunContext context = RunContext.start(spec(), parts.source.name(), env.ticker().now());
             Function<Symbol, List<T>> fetcher = symbol -> fetch(parts.source, symbol);
             BiFunction<Sink, List<T>, WriteResult> writer = (sink, records) -> write(sink, records, options, context);
-            RunReport report = new DatasetIngest<T>(parts.source.name(), parts.sinks, env.ticker(), Progress.forStream(env.err(), env.interactive()))
-                    .run(mine, maxWorkers, fetcher, writer, context, from(), to());
+            RunReport report = new DatasetIngest<T>(parts.source.name(), parts.sinks, env.ticker(), Progress.forStream(env.err(), env.interactive(), env.ticker()))
+                    .run(mine, maxWorkers, fetcher, writer, context, from(), to())
+                    .withNotes(List.of("fetched " + describe()));
             env.printSummary(report);
             if (metricsOut != null) {
                 Assembly.writeMetrics(env.resolve(metricsOut), report);
@@ -167,7 +168,8 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
 
         @Override
         String describe() {
-            return "fundamentals " + types + " " + period + " limit " + limit;
+            return "fundamentals " + String.join(",", types.stream().map(type -> type.name().toLowerCase(Locale.ROOT)).toList()) + ", " + period
+                    + ", the " + limit + " newest of each";
         }
 
         @Override

@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,8 +111,11 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         try (Assembly parts = Assembly.open(env, plugins, settings, source, Dataset.PRICES, sinkUris)) {
             if (sinceLast) {
                 job = job.withStarts(sinceLastStarts(job, plugins, databases, settings, calendar));
+                if (!dryRun) {
+                    env.err().println(sinceLastHeader(job));
+                }
             }
-            Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive());
+            Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive(), env.ticker());
             PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, Calendars.standard(), env.ticker(), progress);
             if (dryRun) {
                 return dryRun(ingest, job, parts.sinks, parts.source);
@@ -210,6 +214,14 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         // starts there (see call) and its source leaves out bars of sessions still trading
         LocalDate lastSession = lastSessions.values().stream().max(Comparator.naturalOrder())
                 .orElseGet(() -> NyseCalendar.instance().lastCompletedSession(env.ticker().now()));
+        // no bars exist yet for a date after the last completed session: refuse it rather than fetch an empty range
+        for (Map.Entry<String, LocalDate> given : dates(fromDate, toDate).entrySet()) {
+            if (given.getValue().isAfter(lastSession)) {
+                problems.add(given.getKey() + " " + given.getValue() + " is after the last completed session, " + lastSession
+                        + ": there are no bars for it yet. Leave " + given.getKey() + " out to end on that session, or give a date up to it");
+                return null;
+            }
+        }
         LocalDate end = toDate != null ? toDate : lastSession;
         LocalDate start = fromDate != null ? fromDate
                 : backfillDays != null ? end.minusDays(backfillDays - 1L)
@@ -225,6 +237,51 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
             return null;
         }
         return range;
+    }
+
+    private static Map<String, LocalDate> dates(LocalDate fromDate, LocalDate toDate) {
+        Map<String, LocalDate> given = new java.util.LinkedHashMap<>();
+        if (fromDate != null) {
+            given.put("--from", fromDate);
+        }
+        if (toDate != null) {
+            given.put("--to", toDate);
+        }
+        return given;
+    }
+
+    /**
+     * The {@code --since-last} header: where each symbol starts (grouped by date), which have nothing stored (and use
+     * the run's start) and which are already up to date.
+     */
+    static String sinceLastHeader(PriceJob job) {
+        Map<LocalDate, List<String>> byStart = new java.util.TreeMap<>();
+        List<String> nothingStored = new ArrayList<>();
+        List<String> upToDate = new ArrayList<>();
+        for (Symbol symbol : job.shardSymbols()) {
+            Optional<DateRange> range = job.rangeOf(symbol);
+            if (range.isEmpty()) {
+                upToDate.add(symbol.value());
+            } else if (!job.starts().containsKey(symbol)) {
+                nothingStored.add(symbol.value());
+            } else {
+                byStart.computeIfAbsent(range.get().from(), date -> new ArrayList<>()).add(symbol.value());
+            }
+        }
+        StringBuilder out = new StringBuilder("since last: up to " + job.range().to());
+        byStart.forEach((date, symbols) -> out.append("; from ").append(date).append(": ").append(names(symbols)));
+        if (!nothingStored.isEmpty()) {
+            out.append("; nothing stored, from ").append(job.range().from()).append(": ").append(names(nothingStored));
+        }
+        if (!upToDate.isEmpty()) {
+            out.append("; already up to date: ").append(names(upToDate));
+        }
+        return out.toString();
+    }
+
+    /** Up to 10 symbols, then how many more. */
+    private static String names(List<String> symbols) {
+        return String.join(" ", symbols.subList(0, Math.min(10, symbols.size()))) + (symbols.size() > 10 ? " and " + (symbols.size() - 10) + " more" : "");
     }
 
     private static double share(String text) {
