@@ -134,6 +134,20 @@ class PostgresEndToEndTest {
         }
     }
 
+    @Test
+    void migrateDryRunListsThePendingMigrationsAndAppliesNothing() throws Exception {
+        try (FixtureServer yahoo = new FixtureServer()) {
+            assertThat(run(yahoo, "db", "migrate", "--dry-run", "--sink", "postgres", "--pg-schema", "dry")).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("Schema dry on ").contains("at version none").contains("pending migration(s); dry run, nothing applied")
+                    .contains("would apply V1 prices").contains("would apply V7 venue");
+            assertThat(query("SELECT count(*) FROM pg_namespace WHERE nspname = 'dry'")).as("the dry run created no schema").isEqualTo("0");
+
+            assertThat(run(yahoo, "db", "migrate", "--pg-schema", "dry")).as(err.toString()).isZero();
+            assertThat(run(yahoo, "db", "migrate", "--dry-run", "--pg-schema", "dry")).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("at version 7, 0 pending migration(s)").doesNotContain("would apply");
+        }
+    }
+
     private static String query(String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl(DB)); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
