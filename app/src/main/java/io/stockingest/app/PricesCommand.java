@@ -218,7 +218,8 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         for (Map.Entry<String, LocalDate> given : dates(fromDate, toDate).entrySet()) {
             if (given.getValue().isAfter(lastSession)) {
                 problems.add(given.getKey() + " " + given.getValue() + " is after the last completed session, " + lastSession
-                        + ": there are no bars for it yet. Leave " + given.getKey() + " out to end on that session, or give a date up to it");
+                        + ": there are no bars for it yet. Give a date up to " + lastSession + ", or leave " + given.getKey() + " out"
+                        + (given.getKey().equals("--to") ? " to end on that session" : " to fetch that session"));
                 return null;
             }
         }
