@@ -10,6 +10,7 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.inject.CoreModule;
 import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Dataset;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.SinkFactory;
 import io.stockingest.core.spi.Source;
@@ -19,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,6 +31,8 @@ import java.util.Map;
  * source.
  */
 final class Assembly implements AutoCloseable {
+    /** The source tried first for a dataset when none is named: it needs no key. */
+    static final String KEYLESS_SOURCE = "yahoo";
     final Settings settings;
     final Source source;
     final List<Sink> sinks;
@@ -55,17 +60,54 @@ final class Assembly implements AutoCloseable {
         return injector.getInstance(Plugins.class);
     }
 
-    /** Creates the source and opens the sinks; unknown names fail before anything is created. */
-    static Assembly open(Environment env, Plugins plugins, Settings settings, String sourceName, List<String> sinkUris) {
-        SourceFactory sourcePlugin = plugins.sourcePlugin(sourceName);
+    /**
+     * Creates the source of {@code dataset} and opens the sinks; unknown names fail before anything is created. The
+     * source is {@code sourceName}, or when it is null: yahoo when it provides the dataset (it needs no key), else the
+     * first source by name that provides it and whose settings are complete (its key is set).
+     *
+     * @throws IngestException {@code USAGE} when the named source does not provide {@code dataset}, {@code CONFIG} when
+     *     no source that does is configured; both name the sources that provide it
+     */
+    static Assembly open(Environment env, Plugins plugins, Settings settings, String sourceName, Dataset dataset, List<String> sinkUris) {
         List<SinkFactory> sinkPlugins = sinkUris.stream().map(plugins::sinkPlugin).toList();
-        Source source = sourcePlugin.create(settings);
+        List<String> providers = plugins.sources().entrySet().stream().filter(entry -> entry.getValue().datasets().contains(dataset))
+                .map(Map.Entry::getKey).sorted(Comparator.comparing((String name) -> !name.equals(KEYLESS_SOURCE))).toList();
+        String what = dataset.name().toLowerCase(Locale.ROOT);
+        Source source;
+        if (sourceName != null) {
+            SourceFactory named = plugins.sourcePlugin(sourceName);
+            if (!named.datasets().contains(dataset)) {
+                throw new IngestException(ErrorKind.USAGE, "Source '" + sourceName.toLowerCase(Locale.ROOT) + "' does not provide " + what
+                        + (providers.isEmpty() ? "" : " (" + String.join(", ", providers) + (providers.size() == 1 ? " does" : " do")
+                                + ": try --source " + providers.getFirst() + ")"));
+            }
+            source = named.create(settings);
+        } else {
+            source = firstConfigured(plugins, settings, providers, what);
+        }
         try {
             return new Assembly(settings, source, openSinks(env, sinkPlugins, settings, sinkUris));
         } catch (RuntimeException e) {
             source.close();
             throw e;
         }
+    }
+
+    private static Source firstConfigured(Plugins plugins, Settings settings, List<String> providers, String what) {
+        List<String> problems = new ArrayList<>();
+        for (String name : providers) {
+            try {
+                return plugins.source(name, settings);
+            } catch (IngestException e) {
+                if (e.kind() != ErrorKind.CONFIG) {
+                    throw e;
+                }
+                problems.add(name + ": " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+        throw new IngestException(ErrorKind.CONFIG, providers.isEmpty() ? "No source provides " + what
+                : "No source that provides " + what + " is configured (" + String.join(", ", providers) + (providers.size() == 1 ? " does" : " do")
+                        + "; see docs/settings.md), or give --source:\n" + String.join("\n", problems));
     }
 
     /** Opens and checks the sinks (no source: {@code coverage}); the caller closes them. */

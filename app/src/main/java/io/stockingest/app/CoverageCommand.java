@@ -66,7 +66,7 @@ final class CoverageCommand implements Callable<Integer> {
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
         Plugins plugins = Assembly.plugins(env);
-        List<Symbol> requested = PricesCommand.requested(env, plugins, settings, symbols, tickersPath, problems).stream().distinct().toList();
+        List<Symbol> requested = Symbols.requested(env, plugins, settings, symbols, tickersPath, problems).stream().distinct().toList();
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         LocalDate first = problems.check(() -> RunOptions.date("--from", from));
         LocalDate last = problems.check(() -> RunOptions.date("--to", to));

@@ -2,6 +2,7 @@ package io.stockingest.app;
 
 import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
+import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.StatementType;
@@ -32,6 +33,9 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
     @Option(names = "--pg-schema", description = "PostgreSQL sink schema (default: stock_ingest)")
     String pgSchema;
 
+    @Option(names = "--tickers-path", description = "A file (or s3://BUCKET/KEY) of symbols: CSV with a 'symbol' column, or one a line")
+    String tickersPath;
+
     DatasetCommand(Environment env) {
         this.env = env;
     }
@@ -50,8 +54,8 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
 
     abstract io.stockingest.core.model.Dataset dataset();
 
-    /** Provider calls per symbol this command needs at the least (for budgets and --dry-run). */
-    abstract int callsPerSymbol();
+    /** Provider calls per symbol this command needs at the least from {@code source} (for budgets and --dry-run). */
+    abstract int callsPerSymbol(Source source);
 
     String from() {
         return null;
@@ -65,10 +69,8 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
     public Integer call() {
         Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
         ConfigProblems problems = new ConfigProblems();
-        List<Symbol> symbols = Symbols.parseList(rawSymbols(), problems);
-        if (rawSymbols().isEmpty()) {
-            problems.add("No symbols: give " + (this instanceof Options ? "--underlying A,B" : "--symbols A,B,C"));
-        }
+        Plugins plugins = Assembly.plugins(env);
+        List<Symbol> symbols = Symbols.requested(env, plugins, settings, rawSymbols(), tickersPath, problems).stream().distinct().toList();
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
         Integer workers = problems.check(() -> settings.positiveInt("MAX_WORKERS", 8));
         int maxWorkers = workers == null ? 1 : workers;
@@ -76,12 +78,8 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
         problems.throwIfAny();
         List<Symbol> mine = symbols.stream().filter(shardSpec::includes).toList();
         WriteOptions options = new WriteOptions(WriteOptions.Layout.DAILY, force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP);
-        try (Assembly parts = Assembly.open(env, Assembly.plugins(env), settings, source, Assembly.sinkUris(sinks))) {
-            if (!parts.source.datasets().contains(dataset())) {
-                throw new io.stockingest.core.IngestException(io.stockingest.core.ErrorKind.USAGE, "Source '" + parts.source.name()
-                        + "' does not provide " + dataset().name().toLowerCase(Locale.ROOT) + " (try another --source)");
-            }
-            int calls = mine.size() * callsPerSymbol();
+        try (Assembly parts = Assembly.open(env, plugins, settings, source, dataset(), Assembly.sinkUris(sinks))) {
+            int calls = mine.size() * callsPerSymbol(parts.source);
             if (dryRun) {
                 env.out().printf("dry run: %s --source %s%nsymbols: %d (shard %s of %d given): %s%nprovider calls: at least %d%nsinks: %s%n", describe(),
                         parts.source.name(), mine.size(), shardSpec, symbols.size(), String.join(",", mine.stream().map(Symbol::value).toList()), calls,
@@ -102,8 +100,9 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
             RunContext context = RunContext.start(spec(), parts.source.name(), env.ticker().now());
             Function<Symbol, List<T>> fetcher = symbol -> fetch(parts.source, symbol);
             BiFunction<Sink, List<T>, WriteResult> writer = (sink, records) -> write(sink, records, options, context);
-            RunReport report = new DatasetIngest<T>(parts.source.name(), parts.sinks, env.ticker(), Progress.forStream(env.err(), env.interactive()))
-                    .run(mine, maxWorkers, fetcher, writer, context, from(), to());
+            RunReport report = new DatasetIngest<T>(parts.source.name(), parts.sinks, env.ticker(), Progress.forStream(env.err(), env.interactive(), env.ticker()))
+                    .run(mine, maxWorkers, fetcher, writer, context, from(), to())
+                    .withNotes(List.of("fetched " + describe()));
             env.printSummary(report);
             if (metricsOut != null) {
                 Assembly.writeMetrics(env.resolve(metricsOut), report);
@@ -169,7 +168,8 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
 
         @Override
         String describe() {
-            return "fundamentals " + types + " " + period + " limit " + limit;
+            return "fundamentals " + String.join(",", types.stream().map(type -> type.name().toLowerCase(Locale.ROOT)).toList()) + ", " + period
+                    + ", the " + limit + " newest of each";
         }
 
         @Override
@@ -178,14 +178,14 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
         }
 
         @Override
-        int callsPerSymbol() {
+        int callsPerSymbol(Source source) {
             return types.size();
         }
     }
 
     @Command(name = "options", mixinStandardHelpOptions = true, description = "An options-chain snapshot for underlyings.")
     static final class Options extends DatasetCommand<io.stockingest.core.model.OptionSnapshot> {
-        @Option(names = "--underlying", split = ",", description = "Underlyings, comma-separated")
+        @Option(names = {"--symbols", "--underlying"}, split = ",", description = "Underlyings, comma-separated (--underlying is an alias)")
         List<String> underlyings = new ArrayList<>();
 
         @Option(names = "--expiration-from", description = "First expiration date, ISO")
@@ -236,7 +236,7 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
         }
 
         @Override
-        int callsPerSymbol() {
+        int callsPerSymbol(Source source) {
             return 1;
         }
     }
@@ -303,8 +303,8 @@ abstract class DatasetCommand<T> extends RunOptions implements Callable<Integer>
         }
 
         @Override
-        int callsPerSymbol() {
-            return "yahoo".equals(source) ? 1 : 2;
+        int callsPerSymbol(Source source) {
+            return "yahoo".equals(source.name()) ? 1 : 2;
         }
     }
 

@@ -37,7 +37,7 @@ final class DbCommand {
         @Option(names = "--pg-schema", description = "PostgreSQL schema (default: stock_ingest)")
         String pgSchema;
 
-        @Option(names = "--dry-run", description = "Snowflake: print the statements instead of running them")
+        @Option(names = "--dry-run", description = "Print what migrate would do (PostgreSQL: the pending migrations; Snowflake: the statements) and apply nothing")
         boolean dryRun;
 
         Db(Environment env) {
@@ -53,9 +53,9 @@ final class DbCommand {
             Plugins plugins = Assembly.plugins(env);
             SchemaAdmin admin = plugins.sinkCapability(sink, SchemaAdmin.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
                     "db works on a database sink (" + String.join(", ", plugins.sinkExamples(SchemaAdmin.class)) + "); got '" + sink + "'"));
-            // --dry-run on a target that cannot list its statements (PostgreSQL: Flyway) migrates, as it always has
             List<String> lines = action.equals("info") ? admin.info(sink, settings)
-                    : dryRun ? admin.planMigration(sink, settings).orElseGet(() -> admin.migrate(sink, settings))
+                    : dryRun ? admin.planMigration(sink, settings).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
+                            "db migrate --dry-run: sink '" + sink + "' cannot list its migrations without applying them; nothing was applied"))
                     : admin.migrate(sink, settings);
             lines.forEach(env.out()::println);
             return 0;

@@ -39,18 +39,7 @@ public final class Main implements Callable<Integer> {
             }
             System.setErr(env.err());
         }
-        CommandLine cli = new CommandLine(new Main());
-        cli.addSubcommand(new CommandLine(new PricesCommand(env)));
-        cli.addSubcommand(new CommandLine(new DatasetCommand.Fundamentals(env)));
-        cli.addSubcommand(new CommandLine(new DatasetCommand.Options(env)));
-        cli.addSubcommand(new CommandLine(new DatasetCommand.Actions(env)));
-        cli.addSubcommand(new CommandLine(new WatchCommand(env, signals)));
-        cli.addSubcommand(new CommandLine(new RunsCommand(env)));
-        cli.addSubcommand(new CommandLine(new CoverageCommand(env)));
-        cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
-        cli.addSubcommand(new CommandLine(new DbCommand.Db(env)));
-        cli.addSubcommand(new CommandLine(new DbCommand.Export(env)));
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = commandLine(env, signals);
         cli.setOut(new java.io.PrintWriter(env.out(), true));
         cli.setErr(new java.io.PrintWriter(env.err(), true));
         cli.setParameterExceptionHandler((e, arguments) -> {
@@ -68,6 +57,26 @@ public final class Main implements Callable<Integer> {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Every command and its options, as parsed (the settings reference, docs/settings.md, is checked against it);
+     * {@code signals}: whether {@code watch} installs its SIGTERM/SIGINT handler.
+     */
+    static CommandLine commandLine(Environment env, boolean signals) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.addSubcommand(new CommandLine(new PricesCommand(env)));
+        cli.addSubcommand(new CommandLine(new DatasetCommand.Fundamentals(env)));
+        cli.addSubcommand(new CommandLine(new DatasetCommand.Options(env)));
+        cli.addSubcommand(new CommandLine(new DatasetCommand.Actions(env)));
+        cli.addSubcommand(new CommandLine(new WatchCommand(env, signals)));
+        cli.addSubcommand(new CommandLine(new RunsCommand(env)));
+        cli.addSubcommand(new CommandLine(new CoverageCommand(env)));
+        cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
+        cli.addSubcommand(new CommandLine(new DbCommand.Db(env)));
+        cli.addSubcommand(new CommandLine(new DbCommand.Export(env)));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
     }
 
     static int exitCode(ErrorKind kind) {

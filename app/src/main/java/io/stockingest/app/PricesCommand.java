@@ -6,6 +6,7 @@ import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Secrets;
 import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.model.Dataset;
 import io.stockingest.core.model.DateRange;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
@@ -17,7 +18,6 @@ import io.stockingest.core.pipeline.Shard;
 import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.DryRunPlan;
-import io.stockingest.core.spi.ObjectReader;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
@@ -43,7 +43,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
     @Option(names = "--symbols", split = ",", description = "Symbols, comma-separated (e.g. AAPL,MSFT,BRK.B)")
     List<String> symbols = new ArrayList<>();
 
-    @Option(names = "--tickers-path", description = "A file of symbols: CSV with a 'symbol' column, or one a line")
+    @Option(names = "--tickers-path", description = "A file (or s3://BUCKET/KEY) of symbols: CSV with a 'symbol' column, or one a line")
     String tickersPath;
 
     @Option(names = "--from", description = "First date, ISO (default: each symbol's last completed session on its venue's calendar)")
@@ -75,32 +75,13 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         this.env = env;
     }
 
-    /** The symbols of {@code --symbols} and {@code --tickers-path} (a file, or an object a plugin reads), problems collected. */
-    static List<Symbol> requested(Environment env, Plugins plugins, Settings settings, List<String> symbols, String tickersPath,
-            ConfigProblems problems) {
-        List<Symbol> requested = new ArrayList<>(Symbols.parseList(symbols, problems));
-        if (tickersPath != null) {
-            // a URI whose scheme is a plugin's that reads objects (s3://BUCKET/KEY); anything else is a local file
-            Optional<ObjectReader> reader = tickersPath.indexOf(':') > 1 ? plugins.sinkCapability(tickersPath, ObjectReader.class) : Optional.empty();
-            if (reader.isPresent()) {
-                requested.addAll(Symbols.parseText(reader.get().readText(tickersPath, settings), tickersPath, problems));
-            } else {
-                requested.addAll(Symbols.readFile(env.resolve(tickersPath), problems));
-            }
-        }
-        if (symbols.isEmpty() && tickersPath == null) {
-            problems.add("No symbols: give --symbols A,B,C or --tickers-path FILE");
-        }
-        return requested;
-    }
-
     @Override
     public Integer call() {
         Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
         Plugins plugins = Assembly.plugins(env);
-        List<Symbol> requested = requested(env, plugins, settings, symbols, tickersPath, problems);
+        List<Symbol> requested = Symbols.requested(env, plugins, settings, symbols, tickersPath, problems);
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
         Map<Symbol, LocalDate> lastSessions = lastCompletedSessions(requested);
@@ -127,11 +108,14 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
             job = job.withStarts(lastSessions); // each symbol its own venue's last completed session
         }
 
-        try (Assembly parts = Assembly.open(env, plugins, settings, source, sinkUris)) {
+        try (Assembly parts = Assembly.open(env, plugins, settings, source, Dataset.PRICES, sinkUris)) {
             if (sinceLast) {
                 job = job.withStarts(sinceLastStarts(job, plugins, databases, settings, calendar));
+                if (!dryRun) {
+                    env.err().println(sinceLastHeader(job));
+                }
             }
-            Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive());
+            Progress progress = dryRun ? Progress.silent() : Progress.forStream(env.err(), env.interactive(), env.ticker());
             PriceIngest ingest = new PriceIngest(parts.source, parts.sinks, Calendars.standard(), env.ticker(), progress);
             if (dryRun) {
                 return dryRun(ingest, job, parts.sinks, parts.source);
@@ -230,6 +214,15 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         // starts there (see call) and its source leaves out bars of sessions still trading
         LocalDate lastSession = lastSessions.values().stream().max(Comparator.naturalOrder())
                 .orElseGet(() -> NyseCalendar.instance().lastCompletedSession(env.ticker().now()));
+        // no bars exist yet for a date after the last completed session: refuse it rather than fetch an empty range
+        for (Map.Entry<String, LocalDate> given : dates(fromDate, toDate).entrySet()) {
+            if (given.getValue().isAfter(lastSession)) {
+                problems.add(given.getKey() + " " + given.getValue() + " is after the last completed session, " + lastSession
+                        + ": there are no bars for it yet. Give a date up to " + lastSession + ", or leave " + given.getKey() + " out"
+                        + (given.getKey().equals("--to") ? " to end on that session" : " to fetch that session"));
+                return null;
+            }
+        }
         LocalDate end = toDate != null ? toDate : lastSession;
         LocalDate start = fromDate != null ? fromDate
                 : backfillDays != null ? end.minusDays(backfillDays - 1L)
@@ -245,6 +238,51 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
             return null;
         }
         return range;
+    }
+
+    private static Map<String, LocalDate> dates(LocalDate fromDate, LocalDate toDate) {
+        Map<String, LocalDate> given = new java.util.LinkedHashMap<>();
+        if (fromDate != null) {
+            given.put("--from", fromDate);
+        }
+        if (toDate != null) {
+            given.put("--to", toDate);
+        }
+        return given;
+    }
+
+    /**
+     * The {@code --since-last} header: where each symbol starts (grouped by date), which have nothing stored (and use
+     * the run's start) and which are already up to date.
+     */
+    static String sinceLastHeader(PriceJob job) {
+        Map<LocalDate, List<String>> byStart = new java.util.TreeMap<>();
+        List<String> nothingStored = new ArrayList<>();
+        List<String> upToDate = new ArrayList<>();
+        for (Symbol symbol : job.shardSymbols()) {
+            Optional<DateRange> range = job.rangeOf(symbol);
+            if (range.isEmpty()) {
+                upToDate.add(symbol.value());
+            } else if (!job.starts().containsKey(symbol)) {
+                nothingStored.add(symbol.value());
+            } else {
+                byStart.computeIfAbsent(range.get().from(), date -> new ArrayList<>()).add(symbol.value());
+            }
+        }
+        StringBuilder out = new StringBuilder("since last: up to " + job.range().to());
+        byStart.forEach((date, symbols) -> out.append("; from ").append(date).append(": ").append(names(symbols)));
+        if (!nothingStored.isEmpty()) {
+            out.append("; nothing stored, from ").append(job.range().from()).append(": ").append(names(nothingStored));
+        }
+        if (!upToDate.isEmpty()) {
+            out.append("; already up to date: ").append(names(upToDate));
+        }
+        return out.toString();
+    }
+
+    /** Up to 10 symbols, then how many more. */
+    private static String names(List<String> symbols) {
+        return String.join(" ", symbols.subList(0, Math.min(10, symbols.size()))) + (symbols.size() > 10 ? " and " + (symbols.size() - 10) + " more" : "");
     }
 
     private static double share(String text) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** The options every batch command shares ({@code prices}, {@code fundamentals}, {@code options}, {@code actions}). */
 abstract class RunOptions {
-    @Option(names = "--source", description = "fmp, polygon or yahoo (default: ${DEFAULT-VALUE})", defaultValue = "yahoo")
+    @Option(names = "--source", description = "fmp, polygon or yahoo (default: yahoo if it provides the dataset, else the first source, by name,"
+            + " that provides it and is configured: fundamentals fmp, options polygon)")
     String source;
 
     @Option(names = "--sink", description = "parquet:DIR, s3://BUCKET[/PREFIX], postgres, postgresql://..., snowflake; repeatable (default: parquet:./data)")

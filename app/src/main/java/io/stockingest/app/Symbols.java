@@ -3,7 +3,10 @@ package io.stockingest.app;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.config.ConfigProblems;
+import io.stockingest.core.config.Settings;
+import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.ObjectReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,14 +15,37 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Reads the symbol list: {@code --symbols A,B,C} and/or {@code --tickers-path FILE} (a CSV with a {@code symbol}
+ * Reads the symbol list of every command that takes one: {@code --symbols A,B,C} and/or {@code --tickers-path FILE} (a CSV with a {@code symbol}
  * column, or one symbol a line; a byte-order mark, blank lines, {@code #} comments and duplicates are tolerated).
  * Every invalid symbol is reported, with its line.
  */
 final class Symbols {
     private Symbols() {}
+
+    /**
+     * The symbols of {@code --symbols} and {@code --tickers-path} (a file, or an object a plugin reads), problems
+     * collected; every command that takes symbols reads them here.
+     */
+    static List<Symbol> requested(Environment env, Plugins plugins, Settings settings, List<String> symbols, String tickersPath,
+            ConfigProblems problems) {
+        List<Symbol> requested = new ArrayList<>(parseList(symbols, problems));
+        if (tickersPath != null) {
+            // a URI whose scheme is a plugin's that reads objects (s3://BUCKET/KEY); anything else is a local file
+            Optional<ObjectReader> reader = tickersPath.indexOf(':') > 1 ? plugins.sinkCapability(tickersPath, ObjectReader.class) : Optional.empty();
+            if (reader.isPresent()) {
+                requested.addAll(parseText(reader.get().readText(tickersPath, settings), tickersPath, problems));
+            } else {
+                requested.addAll(readFile(env.resolve(tickersPath), problems));
+            }
+        }
+        if (symbols.isEmpty() && tickersPath == null) {
+            problems.add("No symbols: give --symbols A,B,C or --tickers-path FILE");
+        }
+        return requested;
+    }
 
     static List<Symbol> parseList(List<String> raw, ConfigProblems problems) {
         LinkedHashSet<Symbol> out = new LinkedHashSet<>();

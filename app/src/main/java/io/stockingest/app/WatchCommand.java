@@ -5,6 +5,7 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
+import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Dataset;
 import io.stockingest.core.model.Symbol;
@@ -52,6 +53,9 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--symbols", split = ",", description = "Symbols, comma-separated")
     List<String> symbols = new ArrayList<>();
 
+    @Option(names = "--tickers-path", description = "A file (or s3://BUCKET/KEY) of symbols: CSV with a 'symbol' column, or one a line")
+    String tickersPath;
+
     @Option(names = "--every", description = "Polling interval, e.g. 60s, 5m (default: ${DEFAULT-VALUE})", defaultValue = "60s")
     String every;
 
@@ -95,10 +99,8 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = Assembly.settings(env);
         ConfigProblems problems = new ConfigProblems();
-        List<Symbol> parsed = Symbols.parseList(symbols, problems);
-        if (symbols.isEmpty()) {
-            problems.add("No symbols: give --symbols A,B,C");
-        }
+        Plugins plugins = Assembly.plugins(env);
+        List<Symbol> parsed = Symbols.requested(env, plugins, settings, symbols, tickersPath, problems).stream().distinct().toList();
         Duration poll = problems.check(() -> duration("--every", every));
         Duration flush = problems.check(() -> duration("--flush-every", flushEvery));
         problems.throwIfAny();
@@ -114,10 +116,7 @@ final class WatchCommand implements Callable<Integer> {
         if (installSignalHandler) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(running, done, exitCode), "watch-shutdown"));
         }
-        try (Assembly parts = Assembly.open(env, Assembly.plugins(env), effective, source, sinkUris)) {
-            if (!parts.source.datasets().contains(Dataset.QUOTES)) {
-                throw new IngestException(ErrorKind.USAGE, "Source '" + parts.source.name() + "' does not provide live quotes yet (try --source yahoo)");
-            }
+        try (Assembly parts = Assembly.open(env, plugins, effective, source, Dataset.QUOTES, sinkUris)) {
             try (InstanceLocks locks = InstanceLocks.take(parts.sinks, since, env.err())) {
                 int code = watch(parts, job, locks, running);
                 exitCode.set(code);

@@ -54,7 +54,9 @@ class PostgresEndToEndTest {
             String[] load = {"prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--sink", "postgres", "--sink", "parquet:lake",
                 "--pg-schema", "e2e"};
             assertThat(run(yahoo, load)).as(out + "" + err).isZero();
-            assertThat(out.toString()).contains("rows      98 written");
+            assertThat(out.toString()).as("two sinks: each its own line, a database in rows")
+                    .containsPattern("sink      postgres[^\\n]*: 49 rows written\\n").containsPattern("sink      parquet:[^\\n]*: 49 files written, 0 skipped, 49 rows written")
+                    .doesNotContain("98 rows");
             assertThat(run(yahoo, load)).isZero();
 
             assertThat(run(yahoo, "export", "--table", "prices_daily", "--format", "csv", "--where", "date = '2020-11-06'", "-o", "out.csv",
@@ -82,7 +84,8 @@ class PostgresEndToEndTest {
             assertThat(run(yahoo, next)).as(out + "" + err).isZero();
             assertThat(FixtureServer.query(yahoo.requests().getLast())).as("from Monday 2020-11-02, the session after Friday 2020-10-30")
                     .containsEntry("period1", "1604188800");
-            assertThat(out.toString()).contains("rows      5 written");
+            assertThat(out.toString()).contains("rows      5 written").as("the header shows the range fetched").contains("1d 2020-11-02..2020-11-06");
+            assertThat(err.toString()).as("the since-last line").contains("since last: up to 2020-11-06; from 2020-11-02: AAPL");
             try (Connection c = DriverManager.getConnection(PostgresTestServer.jdbcUrl(DB)); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*), min(date), max(date), count(DISTINCT date) FROM since.prices_daily WHERE symbol = 'AAPL'")) {
                 rs.next();
@@ -93,6 +96,7 @@ class PostgresEndToEndTest {
             assertThat(run(yahoo, next)).as(out + "" + err).isZero();
             assertThat(yahoo.requests()).as("up to date: no request").hasSize(requests);
             assertThat(out.toString()).contains("1 succeeded, 0 failed (1 already up to date, nothing fetched)").contains("rows      0 written");
+            assertThat(err.toString()).contains("since last: up to 2020-11-06; already up to date: AAPL");
             assertThat(run(yahoo, "prices", "--symbols", "AAPL,MSFT", "--since-last", "--to", "2020-11-06", "--sink", "postgres", "--pg-schema", "since",
                     "--dry-run")).isZero();
             assertThat(out.toString()).contains("requests: 1, provider calls: 1")
@@ -127,6 +131,20 @@ class PostgresEndToEndTest {
             assertThat(FixtureServer.query(yahoo.requests().getLast())).as("from 2021-11-22 (a day of margin)").containsEntry("period1", "1637452800");
             assertThat(out.toString()).as("the report counts the rows handed to the sink").contains("rows      13 written");
             assertThat(query(stored)).as("no row rewritten (same xmin)").isEqualTo(firstRows);
+        }
+    }
+
+    @Test
+    void migrateDryRunListsThePendingMigrationsAndAppliesNothing() throws Exception {
+        try (FixtureServer yahoo = new FixtureServer()) {
+            assertThat(run(yahoo, "db", "migrate", "--dry-run", "--sink", "postgres", "--pg-schema", "dry")).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("Schema dry on ").contains("at version none").contains("pending migration(s); dry run, nothing applied")
+                    .contains("would apply V1 prices").contains("would apply V7 venue");
+            assertThat(query("SELECT count(*) FROM pg_namespace WHERE nspname = 'dry'")).as("the dry run created no schema").isEqualTo("0");
+
+            assertThat(run(yahoo, "db", "migrate", "--pg-schema", "dry")).as(err.toString()).isZero();
+            assertThat(run(yahoo, "db", "migrate", "--dry-run", "--pg-schema", "dry")).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("at version 7, 0 pending migration(s)").doesNotContain("would apply");
         }
     }
 

@@ -122,6 +122,17 @@ class PricesCommandTest {
     }
 
     @Test
+    void twoSinksAreReportedEachOnItsOwnLineNotSummed() throws IOException {
+        yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json")));
+        assertThat(run("prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--sink", "parquet:a", "--sink", "parquet:b",
+                "--metrics-out", "m.json")).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("sink      parquet:\\S*/a: 49 files written, 0 skipped, 49 rows written")
+                .containsPattern("sink      parquet:\\S*/b: 49 files written, 0 skipped, 49 rows written").doesNotContain("98 rows");
+        RunReport metrics = RunReport.fromJson(Files.readString(work.resolve("m.json")));
+        assertThat(metrics.bySink().values()).as("per sink in the metrics").extracting(RunReport.SinkWrites::rowsWritten).containsExactly(49L, 49L);
+    }
+
+    @Test
     void aRerunFetchesOnlyTheDeletedSessionsInOneRequestAndRestoresThem() throws IOException {
         String body = fixture("chart_AAPL_1d_2020-08-31_2020-11-07_split_and_dividend.json");
         for (String symbol : List.of("AAPL", "MSFT", "IBM")) {
@@ -164,7 +175,8 @@ class PricesCommandTest {
             "--sink", "parquet:second"};
         assertThat(run(twoSinks)).as(err.toString()).isZero();
         assertThat(yahoo.requests()).as("what any sink lacks is fetched: the empty second lake lacks everything").hasSize(7);
-        assertThat(out.toString()).contains("files     147 written, 147 skipped");
+        assertThat(out.toString()).as("each lake its own counts").containsPattern("sink      parquet:\\S*/data: 0 files written, 147 skipped, 0 rows written")
+                .containsPattern("sink      parquet:\\S*/second: 147 files written, 0 skipped, 147 rows written");
         assertThat(run(twoSinks)).isZero();
         assertThat(yahoo.requests()).as("both complete: no request").hasSize(7);
     }
@@ -250,14 +262,38 @@ class PricesCommandTest {
         "prices --symbols AAPL --interval 7m|Unknown interval '7m'",
         "prices --symbols AAPL --sink ftp://x|Unknown sink 'ftp'",
         "prices --from 2024-01-02|No symbols: give --symbols A,B,C or --tickers-path FILE",
+        "prices --symbols AAPL --to 2024-10-01|--to 2024-10-01 is after the last completed session, 2024-09-30: there are no bars for it yet",
+        "prices --symbols AAPL --from 2024-10-03|--from 2024-10-03 is after the last completed session, 2024-09-30",
         "prices --symbols AAPL --shard 3/2|Invalid shard 3/2",
-        "fundamentals --symbols AAPL|Source 'yahoo' does not provide fundamentals", "db upgrade|Unknown db action 'upgrade' (known: migrate, info)",
+        "fundamentals --symbols AAPL|No source that provides fundamentals is configured (fmp does; see docs/settings.md), or give --source:",
+        "fundamentals --symbols AAPL --source yahoo|Source 'yahoo' does not provide fundamentals (fmp does: try --source fmp)",
+        "options --symbols AAPL|No source that provides options is configured (polygon does; see docs/settings.md)",
+        "actions --tickers-path missing.txt|Cannot read --tickers-path",
+        "watch --tickers-path missing.txt|Cannot read --tickers-path",
+        "db upgrade|Unknown db action 'upgrade' (known: migrate, info)",
         "db migrate --sink postgres|DATABASE_URL is not set"})
     void badInputIsOneClearLineAndExit2BeforeAnyRequest(String commandLine, String message) throws IOException {
         assertThat(run(commandLine.split(" "))).isEqualTo(2);
         assertThat(err.toString()).contains(message).startsWith("stock-ingest: ");
         assertThat(yahoo.requests()).isEmpty();
         assertThat(lakeFiles()).isEmpty();
+    }
+
+    @Test
+    void fundamentalsAndOptionsDefaultToTheConfiguredSourceThatProvidesThemAndTakeATickersFile() throws IOException {
+        Files.writeString(work.resolve("tickers.txt"), "AAPL\nMSFT\n");
+        String local = yahoo.baseUri().toString(); // nothing leaves loopback, though a dry run sends nothing
+        assertThat(run(Map.of("FMP_API_KEY", "fmp-key-1", "FMP_BASE_URL", local), "fundamentals", "--tickers-path", "tickers.txt", "--dry-run"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("--source fmp").contains("symbols: 2").contains("AAPL,MSFT");
+        assertThat(run(Map.of("POLYGON_API_KEY", "polygon-key-1", "POLYGON_BASE_URL", local), "options", "--tickers-path", "tickers.txt",
+                "--underlying", "NVDA", "--dry-run")).as(err.toString()).isZero();
+        assertThat(out.toString()).as("--underlying stays an alias of --symbols").contains("--source polygon").contains("symbols: 3");
+        assertThat(run("fundamentals", "--symbols", "AAPL")).isEqualTo(2);
+        assertThat(err.toString()).as("names the setting the source lacks").contains("fmp: FMP_API_KEY is not set");
+        assertThat(run("actions", "--tickers-path", "tickers.txt", "--dry-run")).as(err.toString()).isZero();
+        assertThat(out.toString()).as("actions keep the keyless default").contains("--source yahoo").contains("symbols: 2");
+        assertThat(yahoo.requests()).isEmpty();
     }
 
     @Test

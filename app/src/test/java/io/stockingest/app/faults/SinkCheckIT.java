@@ -126,6 +126,14 @@ class SinkCheckIT {
         }
     }
 
+    @Test
+    void aDateAfterTheLastCompletedSessionExits2BeforeAnyProviderRequest() {
+        String later = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(10).toString();
+        FatJar.Run run = FatJar.run(work, fmp.env(), TIMEOUT, List.of(), "prices", "--source", "fmp", "--symbols", "SAA", "--to", later, "--sink", "parquet:lake");
+        assertRefusedBeforeFetching(run, "--to " + later + " is after the last completed session");
+        assertThat(work).as("nothing written").isDirectoryNotContaining("glob:**/raw");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"parquet:/proc/x, proc file system", "parquet:, give a directory"})
     void aLakeThatIsNoDirectoryForDataExits2BeforeAnyProviderRequest(String sink, String message) {

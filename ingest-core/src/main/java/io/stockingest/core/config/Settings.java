@@ -36,10 +36,15 @@ public final class Settings {
     private Settings(Map<String, String> values) {
         this.values = Map.copyOf(values);
         this.values.forEach((name, value) -> {
-            if (SECRET_NAME.matcher(name).matches() && !isStoreReference(value)) { // a reference says where a secret is, not what
+            if (isSecretName(name) && !isStoreReference(value)) { // a reference says where a secret is, not what
                 Secrets.register(value);
             }
         });
+    }
+
+    /** Whether a setting of this name holds a secret, registered for redaction as it is read (docs/settings.md marks them). */
+    public static boolean isSecretName(String name) {
+        return SECRET_NAME.matcher(requireNonNull(name, "name is null")).matches();
     }
 
     public static Settings of(Map<String, String> values) {

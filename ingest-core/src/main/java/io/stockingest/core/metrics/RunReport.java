@@ -15,6 +15,8 @@ import io.stockingest.core.IngestException;
 import io.stockingest.core.http.Secrets;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +54,8 @@ public record RunReport(
         Map<String, SymbolReport> symbols,
         long sessionsStored,
         long requestsSaved,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, SinkWrites> bySink) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new SimpleModule("instants")
@@ -73,6 +76,36 @@ public record RunReport(
         errors = errors == null ? List.of() : List.copyOf(errors);
         symbols = symbols == null ? Map.of() : Map.copyOf(symbols);
         notes = notes == null ? List.of() : List.copyOf(notes);
+        bySink = bySink == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(bySink));
+    }
+
+    /**
+     * What one sink stored in the run ({@code files_written}, {@code files_skipped}, {@code rows_written}); a sink that
+     * stores rows in tables (a database) has no file counts. The run's own {@code rows_written} is the sum over sinks.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SinkWrites(Long filesWritten, Long filesSkipped, long rowsWritten) {
+        /** What a sink that stores files (a lake) stored. */
+        public static SinkWrites files(long written, long skipped, long rows) {
+            return new SinkWrites(written, skipped, rows);
+        }
+
+        /** What a sink that stores rows in tables (a database) stored. */
+        public static SinkWrites rows(long rows) {
+            return new SinkWrites(null, null, rows);
+        }
+
+        String describe() {
+            return filesWritten == null ? String.format("%d rows written", rowsWritten)
+                    : String.format("%d files written, %d skipped, %d rows written", filesWritten, filesSkipped, rowsWritten);
+        }
+    }
+
+    /** This report with what each sink stored, in the run's sink order. */
+    public RunReport withSinkWrites(Map<String, SinkWrites> writes) {
+        return new RunReport(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status,
+                symbolsRequested, symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten,
+                rowsQuarantined, quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, notes, writes);
     }
 
     /** A report without notes. */
@@ -82,7 +115,7 @@ public record RunReport(
             Map<String, Long> quarantinedByRule, List<String> errors, Map<String, SymbolReport> symbols, long sessionsStored, long requestsSaved) {
         this(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status, symbolsRequested,
                 symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten, rowsQuarantined,
-                quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, List.of());
+                quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, List.of(), Map.of());
     }
 
     /** This report with {@code more} notes (facts about the run that are not errors: "no calendar for venue XIDX"). */
@@ -91,7 +124,7 @@ public record RunReport(
         all.addAll(more);
         return new RunReport(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status,
                 symbolsRequested, symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten,
-                rowsQuarantined, quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, all);
+                rowsQuarantined, quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, all, bySink);
     }
 
     /**
@@ -155,8 +188,9 @@ public record RunReport(
     /** The one-screen summary printed at the end of a run. */
     public String summary() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("run %s  %s --source %s  %s %s..%s  %s (exit %d)%n", runId, command, source,
-                interval == null ? "" : interval, from, to, status, exitCode));
+        String range = from == null && to == null ? "" : (from == null ? "" : from) + ".." + (to == null ? "" : to) + "  ";
+        out.append(String.format("run %s  %s --source %s  %s%s%s (exit %d)%n", runId, command, source, interval == null ? "" : interval + " ",
+                range, status, exitCode));
         long upToDate = symbols.values().stream().filter(s -> s.status().equals("up_to_date")).count();
         out.append(String.format("symbols   %d requested, %d succeeded, %d failed%s%n", symbolsRequested, symbolsSucceeded, symbolsFailed,
                 upToDate == 0 ? "" : " (" + upToDate + " already up to date, nothing fetched)"));
@@ -164,9 +198,17 @@ public record RunReport(
         if (sessionsStored > 0 || requestsSaved > 0) {
             out.append(String.format("stored    %d sessions already stored, %d requests saved%n", sessionsStored, requestsSaved));
         }
-        out.append(String.format("files     %d written, %d skipped (already present)%n", filesWritten, filesSkipped));
-        out.append(String.format("rows      %d written, %d quarantined%s%n", rowsWritten, rowsQuarantined,
-                quarantinedByRule.isEmpty() ? "" : " " + quarantinedByRule));
+        String quarantined = String.format("%d quarantined%s", rowsQuarantined, quarantinedByRule.isEmpty() ? "" : " " + quarantinedByRule);
+        if (bySink.size() > 1) {
+            // each sink its own line: summed, two sinks would report every row twice
+            out.append(String.format("rows      %s%n", quarantined));
+            bySink.forEach((sink, writes) -> out.append(String.format("sink      %s: %s%n", sink, writes.describe())));
+        } else {
+            if (bySink.values().stream().allMatch(writes -> writes.filesWritten() != null)) { // a database counts no files
+                out.append(String.format("files     %d written, %d skipped (already present)%n", filesWritten, filesSkipped));
+            }
+            out.append(String.format("rows      %d written, %s%n", rowsWritten, quarantined));
+        }
         out.append(String.format("duration  %.1f s  sinks %s%n", durationMs / 1000.0, String.join(", ", sinks)));
         int shown = 0;
         List<String> notAttempted = new java.util.ArrayList<>();

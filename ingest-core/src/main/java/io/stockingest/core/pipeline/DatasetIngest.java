@@ -59,6 +59,7 @@ public final class DatasetIngest<T> {
         CallStats runStats = new CallStats();
         Map<Symbol, Outcome> outcomes = Collections.synchronizedMap(new LinkedHashMap<>());
         RunStop stop = new RunStop();
+        SinkTally tally = new SinkTally(sinks);
         progress.start(symbols.size());
         Semaphore inFlight = new Semaphore(maxWorkers);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -74,7 +75,7 @@ public final class DatasetIngest<T> {
                 }
                 executor.submit(() -> {
                     try {
-                        if (!stop.run(() -> fetchAndWrite(symbol, outcome, stop, fetch, write))) {
+                        if (!stop.run(() -> fetchAndWrite(symbol, outcome, stop, fetch, write, tally))) {
                             outcome.notAttempted();
                         }
                     } finally {
@@ -111,7 +112,8 @@ public final class DatasetIngest<T> {
         RunReport report = new RunReport(context.runId(), context.command(), sourceName, null, from, to, sinks.stream().map(Sink::name).toList(),
                 context.startedAt(), context.startedAt().plus(duration), duration.toMillis(), ended.exitCode(),
                 ended.status(), symbols.size(), symbols.size() - failed, failed, runStats.requests(), runStats.retries(),
-                runStats.throttled(), total.filesWritten(), total.filesSkipped(), total.rowsWritten(), 0, Map.of(), runErrors, perSymbol);
+                runStats.throttled(), total.filesWritten(), total.filesSkipped(), total.rowsWritten(), 0, Map.of(), runErrors, perSymbol)
+                .withSinkWrites(tally.bySink());
         for (Sink sink : sinks) {
             try {
                 sink.writeRun(report);
@@ -125,13 +127,13 @@ public final class DatasetIngest<T> {
 
     /** Fetches one symbol's records and writes them to every sink; failures go to {@code outcome}. */
     private void fetchAndWrite(Symbol symbol, Outcome outcome, RunStop stop, Function<Symbol, List<T>> fetch,
-            BiFunction<Sink, List<T>, WriteResult> write) {
+            BiFunction<Sink, List<T>, WriteResult> write, SinkTally tally) {
         try {
             List<T> records = CallStats.bind(outcome.stats, () -> fetch.apply(symbol));
             outcome.fetched = records.size();
             for (Sink sink : sinks) {
                 try {
-                    outcome.written = outcome.written.plus(write.apply(sink, records));
+                    outcome.written = outcome.written.plus(tally.add(sink, write.apply(sink, records)));
                 } catch (IngestException e) {
                     outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
                     if (e.kind() == ErrorKind.DQ_GATE) {

@@ -243,7 +243,8 @@ public final class PriceIngest {
             guard(runErrors, sink, "quarantine", () -> sink.writeQuarantine(rejected, context));
         }
         RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos), planned)
-                .withNotes(new TreeSet<>(run.noCalendar).stream().map(v -> "no calendar for venue " + v + ": its rows were checked against weekdays in its time zone").toList());
+                .withNotes(new TreeSet<>(run.noCalendar).stream().map(v -> "no calendar for venue " + v + ": its rows were checked against weekdays in its time zone").toList())
+                .withSinkWrites(run.tally.bySink());
         for (Sink sink : sinks) {
             guard(runErrors, sink, "run metrics", () -> sink.writeRun(report));
         }
@@ -292,7 +293,8 @@ public final class PriceIngest {
                 report.sinks(), report.startedAt(), report.finishedAt(), report.durationMs(), ended.exitCode(), ended.status(),
                 report.symbolsRequested(), report.symbolsSucceeded(), report.symbolsFailed(), report.requests(), report.retries(),
                 report.throttled(), report.filesWritten(), report.filesSkipped(), report.rowsWritten(), report.rowsQuarantined(),
-                report.quarantinedByRule(), messages(errors), report.symbols(), report.sessionsStored(), report.requestsSaved());
+                report.quarantinedByRule(), messages(errors), report.symbols(), report.sessionsStored(), report.requestsSaved())
+                .withNotes(report.notes()).withSinkWrites(report.bySink());
     }
 
     private RunReport report(PriceJob job, RunContext context, Run run, List<RunError> runErrors, List<Rejected> rejected, Duration duration,
@@ -323,7 +325,10 @@ public final class PriceIngest {
         rejected.forEach(r -> byRule.merge(r.rule(), 1L, Long::sum));
         RunOutcome ended = RunOutcome.of(run.stop.stopped(), gated || gated(runErrors), failed > 0 || !runErrors.isEmpty());
         Instant finished = context.startedAt().plus(duration);
-        return new RunReport(context.runId(), context.command(), context.source(), job.interval().code(), job.range().from().toString(),
+        // per-symbol starts (--since-last): the range reported is the one fetched, from the earliest start
+        String from = job.starts().isEmpty() ? job.range().from().toString() : run.states.values().stream().map(state -> state.range)
+                .filter(java.util.Objects::nonNull).map(DateRange::from).min(java.util.Comparator.naturalOrder()).orElse(job.range().from()).toString();
+        return new RunReport(context.runId(), context.command(), context.source(), job.interval().code(), from,
                 job.range().to().toString(), sinks.stream().map(Sink::name).toList(), context.startedAt(), finished,
                 duration.toMillis(), ended.exitCode(), ended.status(), run.states.size(), succeeded, failed, run.runStats.requests(),
                 run.runStats.retries(), run.runStats.throttled(), filesWritten, filesSkipped, rowsWritten, rejected.size(), byRule,
@@ -340,6 +345,7 @@ public final class PriceIngest {
         final ConcurrentLinkedQueue<Rejected> quarantine = new ConcurrentLinkedQueue<>();
         /** Venues of the run's symbols with no calendar here (checked by the weekday rule in their time zone). */
         final Set<String> noCalendar = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final SinkTally tally = new SinkTally(sinks);
 
         Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats) {
             this.job = job;
@@ -462,9 +468,9 @@ public final class PriceIngest {
                 BarBatch batch = new BarBatch(symbol, job.interval(), range, outcome.accepted(), job.writeOptions(), context);
                 for (Sink sink : sinks) {
                     try {
-                        state.written = state.written.plus(sink.writeBars(batch));
+                        state.written = state.written.plus(tally.add(sink, sink.writeBars(batch)));
                     } catch (RuntimeException | LinkageError e) {
-                        state.written = state.written.plus(PartialWriteException.writtenBy(e)); // files stored before it failed
+                        state.written = state.written.plus(tally.add(sink, PartialWriteException.writtenBy(e))); // files stored before it failed
                         state.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage(), ErrorKind.SINK);
                     }
                 }

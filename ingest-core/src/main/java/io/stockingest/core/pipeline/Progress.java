@@ -1,11 +1,13 @@
 package io.stockingest.core.pipeline;
 
+import io.stockingest.core.http.Ticker;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Progress of a run, by symbols done. On a terminal: one line redrawn in place. Elsewhere (CI, cron logs): a plain
+ * Progress of a run, by symbols done, with the pace so far and the time left at that pace. On a terminal: one line
+ * redrawn in place. Elsewhere (CI, cron logs): a plain
  * line at every 10% and at most every 5 seconds, so that logs stay readable. While requests are outstanding for more
  * than 10 s, a {@link #waiting} line says so (how many, the longest, retry n/N and why), at most every 10 s: on a
  * terminal above the redrawn line, elsewhere as a plain line. Thread-safe.
@@ -13,9 +15,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 public abstract sealed class Progress permits Progress.Silent, Progress.Terminal, Progress.Lines {
     protected final AtomicInteger done = new AtomicInteger();
     protected volatile int total;
+    private Ticker ticker = Ticker.SYSTEM;
+    private volatile long startNanos;
 
     public void start(int totalUnits) {
         this.total = totalUnits;
+        this.startNanos = ticker.nanos();
+    }
+
+    /**
+     * The pace so far and what it means for the rest: {@code 2.5/s, ETA 0:40} (symbols a second; minutes:seconds,
+     * or hours:minutes:seconds); empty before the first unit is done or while no time has passed.
+     */
+    protected String rate(int now) {
+        double seconds = (ticker.nanos() - startNanos) / 1e9;
+        if (now <= 0 || seconds <= 0) {
+            return "";
+        }
+        double perSecond = now / seconds;
+        long eta = Math.round(Math.max(0, total - now) / perSecond);
+        String left = eta >= 3600 ? String.format("%d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60) : String.format("%d:%02d", eta / 60, eta % 60);
+        return String.format(perSecond >= 10 ? "%.0f/s, ETA %s" : "%.1f/s, ETA %s", perSecond, left);
     }
 
     public void advance(String label) {
@@ -46,7 +66,14 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
 
     /** Picks terminal or plain-line progress for {@code out}, depending on whether a console is attached. */
     public static Progress forStream(PrintStream out, boolean interactive) {
-        return interactive ? new Terminal(out) : new Lines(out);
+        return forStream(out, interactive, Ticker.SYSTEM);
+    }
+
+    /** As {@link #forStream(PrintStream, boolean)}, its rate and ETA measured on {@code ticker}. */
+    public static Progress forStream(PrintStream out, boolean interactive, Ticker ticker) {
+        Progress progress = interactive ? new Terminal(out) : new Lines(out);
+        progress.ticker = java.util.Objects.requireNonNull(ticker, "ticker is null");
+        return progress;
     }
 
     public static Progress silent() {
@@ -72,7 +99,7 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
         protected synchronized void show(int now, String label) {
             int width = 30;
             int filled = total == 0 ? width : (int) ((long) now * width / total);
-            out.printf("\r[%s%s] %d/%d %-12s", "#".repeat(filled), ".".repeat(width - filled), now, total, label);
+            out.printf("\r[%s%s] %d/%d %-20s %-12s", "#".repeat(filled), ".".repeat(width - filled), now, total, rate(now), label);
             out.flush();
         }
 
@@ -104,7 +131,9 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
             if (decile > lastDecile || nanos - lastNanos > Duration.ofSeconds(5).toNanos() || now == total) {
                 lastDecile = decile;
                 lastNanos = nanos;
-                out.printf("progress: %d/%d symbols (%d%%), last %s%n", now, total, total == 0 ? 100 : now * 100L / total, label);
+                String pace = rate(now);
+                out.printf("progress: %d/%d symbols (%d%%)%s, last %s%n", now, total, total == 0 ? 100 : now * 100L / total,
+                        pace.isEmpty() ? "" : ", " + pace, label);
             }
         }
 

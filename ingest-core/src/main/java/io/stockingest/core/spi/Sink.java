@@ -44,6 +44,17 @@ public interface Sink extends AutoCloseable {
     /** A description for messages and metrics, with no secret in it (e.g. {@code parquet:/data}). */
     String name();
 
+    /** What a sink stores, for the run summary: a lake files (written, skipped) of rows; a database rows only. */
+    enum Stores {
+        FILES,
+        ROWS
+    }
+
+    /** {@link Stores#FILES} unless a sink stores rows in tables (a database), which report rows only. */
+    default Stores stores() {
+        return Stores.FILES;
+    }
+
     WriteResult writeBars(BarBatch batch);
 
     default WriteResult writeStatements(List<FinancialStatement> statements, WriteOptions options, RunContext context) {

@@ -1,8 +1,10 @@
 package io.stockingest.core.spi;
 
 import io.stockingest.core.config.Settings;
+import io.stockingest.core.model.Dataset;
 import io.stockingest.core.model.SymbolSpelling;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A source plugin: creates a {@link Source} from the run's settings (problems are reported as {@code CONFIG}
@@ -11,6 +13,14 @@ import java.util.Optional;
  */
 public interface SourceFactory {
     Source create(Settings settings);
+
+    /**
+     * The datasets its sources provide ({@link Source#datasets()}), known without creating one (creating needs the
+     * provider's key): a command picks its default source from them. Prices only, unless the plugin says more.
+     */
+    default Set<Dataset> datasets() {
+        return Set.of(Dataset.PRICES);
+    }
 
     /** How the provider writes a symbol in its requests and answers; its source spells symbols with it. */
     default SymbolSpelling spelling() {

@@ -48,6 +48,14 @@ class DatasetIngestTest {
     }
 
     @Test
+    void aRunWithoutADateRangeSaysNoneInItsHeaderAndCountsItsSink() {
+        String summary = run(null).summary();
+        assertThat(summary.lines().findFirst().orElseThrow()).as("header").startsWith("run ").contains("options --source test  succeeded (exit 0)")
+                .doesNotContain("null");
+        assertThat(summary).contains("files     2 written, 0 skipped").contains("rows      4 written");
+    }
+
+    @Test
     void aCleanRunExits0() {
         assertThat(run(null).exitCode()).isZero();
         assertThat(run(null).rowsWritten()).isEqualTo(4);

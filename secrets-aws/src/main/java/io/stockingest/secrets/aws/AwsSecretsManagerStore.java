@@ -3,6 +3,7 @@ package io.stockingest.secrets.aws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockingest.aws.AwsSettings;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.config.SecretStore;
@@ -11,14 +12,8 @@ import io.stockingest.core.http.Secrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.StringJoiner;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
@@ -58,7 +53,7 @@ public final class AwsSecretsManagerStore implements SecretStore {
         try (SecretsManagerClient client = client(settings)) {
             answer = client.getSecretValue(request -> request.secretId(secretId));
         } catch (ResourceNotFoundException e) {
-            throw new IngestException(ErrorKind.CONFIG, "Cannot read " + where + ": no such secret in region " + region(settings)
+            throw new IngestException(ErrorKind.CONFIG, "Cannot read " + where + ": no such secret in region " + AwsSettings.regionName(settings)
                     + " (check the name and AWS_REGION)", e);
         } catch (SecretsManagerException e) {
             throw new IngestException(ErrorKind.CONFIG, "Cannot read " + where + ": " + e.statusCode() + " "
@@ -97,29 +92,13 @@ public final class AwsSecretsManagerStore implements SecretStore {
         return names.toString();
     }
 
-    private static String region(Settings settings) {
-        return settings.get("AWS_REGION").or(() -> settings.get("AWS_DEFAULT_REGION")).orElse("us-east-1");
-    }
-
     private static SecretsManagerClient client(Settings settings) {
         var builder = SecretsManagerClient.builder()
-                .region(Region.of(region(settings)))
-                .credentialsProvider(credentials(settings))
+                .region(AwsSettings.region(settings))
+                .credentialsProvider(AwsSettings.credentials(settings))
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(30)));
         settings.get("AWS_ENDPOINT_URL_SECRETS_MANAGER").or(() -> settings.get("AWS_ENDPOINT_URL"))
                 .ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
         return builder.build();
-    }
-
-    private static AwsCredentialsProvider credentials(Settings settings) {
-        var keyId = settings.get("AWS_ACCESS_KEY_ID");
-        var secret = settings.get("AWS_SECRET_ACCESS_KEY");
-        if (keyId.isPresent() && secret.isPresent()) {
-            var token = settings.get("AWS_SESSION_TOKEN");
-            return StaticCredentialsProvider.create(token.isPresent()
-                    ? AwsSessionCredentials.create(keyId.get(), secret.get(), token.get())
-                    : AwsBasicCredentials.create(keyId.get(), secret.get()));
-        }
-        return DefaultCredentialsProvider.builder().build();
     }
 }

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -121,6 +122,27 @@ public final class PostgresAdmin {
             return lines;
         } catch (RuntimeException e) {
             throw failure("migrate schema " + config.schema() + " on", e);
+        }
+    }
+
+    /**
+     * The migrations {@link #migrate} would apply, without applying them (nor creating the schema): {@code db migrate
+     * --dry-run}. Connects and reads the schema's history.
+     */
+    public List<String> pendingMigrations() {
+        try {
+            MigrationInfoService info = flyway(null).info();
+            MigrationInfo current = info.current();
+            MigrationInfo[] pending = info.pending();
+            List<String> lines = new ArrayList<>();
+            lines.add("Schema " + config.schema() + " on " + config.name() + ": at version " + (current == null ? "none" : current.getVersion())
+                    + ", " + pending.length + " pending migration(s); dry run, nothing applied" + (pending.length == 0 ? "" : ":"));
+            for (MigrationInfo m : pending) {
+                lines.add("  would apply V" + m.getVersion() + " " + m.getDescription() + " (" + m.getScript() + ")");
+            }
+            return lines;
+        } catch (RuntimeException e) {
+            throw failure("read the migration state of schema " + config.schema() + " on", e);
         }
     }
 

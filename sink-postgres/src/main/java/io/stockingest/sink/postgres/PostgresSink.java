@@ -87,6 +87,11 @@ public final class PostgresSink implements Sink, StoredSessions {
     }
 
     @Override
+    public Stores stores() {
+        return Stores.ROWS;
+    }
+
+    @Override
     public String name() {
         return config.name();
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,6 +49,12 @@ public final class PostgresSinkFactory implements SinkFactory, SchemaAdmin, Stor
     @Override
     public List<String> info(String uri, Settings settings) {
         return new PostgresAdmin(PostgresConfig.from(uri, settings)).info();
+    }
+
+    /** The pending Flyway migrations, read from the schema's history; nothing is applied. */
+    @Override
+    public Optional<List<String>> planMigration(String uri, Settings settings) {
+        return Optional.of(new PostgresAdmin(PostgresConfig.from(uri, settings)).pendingMigrations());
     }
 
     @Override

@@ -1,12 +1,8 @@
 package io.stockingest.sink.s3;
 
+import io.stockingest.aws.AwsSettings;
 import io.stockingest.core.config.Settings;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -21,9 +17,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  * {@code S3_ENDPOINT} names an S3-compatible server, {@code AWS_REGION}, and a connection pool as large as the
  * upload concurrency.
  *
- * <p>Credentials come from the SDK's default chain (environment, system properties, profile, container and
- * instance roles). When the settings themselves hold {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}
- * (e.g. from the {@code .env} file, which the SDK does not read) those are used.
+ * <p>Credentials are those of {@link AwsSettings#credentials}: the settings' key pair, else the SDK's default chain.
  *
  * <p>Requests are plain (not multipart) PUTs and GETs; {@link S3LakeStorage} splits large bodies into parts itself
  * so that the conditional header can go on the completing request, and never GETs by part number (which some
@@ -35,7 +29,7 @@ public final class S3ClientFactory {
     public static S3Client create(S3Config config, Settings settings) {
         var builder = S3Client.builder()
                 .region(Region.of(config.region()))
-                .credentialsProvider(credentials(settings))
+                .credentialsProvider(AwsSettings.credentials(settings))
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(Math.max(config.maxConcurrency() + 8, 16))
                         .connectionTimeout(Duration.ofSeconds(10))
@@ -50,17 +44,5 @@ public final class S3ClientFactory {
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(config.maxAttempts()).build()));
         config.endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
         return builder.build();
-    }
-
-    static AwsCredentialsProvider credentials(Settings settings) {
-        var keyId = settings.get("AWS_ACCESS_KEY_ID");
-        var secret = settings.get("AWS_SECRET_ACCESS_KEY");
-        if (keyId.isPresent() && secret.isPresent()) {
-            var token = settings.get("AWS_SESSION_TOKEN");
-            return StaticCredentialsProvider.create(token.isPresent()
-                    ? AwsSessionCredentials.create(keyId.get(), secret.get(), token.get())
-                    : AwsBasicCredentials.create(keyId.get(), secret.get()));
-        }
-        return DefaultCredentialsProvider.builder().build();
     }
 }

@@ -2,6 +2,7 @@ package io.stockingest.sink.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import io.stockingest.aws.AwsSettings;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * @param bucket the bucket ({@code s3://BUCKET/...} or {@code S3_BUCKET})
  * @param prefix the lake root inside the bucket, without slashes at either end; empty for the bucket's root
  * @param endpoint {@code S3_ENDPOINT}: an S3-compatible server (MinIO, s3proxy), addressed path-style; empty for AWS
- * @param region {@code AWS_REGION}, default {@code us-east-1}
+ * @param region {@code AWS_REGION} (else {@code AWS_DEFAULT_REGION}), default {@code us-east-1}
  * @param maxConcurrency {@code S3_MAX_CONCURRENCY}, default 32: uploads in flight at once for the whole sink
  * @param maxAttempts {@code S3_MAX_ATTEMPTS}, default 4: tries per request (the SDK's standard retry strategy)
  * @param multipartThreshold {@code S3_MULTIPART_THRESHOLD} bytes, default 8 MiB: larger bodies go up in parts of
@@ -74,7 +75,7 @@ public record S3Config(String bucket, String prefix, Optional<URI> endpoint, Str
         try {
             return new S3Config(bucket, prefix,
                     settings.get("S3_ENDPOINT").map(S3Config::endpoint),
-                    settings.get("AWS_REGION", "us-east-1"),
+                    AwsSettings.regionName(settings),
                     integer(settings, "S3_MAX_CONCURRENCY", "32"),
                     integer(settings, "S3_MAX_ATTEMPTS", "4"),
                     Long.parseLong(settings.get("S3_MULTIPART_THRESHOLD", String.valueOf(8L * 1024 * 1024))));

@@ -93,6 +93,11 @@ public final class SnowflakeSink implements Sink, DryRunPlan {
     }
 
     @Override
+    public Stores stores() {
+        return Stores.ROWS;
+    }
+
+    @Override
     public String name() {
         return config.describe();
     }

@@ -34,6 +34,9 @@ import java.util.Set;
  * <p>Thread-safe.
  */
 public final class FmpSource implements Source {
+    /** What it provides; its factory declares the same without creating one. */
+    static final Set<Dataset> DATASETS = Set.of(Dataset.PRICES, Dataset.FUNDAMENTALS, Dataset.ACTIONS, Dataset.QUOTES);
+
     private final FmpClient client;
     private final FmpBars bars;
     private final FmpStatements statements;
@@ -55,7 +58,7 @@ public final class FmpSource implements Source {
 
     @Override
     public Set<Dataset> datasets() {
-        return Set.of(Dataset.PRICES, Dataset.FUNDAMENTALS, Dataset.ACTIONS, Dataset.QUOTES);
+        return DATASETS;
     }
 
     @Override

@@ -6,10 +6,12 @@ import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.ProviderEndpoint;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.Dataset;
 import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
 import jakarta.inject.Inject;
+import java.util.Set;
 
 /** Builds an {@link FmpSource} from {@link FmpConfig} with its own rate-limited, retrying transport. */
 public final class FmpSourceFactory implements SourceFactory {
@@ -38,5 +40,10 @@ public final class FmpSourceFactory implements SourceFactory {
     @Override
     public SymbolSpelling spelling() {
         return FmpClient.SPELLING;
+    }
+
+    @Override
+    public Set<Dataset> datasets() {
+        return FmpSource.DATASETS;
     }
 }

@@ -15,7 +15,6 @@ import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.Source;
 import java.time.LocalDate;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -29,6 +28,9 @@ import java.util.Set;
  * <p>Thread-safe.
  */
 public final class PolygonSource implements Source {
+    /** What it provides; its factory declares the same without creating one. */
+    static final Set<Dataset> DATASETS = Set.of(Dataset.PRICES, Dataset.OPTIONS, Dataset.ACTIONS, Dataset.QUOTES);
+
     static final String NAME = PolygonClient.PROVIDER;
     private final PolygonClient client;
     private final PolygonBars bars;
@@ -51,7 +53,7 @@ public final class PolygonSource implements Source {
 
     @Override
     public Set<Dataset> datasets() {
-        return EnumSet.of(Dataset.PRICES, Dataset.OPTIONS, Dataset.ACTIONS, Dataset.QUOTES);
+        return DATASETS;
     }
 
     /** See {@link PolygonBars#plan}: grouped daily when it takes fewer calls, else per-symbol range requests. */

@@ -7,10 +7,12 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.ProviderEndpoint;
 import io.stockingest.core.http.RetryPolicy;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.Dataset;
 import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
 import jakarta.inject.Inject;
+import java.util.Set;
 
 /**
  * Builds a {@link PolygonSource} from {@link PolygonConfig}: one rate-limited ({@code POLYGON_RATE_LIMIT}, paging
@@ -46,5 +48,10 @@ public final class PolygonSourceFactory implements SourceFactory {
     @Override
     public SymbolSpelling spelling() {
         return PolygonClient.SPELLING;
+    }
+
+    @Override
+    public Set<Dataset> datasets() {
+        return PolygonSource.DATASETS;
     }
 }

@@ -39,6 +39,9 @@ import java.util.Set;
  * <p>Thread-safe.
  */
 public final class YahooSource implements Source {
+    /** What it provides; its factory declares the same without creating one. */
+    static final Set<Dataset> DATASETS = Set.of(Dataset.PRICES, Dataset.ACTIONS, Dataset.QUOTES);
+
     /** How the provider spells symbols: {@code BRK-B}. */
     static final SymbolSpelling SPELLING = SymbolSpelling.DASHED_SHARE_CLASS;
     static final int ONE_MINUTE_WINDOW_DAYS = 8;
@@ -75,7 +78,7 @@ public final class YahooSource implements Source {
 
     @Override
     public Set<Dataset> datasets() {
-        return Set.of(Dataset.PRICES, Dataset.ACTIONS, Dataset.QUOTES);
+        return DATASETS;
     }
 
     @Override

@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.http.Ticker;
+import io.stockingest.core.model.Dataset;
 import io.stockingest.core.model.SymbolSpelling;
 import io.stockingest.core.spi.Source;
 import io.stockingest.core.spi.SourceFactory;
 import jakarta.inject.Inject;
+import java.util.Set;
 
 /** Builds a {@link YahooSource} with its own rate-limited, retrying transport. */
 public final class YahooSourceFactory implements SourceFactory {
@@ -31,5 +33,10 @@ public final class YahooSourceFactory implements SourceFactory {
     @Override
     public SymbolSpelling spelling() {
         return YahooSource.SPELLING;
+    }
+
+    @Override
+    public Set<Dataset> datasets() {
+        return YahooSource.DATASETS;
     }
 }
