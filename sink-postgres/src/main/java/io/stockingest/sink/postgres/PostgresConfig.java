@@ -56,7 +56,8 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Strin
         String uri = sinkUri == null ? "postgres" : sinkUri.strip();
         String url = uri.equalsIgnoreCase("postgres") || uri.equalsIgnoreCase("postgresql")
                 ? settings.get("DATABASE_URL").orElseThrow(() -> new IngestException(ErrorKind.CONFIG,
-                        "DATABASE_URL is not set: set it to postgresql://user:password@host:5432/db (or pass --sink postgresql://...)"))
+                        "DATABASE_URL is not set: set it to postgresql://host:5432/db with user:password@ before the host"
+                                + " (or pass --sink postgresql://...)"))
                 : uri;
         return fromUrl(url, settings);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
+import io.stockingest.core.http.Secrets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,8 @@ class PostgresConfigTest {
         assertThatThrownBy(() -> PostgresConfig.from("postgres", Settings.of(Map.of())))
                 .isInstanceOf(IngestException.class)
                 .hasMessageContaining("DATABASE_URL is not set")
+                .satisfies(e -> assertThat(Secrets.redact(e.getMessage()))
+                        .as("the example survives redaction").contains("user:password@ before the host"))
                 .extracting(e -> ((IngestException) e).kind()).isEqualTo(ErrorKind.CONFIG);
     }
 
