@@ -22,39 +22,52 @@ import java.util.Optional;
  * <p><b>What the server says.</b> {@code Retry-After} on a 429, and {@code X-RateLimit-Remaining: 0} (or
  * {@code RateLimit-Remaining}) with {@code X-RateLimit-Reset} on any answer, stop every permit until the time given
  * (a reset above 10<sup>9</sup> is read as Unix seconds, smaller as seconds from now). A 429 without them says the
- * window is full but not when it frees, and what happens depends on how the provider is known to count:
+ * window is full but not when it frees, and what happens depends on how the provider counts:
  * <ul>
- *   <li>{@link Counting#FIXED} (FMP's plans: per calendar minute): the rate was not the problem, the window is.
- *       From the first 429 of a window, one probe is sent every {@code period / 60} (a second for a minute window;
- *       at least 10 ms, at most a minute) until one is accepted; its send time bounds the window's boundary, so
- *       later windows are waited out to the predicted roll without probing (one 429 per window, plus those already
- *       in flight). No 60-second sleep per request.</li>
  *   <li>{@link Counting#SLIDING} (the default, also for a server whose window is unknown): the server allows less
  *       than we were told. The rate is halved (multiplicative decrease), and until the server accepts again only
  *       one request at a time is sent: the first probe after as long as the streak of accepted requests took to fill
  *       the window (the window is longer than that and frees its first slot one window after the streak began), at
- *       least 100 ms and at most 1 s after the 429 (100 ms after a step up that overshot), then twice as far apart
- *       after each refused probe, so that a full window costs a few probes instead of a 429 per waiting request. A rate that went through a
- *       {@link #QUIET quiet period} (10 s) without a 429 is remembered as good; then the rate steps up by 5%, and
- *       by twice the last step after each quiet period that passes at the new rate (5%, 10%, 20%, ...: from half
- *       speed back to the told rate in about 50 s once the server accepts it again). A 429 above the remembered
- *       good rate returns to it (not to half of it) and doubles the quiet period (up to 160 s), so a server slightly
- *       slower than a step is probed less and less often; a 429 at or below it (the server got slower) halves
- *       again and forgets it. Unlike plain AIMD, which saws between half and all of the server's rate (75% on
- *       average), this settles on the highest rate known to pass.</li>
+ *       least 100 ms and at most 1 s after the 429, then twice as far apart after each refused probe, so that a full
+ *       window costs a few probes instead of a 429 per waiting request.</li>
+ *   <li><b>Climbing back in measured windows.</b> The accepted probe measures the server's window: the time from the
+ *       start of the streak that filled it to the first slot it freed ({@code Retry-After} gives the same figure).
+ *       A rate is judged after one such window without a 429 (at least 100 ms, at most
+ *       {@link #MAX_CLIMB_QUIET 5 s}: beyond that the verdict on a long window comes late, and the run would crawl),
+ *       is then remembered as good, and the rate steps up by 5%, then by twice the last step (5%, 10%, 20%, 40%:
+ *       four windows from half speed to 97% of the told rate). A 429 above the remembered good rate (a step
+ *       overshot) returns to it, not to half of it, and holds it 10 s, doubling per overshoot up to 160 s, before the
+ *       next step: a server slightly slower than a step is probed less and less often. A 429 at or below it (the
+ *       server got slower) halves again and forgets it. Unlike plain AIMD, which saws between half and all of the
+ *       server's rate (75% on average), this settles on the highest rate known to pass, and unlike a fixed quiet
+ *       period it regains speed at the pace the server's window can show a step is safe.</li>
+ *   <li>{@link Counting#FIXED} (FMP's plans: per calendar minute): the rate was not the problem, the window is.
+ *       From the first 429 of a window, one probe is sent every {@code period / 60} (a second for a minute window;
+ *       at least 10 ms, at most a minute) until one is accepted; its send time bounds the window's boundary, so
+ *       later windows are waited out to the predicted roll without probing (one 429 per window, plus those already
+ *       in flight). No 60-second sleep per request. <b>The claim is checked once:</b> the second window's 429 is
+ *       probed again, one request at a time with doubling pauses up to the predicted roll. A fixed window refuses
+ *       them all until it rolls (a few 429s, once per run); a window that slides frees a slot well before the roll,
+ *       or is still full right after it, and from then on the limiter counts as {@link Counting#SLIDING}.</li>
  * </ul>
  * A 429 only speaks for the rate its request was sent at: every permit carries the limiter's generation, bumped at
  * each change, and a 429 to a permit of an older generation is ignored. So the 429s of all requests in flight when
  * the window filled count once (as TCP halves once per round trip), and waiters holding a slot reserved at the old
  * pace take a new one.
  *
- * <p>Measured on the fake clock against simulated window counters, told 3000/min, 50 ms latency, 16 in flight
- * ({@code RateLimiterTest}; the table is in docs/performance.md): a 50-per-second sliding window (exactly the told
- * rate) sees no 429 and never more than 50 in a second (98% of its rate over 600 requests); a 25-per-second
- * sliding window costs the 429s of one episode (4: the requests in flight when it filled) and then runs at 24.75 a
- * second (95% of the server's rate over 300 requests, 98% over 3,000); 1,500 per fixed minute takes 1.008x the
- * least time the windows allow, an hourly fixed window 1.007x. Plain AIMD would average about 75% of a sliding
- * server's rate.
+ * <p><b>Measured</b> on the fake clock against simulated window counters ({@code RateLimiterTest}; told 3000/min,
+ * 50 ms latency, 16 in flight; the tables are in docs/performance.md):
+ * <ul>
+ *   <li>A 50-per-second sliding window (exactly the told rate) sees no 429 and never more than 50 in a second (98% of
+ *       its rate over 600 requests); 25 per sliding second costs 4 429s and then runs at the server's rate; 1,500 per
+ *       fixed minute takes 1.008x the least time the windows allow, an hourly fixed window 1.007x.</li>
+ *   <li>Regaining the told rate once a server that allowed half accepts it again, to 95% of the told rate: a 1-s
+ *       sliding window 40.8 s with the former fixed 10-s quiet period, 5.9 s now (6.6 s with {@code Retry-After});
+ *       a 60-s window 40.6 s, now 20.6 s; an hour window 75.1 s, now 49.4 s. The price, against a server that stays
+ *       slower: one step that overshoots per halving (a 429 or two; with {@code Retry-After}, its rounded-up wait).</li>
+ *   <li>Told fixed (FMP) while the server slides: 25 per sliding second reached 0.645 of the server's rate before
+ *       the check, 0.907 now (7 429s); 250 per sliding 10 s 0.295, now 0.932.</li>
+ * </ul>
  *
  * <p>Thread-safe: state changes under the monitor; callers sleep outside it, in steps of at most 100 ms so that a
  * change (an accepted probe, a {@code Retry-After}) reaches those already waiting.
