@@ -38,7 +38,7 @@ class SettingsReferenceTest {
     /** Literals of configuration classes that are not settings: a JDBC session parameter, an auth mode, a schema name. */
     private static final Set<String> NOT_SETTINGS = Set.of("JDBC_QUERY_RESULT_FORMAT", "SNOWFLAKE_JWT", "STOCK_INGEST");
     /** Read by the launcher script ./stock-ingest, not by the JVM. */
-    private static final Set<String> LAUNCHER = Set.of("JAVA_OPTS", "STOCK_INGEST_OPTS", "JAVA_HOME");
+    private static final Set<String> LAUNCHER = Set.of("JAVA_OPTS", "STOCK_INGEST_OPTS", "JAVA_HOME", "STOCK_INGEST_CDS");
 
     private static Set<String> variablesInCode() throws IOException {
         Set<String> names = new TreeSet<>();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -27,7 +28,12 @@ import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -38,6 +44,11 @@ import org.apache.hc.core5.util.Timeout;
  * its connection was leased from the pool and connected, right before it is written: time spent queueing for a
  * connection cannot bunch the arrivals the limiter spaced. The answer goes back to the limiter, with the request's
  * permit, and into {@link CallStats} (requests really sent, 429s).
+ *
+ * <p>A GET whose connection came from the pool and turns out to have been closed by the server while it sat idle
+ * (no answer at all: {@link NoHttpResponseException}) is sent once more, on a new connection and with a new permit,
+ * before anyone sees a failure: servers close idle keep-alive connections whenever they like, and such a request
+ * never reached the application. Every other retry is {@link RetryingTransport}'s.
  *
  * <p>Timeouts and resets become {@link ErrorKind#TRANSIENT} errors with the URI redacted. Thread-safe.
  */
@@ -70,7 +81,7 @@ public final class ApacheHttpTransport implements HttpTransport {
                         .setConnectionRequestTimeout(Timeout.of(responseTimeout))
                         .build())
                 .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "rate-limit", this::paced)
-                .disableAutomaticRetries()
+                .setRetryStrategy(new StaleConnectionResend())
                 .disableCookieManagement()
                 .build();
     }
@@ -166,6 +177,32 @@ public final class ApacheHttpTransport implements HttpTransport {
                 return body;
             }
             return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Resends a GET once after {@link NoHttpResponseException} (a keep-alive connection the server had closed); nothing
+     * else, and never on a status. Stateless.
+     */
+    private static final class StaleConnectionResend implements HttpRequestRetryStrategy {
+        @Override
+        public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+            return execCount <= 1 && exception instanceof NoHttpResponseException && Method.GET.isSame(request.getMethod());
+        }
+
+        @Override
+        public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
+            return false;
+        }
+
+        @Override
+        public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
+            return TimeValue.ZERO_MILLISECONDS;
+        }
+
+        @Override
+        public TimeValue getRetryInterval(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+            return TimeValue.ZERO_MILLISECONDS;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.testkit.FakeTicker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -85,6 +86,37 @@ class ApacheHttpTransportTest {
             HttpResult result = get(server);
             assertThat(result.status()).isEqualTo(204);
             assertThat(result.body()).isEmpty();
+        }
+    }
+
+    @Test
+    void aGetOnAPooledConnectionTheServerClosedIsSentAgainOnce() throws Exception {
+        // promises keep-alive, then closes every connection after its answer: the pooled connection is stale
+        String body = "[]";
+        try (ServerSocket server = rawServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + "\r\nConnection: keep-alive\r\nKeep-Alive: timeout=60\r\n\r\n" + body)) {
+            FakeTicker ticker = new FakeTicker();
+            RateLimiter limiter = new RateLimiter(RateLimit.parse("6000/min"), RateLimiter.Counting.SLIDING, ticker, 1.0);
+            CallStats stats = new CallStats();
+            try (ApacheHttpTransport transport = new ApacheHttpTransport(Duration.ofSeconds(5), Duration.ofSeconds(5), 1, "test", limiter)) {
+                HttpCall call = HttpCall.get(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/x"));
+                for (int i = 0; i < 5; i++) {
+                    HttpResult result = CallStats.bind(stats, () -> transport.execute(call));
+                    assertThat(result.bodyText()).as("request %d", i + 1).isEqualTo(body);
+                }
+            }
+            assertThat(stats.requests()).as("requests written: 5, and a resend for each stale connection")
+                    .isBetween(5L, 9L);
+        }
+    }
+
+    @Test
+    void aServerThatClosesWithoutAnsweringIsStillATransientErrorAfterTheOneResend() throws IOException {
+        try (ServerSocket server = rawServer("")) {
+            assertThatThrownBy(() -> get(server))
+                    .isInstanceOf(IngestException.class)
+                    .satisfies(e -> assertThat(((IngestException) e).kind()).isEqualTo(ErrorKind.TRANSIENT))
+                    .hasMessageContaining("NoHttpResponseException");
         }
     }
 

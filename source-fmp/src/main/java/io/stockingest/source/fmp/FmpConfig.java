@@ -194,7 +194,8 @@ public record FmpConfig(String apiKey, URI baseUrl, Plan plan, RateLimit rateLim
     /**
      * One rate-limited, retrying endpoint. FMP sends no {@code Retry-After} and no rate headers, and counts its
      * per-minute plans in fixed windows: a 429 there means this minute is used up, and the limiter waits for the window
-     * to roll ({@link io.stockingest.core.http.RateLimiter.Counting#FIXED}). On a daily budget a 429 means the day is
+     * to roll ({@link io.stockingest.core.http.RateLimiter.Counting#FIXED}; checked once per run: a server that turns
+     * out to count in a sliding window is then treated as one). On a daily budget a 429 means the day is
      * used up, so it is answered at once and the symbol fails.
      */
     public ProviderEndpoint endpoint() {
