@@ -206,15 +206,10 @@ public final class DashboardApi {
             throw new BadRequest("from " + givenFrom + " is after " + last);
         }
         DateRange range = new DateRange(givenFrom != null ? givenFrom : NyseCalendar.FIRST, last);
-        Map<String, Map<String, Long>> counts = storedByMonth(range);
-        TreeSet<String> monthsHeld = new TreeSet<>();
-        counts.values().forEach(byMonth -> byMonth.forEach((month, stored) -> {
-            if (stored > 0) {
-                monthsHeld.add(month);
-            }
-        }));
+        Held held = storedByMonth(range);
+        Map<String, Map<String, Long>> counts = held.counts();
         ObjectNode out = JSON.createObjectNode();
-        if (monthsHeld.isEmpty()) {
+        if (held.first() == null) {
             out.putNull("from").putNull("to");
             out.putArray("months");
             out.putArray("expected");
@@ -222,10 +217,10 @@ public final class DashboardApi {
             out.putArray("cells");
             return Answer.ok(out);
         }
-        YearMonth firstMonth = givenFrom != null ? YearMonth.from(givenFrom) : YearMonth.parse(monthsHeld.first());
-        YearMonth lastMonth = givenTo != null ? YearMonth.from(range.to()) : YearMonth.parse(monthsHeld.last());
-        LocalDate from = givenFrom != null ? givenFrom : firstMonth.atDay(1);
-        LocalDate to = lastMonth.atEndOfMonth().isAfter(range.to()) ? range.to() : lastMonth.atEndOfMonth();
+        LocalDate from = givenFrom != null ? givenFrom : held.first();
+        LocalDate to = givenTo != null ? range.to() : held.last().isAfter(range.to()) ? range.to() : held.last();
+        YearMonth firstMonth = YearMonth.from(from);
+        YearMonth lastMonth = YearMonth.from(to);
         List<String> monthList = new ArrayList<>();
         for (YearMonth m = firstMonth; !m.isAfter(lastMonth); m = m.plusMonths(1)) {
             monthList.add(m.toString());
@@ -260,19 +255,27 @@ public final class DashboardApi {
         return Answer.ok(out);
     }
 
-    /** Symbol, then month ({@code YYYY-MM}), to the stored daily sessions, both sorted. */
-    private Map<String, Map<String, Long>> storedByMonth(DateRange range) {
+    /** Symbol, then month ({@code YYYY-MM}), to the stored daily sessions (both sorted); the first and last stored date. */
+    private record Held(Map<String, Map<String, Long>> counts, LocalDate first, LocalDate last) {}
+
+    private Held storedByMonth(DateRange range) {
         Map<String, Map<String, Long>> counts = new TreeMap<>();
+        LocalDate first = null;
+        LocalDate last = null;
         Optional<Table> inPlace = reader.storedByMonth(range);
         if (inPlace.isPresent()) {
             for (List<Object> row : inPlace.get().rows()) {
                 counts.computeIfAbsent((String) row.get(0), s -> new TreeMap<>()).put((String) row.get(1), ((Number) row.get(2)).longValue());
+                LocalDate low = LocalDate.parse((String) row.get(3));
+                LocalDate high = LocalDate.parse((String) row.get(4));
+                first = first == null || low.isBefore(first) ? low : first;
+                last = last == null || high.isAfter(last) ? high : last;
             }
-            return counts;
+            return new Held(counts, first, last);
         }
         List<Symbol> symbols = reader.symbols().stream().map(Symbol::parse).toList();
         if (symbols.isEmpty()) {
-            return counts;
+            return new Held(counts, null, null);
         }
         Map<Symbol, StoredSessions.Stored> held = reader.storedSessions().storedSessions(symbols, Interval.D1, range);
         List<LocalDate> sessions = calendar.sessions(range.from(), range.to()).stream().map(NyseCalendar.Session::date).toList();
@@ -282,10 +285,12 @@ public final class DashboardApi {
             for (LocalDate session : sessions) {
                 if (stored.covers(session)) {
                     byMonth.merge(YearMonth.from(session).toString(), 1L, Long::sum);
+                    first = first == null || session.isBefore(first) ? session : first;
+                    last = last == null || session.isAfter(last) ? session : last;
                 }
             }
         }
-        return counts;
+        return new Held(counts, first, last);
     }
 
     /** One symbol's month: the sessions expected, stored and missing. */

@@ -183,7 +183,7 @@ final class PostgresReader implements SinkReader {
     /** One grouped query: 1,000 symbols x 5 years come back as 60,000 counts, not 1.26 million dates. */
     @Override
     public Optional<Table> storedByMonth(DateRange range) {
-        return Optional.of(jdbc.query("SELECT symbol, to_char(date, 'YYYY-MM') AS month, count(*) AS stored FROM prices_daily"
+        return Optional.of(jdbc.query("SELECT symbol, to_char(date, 'YYYY-MM') AS month, count(*) AS stored, min(date) AS first, max(date) AS last FROM prices_daily"
                 + " WHERE date BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2", range.from(), range.to()));
     }
 
