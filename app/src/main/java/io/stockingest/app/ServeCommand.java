@@ -30,7 +30,8 @@ final class ServeCommand implements Callable<Integer> {
     private final boolean installSignalHandler;
     private final CountDownLatch stop = new CountDownLatch(1);
 
-    @Option(names = "--sink", description = "parquet:DIR, postgres (DATABASE_URL) or a postgresql:// URL (default: ${DEFAULT-VALUE})",
+    @Option(names = "--sink", description = "parquet:DIR, s3://BUCKET[/PREFIX] (read from a local copy), postgres (DATABASE_URL) or a postgresql:// URL"
+            + " (default: ${DEFAULT-VALUE})",
             defaultValue = "parquet:./data")
     String sink;
 

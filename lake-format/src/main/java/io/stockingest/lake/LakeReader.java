@@ -44,11 +44,20 @@ public final class LakeReader implements SinkReader {
     private final JdbcTables jdbc;
     private final StoredSessions stored;
 
+    private final String description;
+
     /**
      * @param rawPrefix the folder of provider data ({@code S3_RAW_PREFIX}, default {@code raw})
-     * @param stored which sessions the lake holds, by its keys (the lake sink's own listing)
+     * @param stored which sessions the lake holds, by its keys (the lake sink's own listing); closed with this reader
+     *     when it is {@link AutoCloseable}
      */
     public LakeReader(Path root, String rawPrefix, StoredSessions stored) {
+        this(root, rawPrefix, stored, "lake " + root.toAbsolutePath().normalize());
+    }
+
+    /** @param description what {@link #describe} says (no secret in it) */
+    public LakeReader(Path root, String rawPrefix, StoredSessions stored, String description) {
+        this.description = requireNonNull(description, "description is null");
         this.stored = requireNonNull(stored, "stored is null");
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.raw = requireNonNull(rawPrefix, "rawPrefix is null");
@@ -71,7 +80,7 @@ public final class LakeReader implements SinkReader {
 
     @Override
     public String describe() {
-        return "lake " + root;
+        return description;
     }
 
     @Override
@@ -335,5 +344,12 @@ public final class LakeReader implements SinkReader {
     @Override
     public void close() {
         jdbc.close();
+        if (stored instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing what only listed the lake: nothing was written
+            }
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.stockingest.sink.postgres;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
@@ -140,8 +139,9 @@ final class PostgresReader implements SinkReader {
     /** A statement's line items (jsonb) as a sorted map of name to number (or null: NaN is stored as null). */
     private static Map<String, Object> lineItems(String json) {
         try {
-            Map<String, Object> items = new TreeMap<>(JSON.readValue(json, new TypeReference<Map<String, Object>>() {}));
-            items.replaceAll((name, value) -> value instanceof Number n ? n.doubleValue() : value);
+            Map<String, Object> items = new TreeMap<>();
+            JSON.readTree(json).properties().forEach(item -> items.put(item.getKey(),
+                    item.getValue().isNumber() ? item.getValue().doubleValue() : item.getValue().isNull() ? null : item.getValue().asText()));
             return items;
         } catch (IOException e) {
             throw new IngestException(ErrorKind.SINK, "A stored statement's line items are not JSON: " + e.getMessage(), e);
