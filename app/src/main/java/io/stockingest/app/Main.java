@@ -75,6 +75,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
         cli.addSubcommand(new CommandLine(new DbCommand.Db(env)));
         cli.addSubcommand(new CommandLine(new DbCommand.Export(env)));
+        cli.addSubcommand(new CommandLine(new ServeCommand(env, signals)));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }

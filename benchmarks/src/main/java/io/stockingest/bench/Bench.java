@@ -62,6 +62,7 @@ public final class Bench {
         switch (scenario) {
             case "rate-efficiency" -> rows.add(rateEfficiency(fullRun()));
             case "rate-only" -> rows.add(rateOnly());
+            case "dashboard" -> rows.addAll(DashboardBench.run(SYMBOLS, FROM, TO));
             case "throttled-server" -> rows.add(throttledServer());
             case "sliding-second" -> rows.add(slidingSecond());
             case "sliding-half" -> rows.add(slidingHalf());
@@ -98,7 +99,7 @@ public final class Bench {
     }
 
     private static void usage() {
-        System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|throttled-server|sliding-second|sliding-half|fixed-minute|windows|"
+        System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|dashboard|throttled-server|sliding-second|sliding-half|fixed-minute|windows|"
                 + "memory|cpu|all");
     }
 
@@ -410,7 +411,7 @@ public final class Bench {
         }
     }
 
-    private static Figures print(String scenario, boolean passed, Map<String, Object> values) {
+    static Figures print(String scenario, boolean passed, Map<String, Object> values) {
         Figures figures = new Figures(scenario, passed, values);
         System.out.println(figures.line());
         System.out.flush();
@@ -448,7 +449,7 @@ public final class Bench {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static String f2(double v) {
+    static String f2(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
@@ -460,7 +461,7 @@ public final class Bench {
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override

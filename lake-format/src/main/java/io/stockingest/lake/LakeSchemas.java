@@ -47,6 +47,8 @@ public final class LakeSchemas {
             .optionalDouble("day_volume").optionalDouble("day_vwap").optionalDouble("open_interest").optionalDouble("implied_volatility")
             .optionalDouble("delta").optionalDouble("gamma").optionalDouble("theta").optionalDouble("vega")
             .optionalDouble("break_even_price").optionalDouble("underlying_price")
+            .optionalDouble("bid").optionalDouble("ask").optionalDouble("bid_size").optionalDouble("ask_size").optionalDouble("midpoint")
+            .optionalDouble("last_price")
             .name("snapshot_time").type().optional().type(TIMESTAMP)
             .name("date").type(DATE).noDefault()
             .requiredString("source")
@@ -137,6 +139,12 @@ public final class LakeSchemas {
         r.put("vega", o.vega());
         r.put("break_even_price", o.breakEvenPrice());
         r.put("underlying_price", o.underlyingPrice());
+        r.put("bid", o.bid());
+        r.put("ask", o.ask());
+        r.put("bid_size", o.bidSize());
+        r.put("ask_size", o.askSize());
+        r.put("midpoint", o.midpoint());
+        r.put("last_price", o.lastPrice());
         r.put("snapshot_time", o.snapshotTime() == null ? null : micros(o.snapshotTime()));
         r.put("date", days(o.date()));
         r.put("source", o.source());

@@ -14,12 +14,12 @@ import java.util.Optional;
  * <ul>
  *   <li><b>On an opened sink or source</b> ({@link Sink#capability}, {@link Source#capability}): what needs the
  *       target as opened for a run, e.g. {@link DryRunPlan} (the statements a sink would run) and
- *       {@link StoredSessions} (which sessions a sink already holds, so a run can skip them). A dashboard's read
- *       access to a sink belongs here.</li>
+ *       {@link StoredSessions} (which sessions a sink already holds, so a run can skip them).</li>
  *   <li><b>On the plugin</b> ({@link SinkFactory#capability}, {@link SourceFactory#capability}): what works on a
  *       target by its URI without opening it for a run: {@link SchemaAdmin} ({@code db migrate/info}),
  *       {@link TableExport} ({@code export}), {@link StoredDates} ({@code --since-last}, checked before anything is
- *       fetched), {@link ObjectReader} ({@code --tickers-path s3://...}).</li>
+ *       fetched), {@link ObjectReader} ({@code --tickers-path s3://...}), {@link ReadOnlyAccess} ({@code serve}: a
+ *       {@link SinkReader} of the target, opened without the sink's checks or migrations, which write).</li>
  * </ul>
  *
  * <h2>Adding one</h2>

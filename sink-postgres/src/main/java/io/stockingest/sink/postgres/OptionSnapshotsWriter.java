@@ -16,7 +16,8 @@ final class OptionSnapshotsWriter {
     static final StagedUpsert TABLE = new StagedUpsert("option_snapshots",
             List.of("contract", "underlying", "contract_type", "exercise_style", "strike", "expiration", "shares_per_contract", "day_open", "day_high",
                     "day_low", "day_close", "day_volume", "day_vwap", "open_interest", "implied_volatility", "delta", "gamma", "theta", "vega",
-                    "break_even_price", "underlying_price", "snapshot_time", "date", "source"),
+                    "break_even_price", "underlying_price", "bid", "ask", "bid_size", "ask_size", "midpoint", "last_price", "snapshot_time", "date",
+                    "source"),
             List.of("contract", "date"), "underlying",
             List.of(RowRules.keyPresent(List.of("contract", "underlying", "date")), RowRules.STRIKE_POSITIVE));
 
@@ -35,6 +36,7 @@ final class OptionSnapshotsWriter {
     static Object[] row(OptionSnapshot o) {
         return new Object[] {o.contract(), o.underlying().value(), o.contractType(), o.exerciseStyle(), o.strike(), o.expiration(), o.sharesPerContract(),
             o.dayOpen(), o.dayHigh(), o.dayLow(), o.dayClose(), o.dayVolume(), o.dayVwap(), o.openInterest(), o.impliedVolatility(), o.delta(), o.gamma(),
-            o.theta(), o.vega(), o.breakEvenPrice(), o.underlyingPrice(), o.snapshotTime(), o.date(), o.source()};
+            o.theta(), o.vega(), o.breakEvenPrice(), o.underlyingPrice(), o.bid(), o.ask(), o.bidSize(), o.askSize(), o.midpoint(), o.lastPrice(),
+            o.snapshotTime(), o.date(), o.source()};
     }
 }

@@ -3,7 +3,9 @@ package io.stockingest.sink.postgres;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.ReadOnlyAccess;
 import io.stockingest.core.spi.SchemaAdmin;
+import io.stockingest.core.spi.SinkReader;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.SinkFactory;
 import io.stockingest.core.spi.StoredDates;
@@ -20,9 +22,10 @@ import java.util.Set;
 /**
  * {@code --sink postgres} (uses DATABASE_URL) or {@code --sink postgresql://user:pass@host/db} (also {@code postgres://}
  * and {@code jdbc:postgresql:}). Offers, by URI: Flyway schema administration ({@code db migrate/info}), the last
- * stored date per symbol ({@code --since-last}) and table export ({@code export}, csv/sql/parquet).
+ * stored date per symbol ({@code --since-last}), table export ({@code export}, csv/sql/parquet) and read-only access
+ * ({@code serve}: read-only transactions, nothing migrated).
  */
-public final class PostgresSinkFactory implements SinkFactory, SchemaAdmin, StoredDates, TableExport {
+public final class PostgresSinkFactory implements SinkFactory, SchemaAdmin, StoredDates, TableExport, ReadOnlyAccess {
     @Inject
     public PostgresSinkFactory() {}
 
@@ -66,5 +69,10 @@ public final class PostgresSinkFactory implements SinkFactory, SchemaAdmin, Stor
     public long export(String uri, Settings settings, String table, String format, String where, Path out) {
         Exporter exporter = new Exporter(PostgresConfig.from(uri, settings));
         return exporter.export(table, Exporter.format(format), where, out);
+    }
+
+    @Override
+    public SinkReader openReader(String uri, Settings settings) {
+        return new PostgresReader(PostgresConfig.from(uri, settings));
     }
 }

@@ -80,7 +80,8 @@ class DatasetWritersTest {
     static OptionSnapshot call150(double strike, Double close) {
         return new OptionSnapshot("O:AAPL230616C00150000", AAPL, "call", "american", strike, LocalDate.of(2023, 6, 16), 100d, 29.99, 32.25, 29d, close,
                 8d, 30.7738, 8133d, 0.3570277203465058, 0.6436614934293701, 0.0061735291012820675, -0.028227189324641973, 0.6381159723175714,
-                179.075, 159.9606, Instant.parse("2022-04-29T17:44:23.172073Z"), LocalDate.of(2022, 4, 29), "polygon");
+                179.075, 159.9606, 28.9, 29.25, 294d, 209d, 29.075, 29.25, Instant.parse("2022-04-29T17:44:23.172073Z"), LocalDate.of(2022, 4, 29),
+                "polygon");
     }
 
     static OptionSnapshot put140() {
@@ -128,7 +129,7 @@ class DatasetWritersTest {
                 + ", ingest_ts FROM option_snapshots WHERE contract = 'O:AAPL230616C00150000'"))
                 .isEqualTo("O:AAPL230616C00150000|AAPL|call|american|150|2023-06-16|100|29.99|32.25|29|29|8|30.7738|8133|0.3570277203465058"
                         + "|0.6436614934293701|0.0061735291012820675|-0.028227189324641973|0.6381159723175714|179.075|159.9606"
-                        + "|2022-04-29 17:44:23.172073+00|2022-04-29|polygon|2024-11-02 12:00:01+00\n");
+                        + "|28.9|29.25|294|209|29.075|29.25|2022-04-29 17:44:23.172073+00|2022-04-29|polygon|2024-11-02 12:00:01+00\n");
         assertThat(text(schema, "SELECT contract, day_close, delta, open_interest FROM option_snapshots WHERE contract_type = 'put'"))
                 .isEqualTo("O:AAPL230616P00140000|null|null|null\n");
         String xmin = text(schema, "SELECT contract, xmin FROM option_snapshots ORDER BY 1");
@@ -301,7 +302,8 @@ class DatasetWritersTest {
         assertThat(text(schema, "SELECT contract, date, contract_type, day_volume, open_interest, implied_volatility, exercise_style FROM option_snapshots"))
                 .isEqualTo("O:AAPL230616C00150000|2022-04-29|call|8|8133|0.357|null\n");
         assertThat(text(schema, "SELECT symbol, type, ex_date, numerator, denominator FROM corporate_actions")).isEqualTo("AAPL|split|2020-08-31|null|null\n");
-        assertThat(new OptionSnapshotsWriter(admin).write(List.of(call150(150, 29d)), run(1))).as("the V4 writer updates the migrated row").isEqualTo(1);
+        admin.migrate(null);
+        assertThat(new OptionSnapshotsWriter(admin).write(List.of(call150(150, 29d)), run(1))).as("the writer updates the migrated row").isEqualTo(1);
         assertThat(text(schema, "SELECT count(*), max(exercise_style) FROM option_snapshots")).isEqualTo("1|american\n");
     }
 }

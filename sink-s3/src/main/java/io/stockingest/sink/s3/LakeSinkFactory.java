@@ -5,16 +5,21 @@ import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.ReadOnlyAccess;
 import io.stockingest.core.spi.SinkFactory;
+import io.stockingest.core.spi.SinkReader;
+import io.stockingest.lake.LakeReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
 /**
  * {@code --sink parquet:DIR}: a lake in a local directory ({@code S3_RAW_PREFIX} names its data folder,
- * {@code S3_MAX_CONCURRENCY} bounds the files written at once, default 32).
+ * {@code S3_MAX_CONCURRENCY} bounds the files written at once, default 32). Offers read-only access ({@code serve}):
+ * embedded DuckDB over the lake's Parquet files, and the lake's own listing for its stored sessions.
  */
-public final class LakeSinkFactory implements SinkFactory {
+public final class LakeSinkFactory implements SinkFactory, ReadOnlyAccess {
     private static final String SCHEME = "parquet:";
 
     @Override
@@ -55,5 +60,19 @@ public final class LakeSinkFactory implements SinkFactory {
         }
         LocalLakeStorage storage = new LocalLakeStorage(dir);
         return new LakeSink(SCHEME + storage.describe(), storage, layout, concurrency);
+    }
+
+    @Override
+    public SinkReader openReader(String uri, Settings settings) {
+        if (!uri.startsWith(SCHEME) || uri.substring(SCHEME.length()).isBlank()) {
+            throw new IngestException(ErrorKind.USAGE, "Invalid lake sink '" + uri + "': give a directory, parquet:DIR, e.g. parquet:./data");
+        }
+        Path dir = Path.of(uri.substring(SCHEME.length()));
+        if (!Files.isDirectory(dir)) {
+            throw new IngestException(ErrorKind.USAGE, "No lake at " + dir + " (--sink " + uri + "): nothing to read");
+        }
+        LakeLayout layout = LakeLayout.from(settings);
+        LocalLakeStorage storage = new LocalLakeStorage(dir);
+        return new LakeReader(dir, layout.rawPrefix(), new LakeSink(SCHEME + storage.describe(), storage, layout));
     }
 }

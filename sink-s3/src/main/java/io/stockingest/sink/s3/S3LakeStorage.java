@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -69,6 +71,20 @@ public final class S3LakeStorage implements LakeStorage {
                 keys.add(config.lakeKeyOf(object.key()));
             }
             return Set.copyOf(keys);
+        } catch (SdkException e) {
+            throw failure("list", objectPrefix, e);
+        }
+    }
+
+    /** Every object under {@code prefix} (a lake key) with its ETag, in one paginated listing. */
+    Map<String, String> listETags(String prefix) {
+        String objectPrefix = config.keyOf(checkKey(prefix));
+        try {
+            Map<String, String> out = new TreeMap<>();
+            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(config.bucket()).prefix(objectPrefix)).contents()) {
+                out.put(config.lakeKeyOf(object.key()), object.eTag());
+            }
+            return out;
         } catch (SdkException e) {
             throw failure("list", objectPrefix, e);
         }

@@ -38,8 +38,10 @@ class SnowflakeStatementsTest {
         twice.addAll(views);
         assertThat(plan).as("version 1 creates the views, version 2 recreates them with the venue")
                 .filteredOn(s -> s.startsWith("CREATE OR REPLACE VIEW")).extracting(s -> s.split("\"")[5]).containsExactlyElementsOf(twice);
-        assertThat(plan).filteredOn(s -> s.startsWith("ALTER")).allSatisfy(s -> assertThat(s).contains("ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR"))
+        assertThat(plan).filteredOn(s -> s.startsWith("ALTER") && s.contains("\"VENUE\"")).allSatisfy(s -> assertThat(s).contains("ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR"))
                 .hasSize(3);
+        assertThat(plan).as("version 5: the option rows' last quote and last trade").filteredOn(s -> s.startsWith("ALTER") && s.contains("OPTION_SNAPSHOTS"))
+                .extracting(s -> s.split("\"")[7]).containsExactly("BID", "ASK", "BID_SIZE", "ASK_SIZE", "MIDPOINT", "LAST_PRICE");
     }
 
     @Test

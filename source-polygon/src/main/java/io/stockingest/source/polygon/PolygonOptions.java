@@ -65,6 +65,7 @@ final class PolygonOptions {
             JsonNode day = row.path("day");
             JsonNode greeks = row.path("greeks");
             JsonNode asset = row.path("underlying_asset");
+            JsonNode quote = row.path("last_quote");
             Double underlyingPrice = PolygonRows.number(asset, "price");
             out.add(new OptionSnapshot(contract, underlying, PolygonRows.text(details, "contract_type"), PolygonRows.text(details, "exercise_style"),
                     PolygonRows.price(details, "strike_price"), expiration, PolygonRows.number(details, "shares_per_contract"),
@@ -73,6 +74,8 @@ final class PolygonOptions {
                     PolygonRows.number(row, "open_interest"), PolygonRows.number(row, "implied_volatility"),
                     PolygonRows.number(greeks, "delta"), PolygonRows.number(greeks, "gamma"), PolygonRows.number(greeks, "theta"), PolygonRows.number(greeks, "vega"),
                     PolygonRows.number(row, "break_even_price"), underlyingPrice != null ? underlyingPrice : PolygonRows.number(asset, "value"),
+                    PolygonRows.number(quote, "bid"), PolygonRows.number(quote, "ask"), PolygonRows.number(quote, "bid_size"),
+                    PolygonRows.number(quote, "ask_size"), PolygonRows.number(quote, "midpoint"), PolygonRows.number(row.path("last_trade"), "price"),
                     snapshotTime(row), date, PolygonClient.PROVIDER));
         }
         return List.copyOf(out);

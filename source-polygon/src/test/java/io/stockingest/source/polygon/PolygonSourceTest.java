@@ -254,6 +254,7 @@ class PolygonSourceTest {
                 8133.0, 0.3570277203465058,
                 0.6436614934293701, 0.0061735291012820675, -0.028227189324641973, 0.6381159723175714,
                 179.075, 159.9606,
+                28.9, 29.25, 294.0, 209.0, 29.075, 29.25,
                 Instant.parse("2023-03-13T14:42:07.714665700Z"), LocalDate.of(2023, 3, 13), "polygon"));
         assertThat(FixtureServer.query(server.requests().getFirst())).containsExactlyInAnyOrderEntriesOf(
                 Map.of("limit", "250", "expiration_date.gte", "2023-06-01", "expiration_date.lte", "2023-06-30"));
