@@ -191,7 +191,7 @@ class PricesCommandTest {
     void coverageOfACompleteLakeHasNothingMissingAndExits0() {
         aaplLake();
         assertThat(run("coverage", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06")).as(err.toString()).isZero();
-        assertThat(out.toString()).containsPattern("parquet:\\S+  AAPL\\s+49\\s+49\\s+0\\s*\\n");
+        assertThat(out.toString()).containsPattern("parquet:\\S+  AAPL\\s+49\\s+49\\s+0\\s+0\\s+0\\s*\\n");
     }
 
     @Test
@@ -207,13 +207,13 @@ class PricesCommandTest {
                 .as(err.toString()).isEqualTo(1);
 
         assertThat(out.toString().lines().toList()).hasSize(3).satisfies(lines -> {
-            assertThat(lines.get(0)).isEqualTo("sink,symbol,expected,stored,missing,missing_ranges");
-            assertThat(lines.get(1)).endsWith(",AAPL,49,45,4,2020-09-04..2020-09-08 2020-10-15 2020-11-06");
-            assertThat(lines.get(2)).endsWith(",MSFT,49,0,49,2020-08-31..2020-11-06");
+            assertThat(lines.get(0)).isEqualTo("sink,symbol,expected,stored,checked_empty,quarantined,missing,missing_ranges");
+            assertThat(lines.get(1)).endsWith(",AAPL,49,45,0,0,4,2020-09-04..2020-09-08 2020-10-15 2020-11-06");
+            assertThat(lines.get(2)).endsWith(",MSFT,49,0,0,0,49,2020-08-31..2020-11-06");
         });
 
         assertThat(run("coverage", "--symbols", "AAPL", "--from", "2020-10-01", "--to", "2020-10-31", "--format", "json")).isEqualTo(1);
-        assertThat(out.toString()).contains("\"symbol\":\"AAPL\",\"expected\":22,\"stored\":21,\"missing\":1,"
+        assertThat(out.toString()).contains("\"symbol\":\"AAPL\",\"expected\":22,\"stored\":21,\"checked_empty\":0,\"quarantined\":0,\"missing\":1,"
                 + "\"missing_ranges\":[{\"from\":\"2020-10-15\",\"to\":\"2020-10-15\"}]");
     }
 
