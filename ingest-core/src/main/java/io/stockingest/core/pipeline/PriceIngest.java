@@ -430,7 +430,16 @@ public final class PriceIngest {
             return found;
         }
 
+        /** Whether a sink holds a bar of {@code symbol} in the job's range (then it is no unknown symbol). */
+        private boolean storedSomewhere(Symbol symbol) {
+            return planned.known().values().stream()
+                    .anyMatch(known -> !known.getOrDefault(symbol, StoredSessions.Known.NONE).stored().dates().isEmpty());
+        }
+
         private void recordChecked(Sink sink, Symbol symbol, Map<LocalDate, StoredSessions.Checked> found) {
+            if (found.isEmpty()) {
+                return;
+            }
             StoredSessions.Known known = planned.known().getOrDefault(sink, Map.of()).getOrDefault(symbol, StoredSessions.Known.NONE);
             Map<LocalDate, StoredSessions.Checked> fresh = new TreeMap<>();
             // what this sink already recorded (sessions only some other sink lacked) is not recorded twice
@@ -547,6 +556,14 @@ public final class PriceIngest {
                 if (!calendars.has(venue)) {
                     noCalendar.add(venue.code());
                 }
+                Map<LocalDate, StoredSessions.Checked> found = newlyChecked(symbol, range, outcome);
+                if (fetched.isEmpty() && storedSomewhere(symbol)) {
+                    // a symbol the sinks hold bars of is known: no bar for these sessions (a halt) is recorded, not failed
+                    for (Sink sink : sinks) {
+                        recordChecked(sink, symbol, found);
+                    }
+                    return;
+                }
                 if (outcome.accepted().isEmpty() && hasSessions(venue, range)) {
                     String none = source.name() + " returned no bars for " + symbol + " " + range + " although the range has "
                             + calendars.of(venue).code() + " sessions";
@@ -560,7 +577,6 @@ public final class PriceIngest {
                     return;
                 }
                 BarBatch batch = new BarBatch(symbol, job.interval(), range, outcome.accepted(), job.writeOptions(), context);
-                Map<LocalDate, StoredSessions.Checked> found = newlyChecked(symbol, range, outcome);
                 for (Sink sink : sinks) {
                     try {
                         state.written = state.written.plus(tally.add(sink, sink.writeBars(batch)));
