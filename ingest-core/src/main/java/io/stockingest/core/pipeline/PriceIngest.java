@@ -230,6 +230,15 @@ public final class PriceIngest {
             request.symbols().forEach(symbol -> states.get(symbol).pending.incrementAndGet());
         }
         Run run = new Run(job, context, states, runStats, planned);
+        // the run's record is there from the start: a killed run leaves one ("running", its pid), and SIGTERM marks it
+        // interrupted with what it had written
+        run.record(RunReport.RUNNING);
+        Thread interrupted = new Thread(() -> {
+            if (!run.ended) {
+                run.record(RunReport.INTERRUPTED);
+            }
+        }, "prices-interrupted-record");
+        boolean hooked = addShutdownHook(interrupted);
         progress.start(symbols.size());
         states.forEach((symbol, state) -> {
             if (state.pending.get() == 0) {
@@ -263,6 +272,10 @@ public final class PriceIngest {
             }
         }
         progress.finish();
+        run.ended = true;
+        if (hooked) {
+            removeShutdownHook(interrupted);
+        }
 
         List<RunError> runErrors = new ArrayList<>();
         run.stop.cause().ifPresent(e -> runErrors.add(new RunError(e.kind(), e.getMessage())));
@@ -291,6 +304,26 @@ public final class PriceIngest {
         }
         return report;
     }
+
+    private static boolean addShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or ran; the run's own record follows it
+        }
+    }
+
+    /** How often at most a running run's record is rewritten with what it has written so far. */
+    static final Duration RECORD_EVERY = Duration.ofSeconds(5);
 
     /** An error of the run as a whole (not of one symbol): its kind decides the outcome, its message is reported. */
     private record RunError(ErrorKind kind, String message) {}
@@ -386,12 +419,49 @@ public final class PriceIngest {
         /** Per sink, the sessions to record as checked for each symbol written to it whole. */
         final Map<Sink, Map<Symbol, Map<LocalDate, StoredSessions.Checked>>> checked = new java.util.concurrent.ConcurrentHashMap<>();
 
+        /** Set once every request is done: the shutdown hook no longer marks the run interrupted. */
+        volatile boolean ended;
+        private final long startNanos = ticker.nanos();
+        private final java.util.concurrent.atomic.AtomicLong recordedAt = new java.util.concurrent.atomic.AtomicLong(startNanos);
+        private final RunReport.RunProcess process = RunReport.RunProcess.current();
+
         Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats, Plan planned) {
             this.job = job;
             this.context = context;
             this.states = states;
             this.runStats = runStats;
             this.planned = planned;
+        }
+
+        /**
+         * Writes the run's record as it stands, with {@code status} ({@code running}, {@code interrupted}) and this
+         * process, to every sink; best effort (the final record is what counts, and a failure here is not the run's).
+         */
+        synchronized void record(String status) {
+            recordedAt.set(ticker.nanos());
+            RunReport now;
+            try {
+                now = report(job, context, this, List.of(), List.copyOf(quarantine), Duration.ofNanos(ticker.nanos() - startNanos), planned)
+                        .withSinkWrites(tally.bySink()).withStatus(status, process);
+            } catch (RuntimeException e) {
+                log.debug("Cannot build the {} record of run {}", status, context.runId(), e);
+                return;
+            }
+            for (Sink sink : sinks) {
+                try {
+                    sink.writeRun(now);
+                } catch (RuntimeException e) {
+                    log.debug("Cannot write the {} record of run {} to {}", status, context.runId(), sink.name(), e);
+                }
+            }
+        }
+
+        /** After a symbol: the running record again when {@link #RECORD_EVERY} has passed since the last one. */
+        void recordIfDue() {
+            long last = recordedAt.get();
+            if (ticker.nanos() - last >= RECORD_EVERY.toNanos() && !ended && recordedAt.compareAndSet(last, ticker.nanos())) {
+                record(RunReport.RUNNING);
+            }
         }
 
         Map<Symbol, Map<LocalDate, StoredSessions.Checked>> checkedFor(Sink sink) {
@@ -590,6 +660,7 @@ public final class PriceIngest {
                 }
             } finally {
                 progress.advance(symbol.value());
+                recordIfDue();
             }
         }
 

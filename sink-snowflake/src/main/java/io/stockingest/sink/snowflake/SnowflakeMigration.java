@@ -41,7 +41,8 @@ public final class SnowflakeMigration {
         }
         v2.addAll(sql.createViews()); // stg_prices_daily shows the venue
         return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1),
-                new Version(2, "venue column on the price and quarantine tables", v2));
+                new Version(2, "venue column on the price and quarantine tables", v2),
+                new Version(3, "checked sessions", List.of(sql.createCheckedSessionsTable())));
     }
 
     /** The statements a migration from scratch runs, in order (for {@code --dry-run}). */
