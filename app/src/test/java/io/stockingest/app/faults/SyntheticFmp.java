@@ -32,6 +32,8 @@ final class SyntheticFmp implements AutoCloseable {
     private final Set<String> halted;
     private final AtomicInteger requests = new AtomicInteger();
     private final java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     SyntheticFmp(Set<String> unknown) {
         this(unknown, Set.of());
@@ -62,6 +64,12 @@ final class SyntheticFmp implements AutoCloseable {
         return requests.get();
     }
 
+    /** Requests for {@code symbol} get no answer until {@link #close} (a provider that hangs on one symbol). */
+    SyntheticFmp hold(String symbol) {
+        held.add(symbol);
+        return this;
+    }
+
     /** Every request so far as {@code SYMBOL FROM..TO}, in the order received. */
     java.util.List<String> asked() {
         return java.util.List.copyOf(asked);
@@ -86,6 +94,13 @@ final class SyntheticFmp implements AutoCloseable {
         if (symbol != null && !unknown.contains(symbol)) {
             LocalDate from = LocalDate.parse(query.get("from"));
             asked.add(symbol + " " + from + ".." + query.get("to"));
+            if (held.contains(symbol)) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int seed = Math.floorMod(symbol.hashCode(), 500) + 10;
             for (LocalDate d = LocalDate.parse(query.get("to")); !d.isBefore(from); d = d.minusDays(1)) {
                 if (d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY || halted.contains(symbol + " " + d)) {
@@ -108,6 +123,7 @@ final class SyntheticFmp implements AutoCloseable {
 
     @Override
     public void close() {
+        release.countDown();
         server.stop(0);
         executor.close();
     }

@@ -235,10 +235,22 @@ public final class PriceIngest {
         run.record(RunReport.RUNNING);
         Thread interrupted = new Thread(() -> {
             if (!run.ended) {
+                run.ended = true; // no running record after this one
                 run.record(RunReport.INTERRUPTED);
             }
         }, "prices-interrupted-record");
         boolean hooked = addShutdownHook(interrupted);
+        // and again every RECORD_EVERY while it runs, so that a run killed outright (SIGKILL, OOM) shows what it wrote
+        java.util.concurrent.ScheduledExecutorService recorder = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "prices-run-record");
+            thread.setDaemon(true);
+            return thread;
+        });
+        recorder.scheduleWithFixedDelay(() -> {
+            if (!run.ended) {
+                run.record(RunReport.RUNNING);
+            }
+        }, RECORD_EVERY.toMillis(), RECORD_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         progress.start(symbols.size());
         states.forEach((symbol, state) -> {
             if (state.pending.get() == 0) {
@@ -273,6 +285,12 @@ public final class PriceIngest {
         }
         progress.finish();
         run.ended = true;
+        recorder.shutdown();
+        try {
+            recorder.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // a record being written finishes before the final one
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (hooked) {
             removeShutdownHook(interrupted);
         }
@@ -422,7 +440,6 @@ public final class PriceIngest {
         /** Set once every request is done: the shutdown hook no longer marks the run interrupted. */
         volatile boolean ended;
         private final long startNanos = ticker.nanos();
-        private final java.util.concurrent.atomic.AtomicLong recordedAt = new java.util.concurrent.atomic.AtomicLong(startNanos);
         private final RunReport.RunProcess process = RunReport.RunProcess.current();
 
         Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats, Plan planned) {
@@ -438,7 +455,9 @@ public final class PriceIngest {
          * process, to every sink; best effort (the final record is what counts, and a failure here is not the run's).
          */
         synchronized void record(String status) {
-            recordedAt.set(ticker.nanos());
+            if (RunReport.RUNNING.equals(status) && ended) {
+                return;
+            }
             RunReport now;
             try {
                 now = report(job, context, this, List.of(), List.copyOf(quarantine), Duration.ofNanos(ticker.nanos() - startNanos), planned)
@@ -456,13 +475,6 @@ public final class PriceIngest {
             }
         }
 
-        /** After a symbol: the running record again when {@link #RECORD_EVERY} has passed since the last one. */
-        void recordIfDue() {
-            long last = recordedAt.get();
-            if (ticker.nanos() - last >= RECORD_EVERY.toNanos() && !ended && recordedAt.compareAndSet(last, ticker.nanos())) {
-                record(RunReport.RUNNING);
-            }
-        }
 
         Map<Symbol, Map<LocalDate, StoredSessions.Checked>> checkedFor(Sink sink) {
             return new TreeMap<>(checked.getOrDefault(sink, Map.of()));
@@ -660,7 +672,6 @@ public final class PriceIngest {
                 }
             } finally {
                 progress.advance(symbol.value());
-                recordIfDue();
             }
         }
 
