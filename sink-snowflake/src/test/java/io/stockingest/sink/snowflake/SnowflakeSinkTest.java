@@ -261,18 +261,20 @@ class SnowflakeSinkTest {
     @Test
     void migrationRunsOnlyVersionsTheSchemaLacks() {
         RecordingExecutor fresh = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 0L)));
-        assertThat(sink(fresh).migrate()).containsExactly(1, 2);
+        assertThat(sink(fresh).migrate()).containsExactly(1, 2, 3);
         assertThat(fresh.statements).containsExactlyElementsOf(new SnowflakeMigration(SnowflakeStatements.of(config(null, 1))).plan());
 
-        RecordingExecutor current = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 2L)));
+        RecordingExecutor current = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 3L)));
         assertThat(sink(current).migrate()).isEmpty();
         assertThat(current.verbs()).containsExactly("CREATE", "CREATE", "SELECT");
     }
 
     @Test
-    void aSchemaOfVersion1GainsTheVenueColumnOnly() {
+    void aSchemaOfVersion1GainsTheVenueColumnThenTheCheckedSessionsTable() {
         RecordingExecutor v1 = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 1L)));
-        assertThat(sink(v1).migrate()).containsExactly(2);
+        assertThat(sink(v1).migrate()).containsExactly(2, 3);
+        assertThat(v1.statements).filteredOn(s -> s.startsWith("CREATE TABLE")).as("version 3 creates only its table")
+                .singleElement().asString().startsWith("CREATE TABLE IF NOT EXISTS \"MARKET\".\"STOCK_INGEST\".\"CHECKED_SESSIONS\"");
         assertThat(v1.statements).filteredOn(s -> s.startsWith("ALTER")).containsExactly(
                 "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_DAILY\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR",
                 "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_INTRADAY\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR",
