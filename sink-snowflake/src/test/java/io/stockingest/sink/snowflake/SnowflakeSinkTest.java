@@ -273,7 +273,7 @@ class SnowflakeSinkTest {
     void aSchemaOfVersion1GainsTheVenueColumnThenTheCheckedSessionsTable() {
         RecordingExecutor v1 = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 1L)));
         assertThat(sink(v1).migrate()).containsExactly(2, 3);
-        assertThat(v1.statements).filteredOn(s -> s.startsWith("CREATE TABLE")).as("version 3 creates only its table")
+        assertThat(v1.statements).filteredOn(s -> s.startsWith("CREATE TABLE") && !s.contains("SCHEMA_VERSION")).as("version 3 creates only its table")
                 .singleElement().asString().startsWith("CREATE TABLE IF NOT EXISTS \"MARKET\".\"STOCK_INGEST\".\"CHECKED_SESSIONS\"");
         assertThat(v1.statements).filteredOn(s -> s.startsWith("ALTER")).containsExactly(
                 "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_DAILY\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR",
