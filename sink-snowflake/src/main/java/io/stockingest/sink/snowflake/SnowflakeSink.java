@@ -20,6 +20,9 @@ import io.stockingest.core.spi.DryRunPlan;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.StoredSessions.Checked;
+import io.stockingest.core.spi.StoredSessions.Known;
+import io.stockingest.core.spi.StoredSessions.Stored;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import io.stockingest.lake.LakeLayout;
@@ -61,7 +64,7 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>Thread-safe: writes buffer under a lock; {@code flush} holds it for the whole load.
  */
-public final class SnowflakeSink implements Sink, DryRunPlan, io.stockingest.core.spi.StoredSessions {
+public final class SnowflakeSink implements Sink, DryRunPlan {
     /** What one table's load did. */
     public record LoadResult(SnowflakeTable table, int files, long rowsLoaded, long rowsInserted, long rowsUpdated) {
         public LoadResult {
@@ -232,8 +235,11 @@ public final class SnowflakeSink implements Sink, DryRunPlan, io.stockingest.cor
     /**
      * Daily bars: one query on {@code PRICES_DAILY}. Intraday: nothing is reported as stored (their sessions are
      * fetched again, as planning does for every sink).
+     *
+     * <p>Not offered as the {@link io.stockingest.core.spi.StoredSessions} capability yet: planning asks every sink
+     * that offers it, {@code prices --dry-run} included, and a Snowflake dry run promises not to connect. These three
+     * methods are what the capability will delegate to once planning can skip it under {@code --dry-run}.
      */
-    @Override
     public Map<Symbol, Stored> storedSessions(java.util.Collection<Symbol> symbols, Interval interval, DateRange range) {
         Map<Symbol, java.util.Set<LocalDate>> dates = new java.util.LinkedHashMap<>();
         symbols.forEach(symbol -> dates.put(symbol, new java.util.HashSet<>()));
@@ -249,7 +255,6 @@ public final class SnowflakeSink implements Sink, DryRunPlan, io.stockingest.cor
     }
 
     /** {@link #storedSessions} plus one query on {@code CHECKED_SESSIONS} (schema version 3). */
-    @Override
     public Map<Symbol, Known> knownSessions(java.util.Collection<Symbol> symbols, Interval interval, DateRange range) {
         Map<Symbol, Stored> stored = storedSessions(symbols, interval, range);
         Map<Symbol, Map<LocalDate, Checked>> checked = new java.util.HashMap<>();
@@ -266,7 +271,6 @@ public final class SnowflakeSink implements Sink, DryRunPlan, io.stockingest.cor
     }
 
     /** One MERGE into {@code CHECKED_SESSIONS}, run when called (after the run's loads). */
-    @Override
     public void recordChecked(Interval interval, Map<Symbol, Map<LocalDate, Checked>> checked, RunContext context) {
         Map<String, Map<LocalDate, String>> rows = new TreeMap<>();
         checked.forEach((symbol, sessions) -> {
