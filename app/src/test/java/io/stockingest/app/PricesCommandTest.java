@@ -187,6 +187,30 @@ class PricesCommandTest {
         assertThat(run("prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06")).as(err.toString()).isZero();
     }
 
+    /** Issue 19: a record left "running" by a process that is gone (SIGKILL, OOM) is shown as interrupted; InterruptedRunIT kills a real one. */
+    @Test
+    void runsShowsARunningRecordWhoseProcessIsGoneAsInterruptedUnlessOnAnotherHost() throws Exception {
+        aaplLake();
+        Path log;
+        try (Stream<Path> walk = Files.walk(work.resolve("data/logs/ingest"))) {
+            log = walk.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        RunReport done = RunReport.fromJson(Files.readString(log));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(log, done.withStatus(RunReport.RUNNING, new RunReport.RunProcess(gone.pid(), RunReport.RunProcess.hostName(), Instant.now())).toJson());
+        assertThat(run("runs")).isZero();
+        assertThat(out.toString()).containsPattern(done.runId() + "\\s+prices\\s+yahoo\\s+\\S+\\s+interrupted\\s+1\\s+0\\s+49\\s+0");
+
+        Files.writeString(log, done.withStatus(RunReport.RUNNING, new RunReport.RunProcess(gone.pid(), "another-host", Instant.now())).toJson());
+        assertThat(run("runs")).isZero();
+        assertThat(out.toString()).as("a process on another host cannot be seen from here").containsPattern(done.runId() + "\\s+prices\\s+yahoo\\s+\\S+\\s+running\\s");
+
+        Files.writeString(log, done.withStatus(RunReport.RUNNING, RunReport.RunProcess.current()).toJson());
+        assertThat(run("runs")).isZero();
+        assertThat(out.toString()).as("this very process is alive").containsPattern(done.runId() + "\\s+prices\\s+yahoo\\s+\\S+\\s+running\\s");
+    }
+
     @Test
     void coverageOfACompleteLakeHasNothingMissingAndExits0() {
         aaplLake();
