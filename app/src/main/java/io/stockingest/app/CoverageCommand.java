@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code coverage}: per sink and symbol, the sessions the NYSE calendar expects in a range, how many the sink
- * stores, and the missing ones as ranges. Exit 0 when nothing is missing, 1 when something is, 2 bad usage.
+ * stores, how many it recorded as checked (no bar came back: checked-empty; its row was quarantined: quarantined),
+ * and the missing ones (neither stored nor checked) as ranges. Exit 0 when nothing is missing, 1 when something is,
+ * 2 bad usage.
  */
 @Command(name = "coverage", mixinStandardHelpOptions = true,
         description = "Which expected sessions each sink stores per symbol, and the missing dates as ranges (exit 1 if any).")
@@ -50,6 +52,9 @@ final class CoverageCommand implements Callable<Integer> {
     @Option(names = "--interval", description = "1d or an intraday interval (default: ${DEFAULT-VALUE})", defaultValue = "1d")
     String interval;
 
+    @Option(names = "--pg-schema", description = "PostgreSQL sink schema (default: stock_ingest)")
+    String pgSchema;
+
     @Option(names = "--format", description = "table, csv or json (default: ${DEFAULT-VALUE})", defaultValue = "table")
     Format format;
 
@@ -58,11 +63,15 @@ final class CoverageCommand implements Callable<Integer> {
     }
 
     /** One sink's coverage of one symbol. */
-    record Row(String sink, Symbol symbol, int expected, int stored, List<DateRange> missing) {}
+    record Row(String sink, Symbol symbol, int expected, int stored, int checkedEmpty, int quarantined, List<DateRange> missing) {
+        int missingCount() {
+            return expected - stored - checkedEmpty - quarantined;
+        }
+    }
 
     @Override
     public Integer call() {
-        Settings settings = Assembly.settings(env);
+        Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
         Plugins plugins = Assembly.plugins(env);
@@ -82,11 +91,24 @@ final class CoverageCommand implements Callable<Integer> {
             for (Sink sink : opened) {
                 StoredSessions store = sink.capability(StoredSessions.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
                         "coverage: sink " + sink.name() + " cannot say which sessions it stores (a lake can: parquet:DIR or s3://BUCKET; postgres)"));
-                Map<Symbol, StoredSessions.Stored> held = store.storedSessions(requested, barInterval, range);
+                Map<Symbol, StoredSessions.Known> held = store.knownSessions(requested, barInterval, range);
                 for (Symbol symbol : requested) {
-                    StoredSessions.Stored stored = held.getOrDefault(symbol, StoredSessions.Stored.NONE);
-                    int count = (int) expected.stream().filter(stored::covers).count();
-                    rows.add(new Row(sink.name(), symbol, expected.size(), count, StoredSessions.gaps(expected, stored::covers)));
+                    StoredSessions.Known known = held.getOrDefault(symbol, StoredSessions.Known.NONE);
+                    StoredSessions.Stored stored = known.stored();
+                    int count = 0;
+                    int empty = 0;
+                    int quarantined = 0;
+                    for (LocalDate session : expected) {
+                        if (stored.covers(session)) {
+                            count++;
+                        } else if (known.checked().get(session) == StoredSessions.Checked.EMPTY) {
+                            empty++;
+                        } else if (known.checked().get(session) == StoredSessions.Checked.QUARANTINED) {
+                            quarantined++;
+                        }
+                    }
+                    rows.add(new Row(sink.name(), symbol, expected.size(), count, empty, quarantined,
+                            StoredSessions.gaps(expected, session -> stored.covers(session) || known.checked().containsKey(session))));
                 }
             }
         } finally {
@@ -100,21 +122,23 @@ final class CoverageCommand implements Callable<Integer> {
         PrintStream out = env.out();
         switch (format) {
             case csv -> {
-                out.println("sink,symbol,expected,stored,missing,missing_ranges");
+                out.println("sink,symbol,expected,stored,checked_empty,quarantined,missing,missing_ranges");
                 rows.forEach(r -> out.println(String.join(",", csvCell(r.sink()), r.symbol().value(), Integer.toString(r.expected()),
-                        Integer.toString(r.stored()), Integer.toString(r.expected() - r.stored()), ranges(r.missing(), " "))));
+                        Integer.toString(r.stored()), Integer.toString(r.checkedEmpty()), Integer.toString(r.quarantined()),
+                        Integer.toString(r.missingCount()), ranges(r.missing(), " "))));
             }
             case json -> out.println(rows.stream().map(r -> "  {\"sink\":\"" + jsonText(r.sink()) + "\",\"symbol\":\"" + r.symbol().value()
-                    + "\",\"expected\":" + r.expected() + ",\"stored\":" + r.stored() + ",\"missing\":" + (r.expected() - r.stored())
+                    + "\",\"expected\":" + r.expected() + ",\"stored\":" + r.stored() + ",\"checked_empty\":" + r.checkedEmpty()
+                    + ",\"quarantined\":" + r.quarantined() + ",\"missing\":" + r.missingCount()
                     + ",\"missing_ranges\":[" + r.missing().stream().map(g -> "{\"from\":\"" + g.from() + "\",\"to\":\"" + g.to() + "\"}")
                     .collect(Collectors.joining(",")) + "]}").collect(Collectors.joining(",\n", "[\n", "\n]")));
             case table -> {
                 int sinkWidth = Math.max(4, rows.stream().mapToInt(r -> r.sink().length()).max().orElse(0));
                 int symbolWidth = Math.max(6, rows.stream().mapToInt(r -> r.symbol().value().length()).max().orElse(0));
-                String line = "%-" + sinkWidth + "s  %-" + symbolWidth + "s  %8s  %8s  %8s  %s%n";
-                out.printf(line, "sink", "symbol", "expected", "stored", "missing", "missing dates");
-                rows.forEach(r -> out.printf(line, r.sink(), r.symbol().value(), r.expected(), r.stored(), r.expected() - r.stored(),
-                        ranges(r.missing(), ", ")));
+                String line = "%-" + sinkWidth + "s  %-" + symbolWidth + "s  %8s  %8s  %13s  %11s  %8s  %s%n";
+                out.printf(line, "sink", "symbol", "expected", "stored", "checked-empty", "quarantined", "missing", "missing dates");
+                rows.forEach(r -> out.printf(line, r.sink(), r.symbol().value(), r.expected(), r.stored(), r.checkedEmpty(), r.quarantined(),
+                        r.missingCount(), ranges(r.missing(), ", ")));
             }
         }
         out.flush();

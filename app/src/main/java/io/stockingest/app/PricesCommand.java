@@ -67,6 +67,10 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
     @Option(names = "--pg-schema", description = "PostgreSQL sink schema (default: stock_ingest)")
     String pgSchema;
 
+    @Option(names = "--recheck", description = "Ask the provider again for sessions the sinks recorded as checked (no bar came back, or its row "
+            + "was quarantined); without it a rerun skips them")
+    boolean recheck;
+
     @Option(names = "--since-last", description = "Start each symbol after its last date stored in the PostgreSQL sink (daily: the next "
             + "session; intraday: that date again); symbols with nothing stored use --from (or the default)")
     boolean sinceLast;
@@ -103,6 +107,9 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
                 new WriteOptions(backfill ? WriteOptions.Layout.YEARLY : WriteOptions.Layout.DAILY,
                         force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP),
                 shardSpec, maxWorkers, maxShare).withQuarantineShareMinRows(shareMinRows);
+        if (recheck) {
+            job = job.withRecheck();
+        }
 
         if (from == null && to == null && backfillDays == null && !sinceLast && new java.util.HashSet<>(lastSessions.values()).size() > 1) {
             job = job.withStarts(lastSessions); // each symbol its own venue's last completed session

@@ -15,7 +15,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code runs}: the recorded runs of a lake ({@code logs/ingest/...}), newest first, or one run's whole document. */
+/**
+ * {@code runs}: the recorded runs of a lake ({@code logs/ingest/...}), newest first, or one run's whole document. A run
+ * records itself when it starts ({@code running}, with its pid and host) and as it goes; a {@code running} record
+ * whose process is gone from this host (killed, crashed) is shown as {@code interrupted}, with what it had written
+ * by its last record. A run on another host is shown as recorded: its process cannot be seen from here.
+ */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "The recorded runs with their metrics.")
 final class RunsCommand implements Callable<Integer> {
     private final Environment env;
@@ -81,7 +86,7 @@ final class RunsCommand implements Callable<Integer> {
             for (Path file : files.stream().limit(limit).toList()) {
                 RunReport r = RunReport.fromJson(Files.readString(file));
                 String range = r.from() == null ? "" : r.from() + ".." + r.to();
-                table.add(List.of(r.runId(), r.command(), r.source(), range, r.status(), Long.toString(r.symbolsRequested()),
+                table.add(List.of(r.runId(), r.command(), r.source(), range, status(r), Long.toString(r.symbolsRequested()),
                         Long.toString(r.symbolsFailed()), Long.toString(r.rowsWritten()), Long.toString(r.rowsQuarantined())));
             }
             printAligned(table, 5);
@@ -89,5 +94,11 @@ final class RunsCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot read a run under " + logs + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The recorded status, or {@code interrupted} for a {@code running} record whose process is gone from this host. */
+    static String status(RunReport report) {
+        return RunReport.RUNNING.equals(report.status()) && report.process() != null && report.process().goneFromThisHost()
+                ? RunReport.INTERRUPTED : report.status();
     }
 }

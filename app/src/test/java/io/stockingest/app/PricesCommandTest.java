@@ -187,11 +187,35 @@ class PricesCommandTest {
         assertThat(run("prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06")).as(err.toString()).isZero();
     }
 
+    /** Issue 19: a record left "running" by a process that is gone (SIGKILL, OOM) is shown as interrupted; InterruptedRunIT kills a real one. */
+    @Test
+    void runsShowsARunningRecordWhoseProcessIsGoneAsInterruptedUnlessOnAnotherHost() throws Exception {
+        aaplLake();
+        Path log;
+        try (Stream<Path> walk = Files.walk(work.resolve("data/logs/ingest"))) {
+            log = walk.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        RunReport done = RunReport.fromJson(Files.readString(log));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(log, done.withStatus(RunReport.RUNNING, new RunReport.RunProcess(gone.pid(), RunReport.RunProcess.hostName(), Instant.now())).toJson());
+        assertThat(run("runs")).isZero();
+        assertThat(out.toString()).containsPattern(done.runId() + "\\s+prices\\s+yahoo\\s+\\S+\\s+interrupted\\s+1\\s+0\\s+49\\s+0");
+
+        Files.writeString(log, done.withStatus(RunReport.RUNNING, new RunReport.RunProcess(gone.pid(), "another-host", Instant.now())).toJson());
+        assertThat(run("runs")).isZero();
+        assertThat(out.toString()).as("a process on another host cannot be seen from here").containsPattern(done.runId() + "\\s+prices\\s+yahoo\\s+\\S+\\s+running\\s");
+
+        Files.writeString(log, done.withStatus(RunReport.RUNNING, RunReport.RunProcess.current()).toJson());
+        assertThat(run("runs")).isZero();
+        assertThat(out.toString()).as("this very process is alive").containsPattern(done.runId() + "\\s+prices\\s+yahoo\\s+\\S+\\s+running\\s");
+    }
+
     @Test
     void coverageOfACompleteLakeHasNothingMissingAndExits0() {
         aaplLake();
         assertThat(run("coverage", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06")).as(err.toString()).isZero();
-        assertThat(out.toString()).containsPattern("parquet:\\S+  AAPL\\s+49\\s+49\\s+0\\s*\\n");
+        assertThat(out.toString()).containsPattern("parquet:\\S+  AAPL\\s+49\\s+49\\s+0\\s+0\\s+0\\s*\\n");
     }
 
     @Test
@@ -207,13 +231,13 @@ class PricesCommandTest {
                 .as(err.toString()).isEqualTo(1);
 
         assertThat(out.toString().lines().toList()).hasSize(3).satisfies(lines -> {
-            assertThat(lines.get(0)).isEqualTo("sink,symbol,expected,stored,missing,missing_ranges");
-            assertThat(lines.get(1)).endsWith(",AAPL,49,45,4,2020-09-04..2020-09-08 2020-10-15 2020-11-06");
-            assertThat(lines.get(2)).endsWith(",MSFT,49,0,49,2020-08-31..2020-11-06");
+            assertThat(lines.get(0)).isEqualTo("sink,symbol,expected,stored,checked_empty,quarantined,missing,missing_ranges");
+            assertThat(lines.get(1)).endsWith(",AAPL,49,45,0,0,4,2020-09-04..2020-09-08 2020-10-15 2020-11-06");
+            assertThat(lines.get(2)).endsWith(",MSFT,49,0,0,0,49,2020-08-31..2020-11-06");
         });
 
         assertThat(run("coverage", "--symbols", "AAPL", "--from", "2020-10-01", "--to", "2020-10-31", "--format", "json")).isEqualTo(1);
-        assertThat(out.toString()).contains("\"symbol\":\"AAPL\",\"expected\":22,\"stored\":21,\"missing\":1,"
+        assertThat(out.toString()).contains("\"symbol\":\"AAPL\",\"expected\":22,\"stored\":21,\"checked_empty\":0,\"quarantined\":0,\"missing\":1,"
                 + "\"missing_ranges\":[{\"from\":\"2020-10-15\",\"to\":\"2020-10-15\"}]");
     }
 

@@ -45,6 +45,7 @@ public final class Bench {
     static final Duration LATENCY = Duration.ofMillis(50);
     static final int WORKERS = 16;
     private static final String CHILD = "client-run";
+    private static final String CHILD_CLI = "client-cli";
 
     private Bench() {
     }
@@ -57,6 +58,9 @@ public final class Bench {
         String scenario = args[0];
         if (scenario.equals(CHILD)) {
             System.exit(clientRun(args));
+        }
+        if (scenario.equals(CHILD_CLI)) {
+            System.exit(clientCli(args));
         }
         List<Figures> rows = new ArrayList<>();
         switch (scenario) {
@@ -74,6 +78,8 @@ public final class Bench {
                 System.out.println();
                 System.out.print(table(rows));
             }
+            case "rerun-daily" -> rows.addAll(Stored.rerunDaily());
+            case "rerun-yearly" -> rows.add(Stored.rerunYearly());
             case "memory" -> rows.add(memory(fullRun()));
             case "cpu" -> rows.add(cpu(fullRun()));
             case "all" -> {
@@ -100,7 +106,7 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|dashboard|throttled-server|sliding-second|sliding-half|fixed-minute|windows|"
-                + "memory|cpu|all");
+                + "memory|cpu|all|rerun-daily|rerun-yearly");
     }
 
     // ---------------------------------------------------------------- scenarios
@@ -354,6 +360,84 @@ public final class Bench {
                 cpu - cpuBefore, peakRssKb(), Runtime.getRuntime().maxMemory() / (1024 * 1024), figure(summary, "rows\\s+(\\d+) written"),
                 figure(summary, "retries (\\d+)"));
         return 0;
+    }
+
+    /**
+     * In the child JVM: {@code client-cli BASE_URL WORK ARG...}, one run of the real CLI in {@code WORK} against the
+     * synthetic FMP at {@code BASE_URL}, then one {@code CHILD key=value...} line (exit, wall and CPU time).
+     */
+    static int clientCli(String[] args) {
+        Path work = Path.of(args[2]);
+        Map<String, String> vars = new HashMap<>();
+        vars.put("FMP_API_KEY", "synthetic-bench-key");
+        vars.put("FMP_BASE_URL", args[1]);
+        vars.put("FMP_PLAN", "ultimate");
+        vars.put("FMP_RATE_LIMIT", CLIENT_RATE.toString());
+        vars.put("MAX_WORKERS", String.valueOf(WORKERS));
+        vars.put("FMP_USAGE_FILE", work.resolve("fmp-usage.txt").toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Ticker.SYSTEM, false);
+        long cpuBefore = processCpuNanos();
+        long start = System.nanoTime();
+        int exit = Main.run(env, java.util.Arrays.copyOfRange(args, 3, args.length));
+        long wall = System.nanoTime() - start;
+        String summary = out.toString(StandardCharsets.UTF_8);
+        if (exit != 0 && !args[3].equals("coverage")) {
+            System.err.print(summary);
+            System.err.print(err.toString(StandardCharsets.UTF_8));
+        }
+        System.out.printf(Locale.ROOT, "CHILD exit=%d wall_ns=%d run_cpu_ns=%d stored=%d output_lines=%d%n", exit, wall, processCpuNanos() - cpuBefore,
+                figure(summary, "(\\d+) sessions already stored"), summary.lines().count());
+        return 0;
+    }
+
+    /** Runs {@link #clientCli} in a child JVM with ./stock-ingest's flags; returns its CHILD figures. */
+    static Map<String, String> childCli(java.net.URI baseUri, Path work, String... cli) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+        command.add("--enable-native-access=ALL-UNNAMED");
+        if (Runtime.version().feature() >= 23) {
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        launcherOptions().ifPresent(file -> command.add("@" + file));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), CHILD_CLI, baseUri.toString(), work.toString()));
+        command.addAll(List.of(cli));
+        try {
+            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Map<String, String> figures = new HashMap<>();
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("CHILD ")) {
+                        for (String pair : line.substring(6).split(" ")) {
+                            int eq = pair.indexOf('=');
+                            figures.put(pair.substring(0, eq), pair.substring(eq + 1));
+                        }
+                    }
+                }
+            }
+            int status = child.waitFor();
+            if (!figures.containsKey("exit")) {
+                throw new IllegalStateException("the client JVM ended (status " + status + ") without reporting figures");
+            }
+            return figures;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static Figures print(String scenario, boolean passed, Object... pairs) {
+        return print(scenario, passed, ordered(pairs));
+    }
+
+    static String seconds(long nanos) {
+        return f2(nanos / 1e9);
     }
 
     static long figure(String summary, String regex) {

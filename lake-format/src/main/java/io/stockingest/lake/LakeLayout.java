@@ -90,6 +90,16 @@ public record LakeLayout(String rawPrefix) {
         return "quarantine/" + dataset + "/run_date=" + date + "/run-" + checkRunId(runId) + ".parquet";
     }
 
+    /** The folder of a symbol's checked-sessions markers (daily bars), see docs/lake-layout.md. */
+    public String checkedOf(Symbol symbol) {
+        return pricesOf(symbol) + "_checked/";
+    }
+
+    /** One run's checked-sessions marker for a symbol. */
+    public String checkedMarker(Symbol symbol, String runId) {
+        return checkedOf(symbol) + "run-" + checkRunId(runId) + ".txt";
+    }
+
     public String runMetrics(LocalDate date, String runId) {
         return "logs/ingest/date=" + date + "/run-" + checkRunId(runId) + ".json";
     }

@@ -152,8 +152,20 @@ final class Cli implements AutoCloseable {
         return found.stream().sorted().toList();
     }
 
+    /** The daily price files (the {@code _checked/} markers left out, see {@link #checkedMarkers}). */
     List<String> priceFiles() {
-        return lakeFiles().stream().filter(f -> f.startsWith("raw/prices/")).toList();
+        return lakeFiles().stream().filter(f -> f.startsWith("raw/prices/") && !f.contains("/_checked/")).toList();
+    }
+
+    /** The text of every checked-sessions marker of the lake (docs/lake-layout.md), in key order. */
+    List<String> checkedMarkers() {
+        return lakeFiles().stream().filter(f -> f.contains("/_checked/")).map(f -> {
+            try {
+                return Files.readString(work.resolve("data").resolve(f));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
     }
 
     List<Map<String, Object>> rows(String lakeKey) {

@@ -167,6 +167,8 @@ class ProviderFaultsTest {
         assertThat(cli.run("prices", "--source", "fmp", "--symbols", "AAPL", "--from", "2023-01-03",
                 "--to", "2023-01-10", "--metrics-out", "m.json")).as(cli.both()).isZero();
         assertThat(cli.priceFiles()).hasSize(5).noneMatch(f -> f.contains("2023-01-10") || f.contains("2223"));
+        assertThat(cli.checkedMarkers()).as("2023-01-10 came back without a bar: checked, not asked again").singleElement().asString()
+                .endsWith("\n2023-01-10 empty\n");
         RunReport m = cli.metrics("m.json");
         assertThat(m.rowsWritten()).isEqualTo(5);
         assertThat(m.rowsQuarantined()).as("the source keeps only rows inside the requested range").isZero();
@@ -269,6 +271,8 @@ class ProviderFaultsTest {
             assertThat(row).containsEntry("date", days.get(5));
             assertThat(row.toString()).contains("ohlc_consistent");
         });
+        assertThat(cli.checkedMarkers()).as("its session is recorded as checked: a rerun does not quarantine it again").singleElement().asString()
+                .endsWith("\n" + days.get(5) + " quarantined\n");
     }
 
     @Test

@@ -22,16 +22,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * FMP's stable daily endpoint ({@code /stable/historical-price-eod/full}) on 127.0.0.1 for any symbol and range, in
  * FMP's JSON shape: one bar per weekday, newest first, prices derived from the symbol and date. Symbols in
- * {@code unknown} get FMP's answer for a symbol it does not know: {@code 200 []}. Thread-safe.
+ * {@code unknown} get FMP's answer for a symbol it does not know: {@code 200 []}; a date in {@code halted} (as
+ * {@code SYMBOL DATE}) has no bar, as for a trading halt. Every request's {@code SYMBOL FROM..TO} is kept. Thread-safe.
  */
 final class SyntheticFmp implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<String> unknown;
+    private final Set<String> halted;
     private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     SyntheticFmp(Set<String> unknown) {
+        this(unknown, Set.of());
+    }
+
+    SyntheticFmp(Set<String> unknown, Set<String> halted) {
         this.unknown = Set.copyOf(unknown);
+        this.halted = Set.copyOf(halted);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
         } catch (IOException e) {
@@ -54,6 +64,17 @@ final class SyntheticFmp implements AutoCloseable {
         return requests.get();
     }
 
+    /** Requests for {@code symbol} get no answer until {@link #close} (a provider that hangs on one symbol). */
+    SyntheticFmp hold(String symbol) {
+        held.add(symbol);
+        return this;
+    }
+
+    /** Every request so far as {@code SYMBOL FROM..TO}, in the order received. */
+    java.util.List<String> asked() {
+        return java.util.List.copyOf(asked);
+    }
+
     /** What a run against this server needs (a recognisable key, no rate limit worth the name). */
     Map<String, String> env() {
         return Map.of("FMP_API_KEY", Cli.FMP_KEY, "FMP_BASE_URL", baseUri().toString(), "FMP_PLAN", "ultimate",
@@ -72,9 +93,17 @@ final class SyntheticFmp implements AutoCloseable {
         StringBuilder body = new StringBuilder("[");
         if (symbol != null && !unknown.contains(symbol)) {
             LocalDate from = LocalDate.parse(query.get("from"));
+            asked.add(symbol + " " + from + ".." + query.get("to"));
+            if (held.contains(symbol)) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int seed = Math.floorMod(symbol.hashCode(), 500) + 10;
             for (LocalDate d = LocalDate.parse(query.get("to")); !d.isBefore(from); d = d.minusDays(1)) {
-                if (d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY) {
+                if (d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY || halted.contains(symbol + " " + d)) {
                     continue;
                 }
                 double close = seed + d.getDayOfYear() / 10.0;
@@ -94,6 +123,7 @@ final class SyntheticFmp implements AutoCloseable {
 
     @Override
     public void close() {
+        release.countDown();
         server.stop(0);
         executor.close();
     }

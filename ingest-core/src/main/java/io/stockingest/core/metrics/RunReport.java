@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The metrics document of one run, as written to {@code logs/ingest/...}, the {@code ingest_runs} table and
@@ -55,7 +56,63 @@ public record RunReport(
         long sessionsStored,
         long requestsSaved,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, SinkWrites> bySink) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, SinkWrites> bySink,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RunProcess process) {
+
+    /** A run still recorded as running, see {@link #process}. */
+    public static final String RUNNING = "running";
+    /** A run stopped by a signal ({@code SIGTERM}), or one recorded as running whose process is gone. */
+    public static final String INTERRUPTED = "interrupted";
+
+    /**
+     * The process of a run recorded while it runs (status {@value #RUNNING}, or {@value #INTERRUPTED} when a signal
+     * stopped it): {@code runs} shows a running record whose process is gone from this host as interrupted.
+     *
+     * @param startedAt when the process started (a pid reused by a later process is not taken for the run's)
+     */
+    public record RunProcess(long pid, String host, Instant startedAt) {
+        public RunProcess {
+            java.util.Objects.requireNonNull(host, "host is null");
+        }
+
+        /** This process on this host. */
+        public static RunProcess current() {
+            ProcessHandle self = ProcessHandle.current();
+            return new RunProcess(self.pid(), hostName(), self.info().startInstant().orElse(null));
+        }
+
+        /** This machine's name (from the kernel or the environment; no name service is asked, it may hang). */
+        public static String hostName() {
+            try {
+                java.nio.file.Path proc = java.nio.file.Path.of("/proc/sys/kernel/hostname");
+                if (java.nio.file.Files.isReadable(proc)) {
+                    String name = java.nio.file.Files.readString(proc).strip();
+                    if (!name.isEmpty()) {
+                        return name;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // fall back to the environment
+            }
+            return System.getenv().getOrDefault("HOSTNAME", System.getenv().getOrDefault("COMPUTERNAME", "localhost"));
+        }
+
+        /**
+         * Whether this record's process is known to be gone: it ran on this host and no process has its pid, or the
+         * one that has it started later. A process on another host is never known to be gone.
+         */
+        public boolean goneFromThisHost() {
+            if (!host.equals(hostName())) {
+                return false;
+            }
+            Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+            if (handle.isEmpty() || !handle.get().isAlive()) {
+                return true;
+            }
+            Optional<Instant> start = handle.get().info().startInstant();
+            return startedAt != null && start.isPresent() && start.get().isAfter(startedAt.plusSeconds(1));
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new SimpleModule("instants")
@@ -105,7 +162,7 @@ public record RunReport(
     public RunReport withSinkWrites(Map<String, SinkWrites> writes) {
         return new RunReport(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status,
                 symbolsRequested, symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten,
-                rowsQuarantined, quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, notes, writes);
+                rowsQuarantined, quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, notes, writes, process);
     }
 
     /** A report without notes. */
@@ -115,7 +172,7 @@ public record RunReport(
             Map<String, Long> quarantinedByRule, List<String> errors, Map<String, SymbolReport> symbols, long sessionsStored, long requestsSaved) {
         this(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status, symbolsRequested,
                 symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten, rowsQuarantined,
-                quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, List.of(), Map.of());
+                quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, List.of(), Map.of(), null);
     }
 
     /** This report with {@code more} notes (facts about the run that are not errors: "no calendar for venue XIDX"). */
@@ -124,7 +181,14 @@ public record RunReport(
         all.addAll(more);
         return new RunReport(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, status,
                 symbolsRequested, symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten,
-                rowsQuarantined, quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, all, bySink);
+                rowsQuarantined, quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, all, bySink, process);
+    }
+
+    /** This report as recorded while {@code running} runs, or once it was interrupted: with its status and process. */
+    public RunReport withStatus(String newStatus, RunProcess runProcess) {
+        return new RunReport(runId, command, source, interval, from, to, sinks, startedAt, finishedAt, durationMs, exitCode, newStatus,
+                symbolsRequested, symbolsSucceeded, symbolsFailed, requests, retries, throttled, filesWritten, filesSkipped, rowsWritten,
+                rowsQuarantined, quarantinedByRule, errors, symbols, sessionsStored, requestsSaved, notes, bySink, runProcess);
     }
 
     /**

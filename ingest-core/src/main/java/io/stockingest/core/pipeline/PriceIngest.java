@@ -90,8 +90,20 @@ public final class PriceIngest {
      * @param ranges per symbol, the ranges fetched (empty: nothing is missing)
      * @param sessionsStored sessions every sink already held, not fetched
      * @param requestsSaved provider calls the whole-range plan would have made beyond this one
+     * @param known per sink that says what it holds (in the order of the sinks), per symbol, what it holds and has
+     *     checked; empty when the plan is not made from them (then no session is recorded as checked)
+     * @param settled per symbol, the sessions every sink holds or has checked: not asked for, and a row of one that a
+     *     coalesced request brings back again is not quarantined again
      */
-    record Plan(List<BarRequest> requests, Map<Symbol, List<DateRange>> ranges, long sessionsStored, long requestsSaved) {}
+    record Plan(List<BarRequest> requests, Map<Symbol, List<DateRange>> ranges, long sessionsStored, long requestsSaved,
+            Map<Sink, Map<Symbol, StoredSessions.Known>> known, Map<Symbol, Set<LocalDate>> settled) {
+        Plan(List<BarRequest> requests, Map<Symbol, List<DateRange>> ranges) {
+            this(requests, ranges, 0, 0, Map.of(), Map.of());
+        }
+    }
+
+    /** A session not settled by a later bar counts as checked once it is this many days old (late data has come). */
+    static final int SETTLE_DAYS = 3;
 
     /** The sessions of {@code symbol}'s own venue in {@code range} (its calendar, or weekdays where it has none). */
     private List<LocalDate> sessionsOf(Symbol symbol, DateRange range) {
@@ -116,7 +128,7 @@ public final class PriceIngest {
         // so it is fetched again) and not under --since-last, whose per-symbol starts already come from the sink
         if (job.writeOptions().existing() == WriteOptions.Existing.OVERWRITE || sinks.isEmpty() || stores.size() < sinks.size()
                 || whole.isEmpty() || job.interval().isIntraday() || !job.starts().isEmpty()) {
-            return new Plan(wholePlan, whole, 0, 0);
+            return new Plan(wholePlan, whole);
         }
         Map<Symbol, List<LocalDate>> expected = new LinkedHashMap<>();
         try {
@@ -124,10 +136,14 @@ public final class PriceIngest {
                 expected.put(symbol, sessionsOf(symbol, job.range()));
             }
         } catch (IllegalArgumentException outsideCalendar) {
-            return new Plan(wholePlan, whole, 0, 0);
+            return new Plan(wholePlan, whole);
         }
-        List<Map<Symbol, StoredSessions.Stored>> held = stores.stream()
-                .map(store -> store.storedSessions(whole.keySet(), job.interval(), job.range())).toList();
+        Map<Sink, Map<Symbol, StoredSessions.Known>> known = new LinkedHashMap<>();
+        for (Sink sink : sinks) {
+            known.put(sink, sink.capability(StoredSessions.class).orElseThrow().knownSessions(whole.keySet(), job.interval(), job.range()));
+        }
+        List<Map<Symbol, StoredSessions.Known>> held = List.copyOf(known.values());
+        Map<Symbol, Set<LocalDate>> settled = new LinkedHashMap<>();
         Map<Symbol, List<DateRange>> missing = new LinkedHashMap<>();
         long stored = 0;
         for (var entry : whole.entrySet()) {
@@ -141,13 +157,26 @@ public final class PriceIngest {
             Predicate<LocalDate> everywhere =
                     // single dates only: a yearly file is known by its key, not by the sessions it really holds (it may
                     // have been written from part of its year), so a range only a yearly file holds is fetched and merged
-                    session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Stored.NONE).dates().contains(session));
+                    session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Known.NONE).stored().dates().contains(session));
+            Predicate<LocalDate> settledEverywhere = job.recheck() ? everywhere
+                    : session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Known.NONE).settled(session));
             stored += sessions.stream().filter(everywhere).count();
-            List<DateRange> gaps = StoredSessions.gaps(sessions, everywhere);
+            Set<LocalDate> settledHere = new java.util.HashSet<>();
+            sessions.stream().filter(settledEverywhere).forEach(settledHere::add);
+            if (!job.recheck()) {
+                // a row on a day that is no session (a holiday bar) was quarantined and recorded as such: not again
+                held.getFirst().getOrDefault(symbol, StoredSessions.Known.NONE).checked().forEach((date, why) -> {
+                    if (why == StoredSessions.Checked.QUARANTINED && held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Known.NONE).checked().containsKey(date))) {
+                        settledHere.add(date);
+                    }
+                });
+            }
+            settled.put(symbol, Set.copyOf(settledHere));
+            List<DateRange> gaps = StoredSessions.gaps(sessions, settledEverywhere);
             missing.put(symbol, coalesce(symbol, gaps, job));
         }
         List<BarRequest> requests = requestsFor(missing, job);
-        return new Plan(requests, missing, stored, Math.max(0, calls(wholePlan) - calls(requests)));
+        return new Plan(requests, missing, stored, Math.max(0, calls(wholePlan) - calls(requests)), known, settled);
     }
 
     /** {@code gaps} as one range over their span when the source plans that in no more calls than the gaps apart. */
@@ -200,7 +229,28 @@ public final class PriceIngest {
         for (BarRequest request : plan) {
             request.symbols().forEach(symbol -> states.get(symbol).pending.incrementAndGet());
         }
-        Run run = new Run(job, context, states, runStats);
+        Run run = new Run(job, context, states, runStats, planned);
+        // the run's record is there from the start: a killed run leaves one ("running", its pid), and SIGTERM marks it
+        // interrupted with what it had written
+        run.record(RunReport.RUNNING);
+        Thread interrupted = new Thread(() -> {
+            if (!run.ended) {
+                run.ended = true; // no running record after this one
+                run.record(RunReport.INTERRUPTED);
+            }
+        }, "prices-interrupted-record");
+        boolean hooked = addShutdownHook(interrupted);
+        // and again every RECORD_EVERY while it runs, so that a run killed outright (SIGKILL, OOM) shows what it wrote
+        java.util.concurrent.ScheduledExecutorService recorder = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "prices-run-record");
+            thread.setDaemon(true);
+            return thread;
+        });
+        recorder.scheduleWithFixedDelay(() -> {
+            if (!run.ended) {
+                run.record(RunReport.RUNNING);
+            }
+        }, RECORD_EVERY.toMillis(), RECORD_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         progress.start(symbols.size());
         states.forEach((symbol, state) -> {
             if (state.pending.get() == 0) {
@@ -234,13 +284,30 @@ public final class PriceIngest {
             }
         }
         progress.finish();
+        run.ended = true;
+        recorder.shutdown();
+        try {
+            recorder.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // a record being written finishes before the final one
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (hooked) {
+            removeShutdownHook(interrupted);
+        }
 
         List<RunError> runErrors = new ArrayList<>();
         run.stop.cause().ifPresent(e -> runErrors.add(new RunError(e.kind(), e.getMessage())));
         flushAll(runErrors);
         List<Rejected> rejected = List.copyOf(run.quarantine);
         for (Sink sink : sinks) {
+            int before = runErrors.size();
             guard(runErrors, sink, "quarantine", () -> sink.writeQuarantine(rejected, context));
+            Map<Symbol, Map<LocalDate, StoredSessions.Checked>> checked = run.checkedFor(sink);
+            if (runErrors.size() == before && !checked.isEmpty()) {
+                // after the quarantine: a session is never recorded as checked while its row is in no quarantine
+                guard(runErrors, sink, "checked sessions", () -> sink.capability(StoredSessions.class).orElseThrow()
+                        .recordChecked(job.interval(), checked, context));
+            }
         }
         RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos), planned)
                 .withNotes(new TreeSet<>(run.noCalendar).stream().map(v -> "no calendar for venue " + v + ": its rows were checked against weekdays in its time zone").toList())
@@ -255,6 +322,26 @@ public final class PriceIngest {
         }
         return report;
     }
+
+    private static boolean addShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or ran; the run's own record follows it
+        }
+    }
+
+    /** How often at most a running run's record is rewritten with what it has written so far. */
+    static final Duration RECORD_EVERY = Duration.ofSeconds(5);
 
     /** An error of the run as a whole (not of one symbol): its kind decides the outcome, its message is reported. */
     private record RunError(ErrorKind kind, String message) {}
@@ -346,12 +433,106 @@ public final class PriceIngest {
         /** Venues of the run's symbols with no calendar here (checked by the weekday rule in their time zone). */
         final Set<String> noCalendar = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final SinkTally tally = new SinkTally(sinks);
+        final Plan planned;
+        /** Per sink, the sessions to record as checked for each symbol written to it whole. */
+        final Map<Sink, Map<Symbol, Map<LocalDate, StoredSessions.Checked>>> checked = new java.util.concurrent.ConcurrentHashMap<>();
 
-        Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats) {
+        /** Set once every request is done: the shutdown hook no longer marks the run interrupted. */
+        volatile boolean ended;
+        private final long startNanos = ticker.nanos();
+        private final RunReport.RunProcess process = RunReport.RunProcess.current();
+
+        Run(PriceJob job, RunContext context, Map<Symbol, SymbolState> states, CallStats runStats, Plan planned) {
             this.job = job;
             this.context = context;
             this.states = states;
             this.runStats = runStats;
+            this.planned = planned;
+        }
+
+        /**
+         * Writes the run's record as it stands, with {@code status} ({@code running}, {@code interrupted}) and this
+         * process, to every sink; best effort (the final record is what counts, and a failure here is not the run's).
+         */
+        synchronized void record(String status) {
+            if (RunReport.RUNNING.equals(status) && ended) {
+                return;
+            }
+            RunReport now;
+            try {
+                now = report(job, context, this, List.of(), List.copyOf(quarantine), Duration.ofNanos(ticker.nanos() - startNanos), planned)
+                        .withSinkWrites(tally.bySink()).withStatus(status, process);
+            } catch (RuntimeException e) {
+                log.debug("Cannot build the {} record of run {}", status, context.runId(), e);
+                return;
+            }
+            for (Sink sink : sinks) {
+                try {
+                    sink.writeRun(now);
+                } catch (RuntimeException e) {
+                    log.debug("Cannot write the {} record of run {} to {}", status, context.runId(), sink.name(), e);
+                }
+            }
+        }
+
+
+        Map<Symbol, Map<LocalDate, StoredSessions.Checked>> checkedFor(Sink sink) {
+            return new TreeMap<>(checked.getOrDefault(sink, Map.of()));
+        }
+
+        /**
+         * The sessions of {@code range} that came back without an accepted bar and are settled: a later bar came back,
+         * or the session is {@link #SETTLE_DAYS} days old. Sessions every sink already holds or checked are left out.
+         */
+        private Map<LocalDate, StoredSessions.Checked> newlyChecked(Symbol symbol, DateRange range, BarValidator.Outcome outcome) {
+            if (planned.known().isEmpty()) {
+                return Map.of();
+            }
+            Set<LocalDate> accepted = new java.util.HashSet<>();
+            LocalDate latest = null;
+            for (Bar bar : outcome.accepted()) {
+                accepted.add(bar.date());
+                latest = latest == null || bar.date().isAfter(latest) ? bar.date() : latest;
+            }
+            Set<LocalDate> quarantined = new java.util.HashSet<>();
+            outcome.rejected().forEach(r -> quarantined.add(r.bar().date()));
+            LocalDate old = context.startedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate().minusDays(SETTLE_DAYS);
+            Set<LocalDate> settled = planned.settled().getOrDefault(symbol, Set.of());
+            Map<LocalDate, StoredSessions.Checked> found = new TreeMap<>();
+            Set<LocalDate> asked = new TreeSet<>(sessionsOf(symbol, range));
+            asked.addAll(quarantined); // a row on a day that is no session is quarantined too
+            for (LocalDate date : asked) {
+                if (accepted.contains(date) || settled.contains(date)) {
+                    continue;
+                }
+                if ((latest != null && latest.isAfter(date)) || !date.isAfter(old)) {
+                    found.put(date, quarantined.contains(date) ? StoredSessions.Checked.QUARANTINED : StoredSessions.Checked.EMPTY);
+                }
+            }
+            return found;
+        }
+
+        /** Whether a sink holds a bar of {@code symbol} in the job's range (then it is no unknown symbol). */
+        private boolean storedSomewhere(Symbol symbol) {
+            return planned.known().values().stream()
+                    .anyMatch(known -> !known.getOrDefault(symbol, StoredSessions.Known.NONE).stored().dates().isEmpty());
+        }
+
+        private void recordChecked(Sink sink, Symbol symbol, Map<LocalDate, StoredSessions.Checked> found) {
+            if (found.isEmpty()) {
+                return;
+            }
+            StoredSessions.Known known = planned.known().getOrDefault(sink, Map.of()).getOrDefault(symbol, StoredSessions.Known.NONE);
+            Map<LocalDate, StoredSessions.Checked> fresh = new TreeMap<>();
+            // what this sink already recorded (sessions only some other sink lacked) is not recorded twice
+            found.forEach((date, why) -> {
+                if (!known.checked().containsKey(date) && !known.stored().dates().contains(date)) {
+                    fresh.put(date, why);
+                }
+            });
+            if (!fresh.isEmpty()) {
+                checked.computeIfAbsent(sink, s -> new java.util.concurrent.ConcurrentHashMap<>()).put(symbol, fresh);
+            }
         }
 
         void execute(BarRequest request) {
@@ -442,8 +623,12 @@ public final class PriceIngest {
                 List<Bar> fetched = state.takeBars();
                 state.rowsFetched = fetched.size();
                 BarValidator.Outcome outcome = validator.validate(fetched, range, job.hours());
-                quarantine.addAll(outcome.rejected());
-                state.rowsQuarantined = outcome.rejected().size();
+                Set<LocalDate> settled = planned.settled().getOrDefault(symbol, Set.of());
+                // a coalesced request brings back sessions already settled: a row of one is not quarantined again
+                List<Rejected> rejected = settled.isEmpty() ? outcome.rejected()
+                        : outcome.rejected().stream().filter(r -> !settled.contains(r.bar().date())).toList();
+                quarantine.addAll(rejected);
+                state.rowsQuarantined = rejected.size();
                 if (job.shareGateStops(outcome.ruleViolations(), fetched.size())) {
                     state.gate(String.format("data-quality gate: %d of %d rows broke row rules (limit %.1f%%); nothing written",
                             outcome.ruleViolations(), fetched.size(), job.maxQuarantineShare() * 100));
@@ -452,6 +637,14 @@ public final class PriceIngest {
                 Venue venue = fetched.isEmpty() ? Venue.ofSymbol(symbol) : fetched.getFirst().venue();
                 if (!calendars.has(venue)) {
                     noCalendar.add(venue.code());
+                }
+                Map<LocalDate, StoredSessions.Checked> found = newlyChecked(symbol, range, outcome);
+                if (fetched.isEmpty() && storedSomewhere(symbol)) {
+                    // a symbol the sinks hold bars of is known: no bar for these sessions (a halt) is recorded, not failed
+                    for (Sink sink : sinks) {
+                        recordChecked(sink, symbol, found);
+                    }
+                    return;
                 }
                 if (outcome.accepted().isEmpty() && hasSessions(venue, range)) {
                     String none = source.name() + " returned no bars for " + symbol + " " + range + " although the range has "
@@ -469,6 +662,9 @@ public final class PriceIngest {
                 for (Sink sink : sinks) {
                     try {
                         state.written = state.written.plus(tally.add(sink, sink.writeBars(batch)));
+                        if (!found.isEmpty()) {
+                            recordChecked(sink, symbol, found);
+                        }
                     } catch (RuntimeException | LinkageError e) {
                         state.written = state.written.plus(tally.add(sink, PartialWriteException.writtenBy(e))); // files stored before it failed
                         state.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage(), ErrorKind.SINK);

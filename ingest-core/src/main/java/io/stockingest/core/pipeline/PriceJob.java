@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param starts per-symbol first dates ({@code prices --since-last}): a symbol listed here is fetched from its date
  *     up to {@code range.to()} instead of over {@code range}, and not at all when its date is after
  *     {@code range.to()} (the symbol is up to date); symbols not listed use {@code range}
+ * @param recheck {@code --recheck}: ask again for sessions the sinks recorded as checked (no bar, or quarantined)
  */
 public record PriceJob(
         List<Symbol> symbols,
@@ -33,7 +34,8 @@ public record PriceJob(
         int maxWorkers,
         double maxQuarantineShare,
         int quarantineShareMinRows,
-        Map<Symbol, LocalDate> starts) {
+        Map<Symbol, LocalDate> starts,
+        boolean recheck) {
     /** {@link #quarantineShareMinRows} unless configured ({@code DQ_QUARANTINE_SHARE_MIN_ROWS}). */
     public static final int DEFAULT_QUARANTINE_SHARE_MIN_ROWS = 20;
 
@@ -59,12 +61,12 @@ public record PriceJob(
     /** A job where every symbol uses {@code range}, its share judged from the default number of rows. */
     public PriceJob(List<Symbol> symbols, Interval interval, DateRange range, BarRequest.Hours hours, WriteOptions writeOptions, Shard shard,
             int maxWorkers, double maxQuarantineShare) {
-        this(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, DEFAULT_QUARANTINE_SHARE_MIN_ROWS, Map.of());
+        this(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, DEFAULT_QUARANTINE_SHARE_MIN_ROWS, Map.of(), false);
     }
 
     /** This job with the share judged only from {@code minRows} rows of a symbol on (see {@code quarantineShareMinRows}). */
     public PriceJob withQuarantineShareMinRows(int minRows) {
-        return new PriceJob(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, minRows, starts);
+        return new PriceJob(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, minRows, starts, recheck);
     }
 
     /** Whether a symbol with {@code violations} bad rows of {@code fetched} is stopped by the quarantine-share gate. */
@@ -74,7 +76,12 @@ public record PriceJob(
 
     /** This job with per-symbol first dates (see {@code starts}). */
     public PriceJob withStarts(Map<Symbol, LocalDate> perSymbol) {
-        return new PriceJob(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, quarantineShareMinRows, perSymbol);
+        return new PriceJob(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, quarantineShareMinRows, perSymbol, recheck);
+    }
+
+    /** This job asking again for sessions recorded as checked ({@code --recheck}). */
+    public PriceJob withRecheck() {
+        return new PriceJob(symbols, interval, range, hours, writeOptions, shard, maxWorkers, maxQuarantineShare, quarantineShareMinRows, starts, true);
     }
 
     /**

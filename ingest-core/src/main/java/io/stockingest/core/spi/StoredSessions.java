@@ -29,6 +29,59 @@ public interface StoredSessions extends Capability {
     Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range);
 
     /**
+     * For each of {@code symbols} (every one is a key), what this sink holds ({@link #storedSessions}) and the
+     * sessions it recorded as checked ({@link #recordChecked}) in {@code range}. Planning skips both unless
+     * {@code --recheck}. The default knows no checked session; a sink that records them answers from the same kind of
+     * cheap read (a listing, a query).
+     */
+    default Map<Symbol, Known> knownSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        Map<Symbol, Known> known = new java.util.LinkedHashMap<>();
+        storedSessions(symbols, interval, range).forEach((symbol, stored) -> known.put(symbol, new Known(stored, Map.of())));
+        return known;
+    }
+
+    /**
+     * Records sessions a run asked for and found settled without a bar to store: the provider had none (a halt, before
+     * an IPO, after a delisting) or its row was quarantined. A later run does not ask for them again (unless
+     * {@code --recheck}) and so does not quarantine the same row twice. Called once per run with everything it
+     * checked for this sink, after the run's quarantine is written. Must survive a crash (a record is whole or
+     * absent) and be safe with several {@code --shard} processes recording at once; recording a session twice is
+     * harmless. The default records nothing (the sessions are asked again).
+     */
+    default void recordChecked(Interval interval, Map<Symbol, Map<LocalDate, Checked>> checked, RunContext context) {}
+
+    /** Why a session without a stored bar was recorded as checked. */
+    enum Checked {
+        /** The provider returned no bar for it. */
+        EMPTY,
+        /** Its row broke a row rule and went to the quarantine. */
+        QUARANTINED;
+
+        public String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Checked parse(String code) {
+            return valueOf(code.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** What a sink knows of one symbol: the sessions it holds and those it recorded as checked. */
+    record Known(Stored stored, Map<LocalDate, Checked> checked) {
+        public static final Known NONE = new Known(Stored.NONE, Map.of());
+
+        public Known {
+            requireNonNull(stored, "stored is null");
+            checked = Map.copyOf(requireNonNull(checked, "checked is null"));
+        }
+
+        /** Held or checked: a run without {@code --recheck} does not ask for it. */
+        public boolean settled(LocalDate date) {
+            return stored.dates().contains(date) || checked.containsKey(date);
+        }
+    }
+
+    /**
      * The runs of consecutive {@code sessions} (in order) not {@code held}, each as the range from its first to its
      * last missing session.
      */

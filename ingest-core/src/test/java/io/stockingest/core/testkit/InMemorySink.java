@@ -89,6 +89,7 @@ public final class InMemorySink implements Sink {
 
     @Override
     public void writeRun(RunReport report) {
+        runs.removeIf(r -> r.runId().equals(report.runId())); // one record per run, as every sink keeps it
         runs.add(report);
     }
 

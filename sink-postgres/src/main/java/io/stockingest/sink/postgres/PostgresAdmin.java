@@ -220,6 +220,52 @@ public final class PostgresAdmin {
         return out;
     }
 
+    /** The sessions in {@code range} recorded as checked per symbol for {@code interval} (table checked_sessions, V8), in one query. */
+    public Map<Symbol, Map<LocalDate, StoredSessions.Checked>> checkedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        Map<Symbol, Map<LocalDate, StoredSessions.Checked>> checked = new LinkedHashMap<>();
+        symbols.forEach(symbol -> checked.put(symbol, new java.util.HashMap<>()));
+        String sql = "SELECT symbol, date, reason FROM checked_sessions WHERE symbol = ANY(?) AND interval = ? AND date BETWEEN ? AND ?";
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", symbols.stream().map(Symbol::value).toArray(String[]::new)));
+            ps.setString(2, interval.code());
+            ps.setObject(3, range.from());
+            ps.setObject(4, range.to());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    checked.computeIfAbsent(new Symbol(rs.getString(1)), s -> new java.util.HashMap<>())
+                            .put(rs.getObject(2, LocalDate.class), StoredSessions.Checked.parse(rs.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot read the checked sessions from " + config.name() + ": " + Secrets.redact(e.getMessage()), e);
+        }
+        return checked;
+    }
+
+    /** Inserts the checked sessions in one transaction; a session already recorded (another shard, an earlier run) is kept. */
+    public void recordChecked(Interval interval, Map<Symbol, Map<LocalDate, StoredSessions.Checked>> checked, String runId, java.time.Instant at) {
+        String sql = "INSERT INTO checked_sessions (symbol, interval, date, reason, run_id, checked_at) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (symbol, interval, date) DO NOTHING";
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            c.setAutoCommit(false);
+            for (var symbol : checked.entrySet()) {
+                for (var session : symbol.getValue().entrySet()) {
+                    ps.setString(1, symbol.getKey().value());
+                    ps.setString(2, interval.code());
+                    ps.setObject(3, session.getKey());
+                    ps.setString(4, session.getValue().code());
+                    ps.setString(5, runId);
+                    ps.setObject(6, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+            c.commit();
+        } catch (SQLException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot record the checked sessions in " + config.name() + ": " + Secrets.redact(e.getMessage()), e);
+        }
+    }
+
     Connection connect() throws SQLException {
         return DriverManager.getConnection(config.jdbcUrl(), config.connectionProperties());
     }

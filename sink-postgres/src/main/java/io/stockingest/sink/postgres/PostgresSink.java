@@ -87,6 +87,21 @@ public final class PostgresSink implements Sink, StoredSessions {
     }
 
     @Override
+    public Map<Symbol, Known> knownSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        Map<Symbol, Stored> stored = admin.storedSessions(symbols, interval, range);
+        Map<Symbol, Map<java.time.LocalDate, Checked>> checked = admin.checkedSessions(symbols, interval, range);
+        Map<Symbol, Known> known = new java.util.LinkedHashMap<>();
+        stored.forEach((symbol, held) -> known.put(symbol, new Known(held, checked.getOrDefault(symbol, Map.of()))));
+        return known;
+    }
+
+    /** One transaction into checked_sessions (V8); see {@link StoredSessions#recordChecked}. */
+    @Override
+    public void recordChecked(Interval interval, Map<Symbol, Map<java.time.LocalDate, Checked>> checked, RunContext context) {
+        admin.recordChecked(interval, checked, context.runId(), context.ingestTs());
+    }
+
+    @Override
     public Stores stores() {
         return Stores.ROWS;
     }

@@ -197,6 +197,88 @@ public final class LakeSink implements Sink, StoredSessions {
         return new Stored(dates, years);
     }
 
+    /** A checked-sessions marker: {@code raw/prices/symbol=S/_checked/run-ID.txt}. */
+    private static final Pattern CHECKED_MARKER = Pattern.compile(".*/_checked/run-[^/]+\\.txt");
+
+    /**
+     * {@link #storedSessions} plus the sessions recorded as checked: one more listing per symbol, of its
+     * {@code _checked/} folder (on S3 one ListObjectsV2, usually empty), and one read per marker found.
+     */
+    @Override
+    public Map<Symbol, Known> knownSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        Map<Symbol, Stored> stored = storedSessions(symbols, interval, range);
+        if (interval.isIntraday()) {
+            Map<Symbol, Known> known = new LinkedHashMap<>();
+            stored.forEach((symbol, held) -> known.put(symbol, new Known(held, Map.of())));
+            return known;
+        }
+        Map<Symbol, Future<Map<LocalDate, Checked>>> futures = new LinkedHashMap<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Symbol symbol : symbols) {
+                futures.put(symbol, executor.submit(() -> {
+                    uploads.acquireUninterruptibly();
+                    try {
+                        return checked(symbol, range);
+                    } finally {
+                        uploads.release();
+                    }
+                }));
+            }
+        }
+        Map<Symbol, Known> known = new LinkedHashMap<>();
+        for (var entry : futures.entrySet()) {
+            try {
+                known.put(entry.getKey(), new Known(stored.getOrDefault(entry.getKey(), Stored.NONE), entry.getValue().get()));
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IngestException ingest ? ingest
+                        : new IngestException(ErrorKind.SINK, "Cannot read the checked sessions of " + entry.getKey() + " in " + name + ": " + e.getCause(),
+                                e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IngestException(ErrorKind.SINK, "Interrupted while listing " + name, e);
+            }
+        }
+        return known;
+    }
+
+    private Map<LocalDate, Checked> checked(Symbol symbol, DateRange range) {
+        Map<LocalDate, Checked> checked = new HashMap<>();
+        for (String key : storage.list(layout.checkedOf(symbol))) {
+            if (!CHECKED_MARKER.matcher(key).matches()) {
+                continue;
+            }
+            for (String line : new String(storage.get(key), StandardCharsets.UTF_8).split("\n")) {
+                String[] parts = line.trim().split(" ");
+                if (parts.length == 2 && !line.startsWith("#")) {
+                    LocalDate date = LocalDate.parse(parts[0]);
+                    if (range.contains(date)) {
+                        checked.merge(date, Checked.parse(parts[1]), (a, b) -> a == Checked.QUARANTINED ? a : b);
+                    }
+                }
+            }
+        }
+        return checked;
+    }
+
+    /**
+     * One small text marker per symbol and run, {@code raw/prices/symbol=S/_checked/run-ID.txt}, a line
+     * {@code DATE REASON} per session (see docs/lake-layout.md). Each appears whole (the storage writes a temporary
+     * and renames it, or one PUT) and carries its run's id, so {@code --shard} processes never write the same object.
+     */
+    @Override
+    public void recordChecked(Interval interval, Map<Symbol, Map<LocalDate, Checked>> checked, RunContext context) {
+        if (interval.isIntraday() || checked.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<Symbol, Map<LocalDate, Checked>>> markers = checked.entrySet().stream().filter(e -> !e.getValue().isEmpty()).toList();
+        inParallel(markers, marker -> {
+            StringBuilder text = new StringBuilder("# stock-ingest checked sessions v1 symbol=" + marker.getKey().value() + " run=" + context.runId() + "\n");
+            new TreeMap<>(marker.getValue()).forEach((date, why) -> text.append(date).append(' ').append(why.code()).append('\n'));
+            storage.put(layout.checkedMarker(marker.getKey(), context.runId()), text.toString().getBytes(StandardCharsets.UTF_8));
+            return new WriteResult(1, 0, marker.getValue().size());
+        });
+    }
+
     /** Tries of a yearly merge that keeps losing to other writers before the batch fails. */
     static final int MERGE_ATTEMPTS = 5;
 

@@ -40,13 +40,14 @@ public final class SnowflakeMigration {
             v2.add(sql.addColumn(table, "venue"));
         }
         v2.addAll(sql.createViews()); // stg_prices_daily shows the venue
-        // versions 3 and 4 belong to other changes (checked sessions, feature tables) that land separately
+        // version 4 belongs to the feature tables, which land separately
         List<String> v5 = new ArrayList<>();
         for (String column : List.of("bid", "ask", "bid_size", "ask_size", "midpoint", "last_price")) {
             v5.add(sql.addColumn(SnowflakeTable.OPTION_SNAPSHOTS, column));
         }
         return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1),
                 new Version(2, "venue column on the price and quarantine tables", v2),
+                new Version(3, "checked sessions", List.of(sql.createCheckedSessionsTable())),
                 new Version(5, "option_snapshots: last quote and last trade", v5));
     }
 

@@ -20,6 +20,9 @@ import io.stockingest.core.spi.DryRunPlan;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.StoredSessions.Checked;
+import io.stockingest.core.spi.StoredSessions.Known;
+import io.stockingest.core.spi.StoredSessions.Stored;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import io.stockingest.lake.LakeLayout;
@@ -227,6 +230,69 @@ public final class SnowflakeSink implements Sink, DryRunPlan {
     /** The loads done so far (COPY's rows loaded, MERGE's rows inserted and updated), for the run's metrics. */
     public synchronized List<LoadResult> loads() {
         return List.copyOf(loads);
+    }
+
+    /**
+     * Daily bars: one query on {@code PRICES_DAILY}. Intraday: nothing is reported as stored (their sessions are
+     * fetched again, as planning does for every sink).
+     *
+     * <p>Not offered as the {@link io.stockingest.core.spi.StoredSessions} capability yet: planning asks every sink
+     * that offers it, {@code prices --dry-run} included, and a Snowflake dry run promises not to connect. These three
+     * methods are what the capability will delegate to once planning can skip it under {@code --dry-run}.
+     */
+    public Map<Symbol, Stored> storedSessions(java.util.Collection<Symbol> symbols, Interval interval, DateRange range) {
+        Map<Symbol, java.util.Set<LocalDate>> dates = new java.util.LinkedHashMap<>();
+        symbols.forEach(symbol -> dates.put(symbol, new java.util.HashSet<>()));
+        if (interval == Interval.D1 && !symbols.isEmpty()) {
+            List<String> names = symbols.stream().map(Symbol::value).toList();
+            for (Map<String, Object> row : query(sql.selectStoredSessions(names, range.from(), range.to()))) {
+                dates.computeIfAbsent(new Symbol(String.valueOf(row.get("SYMBOL"))), k -> new java.util.HashSet<>()).add(date(row.get("DATE")));
+            }
+        }
+        Map<Symbol, Stored> stored = new java.util.LinkedHashMap<>();
+        dates.forEach((symbol, held) -> stored.put(symbol, new Stored(held, java.util.Set.of())));
+        return stored;
+    }
+
+    /** {@link #storedSessions} plus one query on {@code CHECKED_SESSIONS} (schema version 3). */
+    public Map<Symbol, Known> knownSessions(java.util.Collection<Symbol> symbols, Interval interval, DateRange range) {
+        Map<Symbol, Stored> stored = storedSessions(symbols, interval, range);
+        Map<Symbol, Map<LocalDate, Checked>> checked = new java.util.HashMap<>();
+        if (!symbols.isEmpty()) {
+            List<String> names = symbols.stream().map(Symbol::value).toList();
+            for (Map<String, Object> row : query(sql.selectCheckedSessions(names, interval.code(), range.from(), range.to()))) {
+                checked.computeIfAbsent(new Symbol(String.valueOf(row.get("SYMBOL"))), k -> new java.util.HashMap<>())
+                        .put(date(row.get("DATE")), Checked.parse(String.valueOf(row.get("REASON"))));
+            }
+        }
+        Map<Symbol, Known> known = new java.util.LinkedHashMap<>();
+        stored.forEach((symbol, held) -> known.put(symbol, new Known(held, checked.getOrDefault(symbol, Map.of()))));
+        return known;
+    }
+
+    /** One MERGE into {@code CHECKED_SESSIONS}, run when called (after the run's loads). */
+    public void recordChecked(Interval interval, Map<Symbol, Map<LocalDate, Checked>> checked, RunContext context) {
+        Map<String, Map<LocalDate, String>> rows = new TreeMap<>();
+        checked.forEach((symbol, sessions) -> {
+            Map<LocalDate, String> reasons = new TreeMap<>();
+            sessions.forEach((date, why) -> reasons.put(date, why.code()));
+            if (!reasons.isEmpty()) {
+                rows.put(symbol.value(), reasons);
+            }
+        });
+        if (!rows.isEmpty()) {
+            synchronized (this) {
+                executor.execute(sql.mergeCheckedSessions(interval.code(), rows, context.runId(), context.ingestTs()));
+            }
+        }
+    }
+
+    private synchronized List<Map<String, Object>> query(String statement) {
+        return executor.query(statement);
+    }
+
+    private static LocalDate date(Object value) {
+        return value instanceof java.sql.Date sqlDate ? sqlDate.toLocalDate() : value instanceof LocalDate local ? local : LocalDate.parse(String.valueOf(value));
     }
 
     private LoadResult load(SnowflakeTable table, List<GenericRecord> records, List<String> keys) {

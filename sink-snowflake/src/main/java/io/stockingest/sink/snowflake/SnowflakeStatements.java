@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.metrics.RunReport;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -20,6 +21,8 @@ public final class SnowflakeStatements {
     public static final String INTERNAL_STAGE = "stock_ingest_stage";
     public static final String FILE_FORMAT = "stock_ingest_parquet";
     public static final String SCHEMA_VERSION = "schema_version";
+    /** Schema version 3 (issue 19). */
+    public static final String CHECKED_SESSIONS = "checked_sessions";
     public static final String INGEST_RUNS = "ingest_runs";
     /** COPY's FILES list takes at most this many names. */
     public static final int MAX_FILES_PER_COPY = 1000;
@@ -264,6 +267,48 @@ public final class SnowflakeStatements {
                 + " WHEN MATCHED THEN UPDATE SET " + columns.stream().skip(1).map(c -> Sql.id(c) + " = s." + Sql.id(c)).collect(Collectors.joining(", "))
                 + " WHEN NOT MATCHED THEN INSERT (" + ids(columns) + ") VALUES ("
                 + columns.stream().map(c -> "s." + Sql.id(c)).collect(Collectors.joining(", ")) + ")";
+    }
+
+    // ---------------------------------------------------------------- stored and checked sessions (issue 19)
+
+    /** Schema version 3: the sessions runs checked and found without a bar to store (see docs/lake-layout.md). */
+    public String createCheckedSessionsTable() {
+        return "CREATE TABLE IF NOT EXISTS " + object(CHECKED_SESSIONS) + " (\"SYMBOL\" VARCHAR NOT NULL, \"INTERVAL\" VARCHAR NOT NULL,"
+                + " \"DATE\" DATE NOT NULL, \"REASON\" VARCHAR NOT NULL, \"RUN_ID\" VARCHAR NOT NULL, \"CHECKED_AT\" TIMESTAMP_TZ(6) NOT NULL,"
+                + " CONSTRAINT \"PK_CHECKED_SESSIONS\" PRIMARY KEY (\"SYMBOL\", \"INTERVAL\", \"DATE\"))";
+    }
+
+    /** The daily sessions stored per symbol in {@code range}: one query (columns SYMBOL, DATE). */
+    public String selectStoredSessions(java.util.Collection<String> symbols, LocalDate from, LocalDate to) {
+        return "SELECT DISTINCT \"SYMBOL\", \"DATE\" FROM " + table(SnowflakeTable.PRICES_DAILY) + " WHERE \"SYMBOL\" IN ("
+                + symbols.stream().map(Sql::literal).collect(Collectors.joining(", ")) + ") AND \"DATE\" BETWEEN "
+                + dateLiteral(from) + " AND " + dateLiteral(to);
+    }
+
+    /** The checked sessions per symbol of {@code interval} in the range: one query (columns SYMBOL, DATE, REASON). */
+    public String selectCheckedSessions(java.util.Collection<String> symbols, String interval, LocalDate from, LocalDate to) {
+        return "SELECT \"SYMBOL\", \"DATE\", \"REASON\" FROM " + object(CHECKED_SESSIONS) + " WHERE \"SYMBOL\" IN ("
+                + symbols.stream().map(Sql::literal).collect(Collectors.joining(", ")) + ") AND \"INTERVAL\" = " + Sql.literal(interval)
+                + " AND \"DATE\" BETWEEN " + dateLiteral(from) + " AND " + dateLiteral(to);
+    }
+
+    /**
+     * Records checked sessions ({@code symbol → date → reason}) in one MERGE; a session already recorded (another shard,
+     * an earlier run) keeps its first record.
+     */
+    public String mergeCheckedSessions(String interval, java.util.Map<String, java.util.Map<LocalDate, String>> checked, String runId, Instant at) {
+        List<String> rows = new java.util.ArrayList<>();
+        checked.forEach((symbol, sessions) -> sessions.forEach((date, reason) -> rows.add("(" + Sql.literal(symbol) + ", " + Sql.literal(interval)
+                + ", " + dateLiteral(date) + ", " + Sql.literal(reason) + ")")));
+        return "MERGE INTO " + object(CHECKED_SESSIONS) + " AS t USING (SELECT column1 AS \"SYMBOL\", column2 AS \"INTERVAL\", column3 AS \"DATE\","
+                + " column4 AS \"REASON\" FROM VALUES " + String.join(", ", rows) + ") AS s"
+                + " ON t.\"SYMBOL\" = s.\"SYMBOL\" AND t.\"INTERVAL\" = s.\"INTERVAL\" AND t.\"DATE\" = s.\"DATE\""
+                + " WHEN NOT MATCHED THEN INSERT (\"SYMBOL\", \"INTERVAL\", \"DATE\", \"REASON\", \"RUN_ID\", \"CHECKED_AT\")"
+                + " VALUES (s.\"SYMBOL\", s.\"INTERVAL\", s.\"DATE\", s.\"REASON\", " + Sql.literal(runId) + ", " + timestamp(at) + ")";
+    }
+
+    private static String dateLiteral(LocalDate date) {
+        return "TO_DATE(" + Sql.literal(date.toString()) + ")";
     }
 
     private static String timestamp(Instant instant) {

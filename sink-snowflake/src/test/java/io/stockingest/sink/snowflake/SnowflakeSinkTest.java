@@ -261,7 +261,7 @@ class SnowflakeSinkTest {
     @Test
     void migrationRunsOnlyVersionsTheSchemaLacks() {
         RecordingExecutor fresh = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 0L)));
-        assertThat(sink(fresh).migrate()).containsExactly(1, 2, 5);
+        assertThat(sink(fresh).migrate()).containsExactly(1, 2, 3, 5);
         assertThat(fresh.statements).containsExactlyElementsOf(new SnowflakeMigration(SnowflakeStatements.of(config(null, 1))).plan());
 
         RecordingExecutor current = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 5L)));
@@ -270,9 +270,11 @@ class SnowflakeSinkTest {
     }
 
     @Test
-    void aSchemaOfVersion1GainsTheVenueColumnOnly() {
+    void aSchemaOfVersion1GainsTheVenueColumnThenTheCheckedSessionsTable() {
         RecordingExecutor v1 = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 1L)));
-        assertThat(sink(v1).migrate()).containsExactly(2, 5);
+        assertThat(sink(v1).migrate()).containsExactly(2, 3, 5);
+        assertThat(v1.statements).filteredOn(s -> s.startsWith("CREATE TABLE") && !s.contains("SCHEMA_VERSION")).as("version 3 creates only its table")
+                .singleElement().asString().startsWith("CREATE TABLE IF NOT EXISTS \"MARKET\".\"STOCK_INGEST\".\"CHECKED_SESSIONS\"");
         assertThat(v1.statements).filteredOn(s -> s.startsWith("ALTER") && s.contains("VENUE")).containsExactly(
                 "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_DAILY\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR",
                 "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_INTRADAY\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR",
@@ -339,5 +341,40 @@ class SnowflakeSinkTest {
     @Test
     void driverLoadsWithoutConnecting() throws Exception {
         assertThat(Class.forName("net.snowflake.client.jdbc.SnowflakeDriver")).isNotNull();
+    }
+
+    /** Issue 19: planning reads stored and checked sessions in one query each; a run records its checked ones in one MERGE. */
+    @Test
+    void knowsStoredAndCheckedSessionsAndRecordsCheckedOnesInOneMerge() {
+        LocalDate d1 = LocalDate.of(2024, 7, 8);
+        LocalDate halt = LocalDate.of(2024, 7, 9);
+        RecordingExecutor executor = new RecordingExecutor()
+                .answer("SELECT DISTINCT \"SYMBOL\", \"DATE\" FROM", List.of(Map.of("SYMBOL", "AAA", "DATE", java.sql.Date.valueOf(d1))))
+                .answer("SELECT \"SYMBOL\", \"DATE\", \"REASON\" FROM", List.of(Map.of("SYMBOL", "AAA", "DATE", java.sql.Date.valueOf(halt), "REASON", "empty")));
+        SnowflakeSink sink = sink(executor);
+        DateRange range = new DateRange(LocalDate.of(2024, 7, 1), LocalDate.of(2024, 7, 12));
+
+        var known = sink.knownSessions(List.of(new Symbol("AAA"), new Symbol("BBB")), Interval.D1, range);
+
+        assertThat(known.get(new Symbol("AAA")).stored().dates()).containsExactly(d1);
+        assertThat(known.get(new Symbol("AAA")).checked()).containsExactly(Map.entry(halt, io.stockingest.core.spi.StoredSessions.Checked.EMPTY));
+        assertThat(known.get(new Symbol("BBB"))).isEqualTo(io.stockingest.core.spi.StoredSessions.Known.NONE);
+        assertThat(executor.statements).containsExactly(
+                "SELECT DISTINCT \"SYMBOL\", \"DATE\" FROM \"MARKET\".\"STOCK_INGEST\".\"PRICES_DAILY\" WHERE \"SYMBOL\" IN ('AAA', 'BBB')"
+                        + " AND \"DATE\" BETWEEN TO_DATE('2024-07-01') AND TO_DATE('2024-07-12')",
+                "SELECT \"SYMBOL\", \"DATE\", \"REASON\" FROM \"MARKET\".\"STOCK_INGEST\".\"CHECKED_SESSIONS\" WHERE \"SYMBOL\" IN ('AAA', 'BBB')"
+                        + " AND \"INTERVAL\" = '1d' AND \"DATE\" BETWEEN TO_DATE('2024-07-01') AND TO_DATE('2024-07-12')");
+
+        executor.statements.clear();
+        RunContext context = new RunContext("1720000000-abcd", "prices", "fmp", Instant.parse("2024-10-01T02:00:00Z"), Instant.parse("2024-10-01T02:00:00Z"));
+        sink.recordChecked(Interval.D1, Map.of(new Symbol("BBB"), Map.of(LocalDate.of(2024, 7, 4), io.stockingest.core.spi.StoredSessions.Checked.QUARANTINED,
+                halt, io.stockingest.core.spi.StoredSessions.Checked.EMPTY)), context);
+        assertThat(executor.statements).containsExactly("MERGE INTO \"MARKET\".\"STOCK_INGEST\".\"CHECKED_SESSIONS\" AS t USING (SELECT column1 AS \"SYMBOL\","
+                + " column2 AS \"INTERVAL\", column3 AS \"DATE\", column4 AS \"REASON\" FROM VALUES ('BBB', '1d', TO_DATE('2024-07-04'), 'quarantined'),"
+                + " ('BBB', '1d', TO_DATE('2024-07-09'), 'empty')) AS s ON t.\"SYMBOL\" = s.\"SYMBOL\" AND t.\"INTERVAL\" = s.\"INTERVAL\" AND t.\"DATE\" = s.\"DATE\""
+                + " WHEN NOT MATCHED THEN INSERT (\"SYMBOL\", \"INTERVAL\", \"DATE\", \"REASON\", \"RUN_ID\", \"CHECKED_AT\")"
+                + " VALUES (s.\"SYMBOL\", s.\"INTERVAL\", s.\"DATE\", s.\"REASON\", '1720000000-abcd', TO_TIMESTAMP_TZ('2024-10-01T02:00:00Z'))");
+        sink.recordChecked(Interval.D1, Map.of(), context);
+        assertThat(executor.statements).as("nothing to record: no statement").hasSize(1);
     }
 }

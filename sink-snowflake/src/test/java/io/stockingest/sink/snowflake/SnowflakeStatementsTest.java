@@ -31,7 +31,7 @@ class SnowflakeStatementsTest {
                 assertThat(s).matches("CREATE (SCHEMA|TABLE|FILE FORMAT|STAGE) IF NOT EXISTS .*|CREATE OR REPLACE VIEW .*"));
         assertThat(plan).filteredOn(s -> s.startsWith("CREATE TABLE")).extracting(s -> s.split("\"")[5])
                 .containsExactly("SCHEMA_VERSION", "PRICES_DAILY", "PRICES_INTRADAY", "FUNDAMENTALS", "OPTION_SNAPSHOTS", "CORPORATE_ACTIONS",
-                        "QUARANTINE", "INGEST_RUNS");
+                        "QUARANTINE", "INGEST_RUNS", "CHECKED_SESSIONS");
         List<String> views = List.of("STG_PRICES_DAILY", "STG_OPTION_SNAPSHOTS", "INT_OPTIONS_WITH_UNDERLYING", "MART_OPTIONS_STOCKS_JOINED",
                 "MART_PRICE_FEATURES", "MART_PRICE_CUMULATIVE_7D");
         List<String> twice = new ArrayList<>(views);
