@@ -44,8 +44,11 @@ public final class IcebergCatalogs {
                     props.put("jdbc.journal_mode", "WAL");
                 }
                 JdbcCatalog catalog = new JdbcCatalog(p -> fileIo(config, settings), null, true);
-                catalog.initialize(config.catalogName(), props);
-                return catalog;
+                // creating the catalog's tables races between processes on a new SQLite file: one at a time
+                return CatalogLock.of(config).around(() -> {
+                    catalog.initialize(config.catalogName(), props);
+                    return catalog;
+                });
             }
             config.credential().ifPresent(c -> props.put("credential", c));
             config.token().ifPresent(t -> props.put("token", t));

@@ -65,6 +65,7 @@ import org.apache.iceberg.expressions.Expressions;
 public final class IcebergSink implements Sink {
     private final IcebergConfig config;
     private final Catalog catalog;
+    private final io.stockingest.core.config.Settings settings;
     private final IcebergTables tables;
     private final BarValidator validator = new BarValidator(Calendars.standard());
     private final ExecutorService io;
@@ -76,11 +77,12 @@ public final class IcebergSink implements Sink {
     private RunContext quarantineContext;
     private RunReport runReport;
 
-    public IcebergSink(IcebergConfig config, Catalog catalog) {
+    public IcebergSink(IcebergConfig config, Catalog catalog, io.stockingest.core.config.Settings settings) {
         this.config = requireNonNull(config, "config is null");
+        this.settings = requireNonNull(settings, "settings is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.io = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("iceberg-io").daemon(true).factory());
-        this.tables = new IcebergTables(catalog, config.namespace());
+        this.tables = new IcebergTables(catalog, config.namespace(), CatalogLock.of(config));
     }
 
     /** Opens the catalog on the sink's I/O thread (a JDBC driver's native library, Hadoop classes: not on a virtual thread). */
@@ -88,7 +90,7 @@ public final class IcebergSink implements Sink {
         ExecutorService opener = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("iceberg-open").daemon(true).factory());
         try {
             Catalog catalog = opener.submit(() -> IcebergCatalogs.open(config, settings)).get();
-            return new IcebergSink(config, catalog);
+            return new IcebergSink(config, catalog, settings);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IngestException ingest ? ingest
                     : new IngestException(ErrorKind.CONFIG, "Cannot open the Iceberg catalog " + config.name() + ": " + Secrets.redact(String.valueOf(e.getCause())), e.getCause());
@@ -103,6 +105,53 @@ public final class IcebergSink implements Sink {
     @Override
     public String name() {
         return config.name();
+    }
+
+    /**
+     * The catalog answers (the namespace is looked up) and the warehouse takes a file: a probe is written under
+     * {@code <warehouse>/<namespace>/} and deleted (a REST catalog's warehouse is the catalog's to manage: not probed).
+     * On the sink's I/O thread, a platform thread, as every catalog and file operation.
+     *
+     * @throws IngestException {@code CONFIG} naming the catalog or warehouse and the reason, with no secret in it
+     */
+    @Override
+    public void check() {
+        onIoThread("check the catalog", () -> {
+            try {
+                if (catalog instanceof org.apache.iceberg.catalog.SupportsNamespaces namespaces) {
+                    namespaces.namespaceExists(org.apache.iceberg.catalog.Namespace.of(config.namespace()));
+                } else {
+                    catalog.tableExists(tables.id(IcebergTable.PRICES_DAILY));
+                }
+            } catch (RuntimeException e) {
+                throw new IngestException(ErrorKind.CONFIG, "The Iceberg catalog " + name() + " cannot be reached: " + Secrets.redact(String.valueOf(e.getMessage())), e);
+            }
+            if (config.catalogUri().startsWith("jdbc:") || config.warehouse().startsWith("s3://") || config.warehouse().startsWith("file:")) {
+                String probe = config.warehouse().replaceAll("/+$", "") + "/" + config.namespace() + "/.stock-ingest-probe-" + java.util.UUID.randomUUID();
+                org.apache.iceberg.io.FileIO io = IcebergCatalogs.fileIo(config, settings);
+                try {
+                    try (var out = io.newOutputFile(probe).create()) {
+                        out.write(new byte[] {'o', 'k'});
+                    }
+                    io.deleteFile(probe);
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new IngestException(ErrorKind.CONFIG, "The Iceberg warehouse " + config.warehouse() + " cannot be written: "
+                            + Secrets.redact(String.valueOf(rootMessage(e))), e);
+                } finally {
+                    io.close();
+                }
+            }
+            return null;
+        });
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = String.valueOf(e.getMessage());
+        return root == e ? outer : outer + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
     /** The tables, for maintenance, {@code db} and reading back. */

@@ -21,17 +21,20 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
  * The sink's tables in one namespace of a catalog: created on first use with the lake's columns, partitioning, sort
  * order and {@link IcebergTable#PROPERTIES}; a table that lacks a column the lake has gained gets it as an optional
  * column by name (schema evolution by field id: no data file is rewritten, old rows read it as null). Concurrent
- * creators (shards starting together) all end with the same table.
+ * creators (shards starting together) all end with the same table: on a SQLite catalog they create one at a time
+ * ({@link CatalogLock}), elsewhere the loser of a race loads the winner's table.
  *
  * <p>Not thread-safe: used on the sink's I/O thread.
  */
 public final class IcebergTables {
     private final Catalog catalog;
+    private final CatalogLock lock;
     private final Namespace namespace;
     private final Map<IcebergTable, Table> loaded = new EnumMap<>(IcebergTable.class);
 
-    IcebergTables(Catalog catalog, String namespace) {
+    IcebergTables(Catalog catalog, String namespace, CatalogLock lock) {
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.lock = requireNonNull(lock, "lock is null");
         this.namespace = Namespace.of(requireNonNull(namespace, "namespace is null"));
     }
 
@@ -47,7 +50,7 @@ public final class IcebergTables {
     Table table(IcebergTable def) {
         Table table = loaded.get(def);
         if (table == null) {
-            table = ensure(def);
+            table = lock.around(() -> ensure(def));
             loaded.put(def, table);
         }
         return table;
