@@ -74,8 +74,18 @@ public final class IcebergCatalogs {
         } catch (IngestException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new IngestException(ErrorKind.CONFIG, "Cannot open the Iceberg catalog " + config.name() + ": " + Secrets.redact(String.valueOf(e.getMessage())), e);
+            throw new IngestException(ErrorKind.CONFIG, "Cannot open the Iceberg catalog " + config.name() + ": " + Secrets.redact(reason(e)), e);
         }
+    }
+
+    /** {@code e}'s message, with its root cause's when that is another (a driver's "password authentication failed"). */
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = String.valueOf(e.getMessage());
+        return root == e || outer.contains(String.valueOf(root.getMessage())) ? outer : outer + " (" + root.getMessage() + ")";
     }
 
     private static void createParent(String file) {

@@ -124,7 +124,7 @@ public final class IcebergSink implements Sink {
                     catalog.tableExists(tables.id(IcebergTable.PRICES_DAILY));
                 }
             } catch (RuntimeException e) {
-                throw new IngestException(ErrorKind.CONFIG, "The Iceberg catalog " + name() + " cannot be reached: " + Secrets.redact(String.valueOf(e.getMessage())), e);
+                throw new IngestException(ErrorKind.CONFIG, "The Iceberg catalog " + name() + " cannot be reached: " + Secrets.redact(IcebergCatalogs.reason(e)), e);
             }
             if (config.catalogUri().startsWith("jdbc:") || config.warehouse().startsWith("s3://") || config.warehouse().startsWith("file:")) {
                 String probe = config.warehouse().replaceAll("/+$", "") + "/" + config.namespace() + "/.stock-ingest-probe-" + java.util.UUID.randomUUID();
@@ -136,22 +136,13 @@ public final class IcebergSink implements Sink {
                     io.deleteFile(probe);
                 } catch (java.io.IOException | RuntimeException e) {
                     throw new IngestException(ErrorKind.CONFIG, "The Iceberg warehouse " + config.warehouse() + " cannot be written: "
-                            + Secrets.redact(String.valueOf(rootMessage(e))), e);
+                            + Secrets.redact(IcebergCatalogs.reason(e)), e);
                 } finally {
                     io.close();
                 }
             }
             return null;
         });
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String outer = String.valueOf(e.getMessage());
-        return root == e ? outer : outer + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
     /** The tables, for maintenance, {@code db} and reading back. */
