@@ -14,21 +14,27 @@ import io.stockingest.core.model.FinancialStatement;
 import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.OptionSnapshot;
 import io.stockingest.core.model.Quote;
+import io.stockingest.core.model.Symbol;
 import io.stockingest.core.pipeline.BarValidator;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
+import io.stockingest.core.spi.StoredSessions;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import io.stockingest.lake.LakeSchemas;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -42,8 +48,11 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * Stores everything in Iceberg tables ({@link IcebergTable}), each run's change to a table published by
@@ -62,7 +71,7 @@ import org.apache.iceberg.expressions.Expressions;
  * the lake sink, issue 17), and the pipeline calls {@code write*} from virtual threads. Thread-safe: buffering is
  * synchronized, the rest is serialized on that thread.
  */
-public final class IcebergSink implements Sink {
+public final class IcebergSink implements Sink, StoredSessions {
     private final IcebergConfig config;
     private final Catalog catalog;
     private final io.stockingest.core.config.Settings settings;
@@ -142,6 +151,49 @@ public final class IcebergSink implements Sink {
                 }
             }
             return null;
+        });
+    }
+
+    /** Tables hold rows: the run summary counts them, not files. */
+    @Override
+    public Stores stores() {
+        return Stores.ROWS;
+    }
+
+    /**
+     * The dates {@code prices_daily} (or {@code prices_intraday}, for that interval) holds per symbol in {@code range}
+     * on {@code main}: one scan of the symbol and date columns, pruned by the month partitions and the files' column
+     * ranges. Nothing is stored yet when the table does not exist.
+     */
+    @Override
+    public Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        return onIoThread("read the stored sessions", () -> {
+            Map<Symbol, Set<LocalDate>> dates = new LinkedHashMap<>();
+            symbols.forEach(symbol -> dates.put(symbol, new HashSet<>()));
+            IcebergTable def = interval.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY;
+            if (!symbols.isEmpty() && tables.exists(def)) {
+                Table table = tables.table(def);
+                table.refresh();
+                Expression filter = Expressions.and(Expressions.in("symbol", symbols.stream().map(Symbol::value).toArray()),
+                        Expressions.and(Expressions.greaterThanOrEqual("date", (int) range.from().toEpochDay()),
+                                Expressions.lessThanOrEqual("date", (int) range.to().toEpochDay())));
+                if (interval.isIntraday()) {
+                    filter = Expressions.and(filter, Expressions.equal("interval", interval.code()));
+                }
+                List<String> columns = interval.isIntraday() ? List.of("symbol", "date", "interval") : List.of("symbol", "date");
+                try (CloseableIterable<Record> rows = IcebergGenerics.read(table).where(filter).select(columns).build()) {
+                    for (Record row : rows) {
+                        LocalDate date = (LocalDate) row.getField("date");
+                        Set<LocalDate> held = dates.get(new Symbol(row.getField("symbol").toString()));
+                        if (held != null && range.contains(date) && (!interval.isIntraday() || interval.code().equals(row.getField("interval")))) {
+                            held.add(date);
+                        }
+                    }
+                }
+            }
+            Map<Symbol, Stored> out = new LinkedHashMap<>();
+            dates.forEach((symbol, held) -> out.put(symbol, new Stored(held, Set.of())));
+            return out;
         });
     }
 

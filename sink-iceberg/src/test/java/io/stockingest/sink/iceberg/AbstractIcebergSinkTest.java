@@ -15,6 +15,7 @@ import io.stockingest.core.model.Interval;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.RunContext;
+import io.stockingest.core.spi.StoredSessions;
 import io.stockingest.core.spi.WriteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -201,6 +202,21 @@ abstract class AbstractIcebergSinkTest {
             Snapshot current = table(sink, IcebergTable.PRICES_DAILY).currentSnapshot();
             assertThat(current.summary()).containsEntry("stock-ingest.run-id", run(3).runId()).containsEntry("stock-ingest.rows", "4");
             assertThat(current.parentId()).as("published on top of the first run").isEqualTo(first);
+        }
+    }
+
+    @Test
+    void storedSessionsAreTheDatesMainHoldsPerSymbolInTheRange() {
+        try (IcebergSink sink = open()) {
+            Symbol aapl = new Symbol("AAPL");
+            Symbol msft = new Symbol("MSFT");
+            DateRange range = new DateRange(LocalDate.of(2024, 9, 30), LocalDate.of(2024, 10, 8));
+            assertThat(sink.storedSessions(List.of(aapl), Interval.D1, range)).as("no table yet").containsEntry(aapl, StoredSessions.Stored.NONE);
+            write(sink, run(1), List.of(bars("AAPL", FROM, TO, 100)));
+            var stored = sink.storedSessions(List.of(aapl, msft), Interval.D1, range);
+            assertThat(stored.get(aapl).dates()).as("AAPL's sessions 09-30..10-04 (the run ended 10-04)").containsExactlyInAnyOrder(
+                    LocalDate.of(2024, 9, 30), LocalDate.of(2024, 10, 1), LocalDate.of(2024, 10, 2), LocalDate.of(2024, 10, 3), LocalDate.of(2024, 10, 4));
+            assertThat(stored.get(msft)).as("a symbol with nothing stored").isEqualTo(StoredSessions.Stored.NONE);
         }
     }
 
