@@ -62,7 +62,9 @@ class IcebergEndToEndTest {
             assertThat(info).contains("stock_ingest.prices_daily: format v2, partitioned by [1000: date_month: month(2)]").contains("49 rows");
             String snapshot = info.lines().filter(l -> l.startsWith("stock_ingest.prices_daily")).findFirst().orElseThrow().replaceAll(".*snapshot (\\d+).*", "$1");
 
+            int requests = yahoo.requests().size();
             assertThat(run(env, load)).as(out + "" + err).isZero();
+            assertThat(yahoo.requests()).as("the rerun asked the tables which sessions they hold, and fetched none").hasSize(requests);
             assertThat(run(env, "db", "info", "--sink", "iceberg:ice")).isZero();
             assertThat(out.toString()).as("the identical rerun committed no snapshot to prices_daily").contains("snapshot " + snapshot + " (49 rows");
 
