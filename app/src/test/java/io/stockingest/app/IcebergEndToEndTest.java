@@ -55,6 +55,11 @@ class IcebergEndToEndTest {
             assertThat(out.toString()).contains("stock_ingest.prices_daily: would be created");
             assertThat(work.resolve("ice/warehouse/stock_ingest/prices_daily")).as("--dry-run created no table").doesNotExist();
 
+            assertThat(run(env, "prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--sink", "iceberg:ice", "--dry-run"))
+                    .as(out + "" + err).isZero();
+            assertThat(out.toString()).contains("would run:").contains("stage on branch wap-").contains("fast-forward main of stock_ingest.prices_daily");
+            assertThat(yahoo.requests()).as("--dry-run fetches nothing").isEmpty();
+
             String[] load = {"prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--sink", "iceberg:ice"};
             assertThat(run(env, load)).as(out + "" + err).isZero();
             assertThat(run(env, "db", "info", "--sink", "iceberg:ice")).as(err.toString()).isZero();

@@ -17,6 +17,7 @@ import io.stockingest.core.model.Quote;
 import io.stockingest.core.model.Symbol;
 import io.stockingest.core.pipeline.BarValidator;
 import io.stockingest.core.spi.BarBatch;
+import io.stockingest.core.spi.DryRunPlan;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
@@ -71,7 +72,7 @@ import org.apache.iceberg.io.CloseableIterable;
  * the lake sink, issue 17), and the pipeline calls {@code write*} from virtual threads. Thread-safe: buffering is
  * synchronized, the rest is serialized on that thread.
  */
-public final class IcebergSink implements Sink, StoredSessions {
+public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
     private final IcebergConfig config;
     private final Catalog catalog;
     private final io.stockingest.core.config.Settings settings;
@@ -152,6 +153,27 @@ public final class IcebergSink implements Sink, StoredSessions {
             }
             return null;
         });
+    }
+
+    /** The write-audit-publish steps a {@code prices} run would take on its price table; reads and writes nothing. */
+    @Override
+    public List<String> planPrices(List<Symbol> symbols, Interval interval, DateRange range, WriteOptions options, RunContext context) {
+        IcebergTable def = interval.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY;
+        String table = config.namespace() + "." + def.tableName();
+        return List.of(
+                "write data files of " + symbols.size() + " symbols to " + table + " (partitioned by " + def.spec(def.schema()).fields() + ")",
+                "stage on branch wap-" + context.runId() + ": replace the rows of those symbols in " + range + (interval.isIntraday() ? " (" + interval.code() + ")" : ""),
+                "audit the staged snapshot: expected_symbols_present, prices_positive, ohlc_consistent, volume_non_negative, sessions (not_a_session,"
+                        + " outside_session, out_of_range), only_expected_symbols",
+                "fast-forward main of " + table + " to the staged snapshot (nothing when the rows are unchanged); drop the branch",
+                "replace the run's rows of " + config.namespace() + ".quarantine and " + config.namespace() + ".ingest_runs");
+    }
+
+    /** How a run's option snapshots would be merged; reads and writes nothing. */
+    @Override
+    public List<String> planOptions(List<Symbol> underlyings, LocalDate date, RunContext context) {
+        return List.of("merge the option snapshots of " + underlyings.size() + " underlyings on " + date + " into " + config.namespace()
+                + ".option_snapshots by (contract, date), one snapshot, none when unchanged");
     }
 
     /** Tables hold rows: the run summary counts them, not files. */
