@@ -60,6 +60,11 @@ final class Assembly implements AutoCloseable {
         return injector.getInstance(Plugins.class);
     }
 
+    /** {@code uri} with any relative location in it resolved by its plugin against the command's working directory. */
+    static String resolveSink(Plugins plugins, String uri, Environment env) {
+        return plugins.findSinkPlugin(uri).map(plugin -> plugin.resolve(uri, env.workingDirectory())).orElse(uri);
+    }
+
     /**
      * Creates the source of {@code dataset} and opens the sinks; unknown names fail before anything is created. The
      * source is {@code sourceName}, or when it is null: yahoo when it provides the dataset (it needs no key), else the

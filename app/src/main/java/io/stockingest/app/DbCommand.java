@@ -6,6 +6,8 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.spi.SchemaAdmin;
 import io.stockingest.core.spi.TableExport;
+import io.stockingest.core.spi.TableMaintenance;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code db migrate} and {@code db info} for a sink that offers {@link SchemaAdmin}; {@code export} of a table of a
- * sink that offers {@link TableExport}.
+ * {@code db migrate} and {@code db info} for a sink that offers {@link SchemaAdmin}, {@code db maintain} for one that
+ * offers {@link TableMaintenance}; {@code export} of a table of a sink that offers {@link TableExport}.
  */
 final class DbCommand {
     private DbCommand() {}
@@ -24,15 +26,24 @@ final class DbCommand {
         return pgSchema == null ? settings : settings.with("PG_SCHEMA", pgSchema);
     }
 
-    @Command(name = "db", mixinStandardHelpOptions = true, description = "db migrate | db info for a database sink (Flyway for PostgreSQL).")
+    @Command(name = "db", mixinStandardHelpOptions = true, description = "db migrate | db info for a database sink (Flyway for PostgreSQL);"
+            + " db maintain for Iceberg tables (compaction, snapshot expiry, orphan removal).")
     static final class Db implements Callable<Integer> {
         private final Environment env;
 
-        @Parameters(index = "0", paramLabel = "ACTION", description = "migrate or info")
+        @Parameters(index = "0", paramLabel = "ACTION", description = "migrate, info or maintain")
         String action;
 
-        @Option(names = "--sink", description = "postgres (DATABASE_URL), a postgresql:// URL, or snowflake (default: ${DEFAULT-VALUE})", defaultValue = "postgres")
+        @Option(names = "--sink", description = "postgres (DATABASE_URL), a postgresql:// URL, snowflake, iceberg:DIR or iceberg (ICEBERG_*) (default: ${DEFAULT-VALUE})",
+                defaultValue = "postgres")
         String sink;
+
+        @Option(names = "--retain-days", description = "db maintain: expire snapshots older than this many days (default: ${DEFAULT-VALUE})", defaultValue = "7")
+        int retainDays;
+
+        @Option(names = "--orphan-days", description = "db maintain: remove unreferenced files older than this many days (default: ${DEFAULT-VALUE})",
+                defaultValue = "3")
+        int orphanDays;
 
         @Option(names = "--pg-schema", description = "PostgreSQL schema (default: stock_ingest)")
         String pgSchema;
@@ -46,23 +57,34 @@ final class DbCommand {
 
         @Override
         public Integer call() {
-            if (!action.equals("migrate") && !action.equals("info")) {
-                throw new IngestException(ErrorKind.USAGE, "Unknown db action '" + action + "' (known: migrate, info)");
+            if (!action.equals("migrate") && !action.equals("info") && !action.equals("maintain")) {
+                throw new IngestException(ErrorKind.USAGE, "Unknown db action '" + action + "' (known: migrate, info, maintain)");
             }
             Settings settings = settings(env, pgSchema);
             Plugins plugins = Assembly.plugins(env);
+            String sink = Assembly.resolveSink(plugins, this.sink, env);
+            if (action.equals("maintain")) {
+                TableMaintenance maintenance = plugins.sinkCapability(sink, TableMaintenance.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
+                        "db maintain works on a table-format sink (" + String.join(", ", plugins.sinkExamples(TableMaintenance.class)) + "); got '" + this.sink + "'"));
+                if (retainDays < 0 || orphanDays < 0) {
+                    throw new IngestException(ErrorKind.USAGE, "--retain-days and --orphan-days must not be negative");
+                }
+                maintenance.maintain(sink, settings, Duration.ofDays(retainDays), Duration.ofDays(orphanDays)).forEach(env.out()::println);
+                return 0;
+            }
             SchemaAdmin admin = plugins.sinkCapability(sink, SchemaAdmin.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
-                    "db works on a database sink (" + String.join(", ", plugins.sinkExamples(SchemaAdmin.class)) + "); got '" + sink + "'"));
+                    "db works on a database sink (" + String.join(", ", plugins.sinkExamples(SchemaAdmin.class)) + "); got '" + this.sink + "'"));
             List<String> lines = action.equals("info") ? admin.info(sink, settings)
                     : dryRun ? admin.planMigration(sink, settings).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
-                            "db migrate --dry-run: sink '" + sink + "' cannot list its migrations without applying them; nothing was applied"))
+                            "db migrate --dry-run: sink '" + this.sink + "' cannot list its migrations without applying them; nothing was applied"))
                     : admin.migrate(sink, settings);
             lines.forEach(env.out()::println);
             return 0;
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, description = "Rows out of a PostgreSQL sink to CSV, Parquet or SQL INSERTs.")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Rows out of a PostgreSQL sink to CSV, Parquet or SQL INSERTs;"
+            + " a whole Iceberg table to CSV.")
     static final class Export implements Callable<Integer> {
         private final Environment env;
 
@@ -78,7 +100,8 @@ final class DbCommand {
         @Option(names = {"-o", "--output"}, required = true, description = "The file to write")
         String output;
 
-        @Option(names = "--sink", description = "postgres (DATABASE_URL) or a postgresql:// URL (default: ${DEFAULT-VALUE})", defaultValue = "postgres")
+        @Option(names = "--sink", description = "postgres (DATABASE_URL), a postgresql:// URL, iceberg:DIR or iceberg (default: ${DEFAULT-VALUE})",
+                defaultValue = "postgres")
         String sink;
 
         @Option(names = "--pg-schema", description = "PostgreSQL schema (default: stock_ingest)")
@@ -93,7 +116,7 @@ final class DbCommand {
             Plugins plugins = Assembly.plugins(env);
             TableExport export = plugins.sinkCapability(sink, TableExport.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
                     "export reads a database sink (" + String.join(", ", plugins.sinkExamples(TableExport.class)) + "); got '" + sink + "'"));
-            long rows = export.export(sink, settings(env, pgSchema), table, format, where, env.resolve(output));
+            long rows = export.export(Assembly.resolveSink(plugins, sink, env), settings(env, pgSchema), table, format, where, env.resolve(output));
             env.out().println("exported " + rows + " rows of " + table + " to " + env.resolve(output));
             return 0;
         }

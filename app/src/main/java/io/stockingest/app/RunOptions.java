@@ -12,7 +12,7 @@ abstract class RunOptions {
             + " that provides it and is configured: fundamentals fmp, options polygon)")
     String source;
 
-    @Option(names = "--sink", description = "parquet:DIR, s3://BUCKET[/PREFIX], postgres, postgresql://..., snowflake; repeatable (default: parquet:./data)")
+    @Option(names = "--sink", description = "parquet:DIR, s3://BUCKET[/PREFIX], postgres, postgresql://..., snowflake, iceberg:DIR, iceberg; repeatable (default: parquet:./data)")
     List<String> sinks = new ArrayList<>();
 
     @Option(names = "--force", description = "Rewrite partitions or files that already exist")

@@ -2,7 +2,9 @@ package io.stockingest.app;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.spi.RecordedRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +18,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code runs}: the recorded runs of a lake ({@code logs/ingest/...}), newest first, or one run's whole document. A run
- * records itself when it starts ({@code running}, with its pid and host) and as it goes; a {@code running} record
- * whose process is gone from this host (killed, crashed) is shown as {@code interrupted}, with what it had written
- * by its last record. A run on another host is shown as recorded: its process cannot be seen from here.
+ * {@code runs}: the recorded runs of a lake ({@code logs/ingest/...}) or of a sink that offers {@link RecordedRuns}
+ * (Iceberg's {@code ingest_runs}), newest first, or one run's whole document. A run records itself when it starts
+ * ({@code running}, with its pid and host) and as it goes; a {@code running} record whose process is gone from this
+ * host (killed, crashed) is shown as {@code interrupted}, with what it had written by its last record. A run on
+ * another host is shown as recorded: its process cannot be seen from here.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "The recorded runs with their metrics.")
 final class RunsCommand implements Callable<Integer> {
     private final Environment env;
 
-    @Option(names = "--sink", description = "parquet:DIR (default: ${DEFAULT-VALUE})", defaultValue = "parquet:./data")
+    @Option(names = "--sink", description = "parquet:DIR, iceberg:DIR or iceberg (default: ${DEFAULT-VALUE})", defaultValue = "parquet:./data")
     String sink;
 
     @Option(names = "--limit", description = "How many runs to list (default: ${DEFAULT-VALUE})", defaultValue = "20")
@@ -63,7 +66,18 @@ final class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!sink.startsWith("parquet:")) {
-            throw new IngestException(ErrorKind.USAGE, "runs reads a lake sink (parquet:DIR) for now; got '" + sink + "'");
+            Plugins plugins = Assembly.plugins(env);
+            RecordedRuns recorded = plugins.sinkCapability(sink, RecordedRuns.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
+                    "runs reads a lake (parquet:DIR) or a sink that records runs (" + String.join(", ", plugins.sinkExamples(RecordedRuns.class))
+                            + "); got '" + sink + "'"));
+            String uri = Assembly.resolveSink(plugins, sink, env);
+            if (runId != null) {
+                env.out().println(recorded.run(uri, Assembly.settings(env), runId)
+                        .orElseThrow(() -> new IngestException(ErrorKind.USAGE, "No run '" + runId + "' in " + sink)));
+                return 0;
+            }
+            print(recorded.runs(uri, Assembly.settings(env), limit));
+            return 0;
         }
         Path logs = env.resolve(sink.substring("parquet:".length())).resolve("logs/ingest");
         List<Path> files;
@@ -81,15 +95,11 @@ final class RunsCommand implements Callable<Integer> {
                 env.out().println(Files.readString(file));
                 return 0;
             }
-            List<List<String>> table = new ArrayList<>();
-            table.add(List.of("run", "command", "source", "range", "status", "symbols", "failed", "rows", "quarantined"));
+            List<RunReport> reports = new ArrayList<>();
             for (Path file : files.stream().limit(limit).toList()) {
-                RunReport r = RunReport.fromJson(Files.readString(file));
-                String range = r.from() == null ? "" : r.from() + ".." + r.to();
-                table.add(List.of(r.runId(), r.command(), r.source(), range, status(r), Long.toString(r.symbolsRequested()),
-                        Long.toString(r.symbolsFailed()), Long.toString(r.rowsWritten()), Long.toString(r.rowsQuarantined())));
+                reports.add(RunReport.fromJson(Files.readString(file)));
             }
-            printAligned(table, 5);
+            print(reports);
             return 0;
         } catch (IOException e) {
             throw new IngestException(ErrorKind.SINK, "Cannot read a run under " + logs + ": " + e.getMessage(), e);
@@ -100,5 +110,16 @@ final class RunsCommand implements Callable<Integer> {
     static String status(RunReport report) {
         return RunReport.RUNNING.equals(report.status()) && report.process() != null && report.process().goneFromThisHost()
                 ? RunReport.INTERRUPTED : report.status();
+    }
+
+    private void print(List<RunReport> reports) {
+        List<List<String>> table = new ArrayList<>();
+        table.add(List.of("run", "command", "source", "range", "status", "symbols", "failed", "rows", "quarantined"));
+        for (RunReport r : reports) {
+            String range = r.from() == null ? "" : r.from() + ".." + r.to();
+            table.add(List.of(r.runId(), r.command(), r.source(), range, status(r), Long.toString(r.symbolsRequested()),
+                    Long.toString(r.symbolsFailed()), Long.toString(r.rowsWritten()), Long.toString(r.rowsQuarantined())));
+        }
+        printAligned(table, 5);
     }
 }

@@ -1,6 +1,7 @@
 package io.stockingest.app;
 
 import com.google.inject.Module;
+import io.stockingest.sink.iceberg.IcebergSinkModule;
 import io.stockingest.sink.postgres.PostgresSinkModule;
 import io.stockingest.sink.s3.LakeSinkModule;
 import io.stockingest.sink.snowflake.SnowflakeSinkModule;
@@ -26,6 +27,7 @@ final class ShippedPlugins {
                 new FmpSourceModule(),
                 new LakeSinkModule(),
                 new PostgresSinkModule(),
-                new SnowflakeSinkModule());
+                new SnowflakeSinkModule(),
+                new IcebergSinkModule());
     }
 }

@@ -294,7 +294,7 @@ class PricesCommandTest {
         "options --symbols AAPL|No source that provides options is configured (polygon does; see docs/settings.md)",
         "actions --tickers-path missing.txt|Cannot read --tickers-path",
         "watch --tickers-path missing.txt|Cannot read --tickers-path",
-        "db upgrade|Unknown db action 'upgrade' (known: migrate, info)",
+        "db upgrade|Unknown db action 'upgrade' (known: migrate, info, maintain)",
         "db migrate --sink postgres|DATABASE_URL is not set"})
     void badInputIsOneClearLineAndExit2BeforeAnyRequest(String commandLine, String message) throws IOException {
         assertThat(run(commandLine.split(" "))).isEqualTo(2);
@@ -384,9 +384,9 @@ class PricesCommandTest {
         assertThat(out.toString()).as("Snowflake's info is its plan").isEqualTo(plan);
 
         assertThat(run("db", "info", "--sink", "parquet:lake")).isEqualTo(2);
-        assertThat(err.toString()).contains("db works on a database sink (postgres, postgresql://..., snowflake); got 'parquet:lake'");
+        assertThat(err.toString()).contains("db works on a database sink (iceberg:DIR, iceberg, postgres, postgresql://..., snowflake); got 'parquet:lake'");
         assertThat(run("export", "--table", "prices_daily", "-o", "x.csv", "--sink", "s3://bucket")).isEqualTo(2);
-        assertThat(err.toString()).contains("export reads a database sink (postgres, postgresql://...); got 's3://bucket'");
+        assertThat(err.toString()).contains("export reads a database sink (iceberg:DIR, iceberg, postgres, postgresql://...); got 's3://bucket'");
     }
 
 }

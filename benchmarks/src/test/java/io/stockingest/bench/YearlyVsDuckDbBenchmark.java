@@ -53,8 +53,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("benchmark")
 class YearlyVsDuckDbBenchmark {
-    private static final LocalDate FROM = LocalDate.of(2020, 1, 1);
-    private static final LocalDate TO = LocalDate.of(2024, 12, 31);
+    static final LocalDate FROM = LocalDate.of(2020, 1, 1);
+    static final LocalDate TO = LocalDate.of(2024, 12, 31);
 
     @Test
     void yearlyLayoutFromJsonAgainstDuckDb() throws Exception {
@@ -63,15 +63,7 @@ class YearlyVsDuckDbBenchmark {
         try {
             Path json = Files.createDirectories(work.resolve("json"));
             List<String> symbols = Bench.symbols(symbolCount);
-            long bytes = 0;
-            for (String symbol : symbols) {
-                byte[] body = SyntheticBars.fmpStable(symbol, FROM, TO).getBytes(StandardCharsets.UTF_8);
-                Files.write(json.resolve(symbol + ".json"), body);
-                bytes += body.length;
-            }
-            long rows = (long) symbols.size() * SyntheticProvider.sessions(FROM, TO).size();
-            System.out.printf(Locale.ROOT, "BENCHMARK input: %d JSON files (FMP stable shape), %.1f MB, %d rows, %s..%s, in %s (%s)%n", symbols.size(),
-                    bytes / 1e6, rows, FROM, TO, work, Files.getFileStore(work).type());
+            long rows = writeJson(work, json, symbols);
 
             int rounds = Integer.getInteger("bench.rounds", 3);
             if (rounds < 1) {
@@ -155,11 +147,25 @@ class YearlyVsDuckDbBenchmark {
         }
     }
 
+    /** One FMP-shaped JSON file per symbol ({@link #FROM}..{@link #TO}) in {@code json}; returns the rows they hold. */
+    static long writeJson(Path work, Path json, List<String> symbols) throws IOException {
+        long bytes = 0;
+        for (String symbol : symbols) {
+            byte[] body = SyntheticBars.fmpStable(symbol, FROM, TO).getBytes(StandardCharsets.UTF_8);
+            Files.write(json.resolve(symbol + ".json"), body);
+            bytes += body.length;
+        }
+        long rows = (long) symbols.size() * SyntheticProvider.sessions(FROM, TO).size();
+        System.out.printf(Locale.ROOT, "BENCHMARK input: %d JSON files (FMP stable shape), %.1f MB, %d rows, %s..%s, in %s (%s)%n", symbols.size(),
+                bytes / 1e6, rows, FROM, TO, work, Files.getFileStore(work).type());
+        return rows;
+    }
+
     /**
      * Lets the JVM finish with the round before: a full collection now, and a pause for the JIT's queue and G1's
      * concurrent threads, which would otherwise run during (and be charged to) the next side's round.
      */
-    private static void settle() throws InterruptedException {
+    static void settle() throws InterruptedException {
         System.gc();
         Thread.sleep(1_000);
     }
@@ -171,7 +177,7 @@ class YearlyVsDuckDbBenchmark {
      * {@code recently_deleted} under {@code ext4_mkdir}/{@code ext4_create}), which swings both figures 2-3x from
      * round to round; tmpfs measures the conversion itself.
      */
-    private static Path workBase() {
+    static Path workBase() {
         String base = System.getProperty("bench.dir");
         if (base != null) {
             return Path.of(base);
@@ -188,14 +194,21 @@ class YearlyVsDuckDbBenchmark {
         return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
-    private static void delete(Path dir) throws IOException {
+    static void delete(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
-    /** The real CLI against a loopback server that answers FMP's daily endpoint from the JSON files; wall seconds. */
     private static double ours(Path work, Path json, List<String> symbols, String lake) throws IOException {
+        return run(work, json, symbols, lake, "--backfill", "--sink", "parquet:" + work.resolve(lake));
+    }
+
+    /**
+     * The real CLI ({@code prices --source fmp} over {@code symbols}, {@link #FROM}..{@link #TO}, then {@code sinkArgs})
+     * against a loopback server that answers FMP's daily endpoint from the JSON files; wall seconds.
+     */
+    static double run(Path work, Path json, List<String> symbols, String name, String... sinkArgs) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/stable/historical-price-eod/full", exchange -> {
@@ -214,7 +227,7 @@ class YearlyVsDuckDbBenchmark {
         });
         server.start();
         try {
-            Path tickers = work.resolve("tickers-" + lake + ".txt");
+            Path tickers = work.resolve("tickers-" + name + ".txt");
             Files.write(tickers, symbols);
             Map<String, String> vars = new HashMap<>();
             vars.put("FMP_API_KEY", "synthetic-bench-key");
@@ -231,8 +244,10 @@ class YearlyVsDuckDbBenchmark {
             Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), Ticker.SYSTEM, false);
             long start = System.nanoTime();
-            int exit = Main.run(env, "prices", "--source", "fmp", "--tickers-path", tickers.toString(), "--from", FROM.toString(), "--to", TO.toString(),
-                    "--backfill", "--sink", "parquet:" + work.resolve(lake));
+            List<String> args = new ArrayList<>(List.of("prices", "--source", "fmp", "--tickers-path", tickers.toString(), "--from", FROM.toString(),
+                    "--to", TO.toString()));
+            args.addAll(List.of(sinkArgs));
+            int exit = Main.run(env, args.toArray(String[]::new));
             double seconds = (System.nanoTime() - start) / 1e9;
             assertThat(exit).as("exit of the run; stdout:%n%s%nstderr:%n%s", out, err).isZero();
             return seconds;

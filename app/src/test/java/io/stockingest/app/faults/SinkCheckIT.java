@@ -148,6 +148,28 @@ class SinkCheckIT {
         assertRefusedBeforeFetching(run, "s3://no-such-bucket-17", "cannot be written", "NoSuchBucket");
     }
 
+    @Test
+    void anIcebergCatalogThatRefusesTheCredentialsExits2BeforeAnyProviderRequest() {
+        FatJar.Run run = prices(Map.of("ICEBERG_CATALOG_URI", "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres", "ICEBERG_CATALOG_USER", "writer",
+                "ICEBERG_CATALOG_PASSWORD", "wrong-password", "ICEBERG_WAREHOUSE", work.resolve("warehouse").toString()), "--sink", "iceberg");
+        assertRefusedBeforeFetching(run, "Iceberg catalog", "password authentication failed");
+    }
+
+    @Test
+    void anIcebergWarehouseInAMissingBucketExits2BeforeAnyProviderRequest() {
+        Map<String, String> env = new HashMap<>(S3TestServer.env(S3TestServer.endpoint()));
+        env.putAll(Map.of("ICEBERG_CATALOG_URI", "jdbc:sqlite:" + work.resolve("catalog.db"), "ICEBERG_WAREHOUSE", "s3://no-such-bucket-25/warehouse"));
+        FatJar.Run run = prices(env, "--sink", "iceberg");
+        assertRefusedBeforeFetching(run, "The Iceberg warehouse s3://no-such-bucket-25/warehouse cannot be written",
+                "The specified bucket does not exist");
+    }
+
+    @Test
+    void anIcebergDirectoryThatIsNoDirectoryForDataExits2BeforeAnyProviderRequest() {
+        FatJar.Run run = prices(Map.of(), "--sink", "iceberg:/proc/x");
+        assertRefusedBeforeFetching(run, "/proc/x");
+    }
+
     /** A directory on a read-only file system: a tmpfs mounted read-only (needs root; skipped where mount is refused). */
     @Test
     void aReadOnlyLakeDirectoryExits2BeforeAnyProviderRequest() throws Exception {

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * <p>Immutable and thread-safe.
  */
 public final class Settings {
-    private static final Pattern SECRET_NAME = Pattern.compile(".*(_KEY|KEY_ID|PASSWORD|TOKEN|SECRET|DATABASE_URL|PRIVATE_KEY).*");
+    private static final Pattern SECRET_NAME = Pattern.compile(".*(_KEY|KEY_ID|PASSWORD|TOKEN|SECRET|DATABASE_URL|PRIVATE_KEY|CREDENTIAL).*");
     /** Schemes of {@link SecretStore}s this product ships; a value in one of them is never taken literally. */
     private static final Set<String> STORE_SCHEMES = Set.of("aws-sm");
     private final Map<String, String> values;

@@ -101,7 +101,11 @@ public final class BarValidator {
         return new Outcome(accepted, rejected);
     }
 
-    private Optional<Rejected> check(Bar bar, DateRange range, BarRequest.Hours hours) {
+    /**
+     * The first row rule {@code bar} breaks ({@code duplicate} aside, which needs the other bars), or empty. A sink that
+     * audits staged data before publishing it (the Iceberg sink's gate) checks the same rules with it.
+     */
+    public Optional<Rejected> check(Bar bar, DateRange range, BarRequest.Hours hours) {
         RowRule<Bar> broken = RowRule.firstBroken(RowRules.BAR, bar);
         if (broken != null) {
             return reject(bar, broken.name(), broken.describe().apply(bar));

@@ -1,0 +1,108 @@
+package io.stockingest.sink.iceberg;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.data.Record;
+
+/**
+ * Rows in the lake's form (Avro records of {@link io.stockingest.sink.s3.LakeSchemas}: dates as days, timestamps as
+ * microseconds, strings) whichever way they came: built from the model, or read back from a table by Iceberg's
+ * generic reader. Also the content digest that tells whether a write would change a table.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class LakeRows {
+    private static final OffsetDateTime EPOCH = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
+    private LakeRows() {}
+
+    /** A row read by Iceberg's generic reader as a record of {@code avro} (matched by column name). */
+    static GenericRecord fromIceberg(Record row, Schema avro) {
+        GenericRecord out = new GenericData.Record(avro);
+        for (Schema.Field field : avro.getFields()) {
+            Object value = row.getField(field.name());
+            out.put(field.pos(), switch (value) {
+                case null -> null;
+                case LocalDate date -> (int) date.toEpochDay();
+                case OffsetDateTime ts -> ChronoUnit.MICROS.between(EPOCH, ts);
+                case LocalDateTime ts -> ChronoUnit.MICROS.between(EPOCH, ts.atOffset(ZoneOffset.UTC));
+                case CharSequence text -> text.toString();
+                default -> value;
+            });
+        }
+        return out;
+    }
+
+    /** The value of one column as a comparable key part (strings and numbers as they are). */
+    static Object keyPart(GenericRecord row, String column) {
+        Object value = row.get(column);
+        return value instanceof CharSequence text ? text.toString() : value;
+    }
+
+    /**
+     * A 64-bit digest of a row's values, {@code ingest_ts} left out (a rerun stamps a new one on equal data). The
+     * digests of a set of rows add up (mod 2^64) to one that does not depend on their order.
+     */
+    static long digest(GenericRecord row) {
+        long h = 0xcbf29ce484222325L;
+        for (Schema.Field field : row.getSchema().getFields()) {
+            if (field.name().equals("ingest_ts")) {
+                continue;
+            }
+            Object value = row.get(field.pos());
+            h = mix(h, field.pos());
+            h = switch (value) {
+                case null -> mix(h, 0x6e756c6cL);
+                case Double d -> mix(h, Double.doubleToLongBits(d));
+                case Float f -> mix(h, Double.doubleToLongBits(f));
+                case Number n -> mix(h, n.longValue());
+                case CharSequence text -> bytes(h, text.toString().getBytes(StandardCharsets.UTF_8));
+                case Map<?, ?> map -> bytes(h, new TreeMap<>(map).toString().getBytes(StandardCharsets.UTF_8));
+                default -> bytes(h, value.toString().getBytes(StandardCharsets.UTF_8));
+            };
+        }
+        return finish(h);
+    }
+
+    private static long bytes(long h, byte[] bytes) {
+        long x = mix(h, bytes.length);
+        for (byte b : bytes) {
+            x = (x ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return x;
+    }
+
+    private static long mix(long h, long v) {
+        return (h ^ finish(v)) * 0x100000001b3L;
+    }
+
+    /** SplitMix64's finalizer. */
+    private static long finish(long v) {
+        long z = v + 0x9e3779b97f4a7c15L;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The order-independent content of a set of rows: how many, and the sum of their digests. */
+    record Content(long rows, long digest) {
+        static final Content EMPTY = new Content(0, 0);
+
+        Content plus(GenericRecord row) {
+            return new Content(rows + 1, digest + LakeRows.digest(row));
+        }
+
+        Content plus(Content other) {
+            return new Content(rows + other.rows, digest + other.digest);
+        }
+    }
+}
