@@ -31,7 +31,9 @@ public final class SnowflakeMigration {
         v1.add(sql.createFileFormat());
         v1.add(sql.createInternalStage());
         for (SnowflakeTable table : SnowflakeTable.values()) {
-            v1.add(sql.createTable(table));
+            if (!table.feature()) {
+                v1.add(sql.createTable(table));
+            }
         }
         v1.add(sql.createIngestRunsTable());
         v1.addAll(sql.createViews());
@@ -40,8 +42,17 @@ public final class SnowflakeMigration {
             v2.add(sql.addColumn(table, "venue"));
         }
         v2.addAll(sql.createViews()); // stg_prices_daily shows the venue
+        // version 3 is #19's (checked_sessions); versions apply in order, so a gap is harmless
+        List<String> v4 = new ArrayList<>();
+        for (SnowflakeTable table : SnowflakeTable.values()) {
+            if (table.feature()) {
+                v4.add(sql.createTable(table));
+            }
+        }
+        v4.addAll(sql.createFeatureViews());
         return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1),
-                new Version(2, "venue column on the price and quarantine tables", v2));
+                new Version(2, "venue column on the price and quarantine tables", v2),
+                new Version(4, "feature tables loaded with the prices; feature marts select from them", v4));
     }
 
     /** The statements a migration from scratch runs, in order (for {@code --dry-run}). */
