@@ -126,10 +126,15 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
                 : writeYears(batch, written);
         if (batch.options().features() == WriteOptions.Features.STORE) {
             if (written.first != null) {
-                inParallel(features.update(batch.symbol(), written.rows, written.keys, written.first, batch.context().ingestTs()), file -> {
-                    file.writeTo(storage);
-                    return WriteResult.NOTHING; // the batch's counts stay the prices'
-                });
+                try {
+                    inParallel(features.update(batch.symbol(), written.rows, written.keys, written.first, batch.context().ingestTs()), file -> {
+                        file.writeTo(storage);
+                        return WriteResult.NOTHING; // the batch's counts stay the prices'
+                    });
+                } catch (IngestException e) {
+                    // the price files are stored: the summary counts them even though the features failed (a full disk)
+                    throw new PartialWriteException(e, result);
+                }
             } else {
                 // nothing to recompute, but a killed run may have left temporaries in the symbol's feature folders:
                 // listing them deletes those (as the price folder's listing does for the price files)
