@@ -61,6 +61,10 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
     @Option(names = "--backfill", description = "One file per symbol and year instead of one per symbol and day")
     boolean backfill;
 
+    @Option(names = "--no-features", description = "Do not compute or store price_features / price_cumulative_7d with daily bars"
+            + " (PostgreSQL also skips them with PG_FEATURES=false)")
+    boolean noFeatures;
+
     @Option(names = "--extended-hours", description = "Keep intraday bars from 04:00 to 20:00 New York")
     boolean extendedHours;
 
@@ -105,7 +109,8 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         PriceJob job = new PriceJob(requested.stream().distinct().toList(), barInterval, range,
                 extendedHours ? BarRequest.Hours.EXTENDED : BarRequest.Hours.REGULAR,
                 new WriteOptions(backfill ? WriteOptions.Layout.YEARLY : WriteOptions.Layout.DAILY,
-                        force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP),
+                        force ? WriteOptions.Existing.OVERWRITE : WriteOptions.Existing.SKIP,
+                        noFeatures ? WriteOptions.Features.SKIP : WriteOptions.Features.STORE),
                 shardSpec, maxWorkers, maxShare).withQuarantineShareMinRows(shareMinRows);
         if (recheck) {
             job = job.withRecheck();

@@ -82,6 +82,7 @@ public final class Bench {
             case "rerun-yearly" -> rows.add(Stored.rerunYearly());
             case "memory" -> rows.add(memory(fullRun()));
             case "cpu" -> rows.add(cpu(fullRun()));
+            case "postgres" -> rows.add(PostgresEndToEnd.run());
             case "all" -> {
                 // memory and cpu read the figures of the same full run as rate-efficiency (a run takes 1-2 minutes here)
                 Outcome full = fullRun();
@@ -106,7 +107,7 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|dashboard|throttled-server|sliding-second|sliding-half|fixed-minute|windows|"
-                + "memory|cpu|all|rerun-daily|rerun-yearly");
+                + "memory|cpu|all|rerun-daily|rerun-yearly|postgres");
     }
 
     // ---------------------------------------------------------------- scenarios
@@ -269,6 +270,21 @@ public final class Bench {
     }
 
     static Outcome run(SyntheticProvider.Options server, RateLimit clientRate, int symbolCount, LocalDate from, LocalDate to) {
+        return run(server, clientRate, symbolCount, from, to, LAKE, Map.of());
+    }
+
+    /** A setting that is not an environment variable but more CLI arguments for the child's run (space-separated). */
+    static final String EXTRA_ARGS = "BENCH_EXTRA_ARGS";
+
+    /** The sink argument that means the run's own temporary lake directory. */
+    static final String LAKE = "lake";
+
+    /**
+     * One run into {@code sink} ({@link #LAKE}, or a sink URI such as {@code postgresql://...}), the client given
+     * {@code settings} as environment variables besides the FMP ones.
+     */
+    static Outcome run(SyntheticProvider.Options server, RateLimit clientRate, int symbolCount, LocalDate from, LocalDate to, String sink,
+            Map<String, String> settings) {
         Path work = null;
         try (SyntheticProvider provider = SyntheticProvider.start(server)) {
             work = Files.createTempDirectory("stock-ingest-bench");
@@ -290,7 +306,8 @@ public final class Bench {
                 command.addAll(List.of(extra.split("\\s+")));
             }
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), CHILD,
-                    provider.baseUri().toString(), work.toString(), clientRate.toString(), String.valueOf(WORKERS), from.toString(), to.toString()));
+                    provider.baseUri().toString(), work.toString(), clientRate.toString(), String.valueOf(WORKERS), from.toString(), to.toString(), sink));
+            settings.forEach((k, v) -> command.add(k + "=" + v));
             long serverCpuBefore = processCpuNanos();
             Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             Map<String, String> figures = new HashMap<>();
@@ -341,14 +358,27 @@ public final class Bench {
         vars.put("FMP_RATE_LIMIT", args[3]);
         vars.put("MAX_WORKERS", args[4]);
         vars.put("FMP_USAGE_FILE", work.resolve("fmp-usage.txt").toString());
+        String sink = args.length > 7 && !args[7].equals(LAKE) ? args[7] : "parquet:" + work.resolve("lake");
+        List<String> extraArgs = new ArrayList<>();
+        for (int i = 8; i < args.length; i++) {
+            String key = args[i].substring(0, args[i].indexOf('='));
+            String value = args[i].substring(args[i].indexOf('=') + 1);
+            if (key.equals(EXTRA_ARGS)) {
+                extraArgs.addAll(List.of(value.split(" ")));
+            } else {
+                vars.put(key, value);
+            }
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Ticker.SYSTEM, false);
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
-        int exit = Main.run(env, "prices", "--source", "fmp", "--tickers-path", work.resolve("tickers.txt").toString(), "--from", args[5],
-                "--to", args[6], "--backfill", "--sink", "parquet:" + work.resolve("lake"));
+        List<String> cli = new ArrayList<>(List.of("prices", "--source", "fmp", "--tickers-path", work.resolve("tickers.txt").toString(), "--from", args[5],
+                "--to", args[6], "--backfill", "--sink", sink));
+        cli.addAll(extraArgs);
+        int exit = Main.run(env, cli.toArray(String[]::new));
         long wall = System.nanoTime() - start;
         long cpu = processCpuNanos();
         String summary = out.toString(StandardCharsets.UTF_8);
@@ -517,7 +547,7 @@ public final class Bench {
         return out.toString();
     }
 
-    private static Map<String, Object> ordered(Object... pairs) {
+    static Map<String, Object> ordered(Object... pairs) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             map.put((String) pairs[i], pairs[i + 1]);
@@ -537,7 +567,7 @@ public final class Bench {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String f3(double v) {
+    static String f3(double v) {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 

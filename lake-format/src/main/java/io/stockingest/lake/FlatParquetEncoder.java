@@ -52,7 +52,7 @@ import org.apache.parquet.schema.PrimitiveType;
 
 /**
  * A direct Parquet encoder for the lake's flat record schemas (required or optional strings, dates, ints, longs,
- * timestamps and doubles): one row group, one PLAIN data page per column, definition levels as RLE runs, ZSTD where
+ * timestamps and doubles, and required lists of doubles or longs, as the feature files' 7-session arrays): one row group, one PLAIN data page per column, definition levels as RLE runs, ZSTD where
  * it makes a page smaller. The schema in the footer is exactly the one parquet-avro derives from the Avro schema, and
  * the Avro schema is stored under {@code parquet.avro.schema} as parquet-avro does, so every Parquet reader (and
  * {@link ParquetFiles#read}) reads these files like parquet-avro's own.
@@ -118,6 +118,21 @@ final class FlatParquetEncoder {
         double doubleValue(int row, int column);
 
         String stringValue(int row, int column);
+
+        /** The length of a list column's value (a required list: never null). */
+        default int listSize(int row, int column) {
+            throw new UnsupportedOperationException("no list columns in these rows");
+        }
+
+        /** Element {@code index} of a list of doubles. */
+        default double listDouble(int row, int column, int index) {
+            throw new UnsupportedOperationException("no list columns in these rows");
+        }
+
+        /** Element {@code index} of a list of longs. */
+        default long listLong(int row, int column, int index) {
+            throw new UnsupportedOperationException("no list columns in these rows");
+        }
     }
 
     /** Avro records as rows. */
@@ -151,9 +166,36 @@ final class FlatParquetEncoder {
         public String stringValue(int row, int column) {
             return records.get(row).get(column).toString();
         }
+
+        @Override
+        public int listSize(int row, int column) {
+            return ((List<?>) records.get(row).get(column)).size();
+        }
+
+        @Override
+        public double listDouble(int row, int column, int index) {
+            return ((Number) ((List<?>) records.get(row).get(column)).get(index)).doubleValue();
+        }
+
+        @Override
+        public long listLong(int row, int column, int index) {
+            return ((Number) ((List<?>) records.get(row).get(column)).get(index)).longValue();
+        }
     }
 
-    private record Column(String name, int position, PrimitiveType type, boolean optional) {}
+    /**
+     * A leaf column: a top-level field, or the repeated element {@code element} of a required LIST group named
+     * {@code name} (parquet-avro's list structure: {@code required group name (LIST) { repeated T array; }}).
+     */
+    private record Column(String name, int position, PrimitiveType type, boolean optional, String element) {
+        boolean list() {
+            return element != null;
+        }
+
+        List<String> path() {
+            return list() ? List.of(name, element) : List.of(name);
+        }
+    }
 
     private static Optional<Plan> plan(Schema schema) {
         if (schema.getType() != Schema.Type.RECORD) {
@@ -164,7 +206,18 @@ final class FlatParquetEncoder {
         List<SchemaElement> elements = new ArrayList<>();
         elements.add(new SchemaElement(message.getName()).setNum_children(message.getFieldCount()));
         for (org.apache.parquet.schema.Type field : message.getFields()) {
-            if (!field.isPrimitive() || field.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
+            if (!field.isPrimitive()) {
+                Optional<PrimitiveType> element = listElement(field);
+                if (element.isEmpty()) {
+                    return Optional.empty();
+                }
+                elements.add(new SchemaElement(field.getName()).setRepetition_type(FieldRepetitionType.REQUIRED).setNum_children(1)
+                        .setConverted_type(ConvertedType.LIST).setLogicalType(LogicalType.LIST(new org.apache.parquet.format.ListType())));
+                elements.add(new SchemaElement(element.get().getName()).setRepetition_type(FieldRepetitionType.REPEATED).setType(Plan.type(element.get())));
+                columns.add(new Column(field.getName(), schema.getField(field.getName()).pos(), element.get(), false, element.get().getName()));
+                continue;
+            }
+            if (field.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
                 return Optional.empty();
             }
             PrimitiveType primitive = field.asPrimitiveType();
@@ -196,9 +249,26 @@ final class FlatParquetEncoder {
             }
             elements.add(element);
             columns.add(new Column(field.getName(), schema.getField(field.getName()).pos(), primitive,
-                    field.isRepetition(org.apache.parquet.schema.Type.Repetition.OPTIONAL)));
+                    field.isRepetition(org.apache.parquet.schema.Type.Repetition.OPTIONAL), null));
         }
         return Optional.of(new Plan(List.copyOf(columns), List.copyOf(elements), schema.toString()));
+    }
+
+    /** The element of a required LIST group holding one repeated DOUBLE or INT64 with no logical type, else empty. */
+    private static Optional<PrimitiveType> listElement(org.apache.parquet.schema.Type field) {
+        if (!field.isRepetition(org.apache.parquet.schema.Type.Repetition.REQUIRED)
+                || !(field.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)
+                || field.asGroupType().getFieldCount() != 1) {
+            return Optional.empty();
+        }
+        org.apache.parquet.schema.Type element = field.asGroupType().getType(0);
+        if (!element.isPrimitive() || !element.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)
+                || element.getLogicalTypeAnnotation() != null) {
+            return Optional.empty();
+        }
+        PrimitiveType.PrimitiveTypeName name = element.asPrimitiveType().getPrimitiveTypeName();
+        return name == PrimitiveType.PrimitiveTypeName.DOUBLE || name == PrimitiveType.PrimitiveTypeName.INT64
+                ? Optional.of(element.asPrimitiveType()) : Optional.empty();
     }
 
     private record Plan(List<Column> columns, List<SchemaElement> schema, String avroSchema) {
@@ -235,6 +305,9 @@ final class FlatParquetEncoder {
         }
 
         private static ColumnMetaData writeColumn(Buffer file, Column column, Rows records, Scratch scratch) throws IOException {
+            if (column.list()) {
+                return writeListColumn(file, column, records, scratch);
+            }
             Statistics<?> stats = Statistics.createStats(column.type());
             int rows = records.size();
             int position = column.position();
@@ -296,6 +369,74 @@ final class FlatParquetEncoder {
                     default -> throw new IllegalStateException("not planned: " + column.type());
                 }
             }
+            Encoding levels = column.optional() ? Encoding.RLE : Encoding.BIT_PACKED;
+            List<Encoding> encodings = column.optional() ? List.of(Encoding.PLAIN, Encoding.RLE, Encoding.BIT_PACKED)
+                    : List.of(Encoding.PLAIN, Encoding.BIT_PACKED);
+            return writePage(file, column, page, scratch, stats, records.size(), levels, Encoding.BIT_PACKED, encodings);
+        }
+
+        /**
+         * A list column: repetition levels (0 starts a row's list, 1 continues it), definition levels (1 for an
+         * element, 0 for an empty list), then the elements; one level entry per element, or one for an empty list.
+         */
+        private static ColumnMetaData writeListColumn(Buffer file, Column column, Rows records, Scratch scratch) throws IOException {
+            Statistics<?> stats = Statistics.createStats(column.type());
+            int rows = records.size();
+            int position = column.position();
+            Buffer page = scratch.page;
+            page.reset();
+            int[] sizes = new int[rows];
+            int entries = 0;
+            for (int row = 0; row < rows; row++) {
+                sizes[row] = records.listSize(row, position);
+                entries += Math.max(1, sizes[row]);
+            }
+            // repetition levels
+            page.writeIntLe(0);
+            Runs runs = new Runs(page);
+            for (int size : sizes) {
+                runs.add(0);
+                for (int k = 1; k < size; k++) {
+                    runs.add(1);
+                }
+            }
+            runs.end();
+            page.patchIntLe(0, page.size() - 4);
+            // definition levels
+            int definitionsAt = page.size();
+            page.writeIntLe(0);
+            runs = new Runs(page);
+            for (int size : sizes) {
+                if (size == 0) {
+                    runs.add(0);
+                    stats.incrementNumNulls();
+                }
+                for (int k = 0; k < size; k++) {
+                    runs.add(1);
+                }
+            }
+            runs.end();
+            page.patchIntLe(definitionsAt, page.size() - definitionsAt - 4);
+            boolean doubles = column.type().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.DOUBLE;
+            for (int row = 0; row < rows; row++) {
+                for (int k = 0; k < sizes[row]; k++) {
+                    if (doubles) {
+                        double v = records.listDouble(row, position, k);
+                        page.writeLongLe(Double.doubleToLongBits(v));
+                        stats.updateStats(v);
+                    } else {
+                        long v = records.listLong(row, position, k);
+                        page.writeLongLe(v);
+                        stats.updateStats(v);
+                    }
+                }
+            }
+            return writePage(file, column, page, scratch, stats, entries, Encoding.RLE, Encoding.RLE, List.of(Encoding.PLAIN, Encoding.RLE));
+        }
+
+        /** Writes the page built in {@code page} (ZSTD where that makes it smaller) and returns its column chunk's metadata. */
+        private static ColumnMetaData writePage(Buffer file, Column column, Buffer page, Scratch scratch, Statistics<?> stats, int values,
+                Encoding definitionLevels, Encoding repetitionLevels, List<Encoding> encodings) throws IOException {
             int bodyLength = page.size();
             byte[] stored = page.array();
             int storedLength = bodyLength;
@@ -310,16 +451,13 @@ final class FlatParquetEncoder {
                     codec = CompressionCodec.ZSTD;
                 }
             }
-            Encoding levels = column.optional() ? Encoding.RLE : Encoding.BIT_PACKED;
             PageHeader header = new PageHeader(PageType.DATA_PAGE, bodyLength, storedLength)
-                    .setData_page_header(new DataPageHeader(records.size(), Encoding.PLAIN, levels, Encoding.BIT_PACKED));
+                    .setData_page_header(new DataPageHeader(values, Encoding.PLAIN, definitionLevels, repetitionLevels));
             long start = file.size();
             Util.writePageHeader(header, file);
             int headerSize = (int) (file.size() - start);
             file.write(stored, 0, storedLength);
-            List<Encoding> encodings = column.optional() ? List.of(Encoding.PLAIN, Encoding.RLE, Encoding.BIT_PACKED)
-                    : List.of(Encoding.PLAIN, Encoding.BIT_PACKED);
-            return new ColumnMetaData(type(column.type()), encodings, List.of(column.name()), codec, records.size(),
+            return new ColumnMetaData(type(column.type()), encodings, column.path(), codec, values,
                     headerSize + bodyLength, headerSize + storedLength, start)
                     .setStatistics(ParquetMetadataConverter.toParquetStatistics(stats));
         }
@@ -332,6 +470,32 @@ final class FlatParquetEncoder {
                 case BINARY -> Type.BYTE_ARRAY;
                 default -> throw new IllegalStateException("not planned: " + type);
             };
+        }
+    }
+
+    /** Level values gathered into RLE runs of bit width 1. */
+    private static final class Runs {
+        private final Buffer out;
+        private int value = -1;
+        private int run;
+
+        Runs(Buffer out) {
+            this.out = out;
+        }
+
+        void add(int level) {
+            if (level != value && run > 0) {
+                out.writeRun(run, value);
+                run = 0;
+            }
+            value = level;
+            run++;
+        }
+
+        void end() {
+            if (run > 0) {
+                out.writeRun(run, value);
+            }
         }
     }
 

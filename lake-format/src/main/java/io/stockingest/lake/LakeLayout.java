@@ -50,6 +50,24 @@ public record LakeLayout(String rawPrefix) {
         return pricesOf(symbol) + String.format("year=%04d/%s-%04d.parquet", year, symbol.value(), year);
     }
 
+    /** {@code features/prices/symbol=S/}: the symbol's {@code price_features} files, one per year. */
+    public String featuresOf(Symbol symbol) {
+        return "features/prices/symbol=" + symbol.value() + "/";
+    }
+
+    public String features(Symbol symbol, int year) {
+        return featuresOf(symbol) + String.format("year=%04d/%s-%04d.parquet", year, symbol.value(), year);
+    }
+
+    /** {@code features/cumulative_7d/symbol=S/}: the symbol's {@code price_cumulative_7d} files, one per year. */
+    public String cumulativeOf(Symbol symbol) {
+        return "features/cumulative_7d/symbol=" + symbol.value() + "/";
+    }
+
+    public String cumulative(Symbol symbol, int year) {
+        return cumulativeOf(symbol) + String.format("year=%04d/%s-%04d.parquet", year, symbol.value(), year);
+    }
+
     public String intradayOf(Interval interval, Symbol symbol) {
         return rawPrefix + "/intraday/interval=" + interval.code() + "/symbol=" + symbol.value() + "/";
     }

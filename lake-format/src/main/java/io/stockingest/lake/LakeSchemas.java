@@ -72,7 +72,91 @@ public final class LakeSchemas {
             .name("ingest_ts").type(TIMESTAMP).noDefault()
             .endRecord();
 
+    /** {@code features/prices/...}: PostgreSQL's {@code price_features} columns, and {@code ingest_ts}. */
+    public static final Schema FEATURES = SchemaBuilder.record("price_features").namespace("io.stockingest.lake").fields()
+            .requiredString("symbol").name("date").type(DATE).noDefault().requiredDouble("close")
+            .optionalDouble("ma_20").optionalDouble("ma_50").optionalDouble("volatility_20d")
+            .name("ingest_ts").type(TIMESTAMP).noDefault()
+            .endRecord();
+
+    /** {@code features/cumulative_7d/...}: PostgreSQL's {@code price_cumulative_7d} columns (lists oldest first), and {@code ingest_ts}. */
+    public static final Schema CUMULATIVE_7D = SchemaBuilder.record("price_cumulative_7d").namespace("io.stockingest.lake").fields()
+            .requiredString("symbol").name("date").type(DATE).noDefault()
+            .name("opens").type().array().items().doubleType().noDefault()
+            .name("highs").type().array().items().doubleType().noDefault()
+            .name("lows").type().array().items().doubleType().noDefault()
+            .name("closes").type().array().items().doubleType().noDefault()
+            .name("volumes").type().array().items().longType().noDefault()
+            .optionalDouble("avg_7_day_volume").optionalDouble("volatility_7_day")
+            .name("ingest_ts").type(TIMESTAMP).noDefault()
+            .endRecord();
+
     private LakeSchemas() {}
+
+    /** Row {@code row} of {@code f} as a {@link #FEATURES} record (an undefined feature is null). */
+    public static GenericRecord features(io.stockingest.core.features.FeatureSeries f, int row, Instant ingestTs) {
+        GenericRecord r = new GenericData.Record(FEATURES);
+        r.put("symbol", f.symbol().value());
+        r.put("date", (int) f.date(row).toEpochDay());
+        r.put("close", f.close(row));
+        r.put("ma_20", orNull(f.ma20(row)));
+        r.put("ma_50", orNull(f.ma50(row)));
+        r.put("volatility_20d", orNull(f.volatility20d(row)));
+        r.put("ingest_ts", micros(ingestTs));
+        return r;
+    }
+
+    /** Row {@code row} of {@code f} as a {@link #CUMULATIVE_7D} record. */
+    public static GenericRecord cumulative(io.stockingest.core.features.FeatureSeries f, int row, Instant ingestTs) {
+        int n = f.cumulativeLength(row);
+        List<Double> opens = new java.util.ArrayList<>(n);
+        List<Double> highs = new java.util.ArrayList<>(n);
+        List<Double> lows = new java.util.ArrayList<>(n);
+        List<Double> closes = new java.util.ArrayList<>(n);
+        List<Long> volumes = new java.util.ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            opens.add(f.open(row, k));
+            highs.add(f.high(row, k));
+            lows.add(f.low(row, k));
+            closes.add(f.close(row, k));
+            volumes.add(f.volume(row, k));
+        }
+        GenericRecord r = new GenericData.Record(CUMULATIVE_7D);
+        r.put("symbol", f.symbol().value());
+        r.put("date", (int) f.date(row).toEpochDay());
+        r.put("opens", opens);
+        r.put("highs", highs);
+        r.put("lows", lows);
+        r.put("closes", closes);
+        r.put("volumes", volumes);
+        r.put("avg_7_day_volume", orNull(f.avg7DayVolume(row)));
+        r.put("volatility_7_day", orNull(f.volatility7Day(row)));
+        r.put("ingest_ts", micros(ingestTs));
+        return r;
+    }
+
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    /**
+     * A record read back from a file (dates as {@link LocalDate}, timestamps as {@link Instant}, strings as Avro's
+     * text) as {@code schema} expects it for writing.
+     */
+    public static GenericRecord forWriting(Schema schema, GenericRecord read) {
+        GenericRecord r = new GenericData.Record(schema);
+        for (Schema.Field field : schema.getFields()) {
+            Object v = read.get(field.name());
+            r.put(field.name(), v instanceof LocalDate d ? (Object) (int) d.toEpochDay()
+                    : v instanceof Instant i ? (Object) micros(i) : v instanceof CharSequence text ? text.toString() : v);
+        }
+        return r;
+    }
+
+    /** The date of a record with a {@code date} column (Avro's logical-type conversion on or off). */
+    public static LocalDate dateOf(GenericRecord record) {
+        return date(record.get("date"));
+    }
 
     public static io.stockingest.core.model.Quote toQuote(GenericRecord r) {
         Object ts = r.get("ts");

@@ -177,4 +177,58 @@ class FlatParquetEncoderTest {
         assertThat(footer(bytes).getFileMetaData().getCreatedBy()).startsWith("parquet-mr");
         assertThat(ParquetFiles.readRows(bytes).getFirst()).containsEntry("fiscal_year", 2024);
     }
+
+    /** Rows of the cumulative feature files: lists of 0..7 elements (0 is not written by the lake, but the schema allows it). */
+    private static List<GenericRecord> cumulativeRows(int n) {
+        List<GenericRecord> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int size = i % 8;
+            List<Double> opens = new ArrayList<>();
+            List<Double> closes = new ArrayList<>();
+            List<Long> volumes = new ArrayList<>();
+            for (int k = 0; k < size; k++) {
+                opens.add(100 + i + k * 0.5);
+                closes.add(k == 3 && i == 13 ? Double.NaN : 101 + i - k * 0.25);
+                volumes.add(1_000_000L * k + i);
+            }
+            GenericRecord r = new org.apache.avro.generic.GenericData.Record(LakeSchemas.CUMULATIVE_7D);
+            r.put("symbol", "AAPL");
+            r.put("date", (int) LocalDate.of(2024, 1, 2).plusDays(i).toEpochDay());
+            r.put("opens", opens);
+            r.put("highs", opens);
+            r.put("lows", closes);
+            r.put("closes", closes);
+            r.put("volumes", volumes);
+            r.put("avg_7_day_volume", size == 7 ? 3.5e6 + i : null);
+            r.put("volatility_7_day", null);
+            r.put("ingest_ts", INGEST.getEpochSecond() * 1_000_000L + INGEST.getNano() / 1_000);
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    @Test
+    void listColumnsAreEncodedFlatAndReadBackLikeParquetAvrosOwnFile() throws IOException {
+        List<GenericRecord> rows = cumulativeRows(300);
+
+        byte[] flat = FlatParquetEncoder.encode(LakeSchemas.CUMULATIVE_7D, rows).orElseThrow();
+        byte[] general = ParquetFiles.writeWithParquetMr(LakeSchemas.CUMULATIVE_7D, rows);
+
+        assertThat(footer(flat).getFileMetaData().getSchema()).as("parquet-avro's list structure")
+                .isEqualTo(footer(general).getFileMetaData().getSchema());
+        assertThat(ParquetFiles.write(LakeSchemas.CUMULATIVE_7D, rows)).as("the lake's writer takes the flat path").isEqualTo(flat);
+        List<Map<String, Object>> back = ParquetFiles.readRows(flat);
+        assertThat(back).isEqualTo(ParquetFiles.readRows(general));
+        assertThat(back.get(7).get("closes")).asList().hasSize(7).startsWith(108.0, 107.75);
+        assertThat(back.get(0).get("volumes")).asList().isEmpty();
+        assertThat(back.get(13).get("closes")).asList().contains(Double.NaN);
+        Map<String, ColumnChunkMetaData> columns = new java.util.HashMap<>();
+        footer(flat).getBlocks().getFirst().getColumns().forEach(c -> columns.put(c.getPath().toDotString(), c));
+        Map<String, ColumnChunkMetaData> expected = new java.util.HashMap<>();
+        footer(general).getBlocks().getFirst().getColumns().forEach(c -> expected.put(c.getPath().toDotString(), c));
+        for (String column : List.of("opens.array", "volumes.array")) {
+            assertThat(columns.get(column).getValueCount()).as(column + " values").isEqualTo(expected.get(column).getValueCount());
+            assertThat(columns.get(column).getStatistics()).as(column + " statistics").isEqualTo(expected.get(column).getStatistics());
+        }
+    }
 }

@@ -105,12 +105,14 @@ class SinkCrashConsistencyTest {
     void s3KilledMidUploadTwiceAndRerunWithoutForceEqualsACleanRun() throws Exception {
         startCli();
         String cleanBucket = S3TestServer.newBucket();
-        assertThat(cli.run(s3Env(S3TestServer.endpoint()), args("s3://" + cleanBucket + "/lake").toArray(String[]::new))).as(cli.both()).isZero();
+        // --no-features: the PUT budgets below count price files; a kill between a batch's price and feature files is a
+        // known gap of the lake's features (docs/lake-layout.md), not what this test is about
+        assertThat(cli.run(s3Env(S3TestServer.endpoint()), args("s3://" + cleanBucket + "/lake", "--no-features").toArray(String[]::new))).as(cli.both()).isZero();
         Map<String, List<Map<String, Object>>> clean = S3TestServer.parquetObjects(cleanBucket, PREFIX);
         assertThat(clean).hasSize(40);
 
         String bucket = S3TestServer.newBucket();
-        List<String> crashArgs = args("s3://" + bucket + "/lake");
+        List<String> crashArgs = args("s3://" + bucket + "/lake", "--no-features");
         List<Integer> visibleAfterKills = new ArrayList<>();
         for (int files : List.of(4, 13)) { // 4 files of SA, then (SA's 6 missing ones skipped or written) 13 more
             int budget = files + 1; // each run's first PUT is the sink check's probe (put, then deleted)

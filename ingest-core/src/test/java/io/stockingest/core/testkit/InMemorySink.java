@@ -1,14 +1,19 @@
 package io.stockingest.core.testkit;
 
+import io.stockingest.core.features.Session;
+import io.stockingest.core.features.StoredTail;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
+import io.stockingest.core.model.Symbol;
 import io.stockingest.core.spi.BarBatch;
 import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A sink that keeps daily bars in memory by (symbol, date), honouring skip and overwrite like the lake. */
-public final class InMemorySink implements Sink {
+public final class InMemorySink implements Sink, StoredTail {
     private final Map<String, Bar> bars = new ConcurrentHashMap<>();
     private final List<Rejected> quarantine = new CopyOnWriteArrayList<>();
     private final List<RunReport> runs = new CopyOnWriteArrayList<>();
@@ -91,6 +96,18 @@ public final class InMemorySink implements Sink {
     public void writeRun(RunReport report) {
         runs.removeIf(r -> r.runId().equals(report.runId())); // one record per run, as every sink keeps it
         runs.add(report);
+    }
+
+    @Override
+    public Map<Symbol, List<Session>> before(Map<Symbol, LocalDate> firstChanged) {
+        Map<Symbol, List<Session>> out = new HashMap<>();
+        firstChanged.forEach((symbol, first) -> {
+            List<Session> sessions = bars.values().stream()
+                    .filter(b -> b.symbol().equals(symbol) && !b.interval().isIntraday() && b.date().isBefore(first))
+                    .map(Session::of).sorted(java.util.Comparator.comparing(Session::date)).toList();
+            out.put(symbol, sessions.subList(Math.max(0, sessions.size() - SESSIONS), sessions.size()));
+        });
+        return out;
     }
 
     public Map<String, Bar> bars() {

@@ -3,6 +3,8 @@ package io.stockingest.core.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stockingest.core.calendar.NyseCalendar;
+import io.stockingest.core.features.Session;
+import io.stockingest.core.features.StoredTail;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Adjustment;
 import io.stockingest.core.model.Bar;
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.Test;
  *   <li>a batch is visible whole or not at all, and wholly once {@code flush} returns;</li>
  *   <li>the quarantine and the run record are stored;</li>
  *   <li>two sinks on one target, written from many threads at once, store every bar once;</li>
- *   <li>everything written before {@code flush} survives {@code close}, and a new sink on the target sees it.</li>
+ *   <li>everything written before {@code flush} survives {@code close}, and a new sink on the target sees it;</li>
+ *   <li>a sink offering {@link StoredTail} answers the last 49 stored sessions before a date, oldest first.</li>
  * </ul>
  */
 public abstract class SinkContract {
@@ -189,5 +192,31 @@ public abstract class SinkContract {
         List<Bar> all = new ArrayList<>(first);
         all.addAll(more);
         assertThat(target.dailyBars()).as("after a second sink on the target").containsExactlyInAnyOrderElementsOf(stored(all));
+    }
+
+    @Test
+    void storedTailIsTheLast49StoredSessionsBeforeTheDateOldestFirst() {
+        Target target = newTarget();
+        List<Bar> bars = series(AAPL, 60, 100);
+        List<Bar> other = series(Symbol.parse("MSFT"), 3, 300);
+        try (Sink sink = target.open()) {
+            sink.writeBars(batch(bars, "1"));
+            sink.writeBars(batch(other, "1"));
+            sink.flush();
+        }
+        try (Sink sink = target.open()) {
+            java.util.Optional<StoredTail> tail = sink.capability(StoredTail.class);
+            org.junit.jupiter.api.Assumptions.assumeTrue(tail.isPresent() && readsStoredTail(), "this sink offers no StoredTail here");
+            LocalDate first = bars.get(55).date();
+            Map<Symbol, List<Session>> answer = tail.orElseThrow().before(Map.of(AAPL, first, Symbol.parse("MSFT"), other.getFirst().date()));
+            assertThat(answer.get(AAPL)).as("the 49 sessions before the 56th").containsExactlyElementsOf(
+                    bars.subList(55 - StoredTail.SESSIONS, 55).stream().map(Session::of).toList());
+            assertThat(answer.getOrDefault(Symbol.parse("MSFT"), List.of())).as("nothing stored before a series' first session").isEmpty();
+        }
+    }
+
+    /** Whether this target can answer {@link StoredTail} queries (an offline executor that replays no rows cannot). */
+    protected boolean readsStoredTail() {
+        return true;
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,8 +72,13 @@ final class BarLoader {
         }
     }
 
-    /** Rows inserted or updated, and per symbol the earliest date among them. */
-    record Changed(long rows, Map<String, LocalDate> since) {}
+    /**
+     * Rows inserted or updated, per symbol the earliest date among them, and the symbols (daily) that had no stored
+     * row between their first and last loaded date before the load (inserted whole, nothing upserted).
+     */
+    record Changed(long rows, Map<String, LocalDate> since, Set<String> fresh) {
+        static final Changed NONE = new Changed(0, Map.of(), Set.of());
+    }
 
     private final Connection c;
     private final String sinkName;
@@ -101,6 +107,14 @@ final class BarLoader {
         Set<String> stored = storedSeries(table, spans);
         t = lap("overlap check", t);
         Map<String, LocalDate> since = new TreeMap<>();
+        if (table == Table.DAILY && !stored.isEmpty()) {
+            // a rerun or an overlapping range: leave out the bars stored with the same values before staging them
+            bars = StoredCopies.without(c, bars, spans(stored, spans));
+            t = lap("compare with stored rows", t);
+            if (bars.isEmpty()) {
+                return new Changed(0, since, Set.of());
+            }
+        }
 
         if (stored.isEmpty()) {
             // nothing stored in any series' span: COPY straight into the target with the gate as the COPY's WHERE
@@ -113,7 +127,7 @@ final class BarLoader {
                 if (rows == bars.size()) {
                     c.releaseSavepoint(savepoint);
                     firstDate.forEach(since::put);
-                    return new Changed(rows, since);
+                    return new Changed(rows, since, Set.copyOf(since.keySet()));
                 }
                 c.rollback(savepoint);
             } catch (SQLException e) {
@@ -135,6 +149,7 @@ final class BarLoader {
         t = lap("gate", t);
 
         long rows = 0;
+        Set<String> fresh = new HashSet<>();
         if (stored.size() < spans.size()) {
             Savepoint savepoint = c.setSavepoint();
             try {
@@ -144,6 +159,7 @@ final class BarLoader {
                     if (!stored.contains(series)) {
                         String symbol = series.split("\t")[0];
                         since.merge(symbol, firstDate.get(symbol), (x, y) -> x.isBefore(y) ? x : y);
+                        fresh.add(symbol);
                     }
                 }
             } catch (SQLException e) {
@@ -157,7 +173,17 @@ final class BarLoader {
         }
         rows += upsert(table, stored.size() == spans.size() ? null : List.copyOf(stored), since);
         lap("upsert stored series", t);
-        return new Changed(rows, since);
+        return new Changed(rows, since, table == Table.DAILY ? fresh : Set.of());
+    }
+
+    /** Per stored series (daily: the symbol), the first and last date of this load. */
+    private static Map<String, LocalDate[]> spans(Set<String> stored, Map<String, Span> spans) {
+        Map<String, LocalDate[]> out = new LinkedHashMap<>();
+        for (String series : stored) {
+            Span span = spans.get(series);
+            out.put(series, new LocalDate[] {LocalDate.parse(span.loText), LocalDate.parse(span.hiText)});
+        }
+        return out;
     }
 
     private static String spanTable(Table table) {

@@ -79,6 +79,16 @@ final class BinaryCopy {
         return v == null ? nul() : int8(v.longValue());
     }
 
+    /**
+     * The header of a one-dimensional array of {@code length} non-null elements of type {@code elementOid}; the
+     * caller writes the elements next ({@link #float8(double)}, {@link #int8(long)}: 8 bytes each).
+     */
+    BinaryCopy array(int elementOid, int length) throws SQLException {
+        room(24);
+        buf.putInt(20 + 12 * length).putInt(1).putInt(0).putInt(elementOid).putInt(length).putInt(1);
+        return this;
+    }
+
     BinaryCopy nul() throws SQLException {
         room(4);
         buf.putInt(-1);

@@ -20,6 +20,8 @@ import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.StoredSessions;
+import io.stockingest.core.features.Session;
+import io.stockingest.core.features.StoredTail;
 import io.stockingest.core.spi.WriteOptions;
 import io.stockingest.core.spi.WriteResult;
 import java.sql.Connection;
@@ -29,13 +31,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,7 +58,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code INSERT ... SELECT} for series with no stored row in the batch's span (fresh loads, appended days) and
  * {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE (old) IS DISTINCT FROM (new)} for the others, so rows whose
  * values are unchanged are not touched (a rerun writes nothing; {@code ingest_ts} is not compared), then
- * {@link FeatureRefresh} recomputes the feature tables from each changed symbol's earliest changed date. A failing
+ * {@link FeatureWriter} stores the features computed in Java from each changed symbol's earliest changed session on
+ * (binary COPY, same transaction; skipped with {@code PG_FEATURES=false} or {@code --no-features}). A failing
  * gate or a lost connection rolls the whole load back, production untouched, and throws {@code DQ_GATE} /
  * {@code SINK} naming the symbols. With
  * {@code PG_BUFFER_ROWS=0} every batch is its own load (one transaction per batch).
@@ -61,7 +70,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe: buffering is synchronized, loads run one at a time.
  */
-public final class PostgresSink implements Sink, StoredSessions {
+public final class PostgresSink implements Sink, StoredSessions, StoredTail {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PostgresConfig config;
@@ -84,6 +93,17 @@ public final class PostgresSink implements Sink, StoredSessions {
     @Override
     public Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
         return admin.storedSessions(symbols, interval, range);
+    }
+
+    /** The committed sessions (a load in progress on another connection is not seen), by one index range scan per symbol. */
+    @Override
+    public Map<Symbol, List<Session>> before(Map<Symbol, LocalDate> firstChanged) {
+        try (Connection c = admin.connect()) {
+            return new FeatureWriter(c, new HashMap<>()).before(firstChanged);
+        } catch (SQLException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot read the stored sessions of " + firstChanged.size() + " symbols from " + config.name()
+                    + ": " + Secrets.redact(e.getMessage()), e);
+        }
     }
 
     @Override
@@ -156,9 +176,13 @@ public final class PostgresSink implements Sink, StoredSessions {
     LoadResult load(List<BarBatch> batches) {
         List<Bar> daily = new ArrayList<>();
         List<Bar> intraday = new ArrayList<>();
+        Set<String> withFeatures = new HashSet<>();
         Instant ingestTs = null;
         for (BarBatch b : batches) {
             (b.interval() == Interval.D1 ? daily : intraday).addAll(b.bars());
+            if (b.interval() == Interval.D1 && b.options().features() == WriteOptions.Features.STORE) {
+                withFeatures.add(b.symbol().value());
+            }
             ingestTs = b.context().ingestTs();
         }
         if (daily.isEmpty() && intraday.isEmpty()) {
@@ -174,12 +198,12 @@ public final class PostgresSink implements Sink, StoredSessions {
             try {
                 Map<String, Long> times = new LinkedHashMap<>();
                 BarLoader loader = new BarLoader(c, config.name(), what, times);
-                BarLoader.Changed dailyChanged = daily.isEmpty() ? new BarLoader.Changed(0, Map.of()) : loader.load(BarLoader.Table.DAILY, daily, ingestTs);
+                BarLoader.Changed dailyChanged = daily.isEmpty() ? BarLoader.Changed.NONE : loader.load(BarLoader.Table.DAILY, daily, ingestTs);
                 long intradayChanged = intraday.isEmpty() ? 0 : loader.load(BarLoader.Table.INTRADAY, intraday, ingestTs).rows();
-                if (config.features() && !dailyChanged.since().isEmpty()) {
-                    long t = System.nanoTime();
-                    FeatureRefresh.refresh(c, dailyChanged.since());
-                    times.merge("features", System.nanoTime() - t, Long::sum);
+                if (config.features()) {
+                    Map<String, LocalDate> since = new TreeMap<>(dailyChanged.since());
+                    since.keySet().retainAll(withFeatures);
+                    new FeatureWriter(c, times).write(since, bySymbol(daily), dailyChanged.fresh());
                 }
                 long t = System.nanoTime();
                 c.commit();
@@ -200,6 +224,14 @@ public final class PostgresSink implements Sink, StoredSessions {
         } finally {
             loadLock.unlock();
         }
+    }
+
+    private static Map<String, NavigableMap<LocalDate, Bar>> bySymbol(List<Bar> daily) {
+        Map<String, NavigableMap<LocalDate, Bar>> out = new HashMap<>();
+        for (Bar b : daily) {
+            out.computeIfAbsent(b.symbol().value(), k -> new TreeMap<>()).put(b.date(), b);
+        }
+        return out;
     }
 
     private static String describe(List<BarBatch> batches) {

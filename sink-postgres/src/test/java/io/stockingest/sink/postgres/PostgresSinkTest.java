@@ -18,6 +18,7 @@ import io.stockingest.core.spi.Rejected;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.StoredSessions;
 import io.stockingest.core.spi.WriteOptions;
+import io.stockingest.core.testkit.RandomSessions;
 import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -444,6 +446,124 @@ class PostgresSinkTest {
             }
             assertThat(rs.next()).isFalse();
         }
+    }
+
+    @Test
+    void featureRowsEqualTheOldSqlDefinitionAfterFreshAppendedCorrectedReadjustedAndBackfilledLoads() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        SplittableRandom random = new SplittableRandom(22);
+        int[] lengths = {1, 2, 7, 8, 21, 60, 300, 130, 75};
+        List<List<Bar>> all = new ArrayList<>();
+        for (int i = 0; i < lengths.length; i++) {
+            all.add(RandomSessions.bars(new Symbol("S" + i), RandomSessions.series(random, lengths[i])));
+        }
+        // load 1: the first part of each series, except S8, of which only the later part is stored first
+        List<BarBatch> first = new ArrayList<>();
+        List<BarBatch> second = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            List<Bar> bars = all.get(i);
+            int cut = bars.size() / 2;
+            if (i == 8) {
+                first.add(batch(bars.subList(cut, bars.size()), run("1")));
+                second.add(batch(bars.subList(0, cut), run("2"))); // a backfill before stored sessions
+            } else if (cut > 0) {
+                first.add(batch(bars.subList(0, cut), run("1")));
+                second.add(batch(bars.subList(cut, bars.size()), run("2"))); // appended sessions
+            } else {
+                second.add(batch(bars, run("2"))); // a new symbol
+            }
+        }
+        sink.load(first);
+        sink.load(second);
+        // a correction in the middle of S6, and S7's whole history adjusted for a 2:1 split
+        List<Bar> corrected = new ArrayList<>(all.get(6));
+        Bar b = corrected.get(150);
+        corrected.set(150, bar("S6", b.date(), b.open(), b.high() * 1.5, b.low(), b.close() * 1.25, b.volume() + 7));
+        List<Bar> split = all.get(7).stream().map(x -> bar("S7", x.date(), x.open() / 2, x.high() / 2, x.low() / 2, x.close() / 2, x.volume() * 2)).toList();
+        PostgresSink.LoadResult r = sink.load(List.of(batch(corrected, run("3")), batch(split, run("3"))));
+        assertThat(r.dailyChanged()).as("one corrected row and the whole adjusted history").isEqualTo(1 + 130);
+
+        try (Connection c = connect(schema)) {
+            FeatureSqlOracle.computeAll(c, all.stream().map(x -> x.getFirst().symbol().value()).toList());
+            assertSameFeatures(c, "SELECT symbol, date, close, ma_20, ma_50, volatility_20d FROM %s ORDER BY symbol, date",
+                    "price_features", "oracle_features", List.of(4, 5, 6));
+            assertSameFeatures(c, "SELECT symbol, date, opens::text, highs::text, lows::text, closes::text, volumes::text, avg_7_day_volume,"
+                    + " volatility_7_day FROM %s ORDER BY symbol, date", "price_cumulative_7d", "oracle_cumulative_7d", List.of(8, 9));
+        }
+        assertThat(scalar(schema, "SELECT count(*) FROM price_features")).as("one row per stored session").isEqualTo(java.util.Arrays.stream(lengths).sum());
+    }
+
+    /**
+     * Compares two tables row by row: columns listed in {@code approximate} (1-based) within 1e-12 relative (null where
+     * the other is null), every other column exactly as text.
+     */
+    private static void assertSameFeatures(Connection c, String query, String table, String oracle, List<Integer> approximate) throws SQLException {
+        try (Statement a = c.createStatement(); Statement o = c.createStatement();
+                ResultSet ours = a.executeQuery(String.format(query, table)); ResultSet theirs = o.executeQuery(String.format(query, oracle))) {
+            int columns = ours.getMetaData().getColumnCount();
+            int row = 0;
+            while (theirs.next()) {
+                assertThat(ours.next()).as("%s has the oracle's row %d", table, row).isTrue();
+                String at = table + " " + ours.getString(1) + " " + ours.getString(2);
+                for (int col = 1; col <= columns; col++) {
+                    String name = ours.getMetaData().getColumnName(col);
+                    if (approximate.contains(col)) {
+                        double want = theirs.getDouble(col);
+                        boolean wantNull = theirs.wasNull();
+                        double got = ours.getDouble(col);
+                        assertThat(ours.wasNull()).as("%s %s is null where the SQL's is", at, name).isEqualTo(wantNull);
+                        assertThat(got).as("%s %s", at, name).isCloseTo(want, within(Math.abs(want) * 1e-12));
+                    } else {
+                        assertThat(ours.getString(col)).as("%s %s", at, name).isEqualTo(theirs.getString(col));
+                    }
+                }
+                row++;
+            }
+            assertThat(ours.next()).as("%s has no row the oracle lacks", table).isFalse();
+            assertThat(row).as("rows compared").isPositive();
+        }
+    }
+
+    @Test
+    void aRerunComparesWithTheStoredRowsAndStagesOnlyTheBarsThatDiffer() throws Exception {
+        String schema = freshSchema();
+        PostgresSink sink = new PostgresSink(config(schema, Map.of()));
+        List<Bar> bars = new ArrayList<>(series("IBM", 30, 100));
+        Bar nan = bars.get(3);
+        bars.set(3, new Bar(nan.symbol(), nan.interval(), nan.ts(), nan.date(), nan.open(), nan.high(), nan.low(), nan.close(), null, nan.volume(),
+                Double.NaN, 12L, "test", nan.adjustment())); // null adj_close, NaN vwap: equal to themselves when stored
+        sink.load(List.of(batch(bars, run("1"))));
+
+        PostgresSink.LoadResult rerun = sink.load(List.of(batch(bars, run("2"))));
+        assertThat(rerun.dailyChanged()).as("nothing changed").isZero();
+        assertThat(sink.phaseNanos()).as("the rerun compared in memory and staged nothing")
+                .containsKey("compare with stored rows").doesNotContainKey("copy to staging");
+
+        List<Bar> changed = new ArrayList<>(bars);
+        Bar b = bars.get(20);
+        changed.set(20, new Bar(b.symbol(), b.interval(), b.ts(), b.date(), b.open(), b.high(), b.low(), b.close(), b.close() * 0.9, b.volume(),
+                null, null, "test", b.adjustment())); // only adj_close differs
+        PostgresSink.LoadResult corrected = sink.load(List.of(batch(changed, run("3"))));
+        assertThat(corrected.dailyChanged()).as("only the bar whose adj_close changed").isEqualTo(1);
+        assertThat(scalarDouble(schema, "SELECT adj_close FROM prices_daily WHERE date = '" + b.date() + "'")).isEqualTo(b.close() * 0.9);
+    }
+
+    @Test
+    void featuresAreSkippedWithPgFeaturesFalseOrNoFeatures() throws Exception {
+        String off = freshSchema();
+        new PostgresSink(config(off, Map.of("PG_FEATURES", "false"))).load(List.of(batch(series("IBM", 30, 100), run("1"))));
+        assertThat(scalar(off, "SELECT count(*) FROM prices_daily")).isEqualTo(30);
+        assertThat(scalar(off, "SELECT count(*) FROM price_features") + scalar(off, "SELECT count(*) FROM price_cumulative_7d"))
+                .as("PG_FEATURES=false stores no feature row").isZero();
+
+        String skipped = freshSchema();
+        List<Bar> bars = series("IBM", 30, 100);
+        WriteOptions noFeatures = new WriteOptions(WriteOptions.Layout.DAILY, WriteOptions.Existing.SKIP, WriteOptions.Features.SKIP);
+        new PostgresSink(config(skipped, Map.of())).load(List.of(new BarBatch(new Symbol("IBM"), Interval.D1,
+                new DateRange(bars.getFirst().date(), bars.getLast().date()), bars, noFeatures, run("1")), batch(series("MSFT", 30, 10), run("1"))));
+        assertThat(text(skipped, "SELECT DISTINCT symbol FROM price_features")).as("--no-features skips the batch's symbol only").isEqualTo("MSFT\n");
+        assertThat(text(skipped, "SELECT DISTINCT symbol FROM price_cumulative_7d")).isEqualTo("MSFT\n");
     }
 
     /** The value at column {@code col} is null when {@code expected} is, else equal to it within 1e-12 relative. */

@@ -5,6 +5,8 @@ import io.stockingest.lake.LakeLayout;
 import io.stockingest.lake.ParquetFiles;
 import static java.util.Objects.requireNonNull;
 
+import io.stockingest.core.features.Session;
+import io.stockingest.core.features.StoredTail;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.metrics.RunReport;
@@ -35,6 +37,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -66,13 +69,19 @@ import org.apache.avro.generic.GenericRecord;
  * bounds the encoded bytes held in memory. After the first failure no further file of the batch is started; the
  * files already written are whole (the storage guarantees it) and a rerun skips them.
  *
+ * <p>Daily bars come with their features ({@link LakeFeatures}): when a batch wrote price files of a symbol, its
+ * {@code features/prices/...} and {@code features/cumulative_7d/...} files are rewritten from the year of the first
+ * session written on (not with {@link WriteOptions.Features#SKIP}, {@code --no-features}). They are not counted in
+ * the batch's files and rows written, which stay the prices'.
+ *
  * <p>Thread-safe: batches of different symbols touch different keys; the storage makes each file appear whole.
  */
-public final class LakeSink implements Sink, StoredSessions {
+public final class LakeSink implements Sink, StoredSessions, StoredTail {
     private final LakeStorage storage;
     private final LakeLayout layout;
     private final String name;
     private final Semaphore uploads;
+    private final LakeFeatures features;
 
     public static final int DEFAULT_CONCURRENCY = 32;
 
@@ -89,6 +98,15 @@ public final class LakeSink implements Sink, StoredSessions {
         }
         this.uploads = new Semaphore(maxConcurrency);
         ParquetFiles.initialise();
+        this.features = new LakeFeatures(storage, layout);
+    }
+
+    /** From the symbol's daily and yearly price files: one listing per symbol, then the files that hold the tail, newest first. */
+    @Override
+    public Map<Symbol, List<Session>> before(Map<Symbol, LocalDate> firstChanged) {
+        Map<Symbol, List<Session>> out = new LinkedHashMap<>();
+        firstChanged.forEach((symbol, first) -> out.put(symbol, features.storedTail(symbol, first)));
+        return out;
     }
 
     @Override
@@ -102,13 +120,52 @@ public final class LakeSink implements Sink, StoredSessions {
             return writePartitions(batch, layout.intradayOf(batch.interval(), batch.symbol()),
                     date -> layout.intraday(batch.interval(), batch.symbol(), date), LakeSchemas.INTRADAY);
         }
-        if (batch.options().layout() == WriteOptions.Layout.DAILY) {
-            return writePartitions(batch, layout.pricesOf(batch.symbol()), date -> layout.dailyPrice(batch.symbol(), date), LakeSchemas.DAILY);
+        Written written = new Written();
+        WriteResult result = batch.options().layout() == WriteOptions.Layout.DAILY
+                ? writePartitions(batch, layout.pricesOf(batch.symbol()), date -> layout.dailyPrice(batch.symbol(), date), LakeSchemas.DAILY, written)
+                : writeYears(batch, written);
+        if (batch.options().features() == WriteOptions.Features.STORE) {
+            if (written.first != null) {
+                try {
+                    inParallel(features.update(batch.symbol(), written.rows, written.keys, written.first, batch.context().ingestTs()), file -> {
+                        file.writeTo(storage);
+                        return WriteResult.NOTHING; // the batch's counts stay the prices'
+                    });
+                } catch (IngestException e) {
+                    // the price files are stored: the summary counts them even though the features failed (a full disk)
+                    throw new PartialWriteException(e, result);
+                }
+            } else {
+                // nothing to recompute, but a killed run may have left temporaries in the symbol's feature folders:
+                // listing them deletes those (as the price folder's listing does for the price files)
+                features.cleanTemporaries(batch.symbol());
+            }
         }
-        return writeYears(batch);
+        return result;
+    }
+
+    /** What a daily batch wrote: every row of the files written, their keys, and the first of the batch's own rows among them. */
+    private static final class Written {
+        final NavigableMap<LocalDate, Bar> rows = new TreeMap<>();
+        final Set<String> keys = new HashSet<>();
+        LocalDate first;
+
+        synchronized void add(String key, List<Bar> fileRows, List<Bar> batchRows) {
+            keys.add(key);
+            fileRows.forEach(bar -> rows.put(bar.date(), bar));
+            for (Bar bar : batchRows) {
+                if (first == null || bar.date().isBefore(first)) {
+                    first = bar.date();
+                }
+            }
+        }
     }
 
     private WriteResult writePartitions(BarBatch batch, String prefix, Function<LocalDate, String> keyOf, Schema schema) {
+        return writePartitions(batch, prefix, keyOf, schema, null);
+    }
+
+    private WriteResult writePartitions(BarBatch batch, String prefix, Function<LocalDate, String> keyOf, Schema schema, Written collected) {
         Map<LocalDate, List<Bar>> byDate = batch.bars().stream()
                 .collect(Collectors.groupingBy(Bar::date, TreeMap::new, Collectors.toList()));
         boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
@@ -130,6 +187,9 @@ public final class LakeSink implements Sink, StoredSessions {
                 storage.put(partition.getKey(), bytes);
             } else {
                 written = storage.putIfAbsent(partition.getKey(), bytes);
+            }
+            if (written && collected != null) {
+                collected.add(partition.getKey(), partition.getValue(), partition.getValue());
             }
             return written ? new WriteResult(1, 0, partition.getValue().size()) : new WriteResult(0, 1, 0);
         }));
@@ -287,7 +347,7 @@ public final class LakeSink implements Sink, StoredSessions {
      * version read ({@code If-Match} on S3, {@code If-None-Match: *} where there was no file), so a concurrent
      * writer's rows are never overwritten: on a lost race the file is read and merged again.
      */
-    private WriteResult writeYears(BarBatch batch) {
+    private WriteResult writeYears(BarBatch batch, Written collected) {
         // bars come sorted by time, so a year's bars are one run: one map look-up per run, not per bar
         Map<Integer, List<Bar>> byYear = new TreeMap<>();
         List<Bar> run = null;
@@ -323,6 +383,7 @@ public final class LakeSink implements Sink, StoredSessions {
                 boolean written = current.isPresent() ? storage.replaceIfUnchanged(key, bytes, current.get().version())
                         : storage.putIfAbsent(key, bytes);
                 if (written) {
+                    collected.add(key, rows, year.getValue());
                     return new WriteResult(1, 0, rows.size());
                 }
             }

@@ -31,7 +31,9 @@ public final class SnowflakeMigration {
         v1.add(sql.createFileFormat());
         v1.add(sql.createInternalStage());
         for (SnowflakeTable table : SnowflakeTable.values()) {
-            v1.add(sql.createTable(table));
+            if (!table.feature()) {
+                v1.add(sql.createTable(table));
+            }
         }
         v1.add(sql.createIngestRunsTable());
         v1.addAll(sql.createViews());
@@ -40,7 +42,13 @@ public final class SnowflakeMigration {
             v2.add(sql.addColumn(table, "venue"));
         }
         v2.addAll(sql.createViews()); // stg_prices_daily shows the venue
-        // version 4 belongs to the feature tables, which land separately
+        List<String> v4 = new ArrayList<>();
+        for (SnowflakeTable table : SnowflakeTable.values()) {
+            if (table.feature()) {
+                v4.add(sql.createTable(table));
+            }
+        }
+        v4.addAll(sql.createFeatureViews());
         List<String> v5 = new ArrayList<>();
         for (String column : List.of("bid", "ask", "bid_size", "ask_size", "midpoint", "last_price")) {
             v5.add(sql.addColumn(SnowflakeTable.OPTION_SNAPSHOTS, column));
@@ -48,6 +56,7 @@ public final class SnowflakeMigration {
         return List.of(new Version(1, "tables, internal stage, Parquet file format, layered views", v1),
                 new Version(2, "venue column on the price and quarantine tables", v2),
                 new Version(3, "checked sessions", List.of(sql.createCheckedSessionsTable())),
+                new Version(4, "feature tables loaded with the prices; feature marts select from them", v4),
                 new Version(5, "option_snapshots: last quote and last trade", v5));
     }
 

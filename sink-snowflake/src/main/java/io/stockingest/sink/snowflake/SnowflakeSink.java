@@ -2,10 +2,13 @@ package io.stockingest.sink.snowflake;
 
 import static java.util.Objects.requireNonNull;
 
+import io.stockingest.core.features.Session;
+import io.stockingest.core.features.StoredTail;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.http.Secrets;
+import io.stockingest.core.features.FeatureSeries;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Bar;
 import io.stockingest.core.model.CorporateAction;
@@ -39,6 +42,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -49,8 +53,10 @@ import org.apache.avro.generic.GenericRecord;
  * The Snowflake sink ({@code --sink snowflake}).
  *
  * <h2>Buffering</h2>
- * {@code write*} only buffers the rows (as lake records) and returns them as written; {@link #flush} loads them, one
- * table at a time, each in one transaction ({@link LoadPlan}): the rows are encoded by sink-s3's
+ * {@code write*} only buffers the rows (as lake records) and returns them as written; {@link #flush} computes the
+ * features of the buffered daily bars ({@link SnowflakeFeatures}, not with {@code --no-features}), then loads
+ * everything, one table at a time, each in one transaction ({@link LoadPlan}), the feature tables right after
+ * {@code prices_daily} and only if its gate passed: the rows are encoded by sink-s3's
  * {@link ParquetFiles} into files of at most {@link SnowflakeConfig#rowsPerFile} rows and PUT to the internal stage,
  * or, with {@code SNOWFLAKE_STAGE}, the files the S3 lake sink of the same run wrote are referenced in the external
  * stage (computed with {@link LakeLayout}), so nothing is uploaded twice. Then {@code COPY INTO} a transient
@@ -64,7 +70,7 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>Thread-safe: writes buffer under a lock; {@code flush} holds it for the whole load.
  */
-public final class SnowflakeSink implements Sink, DryRunPlan {
+public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
     /** What one table's load did. */
     public record LoadResult(SnowflakeTable table, int files, long rowsLoaded, long rowsInserted, long rowsUpdated) {
         public LoadResult {
@@ -79,6 +85,8 @@ public final class SnowflakeSink implements Sink, DryRunPlan {
     private final Path workDir;
     private final Map<SnowflakeTable, List<GenericRecord>> rows = new EnumMap<>(SnowflakeTable.class);
     private final Map<SnowflakeTable, SortedSet<String>> lakeKeys = new EnumMap<>(SnowflakeTable.class);
+    /** The daily bars whose features this flush computes, per symbol by date. */
+    private final Map<Symbol, NavigableMap<LocalDate, Bar>> featureBars = new TreeMap<>();
     private final List<LoadResult> loads = new ArrayList<>();
     private RunContext context;
     private RunReport report;
@@ -98,6 +106,12 @@ public final class SnowflakeSink implements Sink, DryRunPlan {
     @Override
     public Stores stores() {
         return Stores.ROWS;
+    }
+
+    /** The loaded sessions (not those of this sink's buffered, unflushed load), by one query for every symbol. */
+    @Override
+    public Map<Symbol, List<Session>> before(Map<Symbol, LocalDate> firstChanged) {
+        return new SnowflakeFeatures(sql, executor).before(firstChanged);
     }
 
     @Override
@@ -144,7 +158,35 @@ public final class SnowflakeSink implements Sink, DryRunPlan {
         List<GenericRecord> records = batch.bars().stream().map(bar -> LakeSchemas.bar(bar, batch.context().ingestTs())).toList();
         List<String> keys = batch.bars().stream().map(Bar::date).distinct()
                 .map(date -> priceKey(batch.symbol(), batch.interval(), batch.options().layout(), date)).toList();
-        return buffer(table, records, keys, batch.context());
+        WriteResult result = buffer(table, records, keys, batch.context());
+        if (table == SnowflakeTable.PRICES_DAILY && batch.options().features() == WriteOptions.Features.STORE && !batch.bars().isEmpty()) {
+            synchronized (this) {
+                NavigableMap<LocalDate, Bar> bars = featureBars.computeIfAbsent(batch.symbol(), s -> new TreeMap<>());
+                batch.bars().forEach(bar -> bars.put(bar.date(), bar));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Buffers the features of the buffered daily bars ({@link SnowflakeFeatures}) as rows of {@code price_features}
+     * and {@code price_cumulative_7d}; with an external stage their files are the lake's feature files.
+     */
+    private void bufferFeatures() {
+        if (featureBars.isEmpty()) {
+            return;
+        }
+        for (FeatureSeries f : new SnowflakeFeatures(sql, executor).compute(featureBars)) {
+            List<GenericRecord> features = rows.computeIfAbsent(SnowflakeTable.PRICE_FEATURES, t -> new ArrayList<>());
+            List<GenericRecord> cumulative = rows.computeIfAbsent(SnowflakeTable.PRICE_CUMULATIVE_7D, t -> new ArrayList<>());
+            for (int i = 0; i < f.size(); i++) {
+                features.add(LakeSchemas.features(f, i, context.ingestTs()));
+                cumulative.add(LakeSchemas.cumulative(f, i, context.ingestTs()));
+                lakeKeys.computeIfAbsent(SnowflakeTable.PRICE_FEATURES, t -> new TreeSet<>()).add(layout.features(f.symbol(), f.date(i).getYear()));
+                lakeKeys.computeIfAbsent(SnowflakeTable.PRICE_CUMULATIVE_7D, t -> new TreeSet<>()).add(layout.cumulative(f.symbol(), f.date(i).getYear()));
+            }
+        }
+        featureBars.clear();
     }
 
     @Override
@@ -211,6 +253,7 @@ public final class SnowflakeSink implements Sink, DryRunPlan {
      */
     @Override
     public synchronized void flush() {
+        bufferFeatures();
         for (SnowflakeTable table : SnowflakeTable.values()) {
             List<GenericRecord> buffered = rows.get(table);
             if (buffered == null || buffered.isEmpty()) {

@@ -115,7 +115,10 @@ public final class SnowflakeStatements {
                 + " CONSTRAINT \"PK_INGEST_RUNS\" PRIMARY KEY (\"RUN_ID\"))";
     }
 
-    /** The layered views, in dependency order: staging, intermediate, marts. */
+    /**
+     * The layered views of schema version 1, in dependency order: staging, intermediate, marts (the feature marts are
+     * version 4's, {@link #createFeatureViews}).
+     */
     public List<String> createViews() {
         String pd = table(SnowflakeTable.PRICES_DAILY);
         String os = table(SnowflakeTable.OPTION_SNAPSHOTS);
@@ -139,31 +142,36 @@ public final class SnowflakeStatements {
                 + " CASE \"CONTRACT_TYPE\" WHEN 'call' THEN GREATEST(\"UNDERLYING_CLOSE\" - \"STRIKE\", 0)"
                 + " WHEN 'put' THEN GREATEST(\"STRIKE\" - \"UNDERLYING_CLOSE\", 0) END AS \"INTRINSIC_VALUE\""
                 + " FROM " + object("int_options_with_underlying")));
-        String w20 = "OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\" ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)";
-        String w50 = "OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\" ROWS BETWEEN 49 PRECEDING AND CURRENT ROW)";
-        views.add(view("mart_price_features", "WITH r AS (SELECT \"SYMBOL\", \"DATE\", \"PRICE\","
-                + " LN(\"PRICE\" / LAG(\"PRICE\") OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\")) AS \"LOG_RETURN\""
-                + " FROM " + object("stg_prices_daily") + ")"
-                + " SELECT \"SYMBOL\", \"DATE\", \"PRICE\", \"LOG_RETURN\","
-                + " IFF(COUNT(\"PRICE\") " + w20 + " = 20, AVG(\"PRICE\") " + w20 + ", NULL) AS \"MA_20\","
-                + " IFF(COUNT(\"PRICE\") " + w50 + " = 50, AVG(\"PRICE\") " + w50 + ", NULL) AS \"MA_50\","
-                + " IFF(COUNT(\"LOG_RETURN\") " + w20 + " = 20, STDDEV_SAMP(\"LOG_RETURN\") " + w20 + ", NULL) AS \"VOLATILITY_20D\""
-                + " FROM r"));
-        String w7 = "OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\" ROWS BETWEEN 6 PRECEDING AND CURRENT ROW)";
-        String byDate = "OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\")";
-        StringBuilder closes = new StringBuilder("ARRAY_CONSTRUCT(");
-        for (int lag = 6; lag >= 1; lag--) {
-            closes.append("LAG(\"CLOSE\", ").append(lag).append(") ").append(byDate).append(", ");
-        }
-        closes.append("\"CLOSE\")");
-        views.add(view("mart_price_cumulative_7d", "SELECT \"SYMBOL\", \"DATE\", \"CLOSE\","
-                + " " + closes + " AS \"CLOSES_7D\","
-                + " SUM(\"VOLUME\") " + w7 + " AS \"VOLUME_7D\", MAX(\"HIGH\") " + w7 + " AS \"HIGH_7D\", MIN(\"LOW\") " + w7 + " AS \"LOW_7D\","
-                + " AVG(\"CLOSE\") " + w7 + " AS \"AVG_CLOSE_7D\","
-                + " \"PRICE\" / NULLIF(LAG(\"PRICE\", 6) " + byDate + ", 0) - 1 AS \"RETURN_7D\""
-                + " FROM " + object("stg_prices_daily")
-                + " QUALIFY COUNT(*) " + w7 + " = 7"));
         return views;
+    }
+
+    /**
+     * The feature marts (schema version 4): thin selects over the tables the loads fill with the pipeline's features
+     * (PRODUCT.md's {@code price_features} and {@code price_cumulative_7d}, the same values PostgreSQL and the lake
+     * hold), instead of window functions recomputed at every query.
+     */
+    public List<String> createFeatureViews() {
+        return List.of(
+                view("mart_price_features", "SELECT \"SYMBOL\", \"DATE\", \"CLOSE\", \"MA_20\", \"MA_50\", \"VOLATILITY_20D\" FROM "
+                        + table(SnowflakeTable.PRICE_FEATURES)),
+                view("mart_price_cumulative_7d", "SELECT \"SYMBOL\", \"DATE\", \"OPENS\", \"HIGHS\", \"LOWS\", \"CLOSES\", \"VOLUMES\","
+                        + " \"AVG_7_DAY_VOLUME\", \"VOLATILITY_7_DAY\" FROM " + table(SnowflakeTable.PRICE_CUMULATIVE_7D)));
+    }
+
+    /**
+     * The stored daily sessions the features of a load need, per symbol: the last {@code sessions} before its first
+     * loaded date ({@code PART = 'tail'}) and every one after its last loaded date ({@code PART = 'after'}), with
+     * columns {@code PART, SYMBOL, DATE, OPEN, HIGH, LOW, CLOSE, VOLUME}.
+     */
+    public String storedSessions(java.util.Map<io.stockingest.core.model.Symbol, io.stockingest.core.model.DateRange> loaded, int sessions) {
+        String spans = loaded.entrySet().stream().map(e -> "(" + Sql.literal(e.getKey().value()) + ", " + Sql.literal(e.getValue().from().toString())
+                + ", " + Sql.literal(e.getValue().to().toString()) + ")").collect(Collectors.joining(", "));
+        String columns = "p.\"SYMBOL\", p.\"DATE\", p.\"OPEN\", p.\"HIGH\", p.\"LOW\", p.\"CLOSE\", p.\"VOLUME\"";
+        String from = " FROM " + table(SnowflakeTable.PRICES_DAILY) + " AS p JOIN (SELECT COLUMN1 AS \"SYMBOL\", TO_DATE(COLUMN2) AS \"FIRST\","
+                + " TO_DATE(COLUMN3) AS \"LAST\" FROM VALUES " + spans + ") AS l ON p.\"SYMBOL\" = l.\"SYMBOL\"";
+        return "SELECT 'tail' AS \"PART\", " + columns + from + " WHERE p.\"DATE\" < l.\"FIRST\""
+                + " QUALIFY ROW_NUMBER() OVER (PARTITION BY p.\"SYMBOL\" ORDER BY p.\"DATE\" DESC) <= " + sessions
+                + " UNION ALL SELECT 'after' AS \"PART\", " + columns + from + " WHERE p.\"DATE\" > l.\"LAST\"";
     }
 
     private String view(String name, String query) {

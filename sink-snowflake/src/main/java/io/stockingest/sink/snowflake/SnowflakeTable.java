@@ -16,6 +16,9 @@ import org.apache.avro.Schema;
  */
 public enum SnowflakeTable {
     PRICES_DAILY("prices_daily", LakeSchemas.DAILY, List.of("symbol", "date"), Gates.PRICES),
+    /** Loaded after {@code prices_daily}, only when its load passed the gate. */
+    PRICE_FEATURES("price_features", LakeSchemas.FEATURES, List.of("symbol", "date"), List.of()),
+    PRICE_CUMULATIVE_7D("price_cumulative_7d", LakeSchemas.CUMULATIVE_7D, List.of("symbol", "date"), List.of()),
     PRICES_INTRADAY("prices_intraday", LakeSchemas.INTRADAY, List.of("symbol", "interval", "ts"), Gates.PRICES),
     FUNDAMENTALS("fundamentals", LakeSchemas.STATEMENT, List.of("symbol", "statement_type", "period", "period_end"), List.of()),
     OPTION_SNAPSHOTS("option_snapshots", LakeSchemas.OPTION, List.of("contract", "date"), Gates.OPTIONS),
@@ -52,6 +55,11 @@ public enum SnowflakeTable {
     /** The row rules checked on staging before the merge; empty for tables without a gate. */
     public List<RowRule<?>> gate() {
         return gate;
+    }
+
+    /** One of the feature tables (schema version 4), computed from the daily bars rather than read from a source. */
+    public boolean feature() {
+        return this == PRICE_FEATURES || this == PRICE_CUMULATIVE_7D;
     }
 
     public List<Column> columns() {

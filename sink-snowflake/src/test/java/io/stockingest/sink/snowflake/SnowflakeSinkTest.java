@@ -59,13 +59,16 @@ class SnowflakeSinkTest {
                 close, volume, null, null, "yahoo", Adjustment.SPLITS);
     }
 
+    /** The load mechanics below are shown on prices alone; SnowflakeFeaturesTest covers the feature tables. */
+    private static final WriteOptions PRICES_ONLY = new WriteOptions(WriteOptions.Layout.DAILY, WriteOptions.Existing.SKIP, WriteOptions.Features.SKIP);
+
     private static BarBatch batch(Symbol symbol, WriteOptions options, Bar... bars) {
         return new BarBatch(symbol, Interval.D1, new DateRange(LocalDate.parse("2024-09-26"), LocalDate.parse("2024-09-30")), List.of(bars),
                 options, CONTEXT);
     }
 
     private static BarBatch aaplBatch() {
-        return batch(AAPL, WriteOptions.DEFAULT, daily(AAPL, "2024-09-27", 228.46, 229.52, 227.30, 227.79, 34_026_000),
+        return batch(AAPL, PRICES_ONLY, daily(AAPL, "2024-09-27", 228.46, 229.52, 227.30, 227.79, 34_026_000),
                 daily(AAPL, "2024-09-30", 230.04, 233.00, 229.65, 233.00, 54_541_900));
     }
 
@@ -83,7 +86,7 @@ class SnowflakeSinkTest {
         SnowflakeSink sink = sink(executor);
 
         WriteResult written = sink.writeBars(aaplBatch());
-        sink.writeBars(batch(MSFT, WriteOptions.DEFAULT, daily(MSFT, "2024-09-30", 429.33, 430.42, 425.37, 430.30, 16_807_300)));
+        sink.writeBars(batch(MSFT, PRICES_ONLY, daily(MSFT, "2024-09-30", 429.33, 430.42, 425.37, 430.30, 16_807_300)));
 
         assertThat(written).isEqualTo(new WriteResult(0, 0, 2));
         assertThat(executor.statements).as("nothing runs before flush").isEmpty();
@@ -127,7 +130,7 @@ class SnowflakeSinkTest {
             assertThat(table.columns()).as(table.tableName()).extracting(SnowflakeTable.Column::name)
                     .containsExactlyElementsOf(table.schema().getFields().stream().map(Schema.Field::name).toList())
                     .containsAll(table.key())
-                    .contains("source", "ingest_ts");
+                    .contains(table.feature() ? "date" : "source", "ingest_ts");
         }
     }
 
@@ -136,7 +139,7 @@ class SnowflakeSinkTest {
         RecordingExecutor executor = answering();
         SnowflakeSink sink = new SnowflakeSink(config(null, 2), LakeLayout.DEFAULT, executor, workDir);
         sink.writeBars(aaplBatch());
-        sink.writeBars(batch(MSFT, WriteOptions.DEFAULT, daily(MSFT, "2024-09-26", 435.09, 435.30, 429.13, 431.31, 14_492_000),
+        sink.writeBars(batch(MSFT, PRICES_ONLY, daily(MSFT, "2024-09-26", 435.09, 435.30, 429.13, 431.31, 14_492_000),
                 daily(MSFT, "2024-09-27", 431.52, 431.85, 427.47, 428.02, 14_896_100), daily(MSFT, "2024-09-30", 429.33, 430.42, 425.37, 430.30, 16_807_300)));
 
         sink.flush();
@@ -198,7 +201,7 @@ class SnowflakeSinkTest {
         RecordingExecutor executor = answering();
         SnowflakeSink sink = new SnowflakeSink(config("LAKE.PUBLIC.LAKE_STAGE", 4_000_000), LakeLayout.DEFAULT, executor, workDir);
         sink.writeBars(aaplBatch());
-        sink.writeBars(batch(MSFT, new WriteOptions(WriteOptions.Layout.YEARLY, WriteOptions.Existing.SKIP),
+        sink.writeBars(batch(MSFT, new WriteOptions(WriteOptions.Layout.YEARLY, WriteOptions.Existing.SKIP, WriteOptions.Features.SKIP),
                 daily(MSFT, "2024-09-30", 429.33, 430.42, 425.37, 430.30, 16_807_300)));
 
         sink.flush();
@@ -261,8 +264,14 @@ class SnowflakeSinkTest {
     @Test
     void migrationRunsOnlyVersionsTheSchemaLacks() {
         RecordingExecutor fresh = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 0L)));
-        assertThat(sink(fresh).migrate()).containsExactly(1, 2, 3, 5);
+        assertThat(sink(fresh).migrate()).containsExactly(1, 2, 3, 4, 5);
         assertThat(fresh.statements).containsExactlyElementsOf(new SnowflakeMigration(SnowflakeStatements.of(config(null, 1))).plan());
+
+        RecordingExecutor atThree = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 3L)));
+        assertThat(sink(atThree).migrate()).as("a schema of version 3 gets the feature tables and marts, then the option columns")
+                .containsExactly(4, 5);
+        assertThat(atThree.verbs()).containsExactly("CREATE", "CREATE", "SELECT", "CREATE", "CREATE", "CREATE", "CREATE", "INSERT",
+                "ALTER", "ALTER", "ALTER", "ALTER", "ALTER", "ALTER", "INSERT");
 
         RecordingExecutor current = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 5L)));
         assertThat(sink(current).migrate()).isEmpty();
@@ -270,11 +279,11 @@ class SnowflakeSinkTest {
     }
 
     @Test
-    void aSchemaOfVersion1GainsTheVenueColumnThenTheCheckedSessionsTable() {
+    void aSchemaOfVersion1GainsTheVenueColumnThenTheLaterTablesAndColumns() {
         RecordingExecutor v1 = new RecordingExecutor().answer("SELECT COALESCE(MAX", List.of(Map.of("VERSION", 1L)));
-        assertThat(sink(v1).migrate()).containsExactly(2, 3, 5);
-        assertThat(v1.statements).filteredOn(s -> s.startsWith("CREATE TABLE") && !s.contains("SCHEMA_VERSION")).as("version 3 creates only its table")
-                .singleElement().asString().startsWith("CREATE TABLE IF NOT EXISTS \"MARKET\".\"STOCK_INGEST\".\"CHECKED_SESSIONS\"");
+        assertThat(sink(v1).migrate()).containsExactly(2, 3, 4, 5);
+        assertThat(v1.statements).filteredOn(s -> s.startsWith("CREATE TABLE") && !s.contains("SCHEMA_VERSION")).extracting(s -> s.split("\"")[5])
+                .as("versions 3 and 4 create only their tables").containsExactly("CHECKED_SESSIONS", "PRICE_FEATURES", "PRICE_CUMULATIVE_7D");
         assertThat(v1.statements).filteredOn(s -> s.startsWith("ALTER") && s.contains("VENUE")).containsExactly(
                 "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_DAILY\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR",
                 "ALTER TABLE IF EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICES_INTRADAY\" ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR",

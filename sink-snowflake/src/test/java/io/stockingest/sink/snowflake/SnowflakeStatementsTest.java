@@ -31,13 +31,13 @@ class SnowflakeStatementsTest {
                 assertThat(s).matches("CREATE (SCHEMA|TABLE|FILE FORMAT|STAGE) IF NOT EXISTS .*|CREATE OR REPLACE VIEW .*"));
         assertThat(plan).filteredOn(s -> s.startsWith("CREATE TABLE")).extracting(s -> s.split("\"")[5])
                 .containsExactly("SCHEMA_VERSION", "PRICES_DAILY", "PRICES_INTRADAY", "FUNDAMENTALS", "OPTION_SNAPSHOTS", "CORPORATE_ACTIONS",
-                        "QUARANTINE", "INGEST_RUNS", "CHECKED_SESSIONS");
-        List<String> views = List.of("STG_PRICES_DAILY", "STG_OPTION_SNAPSHOTS", "INT_OPTIONS_WITH_UNDERLYING", "MART_OPTIONS_STOCKS_JOINED",
-                "MART_PRICE_FEATURES", "MART_PRICE_CUMULATIVE_7D");
-        List<String> twice = new ArrayList<>(views);
-        twice.addAll(views);
-        assertThat(plan).as("version 1 creates the views, version 2 recreates them with the venue")
-                .filteredOn(s -> s.startsWith("CREATE OR REPLACE VIEW")).extracting(s -> s.split("\"")[5]).containsExactlyElementsOf(twice);
+                        "QUARANTINE", "INGEST_RUNS", "CHECKED_SESSIONS", "PRICE_FEATURES", "PRICE_CUMULATIVE_7D");
+        List<String> views = List.of("STG_PRICES_DAILY", "STG_OPTION_SNAPSHOTS", "INT_OPTIONS_WITH_UNDERLYING", "MART_OPTIONS_STOCKS_JOINED");
+        List<String> all = new ArrayList<>(views);
+        all.addAll(views);
+        all.addAll(List.of("MART_PRICE_FEATURES", "MART_PRICE_CUMULATIVE_7D"));
+        assertThat(plan).as("version 1 creates the views, version 2 recreates them with the venue, version 4 adds the feature marts")
+                .filteredOn(s -> s.startsWith("CREATE OR REPLACE VIEW")).extracting(s -> s.split("\"")[5]).containsExactlyElementsOf(all);
         assertThat(plan).filteredOn(s -> s.startsWith("ALTER") && s.contains("\"VENUE\"")).allSatisfy(s -> assertThat(s).contains("ADD COLUMN IF NOT EXISTS \"VENUE\" VARCHAR"))
                 .hasSize(3);
         assertThat(plan).as("version 5: the option rows' last quote and last trade").filteredOn(s -> s.startsWith("ALTER") && s.contains("OPTION_SNAPSHOTS"))
@@ -62,15 +62,20 @@ class SnowflakeStatementsTest {
     }
 
     @Test
-    void priceFeaturesUseTwentyAndFiftySessionWindowsAndLogReturns() {
-        String features = sql.createViews().get(4);
+    void featureMartsAreThinSelectsOverTheStoredFeatureTables() {
+        assertThat(sql.createFeatureViews()).containsExactly(
+                "CREATE OR REPLACE VIEW \"MARKET\".\"STOCK_INGEST\".\"MART_PRICE_FEATURES\" AS SELECT \"SYMBOL\", \"DATE\", \"CLOSE\", \"MA_20\","
+                        + " \"MA_50\", \"VOLATILITY_20D\" FROM \"MARKET\".\"STOCK_INGEST\".\"PRICE_FEATURES\"",
+                "CREATE OR REPLACE VIEW \"MARKET\".\"STOCK_INGEST\".\"MART_PRICE_CUMULATIVE_7D\" AS SELECT \"SYMBOL\", \"DATE\", \"OPENS\", \"HIGHS\","
+                        + " \"LOWS\", \"CLOSES\", \"VOLUMES\", \"AVG_7_DAY_VOLUME\", \"VOLATILITY_7_DAY\" FROM \"MARKET\".\"STOCK_INGEST\".\"PRICE_CUMULATIVE_7D\"");
+        assertThat(sql.createTable(SnowflakeTable.PRICE_CUMULATIVE_7D)).isEqualTo("CREATE TABLE IF NOT EXISTS \"MARKET\".\"STOCK_INGEST\".\"PRICE_CUMULATIVE_7D\""
+                + " (\"SYMBOL\" VARCHAR NOT NULL, \"DATE\" DATE NOT NULL, \"OPENS\" VARIANT NOT NULL, \"HIGHS\" VARIANT NOT NULL, \"LOWS\" VARIANT NOT NULL,"
+                + " \"CLOSES\" VARIANT NOT NULL, \"VOLUMES\" VARIANT NOT NULL, \"AVG_7_DAY_VOLUME\" FLOAT, \"VOLATILITY_7_DAY\" FLOAT,"
+                + " \"INGEST_TS\" TIMESTAMP_TZ(6) NOT NULL, CONSTRAINT \"PK_PRICE_CUMULATIVE_7D\" PRIMARY KEY (\"SYMBOL\", \"DATE\"))");
+    }
 
-        assertThat(features).contains("LN(\"PRICE\" / LAG(\"PRICE\") OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\")) AS \"LOG_RETURN\"")
-                .contains("IFF(COUNT(\"PRICE\") OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\" ROWS BETWEEN 19 PRECEDING AND CURRENT ROW) = 20,"
-                        + " AVG(\"PRICE\") OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\" ROWS BETWEEN 19 PRECEDING AND CURRENT ROW), NULL) AS \"MA_20\"")
-                .contains("ROWS BETWEEN 49 PRECEDING AND CURRENT ROW) = 50")
-                .contains("STDDEV_SAMP(\"LOG_RETURN\") OVER (PARTITION BY \"SYMBOL\" ORDER BY \"DATE\" ROWS BETWEEN 19 PRECEDING AND CURRENT ROW), NULL)"
-                        + " AS \"VOLATILITY_20D\"");
+    @Test
+    void intermediateViewJoinsOptionsWithTheirUnderlyingsDay() {
         assertThat(sql.createViews().get(2)).endsWith("LEFT JOIN \"MARKET\".\"STOCK_INGEST\".\"STG_PRICES_DAILY\" AS p"
                 + " ON p.\"SYMBOL\" = o.\"UNDERLYING\" AND p.\"DATE\" = o.\"DATE\"");
     }

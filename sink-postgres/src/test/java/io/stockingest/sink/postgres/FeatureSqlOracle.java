@@ -4,17 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
-import java.util.Map;
+import java.util.List;
 
 /**
- * Recomputes {@code price_features} and {@code price_cumulative_7d} (definitions in V3__features.sql) for the
- * symbols a load changed, from each symbol's earliest changed date on: rows before it cannot change, since every
- * window looks back only. The windows read the 50 stored sessions before that date (the longest window, ma_50,
- * needs 49; volatility_20d needs 20 closes before the first of its 21) and run set-based over stored sessions (rows),
- * not calendar days. A fresh symbol (changed from its first row) is computed whole.
+ * The oracle for the feature rows {@link FeatureWriter} stores: the SQL definition the sink used before features were
+ * computed in Java (FeatureRefresh, main until issue 22), kept verbatim except that it fills the temporary tables
+ * {@code oracle_features} and {@code oracle_cumulative_7d} (shaped like {@code price_features} and
+ * {@code price_cumulative_7d}) instead of the real ones. Its comment, as it was:
  */
-final class FeatureRefresh {
+final class FeatureSqlOracle {
     /** Sessions read before the first changed date: enough for the longest window (ma_50) and the lagged returns. */
     static final int LOOKBACK = 50;
 
@@ -36,13 +34,13 @@ final class FeatureRefresh {
             + " b AS MATERIALIZED (SELECT symbol, date, since, open, high, low, close, volume, r, row_number() OVER w10 AS n,"
             + " sum(close) OVER w10 AS sc, avg(r) OVER w10 AS mr, var_samp(r) OVER w10 * 9 AS m2"
             + " FROM s WINDOW w10 AS (PARTITION BY symbol ORDER BY date ROWS 9 PRECEDING)),"
-            + " f AS (INSERT INTO price_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
+            + " f AS (INSERT INTO oracle_features (symbol, date, close, ma_20, ma_50, volatility_20d)"
             + " SELECT symbol, date, close, ma_20, ma_50, volatility_20d FROM (SELECT symbol, date, since, close,"
             + " CASE WHEN n >= 20 THEN (sc + lag(sc, 10) OVER w) / 20 END AS ma_20,"
             + " CASE WHEN n >= 50 THEN (sc + lag(sc, 10) OVER w + lag(sc, 20) OVER w + lag(sc, 30) OVER w + lag(sc, 40) OVER w) / 50 END AS ma_50,"
             + " CASE WHEN n >= 21 THEN sqrt((m2 + lag(m2, 10) OVER w + (mr - lag(mr, 10) OVER w) ^ 2 * 5) / 19) END AS volatility_20d"
             + " FROM b WINDOW w AS (PARTITION BY symbol ORDER BY date)) w WHERE date >= since)"
-            + " INSERT INTO price_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)"
+            + " INSERT INTO oracle_cumulative_7d (symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day)"
             + " SELECT symbol, date, opens, highs, lows, closes, volumes, avg_7_day_volume, volatility_7_day FROM (SELECT symbol, date, since,"
             + " array_agg(open) OVER w7 AS opens, array_agg(high) OVER w7 AS highs, array_agg(low) OVER w7 AS lows, array_agg(close) OVER w7 AS closes,"
             + " array_agg(volume) OVER w7 AS volumes,"
@@ -50,31 +48,17 @@ final class FeatureRefresh {
             + " CASE WHEN n >= 8 THEN stddev_samp(r) OVER w7 END AS volatility_7_day"
             + " FROM b WINDOW w7 AS (PARTITION BY symbol ORDER BY date ROWS 6 PRECEDING)) w WHERE date >= since";
 
-    private FeatureRefresh() {}
+    private FeatureSqlOracle() {}
 
-    static void refresh(Connection c, Map<String, LocalDate> since) throws SQLException {
-        if (since.isEmpty()) {
-            return;
-        }
-        var names = c.createArrayOf("text", since.keySet().toArray());
-        var dates = c.createArrayOf("text", since.values().stream().map(LocalDate::toString).toArray());
+    /** Fills the session's {@code oracle_features} / {@code oracle_cumulative_7d} with every stored row's features of {@code symbols}. */
+    static void computeAll(Connection c, List<String> symbols) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("SET LOCAL work_mem = '256MB'"); // the window sorts stay in memory
-        }
-        // one primary-key range delete per symbol (a join with the symbol list let the planner scan both tables whole)
-        for (String table : new String[] {"price_features", "price_cumulative_7d"}) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE symbol = ? AND date >= ?")) {
-                for (var e : since.entrySet()) {
-                    ps.setString(1, e.getKey());
-                    ps.setObject(2, e.getValue());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            st.execute("CREATE TEMP TABLE oracle_features (LIKE price_features)");
+            st.execute("CREATE TEMP TABLE oracle_cumulative_7d (LIKE price_cumulative_7d)");
         }
         try (PreparedStatement ps = c.prepareStatement(SQL)) {
-            ps.setArray(1, names);
-            ps.setArray(2, dates);
+            ps.setArray(1, c.createArrayOf("text", symbols.toArray()));
+            ps.setArray(2, c.createArrayOf("text", symbols.stream().map(s -> "1900-01-01").toArray()));
             ps.executeUpdate();
         }
     }
