@@ -138,10 +138,7 @@ public final class PriceIngest {
             }
             DateRange range = entry.getValue().getFirst();
             List<LocalDate> sessions = expected.get(symbol).stream().filter(range::contains).toList();
-            Predicate<LocalDate> everywhere =
-                    // single dates only: a yearly file is known by its key, not by the sessions it really holds (it may
-                    // have been written from part of its year), so a range only a yearly file holds is fetched and merged
-                    session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Stored.NONE).dates().contains(session));
+            Predicate<LocalDate> everywhere = session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Stored.NONE).covers(session));
             stored += sessions.stream().filter(everywhere).count();
             List<DateRange> gaps = StoredSessions.gaps(sessions, everywhere);
             missing.put(symbol, coalesce(symbol, gaps, job));

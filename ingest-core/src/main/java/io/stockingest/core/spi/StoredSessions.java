@@ -54,19 +54,18 @@ public interface StoredSessions extends Capability {
     }
 
     /**
-     * What a sink holds for one symbol: single dates (a daily file, a row, an intraday file) and whole years (a
-     * yearly lake file, read by its key only: it counts for every session of its year, see docs/lake-layout.md).
+     * What a sink holds for one symbol: the dates it has bars for (a daily or intraday file, a row, or the sessions
+     * inside a yearly lake file, read from its {@code date} column).
      */
-    record Stored(Set<LocalDate> dates, Set<Integer> years) {
-        public static final Stored NONE = new Stored(Set.of(), Set.of());
+    record Stored(Set<LocalDate> dates) {
+        public static final Stored NONE = new Stored(Set.of());
 
         public Stored {
             dates = Set.copyOf(requireNonNull(dates, "dates is null"));
-            years = Set.copyOf(requireNonNull(years, "years is null"));
         }
 
         public boolean covers(LocalDate date) {
-            return dates.contains(date) || years.contains(date.getYear());
+            return dates.contains(date);
         }
     }
 }
