@@ -36,7 +36,8 @@ class ReliabilityIT {
      */
     private static final List<String> NOT_ON_VIRTUAL_THREADS = List.of("org.apache.parquet.", "org.apache.hadoop.", "org.apache.avro.",
             "com.github.luben.zstd.", "shaded.parquet.");
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /** Per child run; {@code -Dreliability.timeoutMinutes} for the benchmark sizes. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(Integer.getInteger("reliability.timeoutMinutes", 3));
 
     @TempDir
     Path root;
@@ -71,9 +72,11 @@ class ReliabilityIT {
         boolean yearly = layout.equals("yearly");
         // A handful of files is enough: the old reader initialised Hadoop on the batch's virtual thread for every
         // yearly file it read. -Dreliability.symbols=200 is the benchmark of docs/reliability.md (200 x 3 years).
+        // -Dreliability.dailyYears=3 gives the daily case the yearly case's three years (200 x 3 years: 150,400 files).
         List<String> symbols = symbols(Integer.getInteger("reliability.symbols", yearly ? 6 : 4));
-        LocalDate from = yearly ? LocalDate.of(2022, 1, 1) : LocalDate.of(2024, 11, 1);
-        LocalDate to = yearly ? LocalDate.of(2024, 12, 31) : LocalDate.of(2024, 11, 8);
+        boolean threeYears = yearly || Integer.getInteger("reliability.dailyYears", 0) == 3;
+        LocalDate from = threeYears ? LocalDate.of(2022, 1, 1) : LocalDate.of(2024, 11, 1);
+        LocalDate to = threeYears ? LocalDate.of(2024, 12, 31) : LocalDate.of(2024, 11, 8);
         String sink = storage.equals("s3") ? "s3://" + S3TestServer.newBucket() + "/lake" : "parquet:" + root.resolve("lake");
         List<String> args = new ArrayList<>(List.of("prices", "--source", "fmp", "--symbols", String.join(",", symbols), "--from", from.toString(),
                 "--to", to.toString(), "--sink", sink));
@@ -97,6 +100,9 @@ class ReliabilityIT {
                 .contains("files     0 written");
         assertThat(fmp.requests()).as("provider requests of both runs: the first run's only").isEqualTo(firstRequests);
         assertThat(classesLoadedOnVirtualThreads(recording)).as("classes of Parquet, Hadoop, Avro, zstd-jni loaded on a virtual thread").isEmpty();
+        // the figures of docs/reliability.md (wall time of each child process, JVM start included)
+        System.out.printf("reliability %s %s: %d symbols %s..%s, %,d files: first run %.1f s, rerun %.1f s%n", storage, layout, symbols.size(), from, to,
+                files, first.took().toMillis() / 1000.0, rerun.took().toMillis() / 1000.0);
     }
 
     /**
