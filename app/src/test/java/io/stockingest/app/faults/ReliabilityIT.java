@@ -69,6 +69,9 @@ class ReliabilityIT {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"local, yearly", "s3, yearly", "local, daily", "s3, daily"})
     void aRerunIntoALakeThatHoldsItsFilesEndsOnTwoCpus(String storage, String layout) throws IOException {
+        // -Dreliability.only="s3 yearly,local yearly" runs only those cases (benchmarks)
+        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(System.getProperty("reliability.only", storage + " " + layout).split(","))
+                .contains(storage + " " + layout));
         boolean yearly = layout.equals("yearly");
         // A handful of files is enough: the old reader initialised Hadoop on the batch's virtual thread for every
         // yearly file it read. -Dreliability.symbols=200 is the benchmark of docs/reliability.md (200 x 3 years).
@@ -87,7 +90,8 @@ class ReliabilityIT {
 
         FatJar.Run first = FatJar.run(root.resolve("first"), env(sink), TIMEOUT, List.of(), args.toArray(String[]::new));
         assertThat(first.exit()).as("first run: %s", first.both()).isZero();
-        assertThat(first.out()).as("first run writes every file").contains("files     " + String.format("%,d", files) + " written");
+        System.out.printf("reliability %s %s: %d symbols, first run %.1f s%n", storage, layout, symbols.size(), first.took().toMillis() / 1000.0);
+        assertThat(first.out()).as("first run writes every file").contains("files     " + files + " written");
         int firstRequests = fmp.requests();
 
         Path recording = root.resolve("rerun.jfr");
@@ -100,9 +104,17 @@ class ReliabilityIT {
                 .contains("files     0 written");
         assertThat(fmp.requests()).as("provider requests of both runs: the first run's only").isEqualTo(firstRequests);
         assertThat(classesLoadedOnVirtualThreads(recording)).as("classes of Parquet, Hadoop, Avro, zstd-jni loaded on a virtual thread").isEmpty();
+        // what the rerun costs beyond its listing: coverage lists the same prefixes and reads the same year files
+        FatJar.Run listing = FatJar.run(root.resolve("coverage"), env(sink), TIMEOUT, List.of(), "coverage", "--sink", sink, "--symbols",
+                String.join(",", symbols), "--from", from.toString(), "--to", to.toString(), "--format", "csv");
+        assertThat(listing.exit()).as("coverage finds nothing missing: %s", listing.both()).isZero();
         // the figures of docs/reliability.md (wall time of each child process, JVM start included)
-        System.out.printf("reliability %s %s: %d symbols %s..%s, %,d files: first run %.1f s, rerun %.1f s%n", storage, layout, symbols.size(), from, to,
-                files, first.took().toMillis() / 1000.0, rerun.took().toMillis() / 1000.0);
+        System.out.printf("reliability %s %s: %d symbols %s..%s, %,d files: first run %.1f s, rerun %.1f s (JFR on), coverage %.1f s%n", storage, layout,
+                symbols.size(), from, to, files, first.took().toMillis() / 1000.0, rerun.took().toMillis() / 1000.0, listing.took().toMillis() / 1000.0);
+        if (Integer.getInteger("reliability.symbols") != null) {
+            FatJar.Run start = FatJar.run(root.resolve("version"), env(sink), TIMEOUT, List.of(), "--version");
+            System.out.printf("reliability %s %s: the JVM alone (--version) %.1f s, exit %d%n", storage, layout, start.took().toMillis() / 1000.0, start.exit());
+        }
     }
 
     /**

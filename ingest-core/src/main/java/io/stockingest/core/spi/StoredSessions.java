@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 /**
  * Which sessions a sink already holds (a {@link Capability} of an opened sink), asked before a run is planned so that {@code prices} fetches only what is
  * missing and {@code coverage} can report gaps. Offered by an opened {@link Sink} that can answer cheaply: a lake by
- * one listing per symbol prefix (never a probe per file), a database by one query.
+ * one listing per symbol prefix (never a probe per daily file; a yearly file is read, its date column only, since its
+ * key does not say which sessions of its year it holds), a database by one query.
  *
  * <p>Thread-safe. Failures are {@link io.stockingest.core.IngestException}s of kind {@code SINK} with no secret in
  * the message.

@@ -191,7 +191,7 @@ public final class LakeSink implements Sink, StoredSessions {
             } else if (!interval.isIntraday()) {
                 int year = Integer.parseInt(file.group(2));
                 if (year >= range.from().getYear() && year <= range.to().getYear()) {
-                    // a file renamed away since the listing (a concurrent --force) holds nothing for this run
+                    // a file deleted since the listing holds nothing
                     storage.getVersioned(key).ifPresent(yearFile -> ParquetFiles.readDates(yearFile.bytes()).stream()
                             .filter(range::contains).forEach(dates::add));
                 }
