@@ -112,8 +112,11 @@ class ReliabilityIT {
         System.out.printf("reliability %s %s: %d symbols %s..%s, %,d files: first run %.1f s, rerun %.1f s (JFR on), coverage %.1f s%n", storage, layout,
                 symbols.size(), from, to, files, first.took().toMillis() / 1000.0, rerun.took().toMillis() / 1000.0, listing.took().toMillis() / 1000.0);
         if (Integer.getInteger("reliability.symbols") != null) {
+            FatJar.Run plain = FatJar.run(root.resolve("plain"), env(sink), TIMEOUT, List.of(), args.toArray(String[]::new));
+            assertThat(plain.out()).as("another rerun: %s", plain.both()).contains("requests  0 ");
             FatJar.Run start = FatJar.run(root.resolve("version"), env(sink), TIMEOUT, List.of(), "--version");
-            System.out.printf("reliability %s %s: the JVM alone (--version) %.1f s, exit %d%n", storage, layout, start.took().toMillis() / 1000.0, start.exit());
+            System.out.printf("reliability %s %s: rerun without JFR %.1f s, the JVM alone (--version) %.1f s, exit %d%n", storage, layout,
+                    plain.took().toMillis() / 1000.0, start.took().toMillis() / 1000.0, start.exit());
         }
     }
 
