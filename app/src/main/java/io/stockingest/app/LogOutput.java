@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,6 +76,8 @@ final class LogOutput extends PrintStream {
         private final LogStyle style;
         private final Ticker clock;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        /** A lock, not a monitor: lines are printed under it, and a virtual thread blocked on a monitor pins its carrier on Java 21. */
+        private final ReentrantLock lock = new ReentrantLock();
 
         LineSink(PrintStream target, LogStyle style, Ticker clock) {
             this.target = target;
@@ -83,7 +86,28 @@ final class LogOutput extends PrintStream {
         }
 
         @Override
-        public synchronized void write(int b) {
+        public void write(int b) {
+            lock.lock();
+            try {
+                append(b);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            lock.lock();
+            try {
+                for (int i = offset; i < offset + length; i++) {
+                    append(bytes[i]);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void append(int b) {
             if (b == '\n' || b == '\r') {
                 emit();
             } else {
@@ -92,15 +116,13 @@ final class LogOutput extends PrintStream {
         }
 
         @Override
-        public synchronized void write(byte[] bytes, int offset, int length) {
-            for (int i = offset; i < offset + length; i++) {
-                write(bytes[i]);
+        public void flush() {
+            lock.lock();
+            try {
+                target.flush();
+            } finally {
+                lock.unlock();
             }
-        }
-
-        @Override
-        public synchronized void flush() {
-            target.flush();
         }
 
         private void emit() {

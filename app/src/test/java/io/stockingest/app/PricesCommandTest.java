@@ -242,13 +242,14 @@ class PricesCommandTest {
     }
 
     @Test
-    void coverageCountsAYearlyFileForItsYear() {
+    void coverageCountsTheSessionsInsideAYearlyFile() {
         aaplLake();
         assertThat(run("prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06", "--backfill", "--sink", "parquet:yearly"))
                 .as(err.toString()).isZero();
         assertThat(run("coverage", "--sink", "parquet:yearly", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06")).isZero();
         assertThat(run("coverage", "--sink", "parquet:yearly", "--symbols", "AAPL", "--from", "2020-12-28", "--to", "2021-01-05")).isEqualTo(1);
-        assertThat(out.toString()).as("2020's sessions are covered by its file, 2021's are not").contains("2021-01-04..2021-01-05");
+        assertThat(out.toString()).as("the 2020 file holds August 31 to November 6 only, not the end of December")
+                .contains("2020-12-28..2021-01-05");
     }
 
     @Test

@@ -19,7 +19,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -47,7 +57,7 @@ import org.apache.parquet.io.SeekableInputStream;
  * thread that runs or waits for a class initialiser pins its carrier: with two carriers, two virtual threads waiting
  * for an initialiser whose own thread waits for a carrier hung a {@code --backfill} rerun for good (issue 17). The
  * reader is given a {@link PlainParquetConfiguration} up front, so no Hadoop {@code Configuration} is built or parsed
- * per file.
+ * per file; nor by the column reader of {@link #readDates}.
  *
  * <p>Stateless and thread-safe.
  */
@@ -98,7 +108,9 @@ public final class ParquetFiles {
             LocalDate date = LocalDate.of(2024, 1, 2);
             Bar bar = new Bar(Symbol.parse("INIT"), Interval.D1, date.atStartOfDay(ZoneOffset.UTC).toInstant(), date, 1, 1, 1, 1, null, 1,
                     null, null, "init", Adjustment.SPLITS);
-            LakeSchemas.toBar(read(writeBars(LakeSchemas.DAILY, List.of(bar), Instant.EPOCH)).getFirst(), Interval.D1);
+            byte[] file = writeBars(LakeSchemas.DAILY, List.of(bar), Instant.EPOCH);
+            LakeSchemas.toBar(read(file).getFirst(), Interval.D1);
+            decodeDates(file);
             return read(writeWithParquetMr(LakeSchemas.DAILY, List.of(LakeSchemas.bar(bar, Instant.EPOCH))));
         });
     }
@@ -181,6 +193,55 @@ public final class ParquetFiles {
             throw new IngestException(ErrorKind.SINK, "Cannot decode Parquet: " + e.getMessage(), e);
         }
         return records;
+    }
+
+    /**
+     * The distinct values of a file's {@code date} column (a {@link LakeSchemas#DAILY} file, a year of sessions),
+     * read with parquet-mr's column reader: only that column's pages are decompressed and decoded, no record is
+     * built (about half a millisecond for a year file). Runs on a platform thread like every decode.
+     */
+    public static java.util.Set<LocalDate> readDates(byte[] bytes) {
+        return onPlatformThread(() -> decodeDates(bytes));
+    }
+
+    private static java.util.Set<LocalDate> decodeDates(byte[] bytes) {
+        java.util.Set<LocalDate> dates = new java.util.TreeSet<>();
+        try (ParquetFileReader reader = ParquetFileReader.open(new InMemoryInputFile(bytes),
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+            ColumnDescriptor date = schema.getColumnDescription(new String[] {"date"});
+            MessageType projection = new MessageType(schema.getName(), schema.getType("date"));
+            reader.setRequestedSchema(projection);
+            String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+            for (PageReadStore rowGroup = reader.readNextRowGroup(); rowGroup != null; rowGroup = reader.readNextRowGroup()) {
+                ColumnReader column = new ColumnReadStoreImpl(rowGroup, new IgnoringConverter(), projection, createdBy).getColumnReader(date);
+                for (long i = column.getTotalValueCount(); i > 0; i--) {
+                    if (column.getCurrentDefinitionLevel() == date.getMaxDefinitionLevel()) {
+                        dates.add(LocalDate.ofEpochDay(column.getInteger()));
+                    }
+                    column.consume();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot read the dates of a Parquet file: " + e.getMessage(), e);
+        }
+        return dates;
+    }
+
+    /** The converter tree a column reader wants; the values are taken from the reader itself. */
+    private static final class IgnoringConverter extends GroupConverter {
+        private final PrimitiveConverter ignore = new PrimitiveConverter() {};
+
+        @Override
+        public Converter getConverter(int fieldIndex) {
+            return ignore;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public void end() {}
     }
 
     /**

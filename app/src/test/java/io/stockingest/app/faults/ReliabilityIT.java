@@ -36,7 +36,8 @@ class ReliabilityIT {
      */
     private static final List<String> NOT_ON_VIRTUAL_THREADS = List.of("org.apache.parquet.", "org.apache.hadoop.", "org.apache.avro.",
             "com.github.luben.zstd.", "shaded.parquet.");
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /** Per child run; {@code -Dreliability.timeoutMinutes} for the benchmark sizes. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(Integer.getInteger("reliability.timeoutMinutes", 3));
 
     @TempDir
     Path root;
@@ -61,19 +62,24 @@ class ReliabilityIT {
 
     /**
      * The hang of issue 17: both carrier threads stuck in Hadoop's configuration initialisation inside the Parquet read
-     * of a yearly file. The rerun must end (exit 0, everything skipped) and, recorded by JFR, no class of Parquet,
+     * of a yearly file. The rerun must end (exit 0, no provider request) and, recorded by JFR, no class of Parquet,
      * Hadoop, Avro or zstd-jni may be loaded on a virtual thread (before the fix the reader built a Hadoop
      * {@code Configuration} on the batch's virtual thread, every time).
      */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"local, yearly", "s3, yearly", "local, daily", "s3, daily"})
     void aRerunIntoALakeThatHoldsItsFilesEndsOnTwoCpus(String storage, String layout) throws IOException {
+        // -Dreliability.only="s3 yearly,local yearly" runs only those cases (benchmarks)
+        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(System.getProperty("reliability.only", storage + " " + layout).split(","))
+                .contains(storage + " " + layout));
         boolean yearly = layout.equals("yearly");
         // A handful of files is enough: the old reader initialised Hadoop on the batch's virtual thread for every
         // yearly file it read. -Dreliability.symbols=200 is the benchmark of docs/reliability.md (200 x 3 years).
+        // -Dreliability.dailyYears=3 gives the daily case the yearly case's three years (200 x 3 years: 150,400 files).
         List<String> symbols = symbols(Integer.getInteger("reliability.symbols", yearly ? 6 : 4));
-        LocalDate from = yearly ? LocalDate.of(2022, 1, 1) : LocalDate.of(2024, 11, 1);
-        LocalDate to = yearly ? LocalDate.of(2024, 12, 31) : LocalDate.of(2024, 11, 8);
+        boolean threeYears = yearly || Integer.getInteger("reliability.dailyYears", 0) == 3;
+        LocalDate from = threeYears ? LocalDate.of(2022, 1, 1) : LocalDate.of(2024, 11, 1);
+        LocalDate to = threeYears ? LocalDate.of(2024, 12, 31) : LocalDate.of(2024, 11, 8);
         String sink = storage.equals("s3") ? "s3://" + S3TestServer.newBucket() + "/lake" : "parquet:" + root.resolve("lake");
         List<String> args = new ArrayList<>(List.of("prices", "--source", "fmp", "--symbols", String.join(",", symbols), "--from", from.toString(),
                 "--to", to.toString(), "--sink", sink));
@@ -84,20 +90,92 @@ class ReliabilityIT {
 
         FatJar.Run first = FatJar.run(root.resolve("first"), env(sink), TIMEOUT, List.of(), args.toArray(String[]::new));
         assertThat(first.exit()).as("first run: %s", first.both()).isZero();
-        assertThat(first.out()).as("first run writes every file").contains("files     " + String.format("%,d", files) + " written");
+        System.out.printf("reliability %s %s: %d symbols, first run %.1f s%n", storage, layout, symbols.size(), first.took().toMillis() / 1000.0);
+        assertThat(first.out()).as("first run writes every file").contains("files     " + files + " written");
+        int firstRequests = fmp.requests();
 
         Path recording = root.resolve("rerun.jfr");
         FatJar.Run rerun = FatJar.run(root.resolve("rerun"), env(sink), TIMEOUT,
                 List.of("-XX:StartFlightRecording:filename=" + recording + ",settings=none,+jdk.ClassLoad#enabled=true"), args.toArray(String[]::new));
         assertThat(rerun.exit()).as("rerun: %s", rerun.both()).isZero();
-        if (yearly) {
-            // a yearly file does not say which sessions it holds: the rerun fetches, reads each file and skips it
-            assertThat(rerun.out()).as("the rerun skips every file").contains("files     0 written, " + String.format("%,d", files) + " skipped");
-        } else {
-            // daily files are known by their keys: the rerun plans from one listing per symbol and fetches nothing
-            assertThat(rerun.out()).as("the rerun fetches nothing").contains("requests  0 ").contains("nothing fetched").contains("files     0 written");
-        }
+        // daily files are known by their keys, yearly files by their date column: either way the rerun plans from one
+        // listing per symbol (and a read of each year file's dates) and fetches nothing
+        assertThat(rerun.out()).as("the rerun fetches nothing: %s", rerun.both()).contains("requests  0 ").contains("nothing fetched")
+                .contains("files     0 written");
+        assertThat(fmp.requests()).as("provider requests of both runs: the first run's only").isEqualTo(firstRequests);
         assertThat(classesLoadedOnVirtualThreads(recording)).as("classes of Parquet, Hadoop, Avro, zstd-jni loaded on a virtual thread").isEmpty();
+        // what the rerun costs beyond its listing: coverage lists the same prefixes and reads the same year files
+        FatJar.Run listing = FatJar.run(root.resolve("coverage"), env(sink), TIMEOUT, List.of(), "coverage", "--sink", sink, "--symbols",
+                String.join(",", symbols), "--from", from.toString(), "--to", to.toString(), "--format", "csv");
+        assertThat(listing.exit()).as("coverage finds nothing missing: %s", listing.both()).isZero();
+        // the figures of docs/reliability.md (wall time of each child process, JVM start included)
+        System.out.printf("reliability %s %s: %d symbols %s..%s, %,d files: first run %.1f s, rerun %.1f s (JFR on), coverage %.1f s%n", storage, layout,
+                symbols.size(), from, to, files, first.took().toMillis() / 1000.0, rerun.took().toMillis() / 1000.0, listing.took().toMillis() / 1000.0);
+        if (Integer.getInteger("reliability.symbols") != null) {
+            FatJar.Run plain = FatJar.run(root.resolve("plain"), env(sink), TIMEOUT, List.of(), args.toArray(String[]::new));
+            assertThat(plain.out()).as("another rerun: %s", plain.both()).contains("requests  0 ");
+            FatJar.Run start = FatJar.run(root.resolve("version"), env(sink), TIMEOUT, List.of(), "--version");
+            System.out.printf("reliability %s %s: rerun without JFR %.1f s, the JVM alone (--version) %.1f s, exit %d%n", storage, layout,
+                    plain.took().toMillis() / 1000.0, start.took().toMillis() / 1000.0, start.exit());
+        }
+    }
+
+    /**
+     * Issue 19's yearly half: a year file counts for the sessions inside it, read from its {@code date} column. One
+     * symbol's 2023 file is deleted, another's backfill stopped at the end of June 2023 (its 2023 file holds January to
+     * June, it has no 2024 file). {@code coverage} lists exactly those gaps (exit 1); the rerun asks the provider for
+     * those two symbols only, once each; then {@code coverage} finds nothing missing and another rerun makes no request.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"local", "s3"})
+    void aYearlyRerunRefetchesOnlyADeletedYearAndTheRestOfAPartialYear(String storage) throws IOException {
+        List<String> symbols = symbols(4);
+        String deleted = symbols.get(0);
+        String partial = symbols.get(1);
+        String sink = storage.equals("s3") ? "s3://" + S3TestServer.newBucket() + "/lake" : "parquet:" + root.resolve("lake");
+        String from = "2022-01-01";
+        String to = "2024-12-31";
+        List<String> others = symbols.stream().filter(s -> !s.equals(partial)).toList();
+        FatJar.Run whole = FatJar.run(root.resolve("whole"), env(sink), TIMEOUT, List.of(), "prices", "--source", "fmp", "--symbols",
+                String.join(",", others), "--from", from, "--to", to, "--sink", sink, "--backfill");
+        assertThat(whole.exit()).as("first run: %s", whole.both()).isZero();
+        FatJar.Run stopped = FatJar.run(root.resolve("stopped"), env(sink), TIMEOUT, List.of(), "prices", "--source", "fmp", "--symbols", partial,
+                "--from", from, "--to", "2023-06-30", "--sink", sink, "--backfill");
+        assertThat(stopped.exit()).as("a backfill stopped in June: %s", stopped.both()).isZero();
+        String yearFile = "raw/prices/symbol=" + deleted + "/year=2023/" + deleted + "-2023.parquet";
+        if (storage.equals("s3")) {
+            String bucket = sink.substring("s3://".length(), sink.indexOf('/', "s3://".length()));
+            S3TestServer.admin().deleteObject(r -> r.bucket(bucket).key("lake/" + yearFile));
+        } else {
+            java.nio.file.Files.delete(root.resolve("lake").resolve(yearFile));
+        }
+
+        String[] coverage = {"coverage", "--sink", sink, "--symbols", String.join(",", symbols), "--from", from, "--to", to, "--format", "csv"};
+        FatJar.Run gaps = FatJar.run(root.resolve("coverage"), env(sink), TIMEOUT, List.of(), coverage);
+        assertThat(gaps.exit()).as("coverage with gaps: %s", gaps.both()).isEqualTo(1);
+        assertThat(gaps.out().lines().filter(line -> line.contains("," + deleted + ",")))
+                .as("the deleted year").singleElement().asString().endsWith(",2023-01-03..2023-12-29");
+        assertThat(gaps.out().lines().filter(line -> line.contains("," + partial + ",")))
+                .as("the rest of the partial year and the year never fetched").singleElement().asString().endsWith(",2023-07-03..2024-12-31");
+        assertThat(gaps.out().lines().filter(line -> line.endsWith(",0,"))).as("the two complete symbols").hasSize(2);
+
+        int before = fmp.requests();
+        FatJar.Run rerun = FatJar.run(root.resolve("rerun"), env(sink), TIMEOUT, List.of(), "prices", "--source", "fmp", "--symbols",
+                String.join(",", symbols), "--from", from, "--to", to, "--sink", sink, "--backfill");
+        assertThat(rerun.exit()).as("rerun: %s", rerun.both()).isZero();
+        assertThat(fmp.requests() - before).as("one request for each symbol with a gap, none for the complete ones").isEqualTo(2);
+
+        FatJar.Run complete = FatJar.run(root.resolve("coverage"), env(sink), TIMEOUT, List.of(), coverage);
+        assertThat(complete.exit()).as("coverage after the rerun: %s", complete.both()).isZero();
+        int sessions = NyseCalendar.instance().sessions(LocalDate.parse(from), LocalDate.parse(to)).size();
+        assertThat(complete.out().lines().skip(1)).as("every symbol has every session").hasSize(4)
+                .allSatisfy(line -> assertThat(line).contains("," + sessions + "," + sessions + ",0,"));
+
+        before = fmp.requests();
+        FatJar.Run again = FatJar.run(root.resolve("again"), env(sink), TIMEOUT, List.of(), "prices", "--source", "fmp", "--symbols",
+                String.join(",", symbols), "--from", from, "--to", to, "--sink", sink, "--backfill");
+        assertThat(again.exit()).as("last rerun: %s", again.both()).isZero();
+        assertThat(fmp.requests() - before).as("a complete yearly lake: no request").isZero();
     }
 
     private static Set<String> classesLoadedOnVirtualThreads(Path recording) throws IOException {
@@ -121,8 +199,12 @@ class ReliabilityIT {
     void fourRunsSideBySideIntoOneLakeAllSucceed() {
         LocalDate from = LocalDate.of(2024, 11, 1);
         LocalDate to = LocalDate.of(2024, 11, 29);
-        List<String> all = symbols(9);
-        List<List<String>> runs = List.of(all.subList(0, 6), all.subList(0, 6), all.subList(3, 9), all);
+        // the same symbols in different orders (and an overlapping part), so that one run lists a symbol's folders while
+        // another renames its temporaries there: on the jar before the fix (708b4b0) this made runs fail
+        List<String> all = symbols(12);
+        List<String> reversed = new ArrayList<>(all);
+        java.util.Collections.reverse(reversed);
+        List<List<String>> runs = List.of(all, reversed, rotated(all, 6), reversed.subList(0, 9));
         Path lake = root.resolve("lake");
         List<FatJar.Child> children = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
@@ -137,7 +219,13 @@ class ReliabilityIT {
         int sessions = NyseCalendar.instance().sessions(from, to).size();
         assertThat(files).as("no temporary left").noneMatch(f -> f.endsWith(".tmp"));
         assertThat(files.stream().filter(f -> f.endsWith(".parquet")).map(f -> f.substring(0, f.indexOf('/'))).collect(Collectors.groupingBy(s -> s,
-                Collectors.counting()))).as("every symbol has every session").hasSize(9).allSatisfy((symbol, count) -> assertThat(count).isEqualTo(sessions));
+                Collectors.counting()))).as("every symbol has every session").hasSize(12).allSatisfy((symbol, count) -> assertThat(count).isEqualTo(sessions));
+    }
+
+    private static List<String> rotated(List<String> list, int by) {
+        List<String> out = new ArrayList<>(list);
+        java.util.Collections.rotate(out, by);
+        return out;
     }
 
     /**

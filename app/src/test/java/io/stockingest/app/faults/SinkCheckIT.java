@@ -113,11 +113,15 @@ class SinkCheckIT {
         assertRefusedBeforeFetching(run, "cannot connect (SQLState 08001)");
     }
 
+    /**
+     * The control of the refusals above: the up-front check lets a user with the rights through (it migrates and
+     * loads). A check that Flyway's banner stays off stderr was here; it passed on the jar before issue 17 too (commit
+     * 708b4b0), so it proved nothing and is gone.
+     */
     @Test
-    void aUserWithTheRightsMigratesAndLoadsWithoutFlywayOnStderr() throws SQLException {
+    void aUserWithTheRightsPassesTheCheckMigratesAndLoads() throws SQLException {
         FatJar.Run run = prices(Map.of("DATABASE_URL", url("writer", WRITER_PASSWORD, pg.getPort())), "--sink", "postgres", "--pg-schema", "by_writer");
         assertThat(run.exit()).as("exit code; it printed: %s", run.both()).isZero();
-        assertThat(run.err()).as("Flyway's banner and progress stay off stderr").doesNotContain("Flyway").doesNotContain("Successfully applied");
         assertThat(fmp.requests()).as("provider requests").isPositive();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
                 var rs = st.executeQuery("SELECT count(*) FROM by_writer.prices_daily")) {

@@ -10,6 +10,7 @@ import io.stockingest.core.metrics.RunOutcome;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.metrics.SymbolOutcome;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.PartialWriteException;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.WriteResult;
@@ -135,6 +136,8 @@ public final class DatasetIngest<T> {
                 try {
                     outcome.written = outcome.written.plus(tally.add(sink, write.apply(sink, records)));
                 } catch (IngestException e) {
+                    // what the sink stored before it failed is there to stay: the summary counts it (issue 17)
+                    outcome.written = outcome.written.plus(tally.add(sink, PartialWriteException.writtenBy(e)));
                     outcome.fail("Cannot write " + symbol + " to " + sink.name() + ": " + e.getMessage());
                     if (e.kind() == ErrorKind.DQ_GATE) {
                         outcome.status = SymbolOutcome.GATED;

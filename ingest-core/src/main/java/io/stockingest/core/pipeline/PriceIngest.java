@@ -155,9 +155,7 @@ public final class PriceIngest {
             DateRange range = entry.getValue().getFirst();
             List<LocalDate> sessions = expected.get(symbol).stream().filter(range::contains).toList();
             Predicate<LocalDate> everywhere =
-                    // single dates only: a yearly file is known by its key, not by the sessions it really holds (it may
-                    // have been written from part of its year), so a range only a yearly file holds is fetched and merged
-                    session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Known.NONE).stored().dates().contains(session));
+                    session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Known.NONE).stored().covers(session));
             Predicate<LocalDate> settledEverywhere = job.recheck() ? everywhere
                     : session -> held.stream().allMatch(h -> h.getOrDefault(symbol, StoredSessions.Known.NONE).settled(session));
             stored += sessions.stream().filter(everywhere).count();

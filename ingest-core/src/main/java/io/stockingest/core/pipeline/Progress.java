@@ -4,16 +4,21 @@ import io.stockingest.core.http.Ticker;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Progress of a run, by symbols done, with the pace so far and the time left at that pace. On a terminal: one line
  * redrawn in place. Elsewhere (CI, cron logs): a plain
  * line at every 10% and at most every 5 seconds, so that logs stay readable. While requests are outstanding for more
  * than 10 s, a {@link #waiting} line says so (how many, the longest, retry n/N and why), at most every 10 s: on a
- * terminal above the redrawn line, elsewhere as a plain line. Thread-safe.
+ * terminal above the redrawn line, elsewhere as a plain line.
+ *
+ * <p>Thread-safe: lines are printed under {@link #lock}, a lock and not a monitor, since virtual threads print them
+ * and one blocked on a monitor pins its carrier on Java 21.
  */
 public abstract sealed class Progress permits Progress.Silent, Progress.Terminal, Progress.Lines {
     protected final AtomicInteger done = new AtomicInteger();
+    protected final ReentrantLock lock = new ReentrantLock();
     protected volatile int total;
     private Ticker ticker = Ticker.SYSTEM;
     private volatile long startNanos;
@@ -50,14 +55,19 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
     private boolean waited;
 
     /** Requests are outstanding for long: shows {@code line} unless a waiting line was shown in the last 10 s. */
-    public synchronized void waiting(String line) {
-        long nanos = System.nanoTime();
-        if (waited && nanos - lastWaitingNanos < WAITING_EVERY_NANOS) {
-            return;
+    public void waiting(String line) {
+        lock.lock();
+        try {
+            long nanos = System.nanoTime();
+            if (waited && nanos - lastWaitingNanos < WAITING_EVERY_NANOS) {
+                return;
+            }
+            waited = true;
+            lastWaitingNanos = nanos;
+            showWaiting(line);
+        } finally {
+            lock.unlock();
         }
-        waited = true;
-        lastWaitingNanos = nanos;
-        showWaiting(line);
     }
 
     protected abstract void showWaiting(String line);
@@ -96,22 +106,37 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
         }
 
         @Override
-        protected synchronized void show(int now, String label) {
-            int width = 30;
-            int filled = total == 0 ? width : (int) ((long) now * width / total);
-            out.printf("\r[%s%s] %d/%d %-20s %-12s", "#".repeat(filled), ".".repeat(width - filled), now, total, rate(now), label);
-            out.flush();
+        protected void show(int now, String label) {
+            lock.lock();
+            try {
+                int width = 30;
+                int filled = total == 0 ? width : (int) ((long) now * width / total);
+                out.printf("\r[%s%s] %d/%d %-20s %-12s", "#".repeat(filled), ".".repeat(width - filled), now, total, rate(now), label);
+                out.flush();
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
-        protected synchronized void showWaiting(String line) {
-            out.printf("\r\033[2K%s%n", line);
-            show(done.get(), "");
+        protected void showWaiting(String line) {
+            lock.lock();
+            try {
+                out.printf("\r\033[2K%s%n", line);
+                show(done.get(), "");
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
-        public synchronized void finish() {
-            out.println();
+        public void finish() {
+            lock.lock();
+            try {
+                out.println();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -125,21 +150,31 @@ public abstract sealed class Progress permits Progress.Silent, Progress.Terminal
         }
 
         @Override
-        protected synchronized void show(int now, String label) {
-            int decile = total == 0 ? 10 : (int) ((long) now * 10 / total);
-            long nanos = System.nanoTime();
-            if (decile > lastDecile || nanos - lastNanos > Duration.ofSeconds(5).toNanos() || now == total) {
-                lastDecile = decile;
-                lastNanos = nanos;
-                String pace = rate(now);
-                out.printf("progress: %d/%d symbols (%d%%)%s, last %s%n", now, total, total == 0 ? 100 : now * 100L / total,
-                        pace.isEmpty() ? "" : ", " + pace, label);
+        protected void show(int now, String label) {
+            lock.lock();
+            try {
+                int decile = total == 0 ? 10 : (int) ((long) now * 10 / total);
+                long nanos = System.nanoTime();
+                if (decile > lastDecile || nanos - lastNanos > Duration.ofSeconds(5).toNanos() || now == total) {
+                    lastDecile = decile;
+                    lastNanos = nanos;
+                    String pace = rate(now);
+                    out.printf("progress: %d/%d symbols (%d%%)%s, last %s%n", now, total, total == 0 ? 100 : now * 100L / total,
+                            pace.isEmpty() ? "" : ", " + pace, label);
+                }
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
-        protected synchronized void showWaiting(String line) {
-            out.println(line);
+        protected void showWaiting(String line) {
+            lock.lock();
+            try {
+                out.println(line);
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }

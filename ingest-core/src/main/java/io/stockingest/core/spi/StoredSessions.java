@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 /**
  * Which sessions a sink already holds (a {@link Capability} of an opened sink), asked before a run is planned so that {@code prices} fetches only what is
  * missing and {@code coverage} can report gaps. Offered by an opened {@link Sink} that can answer cheaply: a lake by
- * one listing per symbol prefix (never a probe per file), a database by one query.
+ * one listing per symbol prefix (never a probe per daily file; a yearly file is read, its date column only, since its
+ * key does not say which sessions of its year it holds), a database by one query.
  *
  * <p>Thread-safe. Failures are {@link io.stockingest.core.IngestException}s of kind {@code SINK} with no secret in
  * the message.
@@ -107,19 +108,18 @@ public interface StoredSessions extends Capability {
     }
 
     /**
-     * What a sink holds for one symbol: single dates (a daily file, a row, an intraday file) and whole years (a
-     * yearly lake file, read by its key only: it counts for every session of its year, see docs/lake-layout.md).
+     * What a sink holds for one symbol: the dates it has bars for (a daily or intraday file, a row, or the sessions
+     * inside a yearly lake file, read from its {@code date} column).
      */
-    record Stored(Set<LocalDate> dates, Set<Integer> years) {
-        public static final Stored NONE = new Stored(Set.of(), Set.of());
+    record Stored(Set<LocalDate> dates) {
+        public static final Stored NONE = new Stored(Set.of());
 
         public Stored {
             dates = Set.copyOf(requireNonNull(dates, "dates is null"));
-            years = Set.copyOf(requireNonNull(years, "years is null"));
         }
 
         public boolean covers(LocalDate date) {
-            return dates.contains(date) || years.contains(date.getYear());
+            return dates.contains(date);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Symbol;
+import io.stockingest.core.spi.PartialWriteException;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.WriteResult;
 import io.stockingest.core.testkit.FakeTicker;
@@ -45,6 +46,19 @@ class DatasetIngestTest {
         RunReport report = run(new IngestException(ErrorKind.SINK, "Cannot load 2 option snapshots of AAPL: connection reset"));
         assertThat(report.exitCode()).isEqualTo(1);
         assertThat(report.symbols().get("AAPL").status()).isEqualTo("failed");
+    }
+
+    /** Issue 17 item 3: what a failed write stored (a full disk after one of AAPL's files) is counted, not lost. */
+    @Test
+    void aWriteThatFailsMidwayCountsWhatItStored() {
+        RunReport report = run(new PartialWriteException(new IngestException(ErrorKind.SINK, "Cannot write AAPL-2.parquet: No space left on device"),
+                new WriteResult(1, 0, 1)));
+        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(report.symbols().get("AAPL").status()).isEqualTo("failed");
+        assertThat(report.symbols().get("AAPL").filesWritten()).as("the file AAPL stored before the disk filled").isEqualTo(1);
+        assertThat(report.filesWritten()).as("AAPL's one file and MSFT's").isEqualTo(2);
+        assertThat(report.rowsWritten()).isEqualTo(3);
+        assertThat(report.summary()).contains("files     2 written");
     }
 
     @Test

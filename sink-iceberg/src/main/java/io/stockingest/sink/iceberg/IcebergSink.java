@@ -214,7 +214,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
                 }
             }
             Map<Symbol, Stored> out = new LinkedHashMap<>();
-            dates.forEach((symbol, held) -> out.put(symbol, new Stored(held, Set.of())));
+            dates.forEach((symbol, held) -> out.put(symbol, new Stored(held)));
             return out;
         });
     }

@@ -216,7 +216,7 @@ public final class PostgresAdmin {
             throw new IngestException(ErrorKind.SINK, "Cannot read the stored sessions from " + config.name() + ": " + Secrets.redact(e.getMessage()), e);
         }
         Map<Symbol, StoredSessions.Stored> out = new LinkedHashMap<>();
-        dates.forEach((symbol, held) -> out.put(symbol, new StoredSessions.Stored(held, Set.of())));
+        dates.forEach((symbol, held) -> out.put(symbol, new StoredSessions.Stored(held)));
         return out;
     }
 

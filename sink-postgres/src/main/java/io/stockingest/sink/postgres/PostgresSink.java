@@ -68,7 +68,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * one transaction with the same discipline (staging, SQL gate, upsert of changed rows), by {@link FundamentalsWriter},
  * {@link OptionSnapshotsWriter} and {@link CorporateActionsWriter}.
  *
- * <p>Thread-safe: buffering is synchronized, loads run one at a time.
+ * <p>Thread-safe: the buffer is changed under a lock, loads run one at a time. Locks, not monitors: batches arrive on
+ * virtual threads, and one blocked on a monitor pins its carrier on Java 21.
  */
 public final class PostgresSink implements Sink, StoredSessions, StoredTail {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,8 +78,10 @@ public final class PostgresSink implements Sink, StoredSessions, StoredTail {
     private final PostgresAdmin admin;
     private final Map<String, BarBatch> buffer = new LinkedHashMap<>();
     private long bufferedRows;
+    private final ReentrantLock bufferLock = new ReentrantLock();
     private final ReentrantLock loadLock = new ReentrantLock();
     private final Map<String, Long> phases = new LinkedHashMap<>();
+    private final ReentrantLock phasesLock = new ReentrantLock();
 
     public PostgresSink(PostgresConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -134,12 +137,15 @@ public final class PostgresSink implements Sink, StoredSessions, StoredTail {
     @Override
     public WriteResult writeBars(BarBatch batch) {
         List<BarBatch> toLoad = null;
-        synchronized (this) {
+        bufferLock.lock();
+        try {
             BarBatch previous = buffer.put(batch.symbol().value() + "|" + batch.interval().code() + "|" + batch.range(), batch);
             bufferedRows += batch.bars().size() - (previous == null ? 0 : previous.bars().size());
             if (bufferedRows >= config.bufferRows()) {
                 toLoad = drain();
             }
+        } finally {
+            bufferLock.unlock();
         }
         if (toLoad != null) {
             load(toLoad);
@@ -150,8 +156,11 @@ public final class PostgresSink implements Sink, StoredSessions, StoredTail {
     @Override
     public void flush() {
         List<BarBatch> toLoad;
-        synchronized (this) {
+        bufferLock.lock();
+        try {
             toLoad = drain();
+        } finally {
+            bufferLock.unlock();
         }
         load(toLoad);
     }
@@ -168,8 +177,11 @@ public final class PostgresSink implements Sink, StoredSessions, StoredTail {
 
     /** Nanoseconds spent per load phase since this sink was created (for the benchmark). */
     Map<String, Long> phaseNanos() {
-        synchronized (phases) {
+        phasesLock.lock();
+        try {
             return new LinkedHashMap<>(phases);
+        } finally {
+            phasesLock.unlock();
         }
     }
 
@@ -208,8 +220,11 @@ public final class PostgresSink implements Sink, StoredSessions, StoredTail {
                 long t = System.nanoTime();
                 c.commit();
                 times.merge("commit", System.nanoTime() - t, Long::sum);
-                synchronized (phases) {
+                phasesLock.lock();
+                try {
                     times.forEach((k, v) -> phases.merge(k, v, Long::sum));
+                } finally {
+                    phasesLock.unlock();
                 }
                 return new LoadResult(dailyChanged.rows(), intradayChanged, new TreeSet<>(dailyChanged.since().keySet()));
             } catch (SQLException | RuntimeException e) {

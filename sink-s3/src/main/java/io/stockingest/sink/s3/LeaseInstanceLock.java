@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -59,6 +60,8 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
     /** Volatile, read without the monitor: a renewal holds the monitor through slow S3 calls, the watch loop must not wait. */
     private volatile String lost;
     private boolean closed;
+    /** Renewal and release, which read and write S3 under it: a lock, as a virtual thread blocked on a monitor pins its carrier on Java 21. */
+    private final ReentrantLock lock = new ReentrantLock();
 
     /** A lease as stored; {@code released} marks one given back. */
     record Lease(String host, String bootId, String pidNamespace, long pid, String token, Instant since, Instant expires, boolean released) {
@@ -237,35 +240,40 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
      * Pushes the expiry {@link #TTL} ahead; false once the lease is closed or lost (then no renewal helps). An S3
      * error is reported and leaves the lease as it was, for the next renewal.
      */
-    synchronized boolean renew() {
-        if (closed || lost != null) {
-            return false;
-        }
-        Lease renewed = mine.renewed(clock.get().plus(TTL));
+    boolean renew() {
+        lock.lock();
         try {
-            // the answer alone does not decide (an SDK retry of a write that landed answers 412): the read-back does.
-            // A second attempt covers a version we missed (an earlier renewal landed but its read-back failed).
-            for (int attempt = 0; attempt < 2; attempt++) {
-                storage.replaceIfUnchanged(key, renewed.bytes(), version);
-                Optional<LakeStorage.Versioned> current = storage.getVersioned(key);
-                Optional<Lease> held = current.flatMap(object -> Lease.parse(object.bytes()));
-                if (held.isEmpty() || !held.get().token().equals(mine.token())) {
-                    lost = "the instance lease " + key + " on " + storage.describe() + " was taken over by another process ("
-                            + held.map(Lease::describe).orElse("an unreadable lease") + ", which judged ours expired)";
-                    warn.accept(lost + "; stopping this one");
-                    return false;
-                }
-                mine = held.get();
-                version = current.get().version();
-                if (mine.expires().equals(renewed.expires())) {
-                    return true;
-                }
+            if (closed || lost != null) {
+                return false;
             }
-            return true; // still ours; the expiry moves at the next renewal
-        } catch (IngestException e) {
-            warn.accept("Cannot renew the instance lease " + key + " on " + storage.describe() + " (retrying in " + RENEW_EVERY.toSeconds() + " s): "
-                    + e.getMessage());
-            return true;
+            Lease renewed = mine.renewed(clock.get().plus(TTL));
+            try {
+                // the answer alone does not decide (an SDK retry of a write that landed answers 412): the read-back does.
+                // A second attempt covers a version we missed (an earlier renewal landed but its read-back failed).
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    storage.replaceIfUnchanged(key, renewed.bytes(), version);
+                    Optional<LakeStorage.Versioned> current = storage.getVersioned(key);
+                    Optional<Lease> held = current.flatMap(object -> Lease.parse(object.bytes()));
+                    if (held.isEmpty() || !held.get().token().equals(mine.token())) {
+                        lost = "the instance lease " + key + " on " + storage.describe() + " was taken over by another process ("
+                                + held.map(Lease::describe).orElse("an unreadable lease") + ", which judged ours expired)";
+                        warn.accept(lost + "; stopping this one");
+                        return false;
+                    }
+                    mine = held.get();
+                    version = current.get().version();
+                    if (mine.expires().equals(renewed.expires())) {
+                        return true;
+                    }
+                }
+                return true; // still ours; the expiry moves at the next renewal
+            } catch (IngestException e) {
+                warn.accept("Cannot renew the instance lease " + key + " on " + storage.describe() + " (retrying in " + RENEW_EVERY.toSeconds() + " s): "
+                        + e.getMessage());
+                return true;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -282,8 +290,9 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
 
     @Override
     public void close() {
-        renewer.interrupt(); // first: a renewal stuck in S3 retries is cut short instead of holding the monitor
-        synchronized (this) {
+        renewer.interrupt(); // first: a renewal stuck in S3 retries is cut short instead of holding the lock
+        lock.lock();
+        try {
             if (closed) {
                 return;
             }
@@ -296,6 +305,8 @@ final class LeaseInstanceLock implements Sink.InstanceLock {
                             + TTL.toMinutes() + " min): " + e.getMessage());
                 }
             }
+        } finally {
+            lock.unlock();
         }
     }
 }

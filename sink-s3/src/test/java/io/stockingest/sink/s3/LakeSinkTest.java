@@ -129,22 +129,27 @@ class LakeSinkTest {
     }
 
     @Test
-    void storedSessionsReadDailyDatesAndWholeYearsFromOneListingPerSymbol() {
+    void storedSessionsReadDailyDatesFromOneListingPerSymbolAndTheSessionsInsideYearFiles() {
         LakeSink sink = sink();
         LocalDate d1 = LocalDate.of(2024, 9, 27);
         LocalDate d2 = LocalDate.of(2024, 9, 30);
         LocalDate d3 = LocalDate.of(2024, 10, 1);
         sink.writeBars(batch(List.of(bar("AAPL", d1, 100), bar("AAPL", d2, 101), bar("AAPL", d3, 102)), new DateRange(d1, d3), DAILY_SKIP));
         sink.writeBars(batch(List.of(bar("AA", LocalDate.of(2024, 9, 26), 10)), DateRange.of(LocalDate.of(2024, 9, 26)), DAILY_SKIP));
-        sink.writeBars(batch(List.of(bar("MSFT", LocalDate.of(2023, 3, 1), 200)), DateRange.of(LocalDate.of(2023, 3, 1)), YEARLY));
+        // a yearly file written from part of its year (a --backfill stopped after June): only its sessions count
+        LocalDate march = LocalDate.of(2023, 3, 1);
+        LocalDate june = LocalDate.of(2023, 6, 30);
+        sink.writeBars(batch(List.of(bar("MSFT", march, 200), bar("MSFT", june, 201)), new DateRange(march, june), YEARLY));
+        sink.writeBars(batch(List.of(bar("MSFT", LocalDate.of(2025, 1, 2), 202)), DateRange.of(LocalDate.of(2025, 1, 2)), YEARLY));
 
         Map<Symbol, StoredSessions.Stored> stored = sink.storedSessions(List.of(Symbol.parse("AAPL"), Symbol.parse("AA"), Symbol.parse("MSFT"),
                 Symbol.parse("IBM")), Interval.D1, new DateRange(LocalDate.of(2023, 1, 1), d2));
 
-        assertThat(stored.get(Symbol.parse("AAPL"))).as("dates inside the range only").isEqualTo(new StoredSessions.Stored(Set.of(d1, d2), Set.of()));
-        assertThat(stored.get(Symbol.parse("AA"))).as("AA's prefix is not AAPL's").isEqualTo(new StoredSessions.Stored(Set.of(LocalDate.of(2024, 9, 26)), Set.of()));
-        assertThat(stored.get(Symbol.parse("MSFT"))).as("a yearly file counts for its year").isEqualTo(new StoredSessions.Stored(Set.of(), Set.of(2023)));
-        assertThat(stored.get(Symbol.parse("MSFT")).covers(LocalDate.of(2023, 12, 29))).as("covers").isTrue();
+        assertThat(stored.get(Symbol.parse("AAPL"))).as("dates inside the range only").isEqualTo(new StoredSessions.Stored(Set.of(d1, d2)));
+        assertThat(stored.get(Symbol.parse("AA"))).as("AA's prefix is not AAPL's").isEqualTo(new StoredSessions.Stored(Set.of(LocalDate.of(2024, 9, 26))));
+        assertThat(stored.get(Symbol.parse("MSFT"))).as("the dates inside the 2023 file; the 2025 file is outside the range")
+                .isEqualTo(new StoredSessions.Stored(Set.of(march, june)));
+        assertThat(stored.get(Symbol.parse("MSFT")).covers(LocalDate.of(2023, 7, 3))).as("July is not in the file").isFalse();
         assertThat(stored.get(Symbol.parse("IBM"))).as("nothing stored").isEqualTo(StoredSessions.Stored.NONE);
         assertThat(sink.storedSessions(List.of(Symbol.parse("AAPL")), Interval.M5, new DateRange(d1, d3)).get(Symbol.parse("AAPL")))
                 .as("intraday files are another prefix").isEqualTo(StoredSessions.Stored.NONE);

@@ -334,7 +334,7 @@ class S3LakeSinkTest {
 
     /** Lets every runner list before any writes. */
     @Test
-    void storedSessionsListEachSymbolPrefixOnceAndOpenNoFile() {
+    void storedSessionsListEachSymbolPrefixOnceAndReadOnlyYearFiles() {
         sink().writeBars(batch(List.of(bar("AAPL", D1, 100), bar("AAPL", D2, 101)), new DateRange(D1, D2), WriteOptions.DEFAULT));
         sink().writeBars(batch(List.of(bar("MSFT", D1, 200)), DateRange.of(D1), YEARLY));
         List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -362,10 +362,11 @@ class S3LakeSinkTest {
                 .storedSessions(List.of(Symbol.parse("AAPL"), Symbol.parse("MSFT"), Symbol.parse("IBM")), Interval.D1, new DateRange(D1, D2));
 
         assertThat(stored.get(Symbol.parse("AAPL")).dates()).containsExactlyInAnyOrder(D1, D2);
-        assertThat(stored.get(Symbol.parse("MSFT")).years()).as("the yearly file counts for its year").containsExactly(2024);
+        assertThat(stored.get(Symbol.parse("MSFT")).dates()).as("the sessions inside the yearly file, not its whole year").containsExactly(D1);
         assertThat(stored.get(Symbol.parse("IBM"))).isEqualTo(StoredSessions.Stored.NONE);
-        assertThat(calls).as("one ListObjectsV2 per symbol, no GET").containsExactlyInAnyOrder(
-                "list raw/prices/symbol=AAPL/", "list raw/prices/symbol=MSFT/", "list raw/prices/symbol=IBM/");
+        assertThat(calls).as("one ListObjectsV2 per symbol, a GET per year file only").containsExactlyInAnyOrder(
+                "list raw/prices/symbol=AAPL/", "list raw/prices/symbol=MSFT/", "list raw/prices/symbol=IBM/",
+                "get raw/prices/symbol=MSFT/year=2024/MSFT-2024.parquet");
     }
 
     private static final class BarrierAfterList extends ForwardingLakeStorage {

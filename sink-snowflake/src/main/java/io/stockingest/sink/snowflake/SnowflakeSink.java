@@ -46,6 +46,7 @@ import java.util.NavigableMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 
@@ -68,7 +69,9 @@ import org.apache.avro.generic.GenericRecord;
  * {@link #planPrices}, {@link #planOptions} and {@link #planLoad} return the exact statements a load would run,
  * secrets masked, without connecting.
  *
- * <p>Thread-safe: writes buffer under a lock; {@code flush} holds it for the whole load.
+ * <p>Thread-safe: writes buffer under a lock; {@code flush} holds it for the whole load. A {@link ReentrantLock}, not a
+ * monitor: the load does JDBC and file I/O under it, and a virtual thread blocked on a monitor pins its carrier on
+ * Java 21.
  */
 public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
     /** What one table's load did. */
@@ -88,6 +91,7 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
     /** The daily bars whose features this flush computes, per symbol by date. */
     private final Map<Symbol, NavigableMap<LocalDate, Bar>> featureBars = new TreeMap<>();
     private final List<LoadResult> loads = new ArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
     private RunContext context;
     private RunReport report;
 
@@ -160,9 +164,12 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
                 .map(date -> priceKey(batch.symbol(), batch.interval(), batch.options().layout(), date)).toList();
         WriteResult result = buffer(table, records, keys, batch.context());
         if (table == SnowflakeTable.PRICES_DAILY && batch.options().features() == WriteOptions.Features.STORE && !batch.bars().isEmpty()) {
-            synchronized (this) {
+            lock.lock();
+            try {
                 NavigableMap<LocalDate, Bar> bars = featureBars.computeIfAbsent(batch.symbol(), s -> new TreeMap<>());
                 batch.bars().forEach(bar -> bars.put(bar.date(), bar));
+            } finally {
+                lock.unlock();
             }
         }
         return result;
@@ -217,23 +224,34 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
     }
 
     @Override
-    public synchronized void writeRun(RunReport report) {
-        this.report = requireNonNull(report, "report is null");
+    public void writeRun(RunReport report) {
+        requireNonNull(report, "report is null");
+        lock.lock();
+        try {
+            this.report = report;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    private synchronized WriteResult buffer(SnowflakeTable table, List<GenericRecord> records, List<String> keys, RunContext context) {
-        if (this.context == null) {
-            this.context = context;
-        } else if (!this.context.runId().equals(context.runId())) {
-            throw new IngestException(ErrorKind.SINK, "Snowflake sink " + name() + " got writes of run " + context.runId()
-                    + " while run " + this.context.runId() + " is not flushed");
+    private WriteResult buffer(SnowflakeTable table, List<GenericRecord> records, List<String> keys, RunContext context) {
+        lock.lock();
+        try {
+            if (this.context == null) {
+                this.context = context;
+            } else if (!this.context.runId().equals(context.runId())) {
+                throw new IngestException(ErrorKind.SINK, "Snowflake sink " + name() + " got writes of run " + context.runId()
+                        + " while run " + this.context.runId() + " is not flushed");
+            }
+            if (records.isEmpty()) {
+                return WriteResult.NOTHING;
+            }
+            rows.computeIfAbsent(table, t -> new ArrayList<>()).addAll(records);
+            lakeKeys.computeIfAbsent(table, t -> new TreeSet<>()).addAll(keys);
+            return new WriteResult(0, 0, records.size());
+        } finally {
+            lock.unlock();
         }
-        if (records.isEmpty()) {
-            return WriteResult.NOTHING;
-        }
-        rows.computeIfAbsent(table, t -> new ArrayList<>()).addAll(records);
-        lakeKeys.computeIfAbsent(table, t -> new TreeSet<>()).addAll(keys);
-        return new WriteResult(0, 0, records.size());
     }
 
     private String priceKey(Symbol symbol, Interval interval, WriteOptions.Layout lakeLayout, LocalDate date) {
@@ -252,27 +270,37 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
      *     loaded), {@code SINK} when a statement fails (the open transaction rolled back)
      */
     @Override
-    public synchronized void flush() {
-        bufferFeatures();
-        for (SnowflakeTable table : SnowflakeTable.values()) {
-            List<GenericRecord> buffered = rows.get(table);
-            if (buffered == null || buffered.isEmpty()) {
-                continue;
+    public void flush() {
+        lock.lock();
+        try {
+            bufferFeatures();
+            for (SnowflakeTable table : SnowflakeTable.values()) {
+                List<GenericRecord> buffered = rows.get(table);
+                if (buffered == null || buffered.isEmpty()) {
+                    continue;
+                }
+                loads.add(load(table, buffered, List.copyOf(lakeKeys.get(table))));
+                rows.remove(table);
+                lakeKeys.remove(table);
             }
-            loads.add(load(table, buffered, List.copyOf(lakeKeys.get(table))));
-            rows.remove(table);
-            lakeKeys.remove(table);
+            if (report != null) {
+                executor.execute(sql.mergeRun(report));
+                report = null;
+            }
+            context = null;
+        } finally {
+            lock.unlock();
         }
-        if (report != null) {
-            executor.execute(sql.mergeRun(report));
-            report = null;
-        }
-        context = null;
     }
 
     /** The loads done so far (COPY's rows loaded, MERGE's rows inserted and updated), for the run's metrics. */
-    public synchronized List<LoadResult> loads() {
-        return List.copyOf(loads);
+    public List<LoadResult> loads() {
+        lock.lock();
+        try {
+            return List.copyOf(loads);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -293,7 +321,7 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
             }
         }
         Map<Symbol, Stored> stored = new java.util.LinkedHashMap<>();
-        dates.forEach((symbol, held) -> stored.put(symbol, new Stored(held, java.util.Set.of())));
+        dates.forEach((symbol, held) -> stored.put(symbol, new Stored(held)));
         return stored;
     }
 
@@ -324,14 +352,22 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
             }
         });
         if (!rows.isEmpty()) {
-            synchronized (this) {
+            lock.lock();
+            try {
                 executor.execute(sql.mergeCheckedSessions(interval.code(), rows, context.runId(), context.ingestTs()));
+            } finally {
+                lock.unlock();
             }
         }
     }
 
-    private synchronized List<Map<String, Object>> query(String statement) {
-        return executor.query(statement);
+    private List<Map<String, Object>> query(String statement) {
+        lock.lock();
+        try {
+            return executor.query(statement);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static LocalDate date(Object value) {

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The FMP calls sent today with one key, kept in a one-line file ({@code 2026-11-24 137}) so that a run knows what
@@ -23,11 +24,14 @@ import java.util.Optional;
  *
  * <p>Without a file ({@link #inMemory}) only this run's calls are counted.
  *
- * <p>Thread-safe within one process; two runs at once may each miss the other's last calls.
+ * <p>Thread-safe within one process (a lock, not a monitor: the count is read and written to its file under it, and
+ * a virtual thread blocked on a monitor pins its carrier on Java 21); two runs at once may each miss the other's last
+ * calls.
  */
 final class DailyCallCounter {
     private final Optional<Path> file;
     private final Ticker ticker;
+    private final ReentrantLock lock = new ReentrantLock();
     private LocalDate day;
     private int used;
 
@@ -49,28 +53,43 @@ final class DailyCallCounter {
     }
 
     /** Calls counted for today (UTC). */
-    synchronized int usedToday() {
-        load();
-        return used;
+    int usedToday() {
+        lock.lock();
+        try {
+            load();
+            return used;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Counts one call, unless today's count has reached {@code budget}; returns whether it was counted. */
-    synchronized boolean tryCount(int budget) {
-        load();
-        if (used >= budget) {
-            return false;
+    boolean tryCount(int budget) {
+        lock.lock();
+        try {
+            load();
+            if (used >= budget) {
+                return false;
+            }
+            used++;
+            store();
+            return true;
+        } finally {
+            lock.unlock();
         }
-        used++;
-        store();
-        return true;
     }
 
     /** Records that the provider says today's budget is used up, so that later calls and runs today stop before sending. */
-    synchronized void exhaust(int budget) {
-        load();
-        if (used < budget) {
-            used = budget;
-            store();
+    void exhaust(int budget) {
+        lock.lock();
+        try {
+            load();
+            if (used < budget) {
+                used = budget;
+                store();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -105,10 +124,11 @@ final class DailyCallCounter {
             return;
         }
         Path path = file.get();
+        Path temp = null;
         try {
             Path parent = path.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path temp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
+            temp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
             Files.writeString(temp, day + " " + used + "\n", StandardCharsets.UTF_8);
             try {
                 Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -116,6 +136,14 @@ final class DailyCallCounter {
                 Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
+            // a failed write (a full disk) leaves no temporary behind
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // the original failure is the one to report
+                }
+            }
             throw new IngestException(ErrorKind.CONFIG, "Cannot record the FMP call count in " + path + " (" + e.getMessage()
                     + "); set " + FmpConfig.USAGE_FILE + " to a writable path", e);
         }
