@@ -44,8 +44,9 @@ import java.util.NavigableMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 22's "done means": the lake, Snowflake and PostgreSQL hold the same {@code price_features} and
@@ -74,25 +75,31 @@ class FeatureParityTest {
         List<String> cumulative();
     }
 
-    @Test
-    void lakeSnowflakeAndPostgresHoldTheFeaturesOfAFullRecomputationAfterAppendsLateBarsAndASplitRewrite() {
+    /**
+     * @param backfill the lake layout of the first run and of the split rewrite (YEARLY as {@code --backfill} writes,
+     *     then daily runs: the lake's feature step then reads yearly and daily price files of the same year)
+     */
+    @ParameterizedTest
+    @EnumSource(WriteOptions.Layout.class)
+    void lakeSnowflakeAndPostgresHoldTheFeaturesOfAFullRecomputationAfterAppendsLateBarsAndASplitRewrite(WriteOptions.Layout backfill) {
         // an irregular series (gaps of 1..10 days, wild prices) well past the 50-session window, and a short one
         List<Bar> irr = RandomSessions.bars(IRR, RandomSessions.series(new SplittableRandom(22), 130));
-        List<Bar> few = RandomSessions.bars(FEW, RandomSessions.series(new SplittableRandom(7), 10));
+        List<Bar> few = RandomSessions.bars(FEW, RandomSessions.series(new SplittableRandom(7), 15));
         Map<String, Target> targets = targets("inc");
         Map<Symbol, NavigableMap<LocalDate, Bar>> held = new TreeMap<>();
 
-        // run 1: the first 90 sessions but the 41st (late), and 5 of the short series
+        assertThat(irr.getFirst().date().getYear()).as("the series crosses a year end").isLessThan(irr.getLast().date().getYear());
+        // run 1: the first 90 sessions but the 41st (late), and the middle 5 of the short series
         List<Bar> first = new ArrayList<>(irr.subList(0, 90));
         first.remove(40);
-        runEverywhere(targets, held, "1", WriteOptions.DEFAULT, List.of(first, few.subList(0, 5)));
+        runEverywhere(targets, held, "1", new WriteOptions(backfill, WriteOptions.Existing.SKIP), List.of(first, few.subList(5, 10)));
 
-        // run 2, incremental: the late 41st session, 40 new sessions, 5 new sessions of the short series
-        runEverywhere(targets, held, "2", WriteOptions.DEFAULT, List.of(List.of(irr.get(40)), irr.subList(90, 130), few.subList(5, 10)));
+        // run 2, incremental: the late 41st session, 40 new sessions; the short series' 5 before (a backfill) and 5 after
+        runEverywhere(targets, held, "2", WriteOptions.DEFAULT, List.of(List.of(irr.get(40)), irr.subList(90, 130), few.subList(0, 5), few.subList(10, 15)));
 
         // run 3: a 1:4 split before the 101st session rewrites the first 100 sessions (--force), the rest unchanged
         List<Bar> adjusted = irr.subList(0, 100).stream().map(b -> split(b, 4)).toList();
-        runEverywhere(targets, held, "3", new WriteOptions(WriteOptions.Layout.DAILY, WriteOptions.Existing.OVERWRITE), List.of(adjusted));
+        runEverywhere(targets, held, "3", new WriteOptions(backfill, WriteOptions.Existing.OVERWRITE), List.of(adjusted));
 
         // every sink, loaded afresh with the final series in one run, holds the same rows as after the three runs
         Map<String, Target> fresh = targets("full");
