@@ -59,6 +59,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FeatureParityTest {
     private static final Symbol IRR = new Symbol("IRR");
     private static final Symbol FEW = new Symbol("FEW");
+    private static final Symbol BAK = new Symbol("BAK");
     private static final Instant T0 = Instant.parse("2026-12-04T12:00:00Z");
 
     @TempDir
@@ -83,22 +84,25 @@ class FeatureParityTest {
     @EnumSource(WriteOptions.Layout.class)
     void lakeSnowflakeAndPostgresHoldTheFeaturesOfAFullRecomputationAfterAppendsLateBarsAndASplitRewrite(WriteOptions.Layout backfill) {
         // an irregular series (gaps of 1..10 days, wild prices) well past the 50-session window, and a short one
-        List<Bar> irr = RandomSessions.bars(IRR, RandomSessions.series(new SplittableRandom(22), 130));
+        List<Bar> irr = RandomSessions.bars(IRR, RandomSessions.series(new SplittableRandom(24), 110));
         List<Bar> few = RandomSessions.bars(FEW, RandomSessions.series(new SplittableRandom(7), 15));
+        List<Bar> bak = RandomSessions.bars(BAK, RandomSessions.series(new SplittableRandom(5), 55));
         Map<String, Target> targets = targets("inc");
         Map<Symbol, NavigableMap<LocalDate, Bar>> held = new TreeMap<>();
 
         assertThat(irr.getFirst().date().getYear()).as("the series crosses a year end").isLessThan(irr.getLast().date().getYear());
-        // run 1: the first 90 sessions but the 41st (late), and the middle 5 of the short series
-        List<Bar> first = new ArrayList<>(irr.subList(0, 90));
+        // run 1: the first 80 sessions but the 41st (late), and the middle 5 of the short series
+        List<Bar> first = new ArrayList<>(irr.subList(0, 80));
         first.remove(40);
-        runEverywhere(targets, held, "1", new WriteOptions(backfill, WriteOptions.Existing.SKIP), List.of(first, few.subList(5, 10)));
+        runEverywhere(targets, held, "1", new WriteOptions(backfill, WriteOptions.Existing.SKIP), List.of(first, few.subList(5, 10), bak.subList(30, 55)));
 
-        // run 2, incremental: the late 41st session, 40 new sessions; the short series' 5 before (a backfill) and 5 after
-        runEverywhere(targets, held, "2", WriteOptions.DEFAULT, List.of(List.of(irr.get(40)), irr.subList(90, 130), few.subList(0, 5), few.subList(10, 15)));
+        // run 2, incremental: the late 41st session, 30 new sessions; the short series' 5 before (a backfill) and 5 after;
+        // the 30 sessions before a stored series alone (nothing stored between them: PostgreSQL's "fresh" path)
+        runEverywhere(targets, held, "2", WriteOptions.DEFAULT, List.of(List.of(irr.get(40)), irr.subList(80, 110), few.subList(0, 5), few.subList(10, 15),
+                bak.subList(0, 30)));
 
-        // run 3: a 1:4 split before the 101st session rewrites the first 100 sessions (--force), the rest unchanged
-        List<Bar> adjusted = irr.subList(0, 100).stream().map(b -> split(b, 4)).toList();
+        // run 3: a 1:4 split before the 91st session rewrites the first 90 sessions (--force), the rest unchanged
+        List<Bar> adjusted = irr.subList(0, 90).stream().map(b -> split(b, 4)).toList();
         runEverywhere(targets, held, "3", new WriteOptions(backfill, WriteOptions.Existing.OVERWRITE), List.of(adjusted));
 
         // every sink, loaded afresh with the final series in one run, holds the same rows as after the three runs
