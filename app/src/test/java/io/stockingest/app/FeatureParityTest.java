@@ -96,9 +96,10 @@ class FeatureParityTest {
         first.remove(40);
         runEverywhere(targets, held, "1", new WriteOptions(backfill, WriteOptions.Existing.SKIP), List.of(first, few.subList(5, 10), bak.subList(30, 55)));
 
-        // run 2, incremental: the late 41st session, 30 new sessions; the short series' 5 before (a backfill) and 5 after;
-        // the 30 sessions before a stored series alone (nothing stored between them: PostgreSQL's "fresh" path)
-        runEverywhere(targets, held, "2", WriteOptions.DEFAULT, List.of(List.of(irr.get(40)), irr.subList(80, 110), few.subList(0, 5), few.subList(10, 15),
+        // run 2, incremental: the late 41st session; 30 new sessions after 10 stored ones fetched again (unchanged); the
+        // short series' 5 before (a backfill) and 5 after; the 30 sessions before a stored series alone (nothing stored
+        // between them: PostgreSQL's "fresh" path)
+        runEverywhere(targets, held, "2", WriteOptions.DEFAULT, List.of(List.of(irr.get(40)), irr.subList(70, 110), few.subList(0, 5), few.subList(10, 15),
                 bak.subList(0, 30)));
 
         // run 3: a 1:4 split before the 91st session rewrites the first 90 sessions (--force), the rest unchanged
