@@ -118,6 +118,18 @@ class FeatureParityTest {
         }
     }
 
+    /** The first run with features after one without: every sink fills the rows of the sessions stored without them. */
+    @org.junit.jupiter.api.Test
+    void aRunWithFeaturesAfterOneWithoutGivesEverySinkTheFullRecomputation() {
+        List<Bar> irr = RandomSessions.bars(IRR, RandomSessions.series(new SplittableRandom(24), 80));
+        Map<String, Target> targets = targets("nf");
+        WriteOptions noFeatures = new WriteOptions(WriteOptions.Layout.DAILY, WriteOptions.Existing.SKIP, WriteOptions.Features.SKIP);
+        targets.values().forEach(target -> run(target, "1", noFeatures, List.of(irr.subList(0, 60))));
+        Map<Symbol, NavigableMap<LocalDate, Bar>> held = new TreeMap<>();
+        irr.subList(0, 60).forEach(b -> held.computeIfAbsent(IRR, s -> new TreeMap<>()).put(b.date(), b));
+        runEverywhere(targets, held, "2", WriteOptions.DEFAULT, List.of(irr.subList(60, 80)));
+    }
+
     /** Runs {@code batches} through every target, then checks each holds the full recomputation over what is held. */
     private static void runEverywhere(Map<String, Target> targets, Map<Symbol, NavigableMap<LocalDate, Bar>> held, String runId, WriteOptions options,
             List<List<Bar>> batches) {

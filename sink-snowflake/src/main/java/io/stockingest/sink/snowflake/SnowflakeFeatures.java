@@ -22,12 +22,16 @@ import java.util.TreeMap;
  * on, over the sessions the table holds from there once the load is merged (the stored ones, a loaded bar replacing
  * the stored one of its date: stored sessions between the loaded bars count too, as after a late bar), with the
  * {@link StoredTail} of the 49 stored sessions before; one query reads both for every symbol of the load
- * ({@link SnowflakeStatements#storedSessions}). It runs before the load's merges, so what it reads is what the tables
- * held before this load.
+ * ({@link SnowflakeStatements#storedSessions}). When the newest session of that tail has no feature row (stored with
+ * {@code --no-features}), the symbol's whole series is recomputed instead, as the lake does. It runs before the load's
+ * merges, so what it reads is what the tables held before this load.
  *
  * <p>Used by one flush at a time; not thread-safe.
  */
 final class SnowflakeFeatures implements StoredTail {
+    /** Before any stored session: the first loaded date of a series recomputed whole. */
+    private static final LocalDate SERIES_START = LocalDate.of(1, 1, 1);
+
     private final SnowflakeStatements sql;
     private final SqlExecutor executor;
 
@@ -44,6 +48,23 @@ final class SnowflakeFeatures implements StoredTail {
         Map<Symbol, List<Session>> stored = new HashMap<>();
         if (!firsts.isEmpty()) {
             read(sql.storedSessions(firsts, SESSIONS), tails, stored);
+        }
+        // a tail without features (stored with --no-features, or before schema version 4): recompute the whole
+        // series, as the lake does, so every sink holds the rows of a full recomputation
+        Map<Symbol, LocalDate> newest = new LinkedHashMap<>();
+        tails.forEach((symbol, tail) -> newest.put(symbol, tail.getLast().date()));
+        if (!newest.isEmpty()) {
+            Map<Symbol, LocalDate> whole = new LinkedHashMap<>();
+            for (Map<String, Object> row : executor.query(sql.withoutFeatures(newest))) {
+                whole.put(new Symbol(row.get("SYMBOL").toString()), SERIES_START);
+            }
+            if (!whole.isEmpty()) {
+                whole.keySet().forEach(symbol -> {
+                    tails.remove(symbol);
+                    stored.remove(symbol);
+                });
+                read(sql.storedSessions(whole, SESSIONS), new HashMap<>(), stored);
+            }
         }
         List<FeatureSeries> out = new ArrayList<>(loaded.size());
         loaded.forEach((symbol, bars) -> {

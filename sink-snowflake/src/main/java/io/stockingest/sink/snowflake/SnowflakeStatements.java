@@ -175,6 +175,15 @@ public final class SnowflakeStatements {
                 + " QUALIFY ROW_NUMBER() OVER (PARTITION BY p.\"SYMBOL\" ORDER BY p.\"DATE\" DESC) <= " + sessions;
     }
 
+    /** The symbols whose given session has no {@code price_features} row, in a column {@code SYMBOL}. */
+    public String withoutFeatures(java.util.Map<io.stockingest.core.model.Symbol, java.time.LocalDate> sessions) {
+        String spans = sessions.entrySet().stream().map(e -> "(" + Sql.literal(e.getKey().value()) + ", " + Sql.literal(e.getValue().toString()) + ")")
+                .collect(Collectors.joining(", "));
+        return "SELECT l.\"SYMBOL\" FROM (SELECT COLUMN1 AS \"SYMBOL\", TO_DATE(COLUMN2) AS \"DATE\" FROM VALUES " + spans + ") AS l"
+                + " LEFT JOIN " + table(SnowflakeTable.PRICE_FEATURES) + " AS f ON f.\"SYMBOL\" = l.\"SYMBOL\" AND f.\"DATE\" = l.\"DATE\""
+                + " WHERE f.\"SYMBOL\" IS NULL";
+    }
+
     private static final String STORED_COLUMNS = "p.\"SYMBOL\", p.\"DATE\", p.\"OPEN\", p.\"HIGH\", p.\"LOW\", p.\"CLOSE\", p.\"VOLUME\"";
 
     private String storedJoin(java.util.Map<io.stockingest.core.model.Symbol, java.time.LocalDate> first) {

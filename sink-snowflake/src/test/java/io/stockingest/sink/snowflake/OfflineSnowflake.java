@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * visible at {@code COMMIT} only and vanish at {@code ROLLBACK}; {@code MERGE INTO ingest_runs} records the run id; the
  * features' stored-sessions query ({@link SnowflakeStatements#storedSessions}) is answered from the committed
  * {@code PRICES_DAILY} rows as Snowflake would (upper-case labels; per symbol the last {@code n} sessions before its
- * first loaded date, and every one from that date on). It does not evaluate other SQL: the gate's counts are answered
+ * first loaded date, and every one from that date on), and so is the query for the symbols whose session has no
+ * feature row. It does not evaluate other SQL: the gate's counts are answered
  * as "no breach" ({@code RowRulesSqlTest} checks the rules' SQL) and DDL is accepted as is.
  *
  * <p>Public for app's cross-sink feature test (the test-jar). Thread-safe: each {@link #session()} is one connection's
@@ -91,6 +92,21 @@ public final class OfflineSnowflake {
         return out;
     }
 
+    /** {@link SnowflakeStatements#withoutFeatures}: the symbols whose given session has no committed feature row. */
+    private List<Map<String, Object>> withoutFeatures(String sql) {
+        List<Map<String, Object>> features = rows("PRICE_FEATURES");
+        List<Map<String, Object>> out = new ArrayList<>();
+        Matcher span = SPAN.matcher(sql);
+        while (span.find()) {
+            String symbol = span.group(1).replace("''", "'");
+            java.time.LocalDate date = java.time.LocalDate.parse(span.group(2));
+            if (features.stream().noneMatch(row -> symbol.equals(row.get("symbol")) && date.equals(date(row)))) {
+                out.add(Map.of("SYMBOL", symbol));
+            }
+        }
+        return out;
+    }
+
     private static java.time.LocalDate date(Map<String, Object> row) {
         Object date = row.get("date");
         return date instanceof java.time.LocalDate d ? d : java.time.LocalDate.ofEpochDay(((Number) date).longValue());
@@ -148,6 +164,9 @@ public final class OfflineSnowflake {
                     results.add(Map.of("FILE", name, "STATUS", "LOADED", "ROWS_PARSED", (long) rows.size(), "ROWS_LOADED", (long) rows.size()));
                 }
                 return results;
+            }
+            if (sql.startsWith("SELECT l.\"SYMBOL\" FROM (SELECT COLUMN1")) {
+                return withoutFeatures(sql);
             }
             if (STORED_SESSIONS.matcher(sql).find()) {
                 return storedSessions(sql);
