@@ -130,6 +130,19 @@ class FeatureParityTest {
         runEverywhere(targets, held, "2", WriteOptions.DEFAULT, List.of(irr.subList(60, 80)));
     }
 
+    /** A run without features between two with: the third fills the rows of the sessions stored without them. */
+    @org.junit.jupiter.api.Test
+    void aRunWithFeaturesAfterOneWithoutBetweenRunsWithThemGivesEverySinkTheFullRecomputation() {
+        List<Bar> irr = RandomSessions.bars(IRR, RandomSessions.series(new SplittableRandom(24), 80));
+        Map<String, Target> targets = targets("mid");
+        Map<Symbol, NavigableMap<LocalDate, Bar>> held = new TreeMap<>();
+        runEverywhere(targets, held, "1", WriteOptions.DEFAULT, List.of(irr.subList(0, 40)));
+        WriteOptions noFeatures = new WriteOptions(WriteOptions.Layout.DAILY, WriteOptions.Existing.SKIP, WriteOptions.Features.SKIP);
+        targets.values().forEach(target -> run(target, "2", noFeatures, List.of(irr.subList(40, 60))));
+        irr.subList(40, 60).forEach(b -> held.get(IRR).put(b.date(), b));
+        runEverywhere(targets, held, "3", WriteOptions.DEFAULT, List.of(irr.subList(60, 80)));
+    }
+
     /** Runs {@code batches} through every target, then checks each holds the full recomputation over what is held. */
     private static void runEverywhere(Map<String, Target> targets, Map<Symbol, NavigableMap<LocalDate, Bar>> held, String runId, WriteOptions options,
             List<List<Bar>> batches) {
