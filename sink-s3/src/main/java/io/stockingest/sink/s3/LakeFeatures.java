@@ -87,7 +87,7 @@ final class LakeFeatures {
             tail = tailFromFeatures(symbol, first, featureKeys, keptFeatures, keptCumulative);
             // the feature files must hold the last stored session before `first`: not when it was written without
             // features (--no-features) after the files; then the series is recomputed, as PostgreSQL and Snowflake do
-            Optional<LocalDate> last = lastStoredBefore(first, prices, writtenKeys, fileRows);
+            Optional<LocalDate> last = lastStoredBefore(first, prices, writtenKeys, fileRows, tail.isEmpty() ? null : tail.getLast().date());
             if (last.isPresent() && (tail.isEmpty() || !tail.getLast().date().equals(last.get()))) {
                 featuresCoverTheTail = false;
                 tail = List.of();
@@ -164,10 +164,12 @@ final class LakeFeatures {
 
     /**
      * The last session stored before {@code first}: from the names of the daily price files, the batch's rows, and the
-     * rows of a yearly price file the batch did not write only when it may hold a later session than those.
+     * rows of a yearly price file the batch did not write only when it may hold a later session than those (a later
+     * year, or the same year when those do not end on {@code featuresLast}, the feature files' last session): a daily
+     * run after a yearly backfill reads no price file here.
      */
     private Optional<LocalDate> lastStoredBefore(LocalDate first, Map<String, PriceFile> prices, Set<String> writtenKeys,
-            NavigableMap<LocalDate, Bar> fileRows) {
+            NavigableMap<LocalDate, Bar> fileRows, LocalDate featuresLast) {
         LocalDate last = fileRows.headMap(first, false).isEmpty() ? null : fileRows.headMap(first, false).lastKey();
         for (var e : prices.entrySet()) {
             if (!writtenKeys.contains(e.getKey()) && e.getValue().daily() && e.getValue().startsBefore(first)) {
@@ -175,9 +177,11 @@ final class LakeFeatures {
                 last = last == null || date.isAfter(last) ? date : last;
             }
         }
+        LocalDate named = last;
         for (var e : prices.entrySet()) {
             PriceFile file = e.getValue();
-            if (!writtenKeys.contains(e.getKey()) && !file.daily() && file.startsBefore(first) && (last == null || file.year() >= last.getYear())) {
+            boolean mayBeLater = named == null || file.year() > named.getYear() || file.year() == named.getYear() && !named.equals(featuresLast);
+            if (!writtenKeys.contains(e.getKey()) && !file.daily() && file.startsBefore(first) && mayBeLater) {
                 for (GenericRecord r : ParquetFiles.read(storage.get(e.getKey()))) {
                     LocalDate date = LakeSchemas.dateOf(r);
                     if (date.isBefore(first) && (last == null || date.isAfter(last))) {
