@@ -44,6 +44,7 @@ import java.util.NavigableMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -119,7 +120,7 @@ class FeatureParityTest {
     }
 
     /** The first run with features after one without: every sink fills the rows of the sessions stored without them. */
-    @org.junit.jupiter.api.Test
+    @Test
     void aRunWithFeaturesAfterOneWithoutGivesEverySinkTheFullRecomputation() {
         List<Bar> irr = RandomSessions.bars(IRR, RandomSessions.series(new SplittableRandom(24), 80));
         Map<String, Target> targets = targets("nf");
@@ -131,7 +132,7 @@ class FeatureParityTest {
     }
 
     /** A run without features between two with: the third fills the rows of the sessions stored without them. */
-    @org.junit.jupiter.api.Test
+    @Test
     void aRunWithFeaturesAfterOneWithoutBetweenRunsWithThemGivesEverySinkTheFullRecomputation() {
         List<Bar> irr = RandomSessions.bars(IRR, RandomSessions.series(new SplittableRandom(24), 80));
         Map<String, Target> targets = targets("mid");
