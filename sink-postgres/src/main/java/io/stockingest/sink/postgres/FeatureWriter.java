@@ -30,7 +30,9 @@ import org.postgresql.copy.CopyIn;
  * {@link FeatureCalculator} from each symbol's first changed session on, over the sessions stored from there (the
  * load's own bars where nothing else is stored from there, else the stored rows read back) and the
  * {@link StoredTail} of the 49 stored sessions before it; the rows from that session on are deleted and the new ones
- * written by binary COPY. Every window looks back only, so rows before the first changed session cannot change.
+ * written by binary COPY. Every window looks back only, so rows before the first changed session cannot change. When
+ * the newest session of that tail has no feature row (stored with {@code --no-features} or {@code PG_FEATURES=false}),
+ * the symbol's whole series is recomputed instead, as the lake does.
  *
  * <p>Used by one load on one connection; not thread-safe.
  */
@@ -38,6 +40,8 @@ final class FeatureWriter implements StoredTail {
     private static final int FLOAT8 = 701;
     private static final int INT8 = 20;
     private static final String COLUMNS = "date, open, high, low, close, volume";
+    /** Before any stored session: the first changed session of a series recomputed whole. */
+    private static final LocalDate SERIES_START = LocalDate.of(1, 1, 1);
 
     private final Connection c;
     private final Map<String, Long> phases;
@@ -58,13 +62,26 @@ final class FeatureWriter implements StoredTail {
             return;
         }
         long t = System.nanoTime();
-        // what else is stored from the first changed session on: after the last loaded bar (fresh), or all of it
-        Map<String, LocalDate> readFrom = new LinkedHashMap<>();
-        since.forEach((symbol, first) -> readFrom.put(symbol, fresh.contains(symbol) ? loaded.get(symbol).lastKey().plusDays(1) : first));
-        Map<String, List<Session>> stored = sessions("p.date >= x.since ORDER BY p.date", readFrom);
         Map<Symbol, LocalDate> firstChanged = new LinkedHashMap<>();
         since.forEach((symbol, first) -> firstChanged.put(new Symbol(symbol), first));
         Map<Symbol, List<Session>> tails = tails(firstChanged);
+        // a tail without features (stored with --no-features or PG_FEATURES=false): recompute the whole series, as
+        // the lake does, so every sink holds the rows of a full recomputation
+        Set<String> uncovered = withoutFeatures(tails);
+        if (!uncovered.isEmpty()) {
+            since = new LinkedHashMap<>(since);
+            fresh = new java.util.HashSet<>(fresh);
+            for (String symbol : uncovered) {
+                since.put(symbol, SERIES_START);
+                fresh.remove(symbol);
+                tails.remove(new Symbol(symbol));
+            }
+        }
+        // what else is stored from the first changed session on: after the last loaded bar (fresh), or all of it
+        Set<String> freshSymbols = fresh;
+        Map<String, LocalDate> readFrom = new LinkedHashMap<>();
+        since.forEach((symbol, first) -> readFrom.put(symbol, freshSymbols.contains(symbol) ? loaded.get(symbol).lastKey().plusDays(1) : first));
+        Map<String, List<Session>> stored = sessions("p.date >= x.since ORDER BY p.date", readFrom);
         t = lap("features: read stored sessions", t);
 
         List<FeatureSeries> computed = new ArrayList<>(since.size());
@@ -100,6 +117,31 @@ final class FeatureWriter implements StoredTail {
         t = lap("features: copy price_features", t);
         copyCumulative(computed);
         lap("features: copy price_cumulative_7d", t);
+    }
+
+    /** The symbols whose newest tail session has no {@code price_features} row: one key lookup per symbol. */
+    private Set<String> withoutFeatures(Map<Symbol, List<Session>> tails) throws SQLException {
+        Map<String, LocalDate> newest = new LinkedHashMap<>();
+        tails.forEach((symbol, tail) -> {
+            if (!tail.isEmpty()) {
+                newest.put(symbol.value(), tail.getLast().date());
+            }
+        });
+        Set<String> out = new java.util.HashSet<>();
+        if (newest.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT x.symbol FROM unnest(?::text[], ?::date[]) AS x(symbol, date)"
+                + " WHERE NOT EXISTS (SELECT 1 FROM price_features f WHERE f.symbol = x.symbol AND f.date = x.date)")) {
+            ps.setArray(1, c.createArrayOf("text", newest.keySet().toArray()));
+            ps.setArray(2, c.createArrayOf("date", newest.values().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     /** The last 49 stored sessions before each symbol's date, by one index range scan per symbol. */

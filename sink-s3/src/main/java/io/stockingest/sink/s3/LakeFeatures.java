@@ -38,7 +38,9 @@ import org.apache.avro.generic.GenericRecord;
  * close and volume of the last 7): a daily run reads two small files per symbol, not 49 daily price files. Rows of
  * the first year before the first written session are kept from its files. Where a year that holds price rows before
  * the first written session has no feature files (a lake written before features existed, or with
- * {@code --no-features}), the symbol's features are recomputed from all its price files instead.
+ * {@code --no-features}), or where the feature files do not hold the last stored session before the first written
+ * one (it was written with {@code --no-features}), the symbol's features are recomputed from all its price files
+ * instead.
  *
  * <p>Two processes writing the same symbol at once may leave the feature files of the one that finished last; a rerun
  * with {@code --force} recomputes them. Thread-safe for different symbols (each call touches one symbol's keys).
@@ -78,6 +80,21 @@ final class LakeFeatures {
         fileRows.headMap(first, false).keySet().forEach(date -> before.add(date.getYear()));
         boolean featuresCoverTheTail = before.stream()
                 .allMatch(year -> featureKeys.contains(layout.features(symbol, year)) && cumulativeKeys.contains(layout.cumulative(symbol, year)));
+        List<Session> tail = List.of();
+        Map<Integer, List<GenericRecord>> keptFeatures = new HashMap<>();
+        Map<Integer, List<GenericRecord>> keptCumulative = new HashMap<>();
+        if (featuresCoverTheTail) {
+            tail = tailFromFeatures(symbol, first, featureKeys, keptFeatures, keptCumulative);
+            // the feature files must hold the last stored session before `first`: not when it was written without
+            // features (--no-features) after the files; then the series is recomputed, as PostgreSQL and Snowflake do
+            Optional<LocalDate> last = lastStoredBefore(first, prices, writtenKeys, fileRows, tail.isEmpty() ? null : tail.getLast().date());
+            if (last.isPresent() && (tail.isEmpty() || !tail.getLast().date().equals(last.get()))) {
+                featuresCoverTheTail = false;
+                tail = List.of();
+                keptFeatures.clear();
+                keptCumulative.clear();
+            }
+        }
         LocalDate from = featuresCoverTheTail ? first : LocalDate.MIN;
 
         // the sessions stored from `from` on: the written files' rows win over other files' (daily over yearly)
@@ -95,12 +112,6 @@ final class LakeFeatures {
             return List.of();
         }
 
-        List<Session> tail = List.of();
-        Map<Integer, List<GenericRecord>> keptFeatures = new HashMap<>();
-        Map<Integer, List<GenericRecord>> keptCumulative = new HashMap<>();
-        if (featuresCoverTheTail) {
-            tail = tailFromFeatures(symbol, first, featureKeys, keptFeatures, keptCumulative);
-        }
         FeatureSeries computed = FeatureCalculator.compute(symbol, tail, List.copyOf(sessions.values()));
 
         Map<Integer, List<GenericRecord>> features = new TreeMap<>(keptFeatures); // the lists are this method's own
@@ -149,6 +160,37 @@ final class LakeFeatures {
         }
         List<Session> all = List.copyOf(sessions.values());
         return all.subList(Math.max(0, all.size() - StoredTail.SESSIONS), all.size());
+    }
+
+    /**
+     * The last session stored before {@code first}: from the names of the daily price files, the batch's rows, and the
+     * rows of a yearly price file the batch did not write only when it may hold a later session than those (a later
+     * year, or the same year when those do not end on {@code featuresLast}, the feature files' last session): a daily
+     * run after a yearly backfill reads no price file here.
+     */
+    private Optional<LocalDate> lastStoredBefore(LocalDate first, Map<String, PriceFile> prices, Set<String> writtenKeys,
+            NavigableMap<LocalDate, Bar> fileRows, LocalDate featuresLast) {
+        LocalDate last = fileRows.headMap(first, false).isEmpty() ? null : fileRows.headMap(first, false).lastKey();
+        for (var e : prices.entrySet()) {
+            if (!writtenKeys.contains(e.getKey()) && e.getValue().daily() && e.getValue().startsBefore(first)) {
+                LocalDate date = e.getValue().date().orElseThrow();
+                last = last == null || date.isAfter(last) ? date : last;
+            }
+        }
+        LocalDate named = last;
+        for (var e : prices.entrySet()) {
+            PriceFile file = e.getValue();
+            boolean mayBeLater = named == null || file.year() > named.getYear() || file.year() == named.getYear() && !named.equals(featuresLast);
+            if (!writtenKeys.contains(e.getKey()) && !file.daily() && file.startsBefore(first) && mayBeLater) {
+                for (GenericRecord r : ParquetFiles.read(storage.get(e.getKey()))) {
+                    LocalDate date = LakeSchemas.dateOf(r);
+                    if (date.isBefore(first) && (last == null || date.isAfter(last))) {
+                        last = date;
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(last);
     }
 
     /**

@@ -160,18 +160,37 @@ public final class SnowflakeStatements {
 
     /**
      * The stored daily sessions the features of a load need, per symbol: the last {@code sessions} before its first
-     * loaded date ({@code PART = 'tail'}) and every one after its last loaded date ({@code PART = 'after'}), with
-     * columns {@code PART, SYMBOL, DATE, OPEN, HIGH, LOW, CLOSE, VOLUME}.
+     * loaded date ({@code PART = 'tail'}) and every one from that date on ({@code PART = 'from'}: those between the
+     * loaded bars, such as the sessions after a late bar, and those after the last of them), with columns
+     * {@code PART, SYMBOL, DATE, OPEN, HIGH, LOW, CLOSE, VOLUME}.
      */
-    public String storedSessions(java.util.Map<io.stockingest.core.model.Symbol, io.stockingest.core.model.DateRange> loaded, int sessions) {
-        String spans = loaded.entrySet().stream().map(e -> "(" + Sql.literal(e.getKey().value()) + ", " + Sql.literal(e.getValue().from().toString())
-                + ", " + Sql.literal(e.getValue().to().toString()) + ")").collect(Collectors.joining(", "));
-        String columns = "p.\"SYMBOL\", p.\"DATE\", p.\"OPEN\", p.\"HIGH\", p.\"LOW\", p.\"CLOSE\", p.\"VOLUME\"";
-        String from = " FROM " + table(SnowflakeTable.PRICES_DAILY) + " AS p JOIN (SELECT COLUMN1 AS \"SYMBOL\", TO_DATE(COLUMN2) AS \"FIRST\","
-                + " TO_DATE(COLUMN3) AS \"LAST\" FROM VALUES " + spans + ") AS l ON p.\"SYMBOL\" = l.\"SYMBOL\"";
-        return "SELECT 'tail' AS \"PART\", " + columns + from + " WHERE p.\"DATE\" < l.\"FIRST\""
-                + " QUALIFY ROW_NUMBER() OVER (PARTITION BY p.\"SYMBOL\" ORDER BY p.\"DATE\" DESC) <= " + sessions
-                + " UNION ALL SELECT 'after' AS \"PART\", " + columns + from + " WHERE p.\"DATE\" > l.\"LAST\"";
+    public String storedSessions(java.util.Map<io.stockingest.core.model.Symbol, java.time.LocalDate> firstLoaded, int sessions) {
+        return storedTail(firstLoaded, sessions) + " UNION ALL SELECT 'from' AS \"PART\", " + STORED_COLUMNS + storedJoin(firstLoaded)
+                + " WHERE p.\"DATE\" >= l.\"FIRST\"";
+    }
+
+    /** The first part of {@link #storedSessions} alone: per symbol the last {@code sessions} stored before its date. */
+    public String storedTail(java.util.Map<io.stockingest.core.model.Symbol, java.time.LocalDate> first, int sessions) {
+        return "SELECT 'tail' AS \"PART\", " + STORED_COLUMNS + storedJoin(first) + " WHERE p.\"DATE\" < l.\"FIRST\""
+                + " QUALIFY ROW_NUMBER() OVER (PARTITION BY p.\"SYMBOL\" ORDER BY p.\"DATE\" DESC) <= " + sessions;
+    }
+
+    /** The symbols whose given session has no {@code price_features} row, in a column {@code SYMBOL}. */
+    public String withoutFeatures(java.util.Map<io.stockingest.core.model.Symbol, java.time.LocalDate> sessions) {
+        String spans = sessions.entrySet().stream().map(e -> "(" + Sql.literal(e.getKey().value()) + ", " + Sql.literal(e.getValue().toString()) + ")")
+                .collect(Collectors.joining(", "));
+        return "SELECT l.\"SYMBOL\" FROM (SELECT COLUMN1 AS \"SYMBOL\", TO_DATE(COLUMN2) AS \"DATE\" FROM VALUES " + spans + ") AS l"
+                + " LEFT JOIN " + table(SnowflakeTable.PRICE_FEATURES) + " AS f ON f.\"SYMBOL\" = l.\"SYMBOL\" AND f.\"DATE\" = l.\"DATE\""
+                + " WHERE f.\"SYMBOL\" IS NULL";
+    }
+
+    private static final String STORED_COLUMNS = "p.\"SYMBOL\", p.\"DATE\", p.\"OPEN\", p.\"HIGH\", p.\"LOW\", p.\"CLOSE\", p.\"VOLUME\"";
+
+    private String storedJoin(java.util.Map<io.stockingest.core.model.Symbol, java.time.LocalDate> first) {
+        String spans = first.entrySet().stream().map(e -> "(" + Sql.literal(e.getKey().value()) + ", " + Sql.literal(e.getValue().toString()) + ")")
+                .collect(Collectors.joining(", "));
+        return " FROM " + table(SnowflakeTable.PRICES_DAILY) + " AS p JOIN (SELECT COLUMN1 AS \"SYMBOL\", TO_DATE(COLUMN2) AS \"FIRST\""
+                + " FROM VALUES " + spans + ") AS l ON p.\"SYMBOL\" = l.\"SYMBOL\"";
     }
 
     private String view(String name, String query) {

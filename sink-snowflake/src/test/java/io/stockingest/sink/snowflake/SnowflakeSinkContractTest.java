@@ -14,12 +14,6 @@ class SnowflakeSinkContractTest extends SinkContract {
     @TempDir
     Path workDir;
 
-    /** The offline executor replays no query answers: SnowflakeFeaturesTest checks the stored-tail query and its reading. */
-    @Override
-    protected boolean readsStoredTail() {
-        return false;
-    }
-
     @Override
     protected Target newTarget() {
         OfflineSnowflake account = new OfflineSnowflake();
