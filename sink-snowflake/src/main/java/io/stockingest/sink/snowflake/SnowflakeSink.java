@@ -348,7 +348,11 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail, io.sto
         return known;
     }
 
-    /** One MERGE into {@code CHECKED_SESSIONS}, run when called (after the run's loads). */
+    /**
+     * One MERGE into {@code CHECKED_SESSIONS}, run when called. What is buffered (the run's quarantine above all) is
+     * loaded first, so a session is never recorded as checked while its quarantined row failed to load: a failed load
+     * throws and nothing is recorded.
+     */
     @Override
     public void recordChecked(Interval interval, Map<Symbol, Map<LocalDate, Checked>> checked, RunContext context) {
         Map<String, Map<LocalDate, String>> rows = new TreeMap<>();
@@ -360,6 +364,7 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail, io.sto
             }
         });
         if (!rows.isEmpty()) {
+            flush();
             lock.lock();
             try {
                 executor.execute(sql.mergeCheckedSessions(interval.code(), rows, context.runId(), context.ingestTs()));
