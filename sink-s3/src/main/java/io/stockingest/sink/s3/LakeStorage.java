@@ -22,8 +22,7 @@ public interface LakeStorage extends AutoCloseable {
      * The keys of the files under {@code prefix} (which ends with {@code /}) whose every folder below it is one
      * {@code enter} accepts (given the folder's name, {@code year=2024}), temporaries left out: what planning and
      * {@code coverage} read, which need names only. A refused folder may be listed under its own name as if it
-     * were a file (a names-only read cannot tell the two apart), so callers match the file names they want. Unlike
-     * {@link #list} it may leave stale temporaries in place.
+     * were a file (a names-only read cannot tell the two apart), so callers match the file names they want.
      *
      * <p>The default filters one {@link #list}: on S3 a listing returns names anyway. A local directory reads the names
      * of each folder it enters with one directory stream and nothing else: no look at each entry (no stat), so a

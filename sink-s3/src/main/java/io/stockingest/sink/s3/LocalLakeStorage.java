@@ -116,8 +116,10 @@ public final class LocalLakeStorage implements LakeStorage {
     /**
      * Names only, folder by folder: one {@link DirectoryStream} per folder entered, no attributes read. An entry is
      * taken for a folder when {@code enter} accepts its name (and is read as one: if it is a file after all, it is
-     * listed as a file), for a file otherwise; temporaries and other dot-named entries are skipped by name. A folder
-     * removed while it is read (a concurrent cleanup) counts as empty.
+     * listed as a file), for a file otherwise; temporaries and other dot-named entries are skipped by name, and a
+     * stale temporary is deleted as {@link #list} does (only a temporary is looked at, so a rerun still cleans what a
+     * killed run left in the folders it reads). A folder removed while it is read (a concurrent cleanup) counts as
+     * empty.
      */
     @Override
     public Set<String> listNames(String prefix, Predicate<String> enter) {
@@ -133,12 +135,13 @@ public final class LocalLakeStorage implements LakeStorage {
         return keys;
     }
 
-    private static void readNames(Path dir, String base, Predicate<String> enter, Set<String> keys) throws IOException {
+    private void readNames(Path dir, String base, Predicate<String> enter, Set<String> keys) throws IOException {
         List<String> folders = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (isTemporary(name)) {
+                    deleteIfStale(entry);
                     continue;
                 }
                 if (enter.test(name)) {

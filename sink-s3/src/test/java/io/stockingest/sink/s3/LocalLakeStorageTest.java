@@ -56,7 +56,7 @@ class LocalLakeStorageTest extends AbstractLakeStorageTest {
     }
 
     @Test
-    void listNamesSkipsTemporariesAndListsAnAcceptedNameThatIsAFile() throws Exception {
+    void listNamesSkipsTemporariesCleansStaleOnesAndListsAnAcceptedNameThatIsAFile() throws Exception {
         LocalLakeStorage storage = new LocalLakeStorage(root);
         storage.put(DIR + "AAPL-2024-01-02.parquet", new byte[] {1});
         Path live = temp("AAPL-2024-01-03.parquet", ProcessHandle.current().pid(), Duration.ZERO);
@@ -65,8 +65,8 @@ class LocalLakeStorageTest extends AbstractLakeStorageTest {
 
         assertThat(storage.listNames("raw/prices/symbol=AAPL/", folder -> folder.startsWith("year=") || folder.startsWith("month=")))
                 .containsExactlyInAnyOrder("raw/prices/symbol=AAPL/" + "year=2024/month=01/AAPL-2024-01-02.parquet", "raw/prices/symbol=AAPL/year=2024/month=02");
-        assertThat(live).as("names only: a listing for planning cleans nothing").exists();
-        assertThat(stale).exists();
+        assertThat(live).as("a live writer's temporary stays").exists();
+        assertThat(stale).as("a temporary of a dead writer, older than this storage, is cleaned as list() does").doesNotExist();
     }
 
     @Test
