@@ -154,7 +154,9 @@ public final class LocalLakeStorage implements LakeStorage {
             return;
         } catch (NotDirectoryException e) {
             // an accepted name that is a file: a key like any other
-            keys.add(base.substring(0, base.length() - 1));
+            if (!base.isEmpty()) {
+                keys.add(base.substring(0, base.length() - 1));
+            }
             return;
         }
         for (String folder : folders) {
