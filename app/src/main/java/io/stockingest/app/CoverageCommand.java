@@ -90,7 +90,7 @@ final class CoverageCommand implements Callable<Integer> {
         try {
             for (Sink sink : opened) {
                 StoredSessions store = sink.capability(StoredSessions.class).orElseThrow(() -> new IngestException(ErrorKind.USAGE,
-                        "coverage: sink " + sink.name() + " cannot say which sessions it stores (a lake can: parquet:DIR or s3://BUCKET; postgres)"));
+                        "coverage: sink " + sink.name() + " cannot say which sessions it stores (a lake can: parquet:DIR or s3://BUCKET; postgres; snowflake)"));
                 Map<Symbol, StoredSessions.Known> held = store.knownSessions(requested, barInterval, range);
                 for (Symbol symbol : requested) {
                     StoredSessions.Known known = held.getOrDefault(symbol, StoredSessions.Known.NONE);

@@ -18,6 +18,7 @@ import io.stockingest.core.pipeline.Shard;
 import io.stockingest.core.inject.Plugins;
 import io.stockingest.core.spi.BarRequest;
 import io.stockingest.core.spi.DryRunPlan;
+import io.stockingest.core.spi.StoredSessions;
 import io.stockingest.core.spi.RunContext;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.Source;
@@ -166,7 +167,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
     }
 
     private int dryRun(PriceIngest ingest, PriceJob job, List<Sink> sinks, Source src) {
-        List<BarRequest> plan = ingest.plan(job);
+        List<BarRequest> plan = ingest.planDryRun(job);
         int calls = plan.stream().mapToInt(BarRequest::calls).sum();
         StringBuilder out = new StringBuilder();
         out.append(String.format("dry run: prices --source %s --interval %s %s%n", src.name(), job.interval(), job.range()));
@@ -178,6 +179,12 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         }
         out.append(String.format("layout: %s, existing partitions: %s%n", job.writeOptions().layout(), job.writeOptions().existing()));
         out.append(String.format("sinks: %s%n", String.join(", ", sinks.stream().map(Sink::name).toList())));
+        List<String> notAsked = sinks.stream().filter(sink -> sink.capability(StoredSessions.class).filter(store -> !store.answersDryRuns()).isPresent())
+                .map(Sink::name).toList();
+        if (!notAsked.isEmpty()) {
+            out.append(String.format("stored sessions: not read from %s (a dry run does not connect); the whole range is listed, a run fetches only what is missing%n",
+                    String.join(", ", notAsked)));
+        }
         plan.stream().limit(50).forEach(request -> out.append("  fetch ").append(request).append(System.lineSeparator()));
         if (plan.size() > 50) {
             out.append(String.format("  ... and %d more requests%n", plan.size() - 50));

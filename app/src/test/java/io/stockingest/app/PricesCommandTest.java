@@ -360,7 +360,10 @@ class PricesCommandTest {
                 "SNOWFLAKE_WAREHOUSE", "WH", "SNOWFLAKE_DATABASE", "MARKET", "SNOWFLAKE_ROLE", "LOADER");
         assertThat(run(snowflake, "prices", "--symbols", "AAPL", "--from", "2024-09-23", "--to", "2024-09-27", "--sink", "snowflake", "--dry-run"))
                 .as(err.toString()).isZero();
-        assertThat(out.toString()).contains("COPY INTO").contains("MERGE INTO").doesNotContain("sf-pass-visible-77");
+        assertThat(out.toString()).contains("COPY INTO").contains("MERGE INTO").doesNotContain("sf-pass-visible-77")
+                .as("its stored sessions are a query: not asked by a dry run, which plans the whole range")
+                .contains("stored sessions: not read from snowflake:xy12345/MARKET.STOCK_INGEST (a dry run does not connect)")
+                .contains("requests: 1, provider calls: 1");
         assertThat(yahoo.requests()).isEmpty();
     }
 

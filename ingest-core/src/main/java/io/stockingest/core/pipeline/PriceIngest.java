@@ -82,6 +82,15 @@ public final class PriceIngest {
     }
 
     /**
+     * The requests {@code prices --dry-run} prints: as {@link #plan}, except that a sink whose stored sessions must not
+     * be read by a dry run ({@link StoredSessions#answersDryRuns} false: a dry run never connects to it) is not asked,
+     * so with such a sink the whole job is planned.
+     */
+    public List<BarRequest> planDryRun(PriceJob job) {
+        return planRun(job, Planning.DRY_RUN).requests();
+    }
+
+    /**
      * What a run fetches: without {@code --force}, and when every sink can say which sessions it holds
      * ({@link StoredSessions}), only the sessions some sink lacks, each symbol's gaps coalesced into as few requests
      * as the source plans for them (one request over the whole span when that costs no more calls than one per gap);
@@ -117,13 +126,24 @@ public final class PriceIngest {
         return sessions;
     }
 
+    /** Whether planning is for a run or for {@code --dry-run}, which asks only sinks that answer dry runs. */
+    enum Planning {
+        RUN,
+        DRY_RUN
+    }
+
     Plan planRun(PriceJob job) {
+        return planRun(job, Planning.RUN);
+    }
+
+    Plan planRun(PriceJob job, Planning planning) {
         Map<Symbol, List<DateRange>> whole = new LinkedHashMap<>();
         for (Symbol symbol : job.shardSymbols()) {
             whole.put(symbol, job.rangeOf(symbol).map(List::of).orElse(List.of()));
         }
         List<BarRequest> wholePlan = requestsFor(whole, job);
-        List<StoredSessions> stores = sinks.stream().flatMap(sink -> sink.capability(StoredSessions.class).stream()).toList();
+        List<StoredSessions> stores = sinks.stream().flatMap(sink -> sink.capability(StoredSessions.class).stream())
+                .filter(store -> planning == Planning.RUN || store.answersDryRuns()).toList();
         // planned from stored sessions: daily bars only (an intraday session stored while it traded may be partial,
         // so it is fetched again) and not under --since-last, whose per-symbol starts already come from the sink
         if (job.writeOptions().existing() == WriteOptions.Existing.OVERWRITE || sinks.isEmpty() || stores.size() < sinks.size()

@@ -42,6 +42,16 @@ public interface StoredSessions extends Capability {
     }
 
     /**
+     * Whether {@code prices --dry-run} may ask this sink (a dry run fetches and writes nothing, and some sinks promise
+     * it does not even connect). True by default: a lake answers from a listing. A sink whose every answer is a
+     * query on a remote warehouse (Snowflake) says false; a dry run then plans the whole job for every sink, which is
+     * the most a run would ask, and says so.
+     */
+    default boolean answersDryRuns() {
+        return true;
+    }
+
+    /**
      * Records sessions a run asked for and found settled without a bar to store: the provider had none (a halt, before
      * an IPO, after a delisting) or its row was quarantined. A later run does not ask for them again (unless
      * {@code --recheck}) and so does not quarantine the same row twice. Called once per run with everything it

@@ -48,7 +48,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
@@ -195,12 +194,14 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
         }));
     }
 
-    /** A bar file's name: {@code SYMBOL-YYYY-MM-DD.parquet} (daily, intraday) or {@code SYMBOL-YYYY.parquet} (yearly). */
-    private static final Pattern BAR_FILE = Pattern.compile("(?:.*/)?(.+)-(\\d{4})(-\\d{2}-\\d{2})?\\.parquet");
+    /** Threads listing a local lake's symbol folders: directory reads block in the kernel, a few suffice. */
+    private static final int LOCAL_LISTING_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     /**
-     * One listing per symbol prefix (on S3 one paged ListObjectsV2), on virtual threads bounded by the sink's
-     * concurrency. A daily file is known by its key; a yearly file may hold part of its year only (a {@code --backfill}
+     * One listing per symbol prefix, names only ({@link LakeStorage#listNames}: on S3 one paged ListObjectsV2, in a
+     * local lake one directory read per {@code year=}/{@code month=} folder of the range's years, no stat per file),
+     * on a few platform threads for a local lake and on virtual threads bounded by the sink's concurrency on S3. A
+     * daily file is known by its fixed-width name; a yearly file may hold part of its year only (a {@code --backfill}
      * stopped in June), so each yearly file in the range is read, its {@code date} column only
      * ({@link ParquetFiles#readDates}, on a platform thread): one GET per year file on S3, about half a millisecond of
      * decoding.
@@ -208,7 +209,9 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
     @Override
     public Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
         Map<Symbol, Future<Stored>> futures = new LinkedHashMap<>();
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService executor = storage instanceof LocalLakeStorage
+                ? Executors.newFixedThreadPool(LOCAL_LISTING_THREADS, Thread.ofPlatform().name("lake-listing-", 0).daemon().factory())
+                : Executors.newVirtualThreadPerTaskExecutor()) {
             for (Symbol symbol : symbols) {
                 futures.put(symbol, executor.submit(() -> {
                     uploads.acquireUninterruptibly();
@@ -237,27 +240,79 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
 
     private Stored stored(Symbol symbol, Interval interval, DateRange range) {
         String prefix = interval.isIntraday() ? layout.intradayOf(interval, symbol) : layout.pricesOf(symbol);
+        int fromYear = range.from().getYear();
+        int toYear = range.to().getYear();
         Set<LocalDate> dates = new HashSet<>();
-        for (String key : storage.list(prefix)) {
-            Matcher file = BAR_FILE.matcher(key);
-            if (!file.matches() || !file.group(1).equals(symbol.value())) {
-                continue;
-            }
-            if (file.group(3) != null) {
-                LocalDate date = LocalDate.parse(file.group(2) + file.group(3));
+        for (String key : storage.listNames(prefix, folder -> entersFolder(folder, fromYear, toYear))) {
+            String file = key.substring(key.lastIndexOf('/') + 1);
+            LocalDate date = dailyDate(file, symbol.value());
+            if (date != null) {
                 if (range.contains(date)) {
                     dates.add(date);
                 }
-            } else if (!interval.isIntraday()) {
-                int year = Integer.parseInt(file.group(2));
-                if (year >= range.from().getYear() && year <= range.to().getYear()) {
-                    // a file deleted since the listing holds nothing
-                    storage.getVersioned(key).ifPresent(yearFile -> ParquetFiles.readDates(yearFile.bytes()).stream()
-                            .filter(range::contains).forEach(dates::add));
-                }
+                continue;
+            }
+            int year = fileYear(file, symbol.value());
+            if (!interval.isIntraday() && year >= fromYear && year <= toYear) {
+                // a file deleted since the listing holds nothing
+                storage.getVersioned(key).ifPresent(yearFile -> ParquetFiles.readDates(yearFile.bytes()).stream()
+                        .filter(range::contains).forEach(dates::add));
             }
         }
         return new Stored(dates);
+    }
+
+    /** A bar folder worth reading: {@code year=YYYY} of one of the range's years, or any {@code month=MM} in it. */
+    static boolean entersFolder(String folder, int fromYear, int toYear) {
+        if (folder.startsWith("month=")) {
+            return true;
+        }
+        int year = folder.length() == 9 && folder.startsWith("year=") ? digits(folder, 5, 4) : -1;
+        return year >= fromYear && year <= toYear;
+    }
+
+    private static final String PARQUET = ".parquet";
+
+    /** The date of a daily bar file {@code SYMBOL-YYYY-MM-DD.parquet}, or null if {@code file} is not one of {@code symbol}'s. */
+    static LocalDate dailyDate(String file, String symbol) {
+        int at = symbol.length() + 1;
+        if (file.length() != at + 10 + PARQUET.length() || !file.startsWith(symbol) || file.charAt(at - 1) != '-' || !file.endsWith(PARQUET)
+                || file.charAt(at + 4) != '-' || file.charAt(at + 7) != '-') {
+            return null;
+        }
+        int year = digits(file, at, 4);
+        int month = digits(file, at + 5, 2);
+        int day = digits(file, at + 8, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) {
+            return null;
+        }
+        try {
+            return LocalDate.of(year, month, day);
+        } catch (java.time.DateTimeException e) {
+            return null; // February 30 and the like: no bar file of ours
+        }
+    }
+
+    /** The year of a yearly bar file {@code SYMBOL-YYYY.parquet}, or -1 if {@code file} is not one of {@code symbol}'s. */
+    static int fileYear(String file, String symbol) {
+        int at = symbol.length() + 1;
+        if (file.length() != at + 4 + PARQUET.length() || !file.startsWith(symbol) || file.charAt(at - 1) != '-' || !file.endsWith(PARQUET)) {
+            return -1;
+        }
+        return digits(file, at, 4);
+    }
+
+    /** The non-negative number written by {@code count} ASCII digits at {@code at}, or -1 if one is not a digit. */
+    private static int digits(String text, int at, int count) {
+        int value = 0;
+        for (int i = at; i < at + count; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /** A checked-sessions marker: {@code raw/prices/symbol=S/_checked/run-ID.txt}. */

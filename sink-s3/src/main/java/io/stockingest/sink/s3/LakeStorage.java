@@ -1,7 +1,9 @@
 package io.stockingest.sink.s3;
 
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The object store under a lake: a local directory or an S3 bucket prefix. Keys are relative, {@code /}-separated
@@ -15,6 +17,34 @@ public interface LakeStorage extends AutoCloseable {
 
     /** Every key under {@code prefix} (which ends with {@code /}), at any depth. One listing, not one probe per key. */
     Set<String> list(String prefix);
+
+    /**
+     * The keys of the files under {@code prefix} (which ends with {@code /}) whose every folder below it is one
+     * {@code enter} accepts (given the folder's name, {@code year=2024}), temporaries left out: what planning and
+     * {@code coverage} read, which need names only. A refused folder may be listed under its own name as if it
+     * were a file (a names-only read cannot tell the two apart), so callers match the file names they want.
+     *
+     * <p>The default filters one {@link #list}: on S3 a listing returns names anyway. A local directory reads the names
+     * of each folder it enters with one directory stream and nothing else: no look at each entry (no stat), so a
+     * folder of a thousand daily files costs one read of the folder, and refused folders are never read.
+     */
+    default Set<String> listNames(String prefix, Predicate<String> enter) {
+        Set<String> keys = new HashSet<>();
+        for (String key : list(prefix)) {
+            if (!key.startsWith(prefix)) {
+                continue;
+            }
+            String[] parts = key.substring(prefix.length()).split("/");
+            boolean accepted = true;
+            for (int i = 0; i < parts.length - 1 && accepted; i++) {
+                accepted = enter.test(parts[i]);
+            }
+            if (accepted) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
 
     /**
      * Stores {@code bytes} under {@code key} unless it exists. Returns false, writing nothing, if it does (on S3 a

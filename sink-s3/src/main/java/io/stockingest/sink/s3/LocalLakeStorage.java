@@ -6,7 +6,9 @@ import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Files;
 import java.nio.file.FileVisitResult;
 import java.nio.file.NoSuchFileException;
@@ -16,11 +18,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,6 +111,57 @@ public final class LocalLakeStorage implements LakeStorage {
             throw new IngestException(ErrorKind.SINK, "Cannot list " + dir + ": " + e.getMessage(), e);
         }
         return Set.copyOf(keys);
+    }
+
+    /**
+     * Names only, folder by folder: one {@link DirectoryStream} per folder entered, no attributes read. An entry is
+     * taken for a folder when {@code enter} accepts its name (and is read as one: if it is a file after all, it is
+     * listed as a file), for a file otherwise; temporaries and other dot-named entries are skipped by name, and a
+     * stale temporary is deleted as {@link #list} does (only a temporary is looked at, so a rerun still cleans what a
+     * killed run left in the folders it reads). A folder removed while it is read (a concurrent cleanup) counts as
+     * empty.
+     */
+    @Override
+    public Set<String> listNames(String prefix, Predicate<String> enter) {
+        requireNonNull(enter, "enter is null");
+        Path dir = resolve(prefix);
+        Set<String> keys = new HashSet<>();
+        String base = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        try {
+            readNames(dir, base, enter, keys);
+        } catch (IOException | UncheckedIOException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return keys;
+    }
+
+    private void readNames(Path dir, String base, Predicate<String> enter, Set<String> keys) throws IOException {
+        List<String> folders = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (isTemporary(name)) {
+                    deleteIfStale(entry);
+                    continue;
+                }
+                if (enter.test(name)) {
+                    folders.add(name);
+                } else {
+                    keys.add(base + name);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (NotDirectoryException e) {
+            // an accepted name that is a file: a key like any other
+            if (!base.isEmpty()) {
+                keys.add(base.substring(0, base.length() - 1));
+            }
+            return;
+        }
+        for (String folder : folders) {
+            readNames(dir.resolve(folder), base + folder + "/", enter, keys);
+        }
     }
 
     /** File systems that are no place for a lake: kernel views ({@code /proc}, {@code /sys}) and device nodes. */

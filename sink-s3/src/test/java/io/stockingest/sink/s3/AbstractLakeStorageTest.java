@@ -9,6 +9,7 @@ import io.stockingest.core.IngestException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +38,27 @@ abstract class AbstractLakeStorageTest {
                 "raw/prices/symbol=A/year=2024/month=01/A-2024-01-02.parquet",
                 "raw/prices/symbol=A/year=2024/A-2024.parquet");
         assertThat(storage.list("raw/prices/symbol=ZZZ/")).isEmpty();
+    }
+
+    @Test
+    void listNamesReturnsTheKeysOfFilesInAcceptedFoldersOnly() {
+        LakeStorage storage = storage();
+        storage.put("raw/prices/symbol=A/year=2024/month=01/A-2024-01-02.parquet", new byte[] {1});
+        storage.put("raw/prices/symbol=A/year=2024/A-2024.parquet", new byte[] {2});
+        storage.put("raw/prices/symbol=A/year=2020/month=03/A-2020-03-02.parquet", new byte[] {3});
+        storage.put("raw/prices/symbol=A/_checked/run-1.txt", new byte[] {4});
+        storage.put("raw/prices/symbol=A/notes.txt", new byte[] {5});
+        storage.put("raw/prices/symbol=AB/year=2024/month=01/AB-2024-01-02.parquet", new byte[] {6});
+
+        Set<String> keys = storage.listNames("raw/prices/symbol=A/", folder -> folder.equals("year=2024") || folder.startsWith("month="));
+        assertThat(keys).as("a file directly under the prefix is listed").contains(
+                "raw/prices/symbol=A/year=2024/month=01/A-2024-01-02.parquet",
+                "raw/prices/symbol=A/year=2024/A-2024.parquet",
+                "raw/prices/symbol=A/notes.txt");
+        assertThat(keys).as("year=2020 and _checked are refused: nothing under them (a name-only listing may list the refused name itself)")
+                .noneMatch(key -> key.contains("/year=2020/") || key.contains("/_checked/") || key.contains("symbol=AB"))
+                .allMatch(key -> key.endsWith(".parquet") || key.endsWith(".txt") || key.endsWith("/year=2020") || key.endsWith("/_checked"));
+        assertThat(storage.listNames("raw/prices/symbol=ZZZ/", folder -> true)).isEmpty();
     }
 
     @Test

@@ -156,6 +156,23 @@ class LakeSinkTest {
     }
 
     @Test
+    void barFileNamesAreReadByTheirFixedWidthAndAnythingElseIsNoBarFile() {
+        assertThat(LakeSink.dailyDate("AAPL-2024-02-29.parquet", "AAPL")).isEqualTo(LocalDate.of(2024, 2, 29));
+        assertThat(LakeSink.dailyDate("BRK-B-2024-01-02.parquet", "BRK-B")).isEqualTo(LocalDate.of(2024, 1, 2));
+        assertThat(Stream.of("AAPL-2023-02-29.parquet", "AAPL-2024-13-01.parquet", "AAPL-2024-01-32.parquet", "AAPL-2024-1a-02.parquet",
+                "AAPL-2024-01-02.parquet.tmp", "AAPL-2024-01-02.csv", "AAPLX-2024-01-02.parquet", "AAPL_2024-01-02.parquet", "AAPL-2024.parquet", "_checked")
+                .map(name -> LakeSink.dailyDate(name, "AAPL"))).containsOnlyNulls();
+        assertThat(LakeSink.dailyDate("AA-2024-01-02.parquet", "AAPL")).as("another symbol's file").isNull();
+        assertThat(LakeSink.fileYear("AAPL-2024.parquet", "AAPL")).isEqualTo(2024);
+        assertThat(Stream.of("AAPL-20x4.parquet", "AAPL-2024-01-02.parquet", "AA-2024.parquet", "AAPL-2024.parquet.tmp")
+                .map(name -> LakeSink.fileYear(name, "AAPL"))).containsOnly(-1);
+        assertThat(LakeSink.entersFolder("year=2022", 2021, 2023)).isTrue();
+        assertThat(LakeSink.entersFolder("month=07", 2021, 2023)).isTrue();
+        assertThat(Stream.of("year=2020", "year=2024", "year=20x1", "_checked", "year=02021")
+                .map(folder -> LakeSink.entersFolder(folder, 2021, 2023))).containsOnly(false);
+    }
+
+    @Test
     void refusesKeysOutsideTheLake() {
         LocalLakeStorage storage = new LocalLakeStorage(root);
         assertThatThrownBy(() -> storage.put("../escape.parquet", new byte[1])).hasMessageContaining("Refusing a lake path outside");

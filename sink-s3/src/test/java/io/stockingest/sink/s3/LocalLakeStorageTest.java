@@ -56,6 +56,20 @@ class LocalLakeStorageTest extends AbstractLakeStorageTest {
     }
 
     @Test
+    void listNamesSkipsTemporariesCleansStaleOnesAndListsAnAcceptedNameThatIsAFile() throws Exception {
+        LocalLakeStorage storage = new LocalLakeStorage(root);
+        storage.put(DIR + "AAPL-2024-01-02.parquet", new byte[] {1});
+        Path live = temp("AAPL-2024-01-03.parquet", ProcessHandle.current().pid(), Duration.ZERO);
+        Path stale = temp("AAPL-2024-01-04.parquet", deadPid(), Duration.ofHours(2));
+        Files.writeString(root.resolve("raw/prices/symbol=AAPL/year=2024/month=02"), "a file where a folder would be");
+
+        assertThat(storage.listNames("raw/prices/symbol=AAPL/", folder -> folder.startsWith("year=") || folder.startsWith("month=")))
+                .containsExactlyInAnyOrder("raw/prices/symbol=AAPL/" + "year=2024/month=01/AAPL-2024-01-02.parquet", "raw/prices/symbol=AAPL/year=2024/month=02");
+        assertThat(live).as("a live writer's temporary stays").exists();
+        assertThat(stale).as("a temporary of a dead writer, older than this storage, is cleaned as list() does").doesNotExist();
+    }
+
+    @Test
     void temporaryNamesAreDotNamedEndInTmpAndNameTheWritingProcess() {
         String name = LocalLakeStorage.tempName("AAPL-2024-01-02.parquet");
         assertThat(name).startsWith(".AAPL-2024-01-02.parquet.").endsWith(".tmp").contains("-" + ProcessHandle.current().pid() + "-");

@@ -73,7 +73,7 @@ import org.apache.avro.generic.GenericRecord;
  * monitor: the load does JDBC and file I/O under it, and a virtual thread blocked on a monitor pins its carrier on
  * Java 21.
  */
-public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
+public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail, io.stockingest.core.spi.StoredSessions {
     /** What one table's load did. */
     public record LoadResult(SnowflakeTable table, int files, long rowsLoaded, long rowsInserted, long rowsUpdated) {
         public LoadResult {
@@ -307,10 +307,10 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
      * Daily bars: one query on {@code PRICES_DAILY}. Intraday: nothing is reported as stored (their sessions are
      * fetched again, as planning does for every sink).
      *
-     * <p>Not offered as the {@link io.stockingest.core.spi.StoredSessions} capability yet: planning asks every sink
-     * that offers it, {@code prices --dry-run} included, and a Snowflake dry run promises not to connect. These three
-     * methods are what the capability will delegate to once planning can skip it under {@code --dry-run}.
+     * <p>Offered as the {@link io.stockingest.core.spi.StoredSessions} capability to planning and {@code coverage},
+     * but not to {@code prices --dry-run} ({@link #answersDryRuns}): a Snowflake dry run never connects.
      */
+    @Override
     public Map<Symbol, Stored> storedSessions(java.util.Collection<Symbol> symbols, Interval interval, DateRange range) {
         Map<Symbol, java.util.Set<LocalDate>> dates = new java.util.LinkedHashMap<>();
         symbols.forEach(symbol -> dates.put(symbol, new java.util.HashSet<>()));
@@ -325,7 +325,14 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
         return stored;
     }
 
+    /** False: {@code prices --dry-run} promises not to connect, so it plans the whole job instead of asking. */
+    @Override
+    public boolean answersDryRuns() {
+        return false;
+    }
+
     /** {@link #storedSessions} plus one query on {@code CHECKED_SESSIONS} (schema version 3). */
+    @Override
     public Map<Symbol, Known> knownSessions(java.util.Collection<Symbol> symbols, Interval interval, DateRange range) {
         Map<Symbol, Stored> stored = storedSessions(symbols, interval, range);
         Map<Symbol, Map<LocalDate, Checked>> checked = new java.util.HashMap<>();
@@ -341,7 +348,12 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
         return known;
     }
 
-    /** One MERGE into {@code CHECKED_SESSIONS}, run when called (after the run's loads). */
+    /**
+     * One MERGE into {@code CHECKED_SESSIONS}, run when called. What is buffered (the run's quarantine above all) is
+     * loaded first, so a session is never recorded as checked while its quarantined row failed to load: a failed load
+     * throws and nothing is recorded.
+     */
+    @Override
     public void recordChecked(Interval interval, Map<Symbol, Map<LocalDate, Checked>> checked, RunContext context) {
         Map<String, Map<LocalDate, String>> rows = new TreeMap<>();
         checked.forEach((symbol, sessions) -> {
@@ -352,6 +364,7 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail {
             }
         });
         if (!rows.isEmpty()) {
+            flush();
             lock.lock();
             try {
                 executor.execute(sql.mergeCheckedSessions(interval.code(), rows, context.runId(), context.ingestTs()));

@@ -386,4 +386,27 @@ class SnowflakeSinkTest {
         sink.recordChecked(Interval.D1, Map.of(), context);
         assertThat(executor.statements).as("nothing to record: no statement").hasSize(1);
     }
+
+    @Test
+    void recordsCheckedSessionsOnlyAfterTheRunsQuarantineIsLoaded() {
+        Bar bad = daily(AAPL, "2024-09-28", 230.0, 229.0, 231.0, 230.5, 100);
+        List<Rejected> quarantined = List.of(new Rejected(bad, "ohlc_consistent", "open 230.0 high 229.0 low 231.0 close 230.5"));
+        Map<Symbol, Map<LocalDate, io.stockingest.core.spi.StoredSessions.Checked>> checked =
+                Map.of(AAPL, Map.of(LocalDate.parse("2024-09-28"), io.stockingest.core.spi.StoredSessions.Checked.QUARANTINED));
+
+        RecordingExecutor executor = answering();
+        SnowflakeSink sink = sink(executor);
+        sink.writeQuarantine(quarantined, CONTEXT);
+        sink.recordChecked(Interval.D1, checked, CONTEXT);
+        assertThat(executor.verbs()).as("the quarantine load, then the MERGE of the checked sessions")
+                .containsExactly("PUT", "CREATE", "BEGIN", "COPY", "MERGE", "COMMIT", "DROP", "REMOVE", "MERGE");
+        assertThat(executor.statements.get(3)).startsWith("COPY INTO \"MARKET\".\"STOCK_INGEST\".\"STAGING_QUARANTINE_1727740800\"");
+        assertThat(executor.statements.getLast()).startsWith("MERGE INTO \"MARKET\".\"STOCK_INGEST\".\"CHECKED_SESSIONS\"");
+
+        RecordingExecutor failing = answering().failOn("COPY INTO");
+        SnowflakeSink failingSink = sink(failing);
+        failingSink.writeQuarantine(quarantined, CONTEXT);
+        assertThatThrownBy(() -> failingSink.recordChecked(Interval.D1, checked, CONTEXT)).isInstanceOf(IngestException.class).hasMessageContaining("boom");
+        assertThat(failing.statements).as("a quarantine that did not load: nothing recorded as checked").noneMatch(sql -> sql.contains("CHECKED_SESSIONS"));
+    }
 }
