@@ -105,6 +105,18 @@ public final class Bench {
         System.exit(rows.stream().allMatch(Figures::passed) ? 0 : 1);
     }
 
+    /** Reads a child's {@code CHILD k=v k=v ...} line into {@code figures}; false for any other line. */
+    private static boolean childFigures(String line, Map<String, String> figures) {
+        if (!line.startsWith("CHILD ")) {
+            return false;
+        }
+        for (String pair : line.substring(6).split(" ")) {
+            int eq = pair.indexOf('=');
+            figures.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return true;
+    }
+
     private static void usage() {
         System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|dashboard|throttled-server|sliding-second|sliding-half|fixed-minute|windows|"
                 + "memory|cpu|all|rerun-daily|rerun-yearly|postgres");
@@ -314,12 +326,7 @@ public final class Bench {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    if (line.startsWith("CHILD ")) {
-                        for (String pair : line.substring(6).split(" ")) {
-                            int eq = pair.indexOf('=');
-                            figures.put(pair.substring(0, eq), pair.substring(eq + 1));
-                        }
-                    } else {
+                    if (!childFigures(line, figures)) {
                         System.err.println("  | " + line);
                     }
                 }
@@ -441,12 +448,7 @@ public final class Bench {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    if (line.startsWith("CHILD ")) {
-                        for (String pair : line.substring(6).split(" ")) {
-                            int eq = pair.indexOf('=');
-                            figures.put(pair.substring(0, eq), pair.substring(eq + 1));
-                        }
-                    }
+                    childFigures(line, figures);
                 }
             }
             int status = child.waitFor();
