@@ -99,7 +99,7 @@ final class Stored {
                     "first_requests", firstRequests, "first_wall_s", Bench.seconds(Long.parseLong(first.get("wall_ns"))),
                     "requests", rerunRequests, "wall_s", Bench.seconds(Long.parseLong(rerun.get("wall_ns"))),
                     "cpu_s", Bench.seconds(Long.parseLong(rerun.get("run_cpu_ns"))), "load_avg", Bench.loadAverage(), "exit", rerun.get("exit"),
-                    "note", "yearly files are fetched and merged (planning trusts daily keys only)");
+                    "note", "the rerun reads each year file's date column to know the sessions it holds");
         } finally {
             Bench.deleteTree(work);
         }
