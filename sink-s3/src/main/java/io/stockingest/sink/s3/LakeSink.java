@@ -194,9 +194,6 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
         }));
     }
 
-    /** Threads listing a local lake's symbol folders: directory reads block in the kernel, a few suffice. */
-    private static final int LOCAL_LISTING_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
-
     /**
      * One listing per symbol prefix, names only ({@link LakeStorage#listNames}: on S3 one paged ListObjectsV2, in a
      * local lake one directory read per {@code year=}/{@code month=} folder of the range's years, no stat per file),
@@ -209,9 +206,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
     @Override
     public Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
         Map<Symbol, Future<Stored>> futures = new LinkedHashMap<>();
-        try (ExecutorService executor = storage instanceof LocalLakeStorage
-                ? Executors.newFixedThreadPool(LOCAL_LISTING_THREADS, Thread.ofPlatform().name("lake-listing-", 0).daemon().factory())
-                : Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService executor = storage.listingExecutor()) {
             for (Symbol symbol : symbols) {
                 futures.put(symbol, executor.submit(() -> {
                     uploads.acquireUninterruptibly();

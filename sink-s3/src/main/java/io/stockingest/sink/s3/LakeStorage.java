@@ -19,6 +19,14 @@ public interface LakeStorage extends AutoCloseable {
     Set<String> list(String prefix);
 
     /**
+     * The executor that runs one {@link #listNames} per symbol at once: virtual threads by default (a remote listing
+     * waits on the network); a local directory read blocks in the kernel, so a local lake uses a few platform threads.
+     */
+    default java.util.concurrent.ExecutorService listingExecutor() {
+        return java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    }
+
+    /**
      * The keys of the files under {@code prefix} (which ends with {@code /}) whose every folder below it is one
      * {@code enter} accepts (given the folder's name, {@code year=2024}), temporaries left out: what planning and
      * {@code coverage} read, which need names only. A refused folder may be listed under its own name as if it

@@ -113,6 +113,14 @@ public final class LocalLakeStorage implements LakeStorage {
         return Set.copyOf(keys);
     }
 
+    /** Threads listing symbol folders at once: directory reads block in the kernel, a few suffice. */
+    private static final int LISTING_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+    @Override
+    public java.util.concurrent.ExecutorService listingExecutor() {
+        return java.util.concurrent.Executors.newFixedThreadPool(LISTING_THREADS, Thread.ofPlatform().name("lake-listing-", 0).daemon().factory());
+    }
+
     /**
      * Names only, folder by folder: one {@link DirectoryStream} per folder entered, no attributes read. An entry is
      * taken for a folder when {@code enter} accepts its name (and is read as one: if it is a file after all, it is
