@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash consistency of the local lake: the real CLI in a child JVM (the test classpath, main class
  * {@code io.stockingest.app.Main}) fetches many symbols from a slow local Yahoo; it is SIGKILLed at several points
- * and rerun without {@code --force}. The final lake must hold exactly the files of a clean run, with the same rows
- * (ingest timestamps aside), and nothing but dot-named temporaries may be left over.
+ * and rerun without {@code --force}. The final lake must hold exactly the price and feature files of a clean run, with
+ * the same rows (ingest timestamps aside), and no temporary may be left over. A kill can land inside a price file's
+ * write, inside a feature file's write (the features are written before the prices they describe) or between writes.
  */
 class CrashConsistencyTest {
     private static List<String> symbols(int count) {
@@ -60,6 +61,7 @@ class CrashConsistencyTest {
         return process;
     }
 
+    /** The visible price files: a price file is written after its features, so these count the symbols (or sessions) done. */
     private static long visibleFiles(Path lake) {
         return Cli.files(lake.resolve("raw")).stream().filter(f -> !fileName(f).startsWith(".")).count();
     }
@@ -85,19 +87,25 @@ class CrashConsistencyTest {
         throw new AssertionError("the child run neither reached " + files + " files nor ended: " + Files.readString(root.resolve("child-err.txt")));
     }
 
+    /** Every visible file of the lake's {@code raw/} (prices) and {@code features/} folders: its rows, ingest timestamps aside. */
     private static Map<String, List<Map<String, Object>>> content(Cli cli) {
         Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
-        for (String file : Cli.files(cli.work.resolve("data/raw"))) {
-            if (fileName(file).startsWith(".")) {
+        for (String folder : List.of("raw", "features")) {
+            if (!Files.isDirectory(cli.work.resolve("data").resolve(folder))) {
                 continue;
             }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Map<String, Object> row : cli.rows("raw/" + file)) {
-                Map<String, Object> copy = new LinkedHashMap<>(row);
-                copy.remove("ingest_ts");
-                rows.add(copy);
+            for (String file : Cli.files(cli.work.resolve("data").resolve(folder))) {
+                if (fileName(file).startsWith(".")) {
+                    continue;
+                }
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (Map<String, Object> row : cli.rows(folder + "/" + file)) {
+                    Map<String, Object> copy = new LinkedHashMap<>(row);
+                    copy.remove("ingest_ts");
+                    rows.add(copy);
+                }
+                out.put(folder + "/" + file, rows);
             }
-            out.put(file, rows);
         }
         return out;
     }
@@ -127,12 +135,16 @@ class CrashConsistencyTest {
         assertThat(clean.run(args.toArray(String[]::new))).as(clean.both()).isZero();
         Map<String, List<Map<String, Object>>> expected = content(clean);
         assertThat(expected).isNotEmpty();
-        assertThat(expected.values().stream().mapToInt(List::size).sum()).as("rows of a clean run").isEqualTo(symbols.size() * (args.contains("--backfill") ? 49 : 27));
+        Map<String, List<Map<String, Object>>> expectedPrices = new LinkedHashMap<>(expected);
+        expectedPrices.keySet().removeIf(file -> !file.startsWith("raw/"));
+        assertThat(expectedPrices.values().stream().mapToInt(List::size).sum()).as("price rows of a clean run")
+                .isEqualTo(symbols.size() * (args.contains("--backfill") ? 49 : 27));
+        assertThat(expected.keySet()).as("a clean run writes the features of every symbol").anyMatch(file -> file.startsWith("features/prices/symbol=" + symbols.getLast() + "/"));
 
         Path crashed = root.resolve("crashed");
         Map<String, String> env = new HashMap<>(Map.of("YAHOO_BASE_URL", clean.server.baseUri().toString(), "YAHOO_RATE_LIMIT", "1000/sec",
                 "MAX_WORKERS", "1", "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
-        int total = expected.size();
+        int total = expectedPrices.size();
         List<Long> killedAt = new ArrayList<>();
         long killedPid = -1;
         for (double fraction : killFractions) {

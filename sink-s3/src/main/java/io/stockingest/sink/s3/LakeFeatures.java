@@ -60,9 +60,10 @@ final class LakeFeatures {
     /**
      * The symbol's feature files from the year of {@code first} on, computed; the caller writes them.
      *
-     * @param fileRows every row of the price files the batch wrote, by date (a merged yearly file's old rows too)
+     * @param fileRows every row of the price files the batch writes (after these features), by date (a merged yearly
+     *     file's old rows too)
      * @param writtenKeys the keys of those files
-     * @param first the first session the batch wrote (changed)
+     * @param first the first session the batch writes (changes)
      * @return the feature files to write (whole, replacing what is there), none when nothing is stored from {@code first} on
      */
     List<FeatureFile> update(Symbol symbol, NavigableMap<LocalDate, Bar> fileRows, Set<String> writtenKeys, LocalDate first, Instant ingestTs) {
@@ -84,7 +85,7 @@ final class LakeFeatures {
         Map<Integer, List<GenericRecord>> keptFeatures = new HashMap<>();
         Map<Integer, List<GenericRecord>> keptCumulative = new HashMap<>();
         if (featuresCoverTheTail) {
-            tail = tailFromFeatures(symbol, first, featureKeys, keptFeatures, keptCumulative);
+            tail = tailFromFeatures(symbol, first, featureKeys, cumulativeKeys, keptFeatures, keptCumulative);
             // the feature files must hold the last stored session before `first`: not when it was written without
             // features (--no-features) after the files; then the series is recomputed, as PostgreSQL and Snowflake do
             Optional<LocalDate> last = lastStoredBefore(first, prices, writtenKeys, fileRows, tail.isEmpty() ? null : tail.getLast().date());
@@ -214,12 +215,15 @@ final class LakeFeatures {
      * 7 sessions' prices and volumes from the last {@code price_cumulative_7d} row); fills {@code keptFeatures} /
      * {@code keptCumulative} with the rows of the first year before {@code first}.
      */
-    private List<Session> tailFromFeatures(Symbol symbol, LocalDate first, Set<String> featureKeys, Map<Integer, List<GenericRecord>> keptFeatures,
-            Map<Integer, List<GenericRecord>> keptCumulative) {
+    private List<Session> tailFromFeatures(Symbol symbol, LocalDate first, Set<String> featureKeys, Set<String> cumulativeKeys,
+            Map<Integer, List<GenericRecord>> keptFeatures, Map<Integer, List<GenericRecord>> keptCumulative) {
         List<GenericRecord> closesNewestFirst = new ArrayList<>();
         GenericRecord lastCumulative = null;
         int firstYear = first.getYear();
-        List<Integer> years = featureKeys.stream().map(LakeFeatures::yearOf).filter(y -> y <= firstYear).sorted(java.util.Comparator.reverseOrder()).toList();
+        // a year with one of its two feature files only (a run stopped between them) holds no session before `first`:
+        // the update would not read the tail from the feature files otherwise (it needs both files of those years)
+        List<Integer> years = featureKeys.stream().map(LakeFeatures::yearOf).filter(y -> y <= firstYear)
+                .filter(y -> cumulativeKeys.contains(layout.cumulative(symbol, y))).sorted(java.util.Comparator.reverseOrder()).toList();
         for (int year : years) {
             if (closesNewestFirst.size() >= StoredTail.SESSIONS && lastCumulative != null) {
                 break;

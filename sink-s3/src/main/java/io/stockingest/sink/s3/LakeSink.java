@@ -68,10 +68,12 @@ import org.apache.avro.generic.GenericRecord;
  * bounds the encoded bytes held in memory. After the first failure no further file of the batch is started; the
  * files already written are whole (the storage guarantees it) and a rerun skips them.
  *
- * <p>Daily bars come with their features ({@link LakeFeatures}): when a batch wrote price files of a symbol, its
+ * <p>Daily bars come with their features ({@link LakeFeatures}): when a batch writes price files of a symbol, its
  * {@code features/prices/...} and {@code features/cumulative_7d/...} files are rewritten from the year of the first
- * session written on (not with {@link WriteOptions.Features#SKIP}, {@code --no-features}). They are not counted in
- * the batch's files and rows written, which stay the prices'.
+ * session written on (not with {@link WriteOptions.Features#SKIP}, {@code --no-features}), <em>before</em> the price
+ * files: a price file in the lake always has its features, and a run killed in between leaves prices missing, which
+ * the rerun fetches, not features missing, which no rerun would notice. They are not counted in the batch's files and
+ * rows written, which stay the prices'.
  *
  * <p>Thread-safe: batches of different symbols touch different keys; the storage makes each file appear whole.
  */
@@ -117,33 +119,39 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
     public WriteResult writeBars(BarBatch batch) {
         if (batch.interval().isIntraday()) {
             return writePartitions(batch, layout.intradayOf(batch.interval(), batch.symbol()),
-                    date -> layout.intraday(batch.interval(), batch.symbol(), date), LakeSchemas.INTRADAY);
+                    date -> layout.intraday(batch.interval(), batch.symbol(), date), LakeSchemas.INTRADAY, null);
         }
+        // the price files to write are planned first; their features are written before them, so a price file in the
+        // lake always has its features: a run killed between the two leaves features whose prices are missing, and the
+        // rerun fetches those sessions again and rewrites both (never prices without features, which a rerun would skip)
         Written written = new Written();
-        WriteResult result = batch.options().layout() == WriteOptions.Layout.DAILY
-                ? writePartitions(batch, layout.pricesOf(batch.symbol()), date -> layout.dailyPrice(batch.symbol(), date), LakeSchemas.DAILY, written)
-                : writeYears(batch, written);
-        if (batch.options().features() == WriteOptions.Features.STORE) {
-            if (written.first != null) {
-                try {
-                    inParallel(features.update(batch.symbol(), written.rows, written.keys, written.first, batch.context().ingestTs()), file -> {
-                        file.writeTo(storage);
-                        return WriteResult.NOTHING; // the batch's counts stay the prices'
-                    });
-                } catch (IngestException e) {
-                    // the price files are stored: the summary counts them even though the features failed (a full disk)
-                    throw new PartialWriteException(e, result);
-                }
-            } else {
+        boolean store = batch.options().features() == WriteOptions.Features.STORE;
+        Runnable beforePrices = () -> {
+            if (!store) {
+                return;
+            }
+            if (written.first == null) {
                 // nothing to recompute, but a killed run may have left temporaries in the symbol's feature folders:
                 // listing them deletes those (as the price folder's listing does for the price files)
                 features.cleanTemporaries(batch.symbol());
+                return;
             }
-        }
-        return result;
+            inParallel(features.update(batch.symbol(), written.rows, written.keys, written.first, batch.context().ingestTs()), file -> {
+                file.writeTo(storage);
+                return WriteResult.NOTHING; // the batch's counts stay the prices'
+            });
+        };
+        return batch.options().layout() == WriteOptions.Layout.DAILY
+                ? writePartitions(batch, layout.pricesOf(batch.symbol()), date -> layout.dailyPrice(batch.symbol(), date), LakeSchemas.DAILY,
+                        new Planned(written, beforePrices))
+                : writeYears(batch, new Planned(written, beforePrices));
     }
 
-    /** What a daily batch wrote: every row of the files written, their keys, and the first of the batch's own rows among them. */
+    /** The price files a daily batch is about to write ({@code written}), and what to do once they are known, before they are written. */
+    private record Planned(Written written, Runnable beforePrices) {
+    }
+
+    /** What a daily batch writes: every row of the files it writes, their keys, and the first of the batch's own rows among them. */
     private static final class Written {
         final NavigableMap<LocalDate, Bar> rows = new TreeMap<>();
         final Set<String> keys = new HashSet<>();
@@ -160,11 +168,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
         }
     }
 
-    private WriteResult writePartitions(BarBatch batch, String prefix, Function<LocalDate, String> keyOf, Schema schema) {
-        return writePartitions(batch, prefix, keyOf, schema, null);
-    }
-
-    private WriteResult writePartitions(BarBatch batch, String prefix, Function<LocalDate, String> keyOf, Schema schema, Written collected) {
+    private WriteResult writePartitions(BarBatch batch, String prefix, Function<LocalDate, String> keyOf, Schema schema, Planned planned) {
         Map<LocalDate, List<Bar>> byDate = batch.bars().stream()
                 .collect(Collectors.groupingBy(Bar::date, TreeMap::new, Collectors.toList()));
         boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
@@ -179,6 +183,10 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
                 todo.add(Map.entry(key, partition.getValue()));
             }
         }
+        if (planned != null) {
+            todo.forEach(partition -> planned.written().add(partition.getKey(), partition.getValue(), partition.getValue()));
+            planned.beforePrices().run();
+        }
         return skipped.plus(inParallel(todo, partition -> {
             byte[] bytes = encode(schema, partition.getValue(), batch.context().ingestTs());
             boolean written = true;
@@ -186,9 +194,6 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
                 storage.put(partition.getKey(), bytes);
             } else {
                 written = storage.putIfAbsent(partition.getKey(), bytes);
-            }
-            if (written && collected != null) {
-                collected.add(partition.getKey(), partition.getValue(), partition.getValue());
             }
             return written ? new WriteResult(1, 0, partition.getValue().size()) : new WriteResult(0, 1, 0);
         }));
@@ -400,7 +405,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
      * version read ({@code If-Match} on S3, {@code If-None-Match: *} where there was no file), so a concurrent
      * writer's rows are never overwritten: on a lost race the file is read and merged again.
      */
-    private WriteResult writeYears(BarBatch batch, Written collected) {
+    private WriteResult writeYears(BarBatch batch, Planned planned) {
         // bars come sorted by time, so a year's bars are one run: one map look-up per run, not per bar
         Map<Integer, List<Bar>> byYear = new TreeMap<>();
         List<Bar> run = null;
@@ -414,35 +419,63 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
             run.add(bar);
         }
         Set<String> existing = storage.list(layout.pricesOf(batch.symbol()));
-        boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
-        return inParallel(List.copyOf(byYear.entrySet()), year -> {
+        // plan every year (reading the files to merge into, in parallel), then the features, then write the years
+        Map<Integer, YearFile> plans = new java.util.concurrent.ConcurrentSkipListMap<>();
+        WriteResult skipped = inParallel(List.copyOf(byYear.entrySet()), year -> {
             String key = layout.yearlyPrice(batch.symbol(), year.getKey());
-            boolean listed = existing.contains(key);
-            for (int attempt = 1; attempt <= MERGE_ATTEMPTS; attempt++) {
-                Optional<LakeStorage.Versioned> current = listed || attempt > 1 ? storage.getVersioned(key) : Optional.empty();
-                List<Bar> rows = new ArrayList<>(year.getValue());
-                if (current.isPresent()) {
-                    List<Bar> old = ParquetFiles.read(current.get().bytes()).stream().map(r -> LakeSchemas.toBar(r, batch.interval())).toList();
-                    Set<LocalDate> oldDates = old.stream().map(Bar::date).collect(Collectors.toSet());
-                    if (!overwrite && rows.stream().allMatch(bar -> oldDates.contains(bar.date()))) {
-                        return new WriteResult(0, 1, 0);
-                    }
-                    Set<LocalDate> newDates = rows.stream().map(Bar::date).collect(Collectors.toSet());
-                    old.stream().filter(bar -> !newDates.contains(bar.date()) && (overwrite ? !batch.range().contains(bar.date()) : true))
-                            .forEach(rows::add);
-                    rows.sort(Comparator.comparing(Bar::date));
-                }
-                byte[] bytes = encode(LakeSchemas.DAILY, rows, batch.context().ingestTs());
-                boolean written = current.isPresent() ? storage.replaceIfUnchanged(key, bytes, current.get().version())
-                        : storage.putIfAbsent(key, bytes);
-                if (written) {
-                    collected.add(key, rows, year.getValue());
-                    return new WriteResult(1, 0, rows.size());
-                }
-            }
-            throw new IngestException(ErrorKind.SINK, "Cannot merge " + batch.symbol() + " " + year.getKey() + " into " + name + "/" + key
-                    + ": another writer changed the file " + MERGE_ATTEMPTS + " times while this run merged it; run again");
+            Optional<YearFile> plan = planYear(batch, key, year.getValue(), existing.contains(key));
+            plan.ifPresent(file -> plans.put(year.getKey(), file));
+            return plan.isPresent() ? WriteResult.NOTHING : new WriteResult(0, 1, 0);
         });
+        plans.values().forEach(file -> planned.written().add(file.key(), file.rows(), file.batchRows()));
+        planned.beforePrices().run();
+        return skipped.plus(inParallel(List.copyOf(plans.values()), file -> {
+            YearFile plan = file;
+            for (int attempt = 1; attempt <= MERGE_ATTEMPTS; attempt++) {
+                byte[] bytes = encode(LakeSchemas.DAILY, plan.rows(), batch.context().ingestTs());
+                boolean written = plan.current().isPresent() ? storage.replaceIfUnchanged(plan.key(), bytes, plan.current().get().version())
+                        : storage.putIfAbsent(plan.key(), bytes);
+                if (written) {
+                    return new WriteResult(1, 0, plan.rows().size());
+                }
+                // another writer changed the file since it was planned: merge into what is there now (the features
+                // written are the plan's; two processes writing one symbol at once are documented above)
+                Optional<YearFile> again = planYear(batch, plan.key(), plan.batchRows(), true);
+                if (again.isEmpty()) {
+                    return new WriteResult(0, 1, 0);
+                }
+                plan = again.get();
+            }
+            throw new IngestException(ErrorKind.SINK, "Cannot merge " + batch.symbol() + " " + plan.key() + " into " + name
+                    + ": another writer changed the file " + MERGE_ATTEMPTS + " times while this run merged it; run again");
+        }));
+    }
+
+    /** A yearly price file to write: its key, all its rows, the batch's rows among them, and the version it replaces. */
+    private record YearFile(String key, List<Bar> rows, List<Bar> batchRows, Optional<LakeStorage.Versioned> current) {
+    }
+
+    /**
+     * The yearly file {@code key} with the batch's {@code bars} of its year merged in (its rows outside the batch's
+     * range kept; under {@code OVERWRITE} its rows inside the range replaced), or empty when the file holds every
+     * one of those sessions already and the batch does not overwrite.
+     */
+    private Optional<YearFile> planYear(BarBatch batch, String key, List<Bar> bars, boolean read) {
+        boolean overwrite = batch.options().existing() == WriteOptions.Existing.OVERWRITE;
+        Optional<LakeStorage.Versioned> current = read ? storage.getVersioned(key) : Optional.empty();
+        List<Bar> rows = new ArrayList<>(bars);
+        if (current.isPresent()) {
+            List<Bar> old = ParquetFiles.read(current.get().bytes()).stream().map(r -> LakeSchemas.toBar(r, batch.interval())).toList();
+            Set<LocalDate> oldDates = old.stream().map(Bar::date).collect(Collectors.toSet());
+            if (!overwrite && rows.stream().allMatch(bar -> oldDates.contains(bar.date()))) {
+                return Optional.empty();
+            }
+            Set<LocalDate> newDates = rows.stream().map(Bar::date).collect(Collectors.toSet());
+            old.stream().filter(bar -> !newDates.contains(bar.date()) && (overwrite ? !batch.range().contains(bar.date()) : true))
+                    .forEach(rows::add);
+            rows.sort(Comparator.comparing(Bar::date));
+        }
+        return Optional.of(new YearFile(key, rows, bars, current));
     }
 
     /**

@@ -126,11 +126,94 @@ class LakeFeaturesTest {
         assertEqualsFullComputation(bars);
     }
 
+    /**
+     * A run that stops at any write (the storage fails the n-th write of the batch, as a kill or a full disk would)
+     * leaves no price file without its features: the features are written before the prices they describe. The
+     * rerun fetches what is missing (the sessions without price files) and ends with the full computation. For both
+     * layouts, and a stop at every write of the batch.
+     */
+    @Test
+    void aRunStoppedAtAnyWriteLeavesNoPriceFileWithoutItsFeaturesAndTheRerunCompletesThem() throws IOException {
+        List<Bar> series = bars(300, 6); // over a year boundary
+        for (WriteOptions options : List.of(DAILY, YEARLY)) {
+            // daily: ten sessions, ten price files; yearly: the whole series, a price file per year
+            List<Bar> bars = options.layout() == WriteOptions.Layout.DAILY ? series.subList(290, 300) : series;
+            for (int failAt = 1; ; failAt++) {
+                Path lake = Files.createTempDirectory(root, "lake");
+                int stopAt = failAt;
+                int[] writes = {0};
+                LakeStorage failing = new ForwardingLakeStorage(new LocalLakeStorage(lake)) {
+                    private void count(String key) {
+                        if (++writes[0] == stopAt) {
+                            throw new io.stockingest.core.IngestException(io.stockingest.core.ErrorKind.SINK, "Cannot write " + key + ": stopped");
+                        }
+                    }
+
+                    @Override
+                    public boolean putIfAbsent(String key, byte[] bytes) {
+                        count(key);
+                        return super.putIfAbsent(key, bytes);
+                    }
+
+                    @Override
+                    public void put(String key, byte[] bytes) {
+                        count(key);
+                        super.put(key, bytes);
+                    }
+                };
+                boolean stopped;
+                try {
+                    new LakeSink("parquet:" + lake, failing, LakeLayout.DEFAULT, 1).writeBars(batch(bars, options));
+                    stopped = false;
+                } catch (io.stockingest.core.IngestException e) {
+                    stopped = true;
+                }
+                String at = options.layout() + ", stopped at write " + failAt;
+                LakeSink healthy = new LakeSink("parquet:" + lake, new LocalLakeStorage(lake), LakeLayout.DEFAULT);
+                var stored = healthy.storedSessions(List.of(SYMBOL), Interval.D1, new DateRange(bars.getFirst().date(), bars.getLast().date()))
+                        .get(SYMBOL).dates();
+                if (!stored.isEmpty()) {
+                    List<Map<String, Object>> features = rowsIn(lake, "features/prices");
+                    assertThat(features.stream().map(row -> (LocalDate) row.get("date")).toList()).as(at + ": features of every stored session")
+                            .containsAll(stored);
+                }
+                // the rerun: the sessions the lake lacks, as the planner asks for them
+                List<Bar> missing = bars.stream().filter(bar -> !stored.contains(bar.date())).toList();
+                if (!missing.isEmpty()) {
+                    healthy.writeBars(new BarBatch(SYMBOL, Interval.D1, new DateRange(missing.getFirst().date(), missing.getLast().date()), missing, options,
+                            CONTEXT));
+                }
+                assertEqualsFullComputation(lake, bars);
+                if (!stopped) {
+                    assertThat(failAt).as(options.layout() + ": the batch's writes, features included").isGreaterThan(2);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static List<Map<String, Object>> rowsIn(Path lake, String folder) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (!Files.exists(lake.resolve(folder))) {
+            return out;
+        }
+        try (Stream<Path> walk = Files.walk(lake.resolve(folder))) {
+            for (Path file : walk.filter(f -> f.toString().endsWith(".parquet") && !f.getFileName().toString().startsWith(".")).sorted().toList()) {
+                out.addAll(ParquetFiles.readRows(Files.readAllBytes(file)));
+            }
+        }
+        return out;
+    }
+
     /** Every stored feature row equals, bit for bit, the calculator's rows over the whole series. */
     private void assertEqualsFullComputation(List<Bar> bars) throws IOException {
+        assertEqualsFullComputation(root, bars);
+    }
+
+    private static void assertEqualsFullComputation(Path lake, List<Bar> bars) throws IOException {
         FeatureSeries full = FeatureCalculator.compute(SYMBOL, List.of(), bars.stream().map(Session::of).toList());
-        List<Map<String, Object>> features = rows("features/prices");
-        List<Map<String, Object>> cumulative = rows("features/cumulative_7d");
+        List<Map<String, Object>> features = rowsIn(lake, "features/prices");
+        List<Map<String, Object>> cumulative = rowsIn(lake, "features/cumulative_7d");
         assertThat(features).as("one price_features row per session").hasSize(full.size());
         assertThat(cumulative).as("one price_cumulative_7d row per session").hasSize(full.size());
         for (int i = 0; i < full.size(); i++) {
