@@ -81,12 +81,27 @@ public final class FatJar implements AutoCloseable {
         throw new AssertionError("the child was not ready within " + timeout + ":\n" + err());
     }
 
+    /** The child's exit code; when it has not ended within {@code timeout}, fails with its output, threads and heap, then kills it. */
     public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            String diagnosis = jcmd("Thread.print") + jcmd("GC.heap_info");
             process.destroyForcibly();
-            throw new AssertionError("the child did not end within " + timeout + ":\n" + err());
+            throw new AssertionError("the child did not end within " + timeout + ":\n" + err() + "\n" + diagnosis);
         }
         return process.exitValue();
+    }
+
+    /** What {@code jcmd PID command} prints for the child (a hung child's diagnosis), or why it could not be asked. */
+    private String jcmd(String command) throws InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process probe = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command).redirectErrorStream(true).start();
+            byte[] printed = probe.getInputStream().readAllBytes();
+            probe.waitFor(30, TimeUnit.SECONDS);
+            return "--- jcmd " + command + " ---\n" + new String(printed, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "--- jcmd " + command + " failed: " + e.getMessage() + " ---\n";
+        }
     }
 
     public String out() {
