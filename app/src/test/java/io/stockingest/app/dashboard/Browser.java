@@ -8,14 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
-import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -53,14 +51,36 @@ final class Browser implements AutoCloseable {
         driver = new ChromeDriver(service, options);
     }
 
-    /** Opens a page of the dashboard and waits until it has drawn (the page marks itself ready). */
+    /**
+     * Opens a page of the dashboard and waits until it has drawn (the page marks itself ready). Another page of the
+     * same dashboard is only a hash change away (no new document): see {@link #clickThrough}. The page shown already is
+     * reloaded (going to the URL it has would change nothing, and nothing would mark it drawn again).
+     */
     void open(String url) {
-        driver.get(url);
-        awaitReady();
+        clickThrough(() -> {
+            if (url.equals(driver.getCurrentUrl())) {
+                driver.navigate().refresh();
+            } else {
+                driver.get(url);
+            }
+        });
     }
 
-    void awaitReady() {
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.attributeToBe(By.id("page"), "data-ready", "true"));
+    /** How long a page may take to draw: generous, a loaded machine runs the browser slowly (the wait ends when it is ready). */
+    private static final Duration READY = Duration.ofSeconds(60);
+
+    /**
+     * Does {@code action} (a click that leads to another page of the dashboard) and waits until that page has drawn. The
+     * page before it stays marked ready until the hash change reaches the router, which can come after the click
+     * returns: waiting for {@code data-ready} alone could see the old page. Each drawing stamps {@code data-ready-ms}
+     * anew, so the wait is for a ready page with a stamp other than the old one.
+     */
+    void clickThrough(Runnable action) {
+        Object before = js("const p = document.getElementById('page'); return p ? p.dataset.readyMs : null");
+        action.run();
+        new WebDriverWait(driver, READY).until(d -> Boolean.TRUE.equals(js(
+                "const p = document.getElementById('page'); return p !== null && p.getAttribute('data-ready') === 'true' && p.dataset.readyMs !== arguments[0]",
+                before)));
     }
 
     Object js(String script, Object... args) {

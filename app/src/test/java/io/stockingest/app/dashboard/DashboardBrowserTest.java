@@ -144,8 +144,7 @@ class DashboardBrowserTest {
             return row.endsWith(" 2");
         }).findFirst().orElseThrow();
         String runId = msft.getText();
-        msft.click();
-        browser.awaitReady();
+        browser.clickThrough(msft::click);
         assertThat(browser.driver.findElement(By.tagName("h2")).getText()).isEqualTo("Run " + runId);
         assertThat(browser.driver.findElement(By.cssSelector("#page")).getText()).contains("MSFT");
         browser.screenshot(sink + "-run-detail");
@@ -162,8 +161,7 @@ class DashboardBrowserTest {
         List<WebElement> tables = browser.driver.findElements(By.cssSelector("#page table"));
         assertThat(tables.get(1).findElements(By.cssSelector("tbody tr"))).as("the two rows").hasSize(2);
         browser.screenshot(sink + "-quality");
-        tables.getFirst().findElement(By.linkText("MSFT")).click();
-        browser.awaitReady();
+        browser.clickThrough(tables.getFirst().findElement(By.linkText("MSFT"))::click);
         assertThat(browser.driver.findElement(By.tagName("h2")).getText()).endsWith("· MSFT");
         assertCleanConsoleAndLocalRequests(sink);
     }
@@ -182,8 +180,7 @@ class DashboardBrowserTest {
         WebElement chart = browser.driver.findElement(By.id("coverage-chart"));
         int dx = pixel.get(0).intValue() - chart.getSize().getWidth() / 2;
         int dy = pixel.get(1).intValue() - chart.getSize().getHeight() / 2;
-        new Actions(browser.driver).moveToElement(chart, dx, dy).click().perform();
-        browser.awaitReady();
+        browser.clickThrough(() -> new Actions(browser.driver).moveToElement(chart, dx, dy).click().perform());
         assertThat(browser.driver.findElement(By.tagName("h2")).getText()).isEqualTo("MSFT · 2020-09: 20 stored of 21 sessions");
         assertThat(browser.driver.findElement(By.id("missing-dates")).getText()).isEqualTo("2020-09-16");
         browser.screenshot(sink + "-coverage-MSFT-2020-09");

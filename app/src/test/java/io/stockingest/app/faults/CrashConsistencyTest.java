@@ -26,7 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code io.stockingest.app.Main}) fetches many symbols from a slow local Yahoo; it is SIGKILLed at several points
  * and rerun without {@code --force}. The final lake must hold exactly the price and feature files of a clean run, with
  * the same rows (ingest timestamps aside), and no temporary may be left over. A kill can land inside a price file's
- * write, inside a feature file's write (the features are written before the prices they describe) or between writes.
+ * write, inside a feature file's write (the features are written before the prices they describe) or between writes:
+ * where it lands depends on the machine's speed, and the assertions are the invariants that hold at every point.
+ *
+ * <p>Nothing depends on timing: the provider holds the last symbol's request while the runs that are killed go, so a
+ * run can never finish before its kill (one worker fetches the symbols in order, and the kill thresholds are reached
+ * without the last symbol), whatever the speed of the machine or the delay of this test's polling.
  */
 class CrashConsistencyTest {
     private static List<String> symbols(int count) {
@@ -70,22 +75,30 @@ class CrashConsistencyTest {
         return relative.substring(relative.lastIndexOf('/') + 1);
     }
 
-    /** Starts a run and SIGKILLs it once the lake holds at least {@code files} visible files (or lets it finish). */
-    private int runAndKillAt(Path work, Map<String, String> env, List<String> args, long files) throws Exception {
+    /**
+     * Starts a run and SIGKILLs it once the lake holds at least {@code files} visible price files. The run cannot end
+     * first (its last symbol is held by the provider): ending is a failure, as is not reaching {@code files} within
+     * {@link #HANG}.
+     */
+    private void runAndKillAt(Path work, Map<String, String> env, List<String> args, long files) throws Exception {
         Process process = child(work, env, args);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + HANG.toNanos();
         while (System.nanoTime() < deadline) {
             if (visibleFiles(work.resolve("data")) >= files) {
                 process.destroyForcibly(); // SIGKILL on Unix
                 process.waitFor();
-                return -1;
+                return;
             }
             if (process.waitFor(20, TimeUnit.MILLISECONDS)) {
-                return process.exitValue();
+                throw new AssertionError("the child run ended (exit " + process.exitValue() + ") before it had written " + files
+                        + " files, with its last symbol held: " + Files.readString(root.resolve("child-err.txt")));
             }
         }
         throw new AssertionError("the child run neither reached " + files + " files nor ended: " + Files.readString(root.resolve("child-err.txt")));
     }
+
+    /** A hang guard only (a run here takes seconds): generous, so that a slow or loaded machine never trips it. */
+    private static final Duration HANG = Duration.ofMinutes(3);
 
     /** Every visible file of the lake's {@code raw/} (prices) and {@code features/} folders: its rows, ingest timestamps aside. */
     private static Map<String, List<Map<String, Object>>> content(Cli cli) {
@@ -145,17 +158,22 @@ class CrashConsistencyTest {
         Map<String, String> env = new HashMap<>(Map.of("YAHOO_BASE_URL", clean.server.baseUri().toString(), "YAHOO_RATE_LIMIT", "1000/sec",
                 "MAX_WORKERS", "1", "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
         int total = expectedPrices.size();
+        // the killed runs cannot get past the last symbol: each kill lands mid-run, wherever the thresholds fall
+        String lastSymbol = "/v8/finance/chart/" + symbols.getLast();
+        long filesOfLast = expectedPrices.keySet().stream().filter(file -> file.contains("/symbol=" + symbols.getLast() + "/")).count();
+        clean.server.hold(lastSymbol);
         List<Long> killedAt = new ArrayList<>();
         long killedPid = -1;
         for (double fraction : killFractions) {
-            int exit = runAndKillAt(crashed, env, args, Math.max(1, Math.round(fraction * total)));
-            if (exit == -1) {
-                killedAt.add(visibleFiles(crashed.resolve("data")));
-                killedPid = started.getLast().pid();
-            }
+            long threshold = Math.max(1, Math.round(fraction * total));
+            assertThat(threshold).as("a threshold reached without the held symbol").isLessThanOrEqualTo(total - filesOfLast);
+            runAndKillAt(crashed, env, args, threshold);
+            killedAt.add(visibleFiles(crashed.resolve("data")));
+            killedPid = started.getLast().pid();
         }
-        assertThat(killedAt).as("kills that landed mid-run").isNotEmpty();
+        assertThat(killedAt).as("visible price files after each kill: fewer than the whole lake").allMatch(files -> files < total);
         assertThat(ProcessHandle.of(killedPid).map(ProcessHandle::isAlive).orElse(false)).as("the killed child is gone").isFalse();
+        clean.server.release(lastSymbol);
         long tempsAfterKills = Cli.files(crashed.resolve("data")).stream().filter(f -> f.endsWith(".tmp")).count();
         // a kill lands between two writes far more often than inside one: add the temporary a kill inside a write
         // leaves (named for the killed process, half a file) to every symbol's folder, so the cleanup is always tested
@@ -169,7 +187,7 @@ class CrashConsistencyTest {
             }
         }
         Process last = child(crashed, env, args);
-        assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)).as("the rerun ended").isTrue();
         assertThat(last.exitValue()).as(Files.readString(root.resolve("child-out.txt")) + Files.readString(root.resolve("child-err.txt"))).isZero();
         assertThat(Files.readString(root.resolve("child-out.txt"))).contains("files     ").contains(" skipped");
 

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -33,11 +35,15 @@ class InterruptedRunIT {
     void aStoppedRunIsRecordedAsInterruptedWithWhatItWrote(String signal, @TempDir Path work) throws Exception {
         try (SyntheticFmp fmp = new SyntheticFmp().hold("HANG")) {
             Path dir = work.resolve("run");
-            FatJar.Child child = FatJar.start(dir, fmp.env(), List.of(), List.of("prices", "--source", "fmp", "--symbols", "AAA,BBB,CCC,HANG",
+            // HTTP_TIMEOUT: the held request must outlast any wait below, or on a slow machine its timeouts and retries could
+            // end the run before it is stopped
+            Map<String, String> env = new HashMap<>(fmp.env());
+            env.put("HTTP_TIMEOUT", "3600");
+            FatJar.Child child = FatJar.start(dir, env, List.of(), List.of("prices", "--source", "fmp", "--symbols", "AAA,BBB,CCC,HANG",
                     "--from", "2024-07-01", "--to", "2024-07-12"));
             Path logs = dir.resolve("data/logs/ingest");
 
-            RunReport running = awaitRecord(logs, child, r -> r.rowsWritten() == ROWS_OF_THREE, Duration.ofSeconds(90));
+            RunReport running = awaitRecord(logs, child, r -> r.rowsWritten() == ROWS_OF_THREE, Duration.ofMinutes(3));
             assertThat(running.status()).isEqualTo("running");
             assertThat(running.process()).isNotNull();
             assertThat(running.process().pid()).isEqualTo(child.process().pid());

@@ -21,13 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Provider faults through the real CLI: each case states the exit code, the files and rows written, the rows
  * quarantined and the metrics counts it expects. Waiting (retries, throttling) goes through a FakeTicker, so
- * nothing really sleeps except the timeout cases (a one-second HTTP_TIMEOUT).
+ * nothing really sleeps except the timeout cases (a one-second HTTP_TIMEOUT, an answer {@link #LATE}).
  */
 class ProviderFaultsTest {
     private static final String CHART = "/v8/finance/chart/AAPL";
     private static final String AAPL_DAY = "raw/prices/symbol=AAPL/year=2020/month=01/AAPL-2020-01-02.parquet";
     private static final String[] YAHOO_ONE_DAY = {"prices", "--symbols", "AAPL", "--from", "2020-01-02", "--to", "2020-01-02", "--metrics-out", "m.json"};
     private static final String POLYGON_JAN = "/v2/aggs/ticker/AAPL/range/1/day/2024-01-02/2024-01-31";
+    /**
+     * How late a "too slow" answer comes with {@code HTTP_TIMEOUT=1}: far beyond the timeout, so that a timeout that
+     * fires late on a loaded machine still fires before the answer (an answer 0.5 s after the timeout was accepted
+     * when the client's timer ran more than 0.5 s late). The client gives up after 1 s either way, so no test waits
+     * for it; the server's thread that holds it back is a virtual thread that ends on its own.
+     */
+    private static final Duration LATE = Duration.ofSeconds(20);
 
     @TempDir
     Path work;
@@ -84,7 +91,7 @@ class ProviderFaultsTest {
 
     @Test
     void aResponseSlowerThanHttpTimeoutIsRetried() {
-        cli.server.on(CHART, chart().delayed(Duration.ofMillis(2500)), chart());
+        cli.server.on(CHART, chart().delayed(LATE), chart());
         assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), YAHOO_ONE_DAY)).as(cli.both()).isZero();
         assertTheOneYahooBarLanded();
         assertThat(cli.metrics("m.json").retries()).isEqualTo(1);
@@ -93,7 +100,7 @@ class ProviderFaultsTest {
 
     @Test
     void aProviderThatNeverAnswersInTimeFailsTheSymbolWithATimeoutMessage() {
-        cli.server.on(CHART, chart().delayed(Duration.ofMillis(1500)));
+        cli.server.on(CHART, chart().delayed(LATE));
         assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), YAHOO_ONE_DAY)).isEqualTo(1);
         assertThat(cli.out()).containsIgnoringCase("timed out");
         assertThat(cli.priceFiles()).isEmpty();
@@ -323,7 +330,7 @@ class ProviderFaultsTest {
     @Test
     void fmpSlowerThanHttpTimeoutIsRetriedThenSucceeds() {
         Reply eod = Reply.json(200, Cli.resource("fmp/stable_historical-price-eod_full_AAPL_2023-01-01_2023-01-10.json"));
-        cli.server.on("/stable/historical-price-eod/full", eod.delayed(Duration.ofMillis(1500)), eod);
+        cli.server.on("/stable/historical-price-eod/full", eod.delayed(LATE), eod);
         assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), "prices", "--source", "fmp", "--symbols", "AAPL", "--from", "2023-01-03", "--to", "2023-01-10",
                 "--metrics-out", "m.json")).as(cli.both()).isZero();
         assertThat(cli.server.requests()).hasSize(2);
@@ -335,7 +342,7 @@ class ProviderFaultsTest {
     @Test
     void fmpNeverAnsweringWithinHttpTimeoutFailsTheSymbolWithATimeoutMessage() {
         cli.server.on("/stable/historical-price-eod/full",
-                Reply.json(200, Cli.resource("fmp/stable_historical-price-eod_full_AAPL_2023-01-01_2023-01-10.json")).delayed(Duration.ofMillis(1500)));
+                Reply.json(200, Cli.resource("fmp/stable_historical-price-eod_full_AAPL_2023-01-01_2023-01-10.json")).delayed(LATE));
         assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), "prices", "--source", "fmp", "--symbols", "AAPL", "--from", "2023-01-03", "--to", "2023-01-10",
                 "--metrics-out", "m.json")).isEqualTo(1);
         assertThat(cli.server.requests()).as("retried like a 5xx").hasSize(5);
@@ -352,7 +359,7 @@ class ProviderFaultsTest {
             bars.add(polygonBar(days.get(i), price(i), price(i) + 1, price(i) - 1, price(i)));
         }
         Reply aggs = Reply.json(200, polygonAggs(bars));
-        cli.server.on(POLYGON_JAN, aggs.delayed(Duration.ofMillis(1500)), aggs);
+        cli.server.on(POLYGON_JAN, aggs.delayed(LATE), aggs);
         assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), "prices", "--source", "polygon", "--symbols", "AAPL", "--from", "2024-01-02", "--to", "2024-01-31",
                 "--metrics-out", "m.json")).as(cli.both()).isZero();
         assertThat(cli.server.requests()).hasSize(2);
@@ -362,7 +369,7 @@ class ProviderFaultsTest {
 
     @Test
     void polygonNeverAnsweringWithinHttpTimeoutFailsTheSymbolWithATimeoutMessage() {
-        cli.server.on(POLYGON_JAN, Reply.json(200, polygonAggs(List.of())).delayed(Duration.ofMillis(1500)));
+        cli.server.on(POLYGON_JAN, Reply.json(200, polygonAggs(List.of())).delayed(LATE));
         assertThat(cli.run(Map.of("HTTP_TIMEOUT", "1"), "prices", "--source", "polygon", "--symbols", "AAPL", "--from", "2024-01-02", "--to", "2024-01-31",
                 "--metrics-out", "m.json")).isEqualTo(1);
         assertThat(cli.server.requests()).as("retried like a 5xx").hasSize(5);

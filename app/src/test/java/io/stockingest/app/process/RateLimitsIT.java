@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -92,7 +93,12 @@ class RateLimitsIT {
         assertThat(server.requests()).as("the one request reached the server").hasSize(1);
         Duration after = Duration.ofNanos(seenAt - server.requests().getFirst().receivedNanos());
         String line = run.err().lines().filter(l -> l.contains("waiting:")).findFirst().orElseThrow();
-        assertThat(after).as("seen %d ms after the request arrived: %s", after.toMillis(), line).isLessThan(Duration.ofSeconds(12));
+        // when the line came is read from the line itself (the child's clock when it wrote it): at the 10 s threshold, not
+        // a 10 s report period later; the slack is for a child starved of CPU. The delay seen from here also holds the
+        // child's stderr file and this test's polling, both at the mercy of the machine's load: printed, not asserted.
+        Matcher longest = Pattern.compile("longest ([0-9]+) s").matcher(line);
+        assertThat(longest.find()).as(line).isTrue();
+        assertThat(Integer.parseInt(longest.group(1))).as("the request's age when the line was written: %s", line).isBetween(10, 19);
         assertThat(line).contains("waiting: 1 request outstanding for more than 10 s").contains("GET http://127.0.0.1:")
                 .contains("apikey=****").contains("attempt 1/5").doesNotContain("fmp-it-key-0a1b2c");
         System.out.printf("waiting line %d ms after the request arrived: %s%n", after.toMillis(), line);

@@ -31,6 +31,7 @@ public final class FixtureServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Deque<Reply>> routes = new ConcurrentHashMap<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> held = new ConcurrentHashMap<>();
 
     /**
      * One canned answer. {@code delay} holds the answer back that long (a provider slower than the client's timeout);
@@ -116,6 +117,25 @@ public final class FixtureServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Requests for {@code path} are recorded but get no answer until {@link #release} (or {@link #close}): a provider
+     * that hangs on one symbol, so that a test can stop a run at a point it knows (the run cannot get past that
+     * request) instead of at a point reached in time.
+     */
+    public FixtureServer hold(String path) {
+        held.putIfAbsent(path, new java.util.concurrent.CountDownLatch(1));
+        return this;
+    }
+
+    /** Answers the requests held for {@code path} and every later one. */
+    public FixtureServer release(String path) {
+        java.util.concurrent.CountDownLatch gate = held.remove(path);
+        if (gate != null) {
+            gate.countDown();
+        }
+        return this;
+    }
+
     /** Reads a file from a test-resources folder as a reply body. */
     public static byte[] read(Path file) {
         try {
@@ -133,6 +153,15 @@ public final class FixtureServer implements AutoCloseable {
         try (exchange) {
             URI uri = exchange.getRequestURI();
             requests.add(new Recorded(uri.getRawPath(), uri.getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), System.nanoTime()));
+            java.util.concurrent.CountDownLatch gate = held.get(uri.getRawPath());
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             Deque<Reply> queue = routes.get(uri.getRawPath());
             Reply reply;
             if (queue == null || queue.isEmpty()) {
@@ -182,6 +211,7 @@ public final class FixtureServer implements AutoCloseable {
 
     @Override
     public void close() {
+        List.copyOf(held.keySet()).forEach(this::release);
         server.stop(0);
     }
 
