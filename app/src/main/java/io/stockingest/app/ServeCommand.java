@@ -69,11 +69,10 @@ final class ServeCommand implements Callable<Integer> {
                             + " Use --bind 127.0.0.1 unless that is what you want.");
                 }
                 String host = address.isLoopbackAddress() ? "127.0.0.1" : bind;
-                env.out().println("stock-ingest serve: " + reader.describe() + " at http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                        + server.port() + "/ (Ctrl-C stops)");
+                CountDownLatch closed = new CountDownLatch(1);
                 if (installSignalHandler) {
-                    CountDownLatch closed = new CountDownLatch(1);
-                    // SIGTERM / SIGINT: stop serving, close the readers, then end with 0 (1 if closing hangs), as watch does
+                    // SIGTERM / SIGINT: stop serving, close the readers, then end with 0 (1 if closing hangs), as watch
+                    // does; installed before the address is printed, so a signal sent as soon as it is read ends cleanly
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         stop.countDown();
                         boolean finished = awaitQuietly(closed);
@@ -82,6 +81,10 @@ final class ServeCommand implements Callable<Integer> {
                         env.err().flush();
                         Runtime.getRuntime().halt(finished ? 0 : 1);
                     }, "serve-shutdown"));
+                }
+                env.out().println("stock-ingest serve: " + reader.describe() + " at http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                        + server.port() + "/ (Ctrl-C stops)");
+                if (installSignalHandler) {
                     try {
                         stop.await();
                     } finally {

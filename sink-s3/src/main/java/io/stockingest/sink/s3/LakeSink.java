@@ -83,6 +83,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
     private final String name;
     private final Semaphore uploads;
     private final LakeFeatures features;
+    private final Set<String> listedRunFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public static final int DEFAULT_CONCURRENCY = 32;
 
@@ -677,9 +678,19 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
         storage.put(layout.quarantine("prices", runDate(context.startedAt()), context.runId()), ParquetFiles.write(LakeSchemas.QUARANTINE, records));
     }
 
+    /**
+     * The run's record, rewritten while it runs (every 5 s) and at its end. The first write of a run into a folder lists
+     * that folder, which deletes the temporaries a run killed while writing its record left there (see
+     * {@link LocalLakeStorage}).
+     */
     @Override
     public void writeRun(RunReport report) {
-        storage.put(layout.runMetrics(runDate(report.startedAt()), report.runId()), report.toJson().getBytes(StandardCharsets.UTF_8));
+        String key = layout.runMetrics(runDate(report.startedAt()), report.runId());
+        String folder = key.substring(0, key.lastIndexOf('/') + 1);
+        if (listedRunFolders.add(folder)) {
+            storage.list(folder);
+        }
+        storage.put(key, report.toJson().getBytes(StandardCharsets.UTF_8));
     }
 
     private static LocalDate runDate(Instant instant) {

@@ -209,4 +209,31 @@ class LakeSinkTest {
                 });
         assertThat(files()).as("the files a reader finds").hasSize(5).allMatch(f -> f.endsWith(".parquet"));
     }
+    /**
+     * A run killed while it rewrote its run record leaves a temporary in {@code logs/ingest/date=D/}, a folder no
+     * price write lists: the next run's first record in that folder deletes it (a temporary of a live writer stays).
+     */
+    @Test
+    void theFirstRunRecordOfARunDeletesTheTemporaryAKilledRunLeftBesideIt() throws Exception {
+        Path folder = Files.createDirectories(root.resolve("logs/ingest/date=2024-10-01"));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String mine = "-" + ProcessHandle.current().pid() + "-";
+        Path killed = folder.resolve(LocalLakeStorage.tempName("run-1727740000.json").replace(mine, "-" + gone.pid() + "-"));
+        Path live = folder.resolve(LocalLakeStorage.tempName("run-1727740001.json"));
+        Files.write(killed, new byte[] {'{'});
+        Files.write(live, new byte[] {'{'});
+        java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(5));
+        Files.setLastModifiedTime(killed, before);
+        Files.setLastModifiedTime(live, before);
+        io.stockingest.core.metrics.RunReport report = new io.stockingest.core.metrics.RunReport("1727740800", "prices", "yahoo", "1d", "2024-09-27",
+                "2024-09-27", List.of("parquet:" + root), Instant.parse("2024-10-01T00:00:00Z"), Instant.parse("2024-10-01T00:00:05Z"), 5000, 0, "ok",
+                1, 1, 0, 1, 0, 0, 1, 0, 1, 1, Map.of(), List.of(), Map.of());
+
+        sink().writeRun(report);
+
+        assertThat(killed).as("the killed run's temporary").doesNotExist();
+        assertThat(live).as("a live writer's temporary").exists();
+        assertThat(folder.resolve("run-1727740800.json")).exists();
+    }
 }
