@@ -76,6 +76,19 @@ final class Db {
         return c;
     }
 
+    /**
+     * Opens a transaction that inserts (without committing) the {@code price_features} row {@code symbol} / {@code date},
+     * so that a load writing that key's features waits on it in the COPY of its features, after its prices.
+     */
+    static Connection holdFeatureRow(int port, String schema, String symbol, String date) throws SQLException {
+        Connection c = connect(port);
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("INSERT INTO " + schema + ".price_features (symbol, date, close) VALUES ('" + symbol + "', DATE '" + date + "', 1)");
+        }
+        return c;
+    }
+
     /** Waits (polling pg_stat_activity, at most 60 s) until another session is blocked by {@code holder}; its pid. */
     static int awaitBlockedBy(Connection holder) throws SQLException {
         int holderPid;

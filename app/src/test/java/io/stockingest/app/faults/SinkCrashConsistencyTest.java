@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>S3: an {@link S3Gate} lets N PUTs through and holds the next one with half its body sent; the child is killed
  *       while that upload is in flight.
  *   <li>PostgreSQL: the test holds an uncommitted row of one symbol, so that symbol's load waits inside its
- *       transaction (seen in pg_stat_activity); the child is killed there.
+ *       transaction (seen in pg_stat_activity); the child is killed there. The row is a price, or a feature row: then
+ *       the load has written its prices and waits in the COPY of its features, the point where a sink that commits
+ *       prices and features separately would leave stale features.
  * </ul>
  */
 class SinkCrashConsistencyTest {
@@ -133,6 +135,44 @@ class SinkCrashConsistencyTest {
         assertThat(S3TestServer.parquetObjects(bucket, PREFIX)).isEqualTo(clean);
         assertThat(S3TestServer.keys(bucket)).as("nothing but data and run logs").allMatch(k -> k.startsWith(PREFIX) || k.startsWith("lake/logs/"));
         assertThat(S3TestServer.pendingUploads(bucket)).as("no multipart upload left open").isZero();
+    }
+
+    @Test
+    void postgresKilledBetweenItsPriceAndFeatureWritesCommitsNeitherAndARerunWithoutForceEqualsACleanRun() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+        int port = pg.getPort();
+        startCli();
+        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", Db.url(port), "MAX_WORKERS", "1"));
+        assertThat(cli.run(env, args("postgres", "--pg-schema", "clean").toArray(String[]::new))).as(cli.both()).isZero();
+        Map<String, List<Map<String, Object>>> clean = Db.priceTables(port, "clean");
+        assertThat(clean.get("price_features")).hasSize(40);
+
+        // the first week stored with its features; the run below adds the second week
+        List<String> firstWeek = new ArrayList<>(args("postgres", "--pg-schema", "crashed"));
+        firstWeek.set(firstWeek.indexOf("2020-10-14"), "2020-10-07");
+        assertThat(cli.run(env, firstWeek.toArray(String[]::new))).as(cli.both()).isZero();
+        Map<String, List<Map<String, Object>>> before = Db.priceTables(port, "crashed");
+        assertThat(before.get("prices_daily")).hasSize(20);
+        assertThat(before.get("price_features")).hasSize(20);
+        assertThat(before.get("price_cumulative_7d")).hasSize(20);
+
+        List<String> crashArgs = args("postgres", "--pg-schema", "crashed");
+        try (Connection holder = Db.holdFeatureRow(port, "crashed", "SB", "2020-10-12")) {
+            Process process = child(env, crashArgs);
+            int blocked = Db.awaitBlockedBy(holder);
+            try (Connection c = Db.connect(port); java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT a.query, EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid"
+                            + " AND l.relation = 'crashed.prices_daily'::regclass AND l.mode = 'RowExclusiveLock') FROM pg_stat_activity a WHERE a.pid = " + blocked)) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("the load waits in the COPY of its features").startsWith("COPY price_features");
+                assertThat(rs.getBoolean(2)).as("after writing its prices in the same transaction").isTrue();
+            }
+            kill(process);
+        }
+        assertThat(Db.priceTables(port, "crashed")).as("neither the prices nor the features of the killed load are committed").isEqualTo(before);
+
+        assertThat(cli.run(env, crashArgs.toArray(String[]::new))).as(cli.both()).isZero();
+        assertThat(Db.priceTables(port, "crashed")).as("the rerun fetches the second week again and stores it with its features").isEqualTo(clean);
     }
 
     @Test
