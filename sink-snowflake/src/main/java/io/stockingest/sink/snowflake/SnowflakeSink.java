@@ -56,8 +56,9 @@ import org.apache.avro.generic.GenericRecord;
  * <h2>Buffering</h2>
  * {@code write*} only buffers the rows (as lake records) and returns them as written; {@link #flush} computes the
  * features of the buffered daily bars ({@link SnowflakeFeatures}, not with {@code --no-features}), then loads
- * everything, one table at a time, each in one transaction ({@link LoadPlan}), the feature tables right after
- * {@code prices_daily} and only if its gate passed: the rows are encoded by sink-s3's
+ * everything, one table at a time, each in one transaction ({@link LoadPlan}), except that the feature tables are
+ * loaded in {@code prices_daily}'s transaction, after its gate passed (so no kill or failure can commit prices
+ * without their features): the rows are encoded by sink-s3's
  * {@link ParquetFiles} into files of at most {@link SnowflakeConfig#rowsPerFile} rows and PUT to the internal stage,
  * or, with {@code SNOWFLAKE_STAGE}, the files the S3 lake sink of the same run wrote are referenced in the external
  * stage (computed with {@link LakeLayout}), so nothing is uploaded twice. Then {@code COPY INTO} a transient
@@ -277,11 +278,21 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail, io.sto
             for (SnowflakeTable table : SnowflakeTable.values()) {
                 List<GenericRecord> buffered = rows.get(table);
                 if (buffered == null || buffered.isEmpty()) {
-                    continue;
+                    continue; // nothing buffered, or a feature table already loaded in prices_daily's transaction
                 }
-                loads.add(load(table, buffered, List.copyOf(lakeKeys.get(table))));
-                rows.remove(table);
-                lakeKeys.remove(table);
+                List<SnowflakeTable> together = new ArrayList<>(List.of(table));
+                if (table == SnowflakeTable.PRICES_DAILY) {
+                    for (SnowflakeTable feature : List.of(SnowflakeTable.PRICE_FEATURES, SnowflakeTable.PRICE_CUMULATIVE_7D)) {
+                        if (rows.get(feature) != null && !rows.get(feature).isEmpty()) {
+                            together.add(feature);
+                        }
+                    }
+                }
+                loads.addAll(load(together));
+                together.forEach(t -> {
+                    rows.remove(t);
+                    lakeKeys.remove(t);
+                });
             }
             if (report != null) {
                 executor.execute(sql.mergeRun(report));
@@ -387,59 +398,84 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail, io.sto
         return value instanceof java.sql.Date sqlDate ? sqlDate.toLocalDate() : value instanceof LocalDate local ? local : LocalDate.parse(String.valueOf(value));
     }
 
-    private LoadResult load(SnowflakeTable table, List<GenericRecord> records, List<String> keys) {
+    /** Loads the buffered rows of {@code tables} in one transaction (prices_daily with its feature tables). */
+    private List<LoadResult> load(List<SnowflakeTable> tables) {
         String runId = context.runId();
         Path runDir = runDir(runId);
         try {
-            List<String> files = sql.externalStage() ? keys : writeFiles(table, records, runDir);
-            return run(LoadPlan.of(sql, table, runId, runDir, files), records.size());
+            List<LoadPlan> plans = new ArrayList<>();
+            for (SnowflakeTable table : tables) {
+                List<String> files = sql.externalStage() ? List.copyOf(lakeKeys.get(table)) : writeFiles(table, rows.get(table), runDir);
+                plans.add(LoadPlan.of(sql, table, runId, runDir, files));
+            }
+            return run(plans);
         } finally {
             deleteQuietly(runDir);
         }
     }
 
-    private LoadResult run(LoadPlan plan, long bufferedRows) {
-        plan.puts().forEach(executor::execute);
-        executor.execute(plan.createStaging());
+    /**
+     * Runs the plans' loads in ONE transaction: every PUT and staging table first (not transactional), then
+     * {@code BEGIN}, each plan's copies, gate and merge in order, {@code COMMIT}, then the staging tables dropped. A
+     * failing gate or statement rolls every table back, so prices_daily is never committed without its features.
+     */
+    private List<LoadResult> run(List<LoadPlan> plans) {
+        for (LoadPlan plan : plans) {
+            plan.puts().forEach(executor::execute);
+            executor.execute(plan.createStaging());
+        }
         boolean open = false;
+        LoadPlan current = plans.getFirst();
         try {
             executor.begin();
             open = true;
-            long loaded = 0;
-            for (String copy : plan.copies()) {
-                for (Map<String, Object> file : executor.query(copy)) {
-                    loaded += number(file.get("ROWS_LOADED"));
-                }
-            }
-            if (plan.gate() != null) {
-                refuseIfBroken(plan, executor.query(plan.gate()));
-            }
-            long inserted = 0;
-            long updated = 0;
-            for (Map<String, Object> counts : executor.query(plan.merge())) {
-                for (var entry : counts.entrySet()) {
-                    if (entry.getKey().contains("INSERTED")) {
-                        inserted += number(entry.getValue());
-                    } else if (entry.getKey().contains("UPDATED")) {
-                        updated += number(entry.getValue());
-                    }
-                }
+            List<LoadResult> results = new ArrayList<>();
+            for (LoadPlan plan : plans) {
+                current = plan;
+                results.add(copyGateAndMerge(plan));
             }
             executor.commit();
             open = false;
-            executor.execute(plan.dropStaging());
-            plan.removes().forEach(executor::execute);
-            return new LoadResult(plan.table(), plan.files().size(), loaded, inserted, updated);
+            for (LoadPlan plan : plans) {
+                executor.execute(plan.dropStaging());
+                plan.removes().forEach(executor::execute);
+            }
+            return results;
         } catch (RuntimeException e) {
             if (open) {
-                undo(plan, e);
+                undo(plans, e);
             }
             if (e instanceof IngestException) {
                 throw e;
             }
-            throw new IngestException(ErrorKind.SINK, "Cannot load " + bufferedRows + " rows into Snowflake " + plan.table().tableName()
-                    + " (run " + plan.runId() + "): " + e.getMessage(), e);
+            throw new IngestException(ErrorKind.SINK, "Cannot load " + rows.get(current.table()).size() + " rows into Snowflake " + current.table().tableName()
+                    + " (run " + current.runId() + ")" + (plans.size() > 1 ? " with " + plans.size() + " tables in one transaction, all rolled back" : "")
+                    + ": " + e.getMessage(), e);
         }
+    }
+
+    private LoadResult copyGateAndMerge(LoadPlan plan) {
+        long loaded = 0;
+        for (String copy : plan.copies()) {
+            for (Map<String, Object> file : executor.query(copy)) {
+                loaded += number(file.get("ROWS_LOADED"));
+            }
+        }
+        if (plan.gate() != null) {
+            refuseIfBroken(plan, executor.query(plan.gate()));
+        }
+        long inserted = 0;
+        long updated = 0;
+        for (Map<String, Object> counts : executor.query(plan.merge())) {
+            for (var entry : counts.entrySet()) {
+                if (entry.getKey().contains("INSERTED")) {
+                    inserted += number(entry.getValue());
+                } else if (entry.getKey().contains("UPDATED")) {
+                    updated += number(entry.getValue());
+                }
+            }
+        }
+        return new LoadResult(plan.table(), plan.files().size(), loaded, inserted, updated);
     }
 
     private void refuseIfBroken(LoadPlan plan, List<Map<String, Object>> result) {
@@ -458,12 +494,14 @@ public final class SnowflakeSink implements Sink, DryRunPlan, StoredTail, io.sto
         }
     }
 
-    /** Rolls back and drops staging after a failure, keeping the first failure as the one reported. */
-    private void undo(LoadPlan plan, RuntimeException failure) {
+    /** Rolls back and drops every staging table after a failure, keeping the first failure as the one reported. */
+    private void undo(List<LoadPlan> plans, RuntimeException failure) {
         List<Runnable> steps = new ArrayList<>();
         steps.add(executor::rollback);
-        steps.add(() -> executor.execute(plan.dropStaging()));
-        plan.removes().forEach(remove -> steps.add(() -> executor.execute(remove)));
+        for (LoadPlan plan : plans) {
+            steps.add(() -> executor.execute(plan.dropStaging()));
+            plan.removes().forEach(remove -> steps.add(() -> executor.execute(remove)));
+        }
         for (Runnable step : steps) {
             try {
                 step.run();

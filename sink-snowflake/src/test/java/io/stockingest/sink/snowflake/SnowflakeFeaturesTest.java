@@ -3,6 +3,7 @@ package io.stockingest.sink.snowflake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stockingest.core.IngestException;
 import io.stockingest.core.features.FeatureCalculator;
 import io.stockingest.core.features.FeatureSeries;
 import io.stockingest.core.features.Session;
@@ -80,10 +81,10 @@ class SnowflakeFeaturesTest {
         sink.writeBars(batch(BARS, WriteOptions.DEFAULT));
         sink.flush();
 
-        assertThat(executor.verbs()).containsExactly("SELECT",
-                "PUT", "CREATE", "BEGIN", "COPY", "SELECT", "MERGE", "COMMIT", "DROP", "REMOVE",
-                "PUT", "CREATE", "BEGIN", "COPY", "MERGE", "COMMIT", "DROP", "REMOVE",
-                "PUT", "CREATE", "BEGIN", "COPY", "MERGE", "COMMIT", "DROP", "REMOVE");
+        assertThat(executor.verbs()).as("the feature tables are merged in prices_daily's transaction, after its gate").containsExactly("SELECT",
+                "PUT", "CREATE", "PUT", "CREATE", "PUT", "CREATE",
+                "BEGIN", "COPY", "SELECT", "MERGE", "COPY", "MERGE", "COPY", "MERGE", "COMMIT",
+                "DROP", "REMOVE", "DROP", "REMOVE", "DROP", "REMOVE");
         assertThat(executor.statements.getFirst()).as("one query reads the stored tail and later sessions of every symbol")
                 .startsWith("SELECT 'tail' AS \"PART\"").contains("FROM VALUES ('IBM', '" + BARS.getFirst().date() + "')")
                 .contains("QUALIFY ROW_NUMBER() OVER (PARTITION BY p.\"SYMBOL\" ORDER BY p.\"DATE\" DESC) <= 49")
@@ -91,6 +92,20 @@ class SnowflakeFeaturesTest {
         assertThat(sink.loads()).extracting(SnowflakeSink.LoadResult::table)
                 .containsExactly(SnowflakeTable.PRICES_DAILY, SnowflakeTable.PRICE_FEATURES, SnowflakeTable.PRICE_CUMULATIVE_7D);
         assertStagedFeaturesEqual(executor, FeatureCalculator.compute(IBM, List.of(), BARS.stream().map(Session::of).toList()), 0);
+    }
+
+    @Test
+    void aFailedFeatureMergeRollsThePricesBackToo() {
+        RecordingExecutor executor = answering(List.of()).failOn("MERGE INTO \"MARKET\".\"STOCK_INGEST\".\"PRICE_CUMULATIVE_7D\"");
+        SnowflakeSink sink = sink(executor);
+        sink.writeBars(batch(BARS, WriteOptions.DEFAULT));
+        assertThatThrownBy(sink::flush).isInstanceOf(IngestException.class).hasMessageContaining("boom");
+        assertThat(executor.verbs()).as("prices_daily's MERGE is rolled back with the features'").containsExactly("SELECT",
+                "PUT", "CREATE", "PUT", "CREATE", "PUT", "CREATE",
+                "BEGIN", "COPY", "SELECT", "MERGE", "COPY", "MERGE", "COPY", "MERGE", "ROLLBACK",
+                "DROP", "REMOVE", "DROP", "REMOVE", "DROP", "REMOVE");
+        assertThat(executor.statements).noneMatch(st -> st.equals("COMMIT"));
+        assertThat(sink.loads()).isEmpty();
     }
 
     @Test
@@ -131,7 +146,9 @@ class SnowflakeFeaturesTest {
         SnowflakeSink sink = sink(refused);
         sink.writeBars(batch(BARS, WriteOptions.DEFAULT));
         assertThatThrownBy(sink::flush).hasMessageContaining("Data-quality gate refused the Snowflake load of prices_daily");
-        assertThat(refused.statements).as("nothing touches the feature tables").noneMatch(s -> s.contains("PRICE_FEATURES") || s.contains("CUMULATIVE"));
+        assertThat(refused.statements).as("nothing is copied or merged into the feature tables (their staging, made before BEGIN, is dropped)")
+                .noneMatch(s -> (s.startsWith("COPY") || s.startsWith("MERGE")) && (s.contains("PRICE_FEATURES") || s.contains("CUMULATIVE")));
+        assertThat(refused.verbs()).containsSubsequence("BEGIN", "COPY", "SELECT", "ROLLBACK").doesNotContain("COMMIT");
 
         RecordingExecutor skipped = answering(List.of());
         SnowflakeSink without = sink(skipped);
