@@ -73,7 +73,10 @@ final class FlatParquetEncoder {
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final Map<Schema, Optional<Plan>> PLANS = new ConcurrentHashMap<>();
+    private static final Map<PlanKey, Optional<Plan>> PLANS = new ConcurrentHashMap<>();
+
+    /** A schema and the field ids to write into its Parquet schema (none: the lake's own files). */
+    private record PlanKey(Schema schema, Map<String, Integer> fieldIds) {}
 
     private FlatParquetEncoder() {}
 
@@ -88,10 +91,19 @@ final class FlatParquetEncoder {
      * values.
      */
     static Optional<byte[]> encode(Schema schema, Rows rows) {
+        return encode(schema, rows, Map.of());
+    }
+
+    /**
+     * As {@link #encode(Schema, Rows)}, with a Parquet field id on the columns {@code fieldIds} names: a top-level
+     * column by its name, the element of a list column as {@code name.element}. Iceberg's readers match a data file's
+     * columns to the table's by these ids.
+     */
+    static Optional<byte[]> encode(Schema schema, Rows rows, Map<String, Integer> fieldIds) {
         if (rows.size() == 0 || rows.size() > MAX_ROWS) {
             return Optional.empty();
         }
-        Optional<Plan> plan = PLANS.computeIfAbsent(schema, FlatParquetEncoder::plan);
+        Optional<Plan> plan = PLANS.computeIfAbsent(new PlanKey(schema, Map.copyOf(fieldIds)), key -> plan(key.schema(), key.fieldIds()));
         if (plan.isEmpty()) {
             return Optional.empty();
         }
@@ -136,7 +148,7 @@ final class FlatParquetEncoder {
     }
 
     /** Avro records as rows. */
-    private record RecordRows(List<GenericRecord> records) implements Rows {
+    record RecordRows(List<GenericRecord> records) implements Rows {
         @Override
         public int size() {
             return records.size();
@@ -197,7 +209,7 @@ final class FlatParquetEncoder {
         }
     }
 
-    private static Optional<Plan> plan(Schema schema) {
+    private static Optional<Plan> plan(Schema schema, Map<String, Integer> fieldIds) {
         if (schema.getType() != Schema.Type.RECORD) {
             return Optional.empty();
         }
@@ -211,9 +223,11 @@ final class FlatParquetEncoder {
                 if (element.isEmpty()) {
                     return Optional.empty();
                 }
-                elements.add(new SchemaElement(field.getName()).setRepetition_type(FieldRepetitionType.REQUIRED).setNum_children(1)
-                        .setConverted_type(ConvertedType.LIST).setLogicalType(LogicalType.LIST(new org.apache.parquet.format.ListType())));
-                elements.add(new SchemaElement(element.get().getName()).setRepetition_type(FieldRepetitionType.REPEATED).setType(Plan.type(element.get())));
+                elements.add(withId(new SchemaElement(field.getName()).setRepetition_type(FieldRepetitionType.REQUIRED).setNum_children(1)
+                        .setConverted_type(ConvertedType.LIST).setLogicalType(LogicalType.LIST(new org.apache.parquet.format.ListType())),
+                        fieldIds.get(field.getName())));
+                elements.add(withId(new SchemaElement(element.get().getName()).setRepetition_type(FieldRepetitionType.REPEATED)
+                        .setType(Plan.type(element.get())), fieldIds.get(field.getName() + ".element")));
                 columns.add(new Column(field.getName(), schema.getField(field.getName()).pos(), element.get(), false, element.get().getName()));
                 continue;
             }
@@ -247,11 +261,15 @@ final class FlatParquetEncoder {
             } else if (logical != null || primitive.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY) {
                 return Optional.empty();
             }
-            elements.add(element);
+            elements.add(withId(element, fieldIds.get(field.getName())));
             columns.add(new Column(field.getName(), schema.getField(field.getName()).pos(), primitive,
                     field.isRepetition(org.apache.parquet.schema.Type.Repetition.OPTIONAL), null));
         }
         return Optional.of(new Plan(List.copyOf(columns), List.copyOf(elements), schema.toString()));
+    }
+
+    private static SchemaElement withId(SchemaElement element, Integer id) {
+        return id == null ? element : element.setField_id(id);
     }
 
     /** The element of a required LIST group holding one repeated DOUBLE or INT64 with no logical type, else empty. */

@@ -269,31 +269,32 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
     private static final class PendingBars {
         final List<DataFile> files = new ArrayList<>();
         LakeRows.Content content = LakeRows.Content.EMPTY;
-        final Map<String, DateRange> ranges = new TreeMap<>();
-        final Map<String, Long> rows = new HashMap<>();
+        final BarGate gate;
         RunContext context;
+
+        PendingBars(BarGate gate) {
+            this.gate = gate;
+        }
     }
 
     private Void spill(List<BarBatch> batches) {
-        Map<Interval, List<GenericRecord>> records = new TreeMap<>();
+        Map<Interval, Map<Instant, List<Bar>>> bars = new TreeMap<>();
         for (BarBatch batch : batches) {
             if (batch.bars().isEmpty()) {
                 continue;
             }
-            PendingBars p = pending.computeIfAbsent(batch.interval(), i -> new PendingBars());
+            PendingBars p = pending.computeIfAbsent(batch.interval(),
+                    i -> new PendingBars(new BarGate(validator, i.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY, i)));
             p.context = batch.context();
-            p.ranges.put(batch.symbol().value(), batch.range());
-            p.rows.merge(batch.symbol().value(), (long) batch.bars().size(), Long::sum);
-            List<GenericRecord> out = records.computeIfAbsent(batch.interval(), i -> new ArrayList<>());
-            for (Bar bar : batch.bars()) {
-                GenericRecord row = LakeSchemas.bar(bar, batch.context().ingestTs());
-                p.content = p.content.plus(row);
-                out.add(row);
-            }
+            p.gate.add(batch);
+            p.content = p.content.plus(LakeRows.content(batch.bars(), batch.context().ingestTs()));
+            bars.computeIfAbsent(batch.interval(), i -> new LinkedHashMap<>())
+                    .computeIfAbsent(batch.context().ingestTs(), t -> new ArrayList<>()).addAll(batch.bars());
         }
-        records.forEach((interval, rows) -> {
+        bars.forEach((interval, stamped) -> {
             IcebergTable def = interval.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY;
-            pending.get(interval).files.addAll(TableFiles.write(tables.table(def), def, rows, pending.get(interval).context.runId()));
+            PendingBars p = pending.get(interval);
+            stamped.forEach((ingestTs, rows) -> p.files.addAll(TableFiles.writeBars(tables.table(def), def, rows, ingestTs, p.context.runId())));
         });
         return null;
     }
@@ -330,7 +331,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
 
     private void publishBars(Interval interval, PendingBars p) {
         IcebergTable def = interval.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY;
-        Expression filter = barFilter(interval, p.ranges);
+        Expression filter = barFilter(interval, p.gate.ranges());
         Table table = tables.table(def);
         LakeRows.Content content = p.content;
         List<DataFile> files = List.copyOf(p.files);
@@ -347,8 +348,8 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         };
         Optional<Snapshot> published;
         try {
-            published = publisher(p.context).publish(table, def, filter, newRows, new BarGate(validator, def, interval, p.ranges, p.rows, filter),
-                    Map.of("stock-ingest.rows", Long.toString(content.rows()), "stock-ingest.symbols", Integer.toString(p.rows.size())));
+            published = publisher(p.context).publish(table, def, filter, newRows, p.gate.filter(filter),
+                    Map.of("stock-ingest.rows", Long.toString(content.rows()), "stock-ingest.symbols", Integer.toString(p.gate.rows().size())));
         } catch (RuntimeException e) {
             files.forEach(f -> table.io().deleteFile(f.location()));
             throw e;

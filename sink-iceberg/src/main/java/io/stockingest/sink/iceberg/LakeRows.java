@@ -1,6 +1,10 @@
 package io.stockingest.sink.iceberg;
 
+import io.stockingest.core.model.Bar;
+import io.stockingest.lake.LakeSchemas;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -40,6 +44,15 @@ final class LakeRows {
             });
         }
         return out;
+    }
+
+    /** The content of {@code bars} as {@link io.stockingest.lake.LakeSchemas#bar} records stamped {@code ingestTs}. */
+    static Content content(List<Bar> bars, Instant ingestTs) {
+        Content content = Content.EMPTY;
+        for (Bar bar : bars) {
+            content = content.plus(LakeSchemas.bar(bar, ingestTs));
+        }
+        return content;
     }
 
     /** The value of one column as a comparable key part (strings and numbers as they are). */
