@@ -172,6 +172,17 @@ public final class ParquetFiles {
         return onPlatformThread(() -> FlatParquetEncoder.encode(schema, LakeSchemas.barRows(schema, bars, ingestTs), fieldIds));
     }
 
+    /** The footer of a file encoded in memory, read with a plain configuration (no Hadoop {@code Configuration} is built). */
+    public static org.apache.parquet.hadoop.metadata.ParquetMetadata footer(byte[] bytes) {
+        return onPlatformThread(() -> {
+            try (ParquetFileReader reader = ParquetFileReader.open(new InMemoryInputFile(bytes), ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+                return reader.getFooter();
+            } catch (IOException e) {
+                throw new IngestException(ErrorKind.SINK, "Cannot read the footer of a Parquet file: " + e.getMessage(), e);
+            }
+        });
+    }
+
     /** parquet-avro's own writer, for schemas the flat encoder does not handle (and tests comparing the two). */
     static byte[] writeWithParquetMr(Schema schema, List<GenericRecord> records) {
         return onPlatformThread(() -> encodeWithParquetMr(schema, records));

@@ -30,7 +30,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileAppender;
-import org.apache.iceberg.inmemory.InMemoryInputFile;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.parquet.ParquetAvroWriter;
@@ -176,7 +175,7 @@ final class TableFiles {
                 .withPath(location)
                 .withFormat(FileFormat.PARQUET)
                 .withFileSizeInBytes(bytes.length)
-                .withMetrics(ParquetUtil.fileMetrics(new InMemoryInputFile(bytes), MetricsConfig.forTable(table)))
+                .withMetrics(ParquetUtil.footerMetrics(ParquetFiles.footer(bytes), java.util.stream.Stream.empty(), MetricsConfig.forTable(table)))
                 .withSortOrder(table.sortOrder());
         if (!spec.isUnpartitioned()) {
             file.withPartition(partition);
