@@ -196,16 +196,14 @@ final class FlatParquetEncoder {
     }
 
     /**
-     * A leaf column: a top-level field, or the repeated element {@code element} of a required LIST group named
-     * {@code name} (parquet-avro's list structure: {@code required group name (LIST) { repeated T array; }}).
+     * A leaf column: a top-level field, or the element of a required LIST group named {@code name} at {@code path}:
+     * parquet-avro's two-level list ({@code required group name (LIST) { repeated T array; }}) or, for files with
+     * field ids, the three-level list of the Parquet spec that Iceberg reads
+     * ({@code required group name (LIST) { repeated group list { required T element; } }}); both have the same levels.
      */
-    private record Column(String name, int position, PrimitiveType type, boolean optional, String element) {
+    private record Column(String name, int position, PrimitiveType type, boolean optional, List<String> path) {
         boolean list() {
-            return element != null;
-        }
-
-        List<String> path() {
-            return list() ? List.of(name, element) : List.of(name);
+            return path.size() > 1;
         }
     }
 
@@ -226,9 +224,16 @@ final class FlatParquetEncoder {
                 elements.add(withId(new SchemaElement(field.getName()).setRepetition_type(FieldRepetitionType.REQUIRED).setNum_children(1)
                         .setConverted_type(ConvertedType.LIST).setLogicalType(LogicalType.LIST(new org.apache.parquet.format.ListType())),
                         fieldIds.get(field.getName())));
-                elements.add(withId(new SchemaElement(element.get().getName()).setRepetition_type(FieldRepetitionType.REPEATED)
-                        .setType(Plan.type(element.get())), fieldIds.get(field.getName() + ".element")));
-                columns.add(new Column(field.getName(), schema.getField(field.getName()).pos(), element.get(), false, element.get().getName()));
+                int position = schema.getField(field.getName()).pos();
+                if (fieldIds.isEmpty()) {
+                    elements.add(new SchemaElement(element.get().getName()).setRepetition_type(FieldRepetitionType.REPEATED).setType(Plan.type(element.get())));
+                    columns.add(new Column(field.getName(), position, element.get(), false, List.of(field.getName(), element.get().getName())));
+                } else {
+                    elements.add(new SchemaElement("list").setRepetition_type(FieldRepetitionType.REPEATED).setNum_children(1));
+                    elements.add(withId(new SchemaElement("element").setRepetition_type(FieldRepetitionType.REQUIRED).setType(Plan.type(element.get())),
+                            fieldIds.get(field.getName() + ".element")));
+                    columns.add(new Column(field.getName(), position, element.get(), false, List.of(field.getName(), "list", "element")));
+                }
                 continue;
             }
             if (field.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
@@ -263,9 +268,9 @@ final class FlatParquetEncoder {
             }
             elements.add(withId(element, fieldIds.get(field.getName())));
             columns.add(new Column(field.getName(), schema.getField(field.getName()).pos(), primitive,
-                    field.isRepetition(org.apache.parquet.schema.Type.Repetition.OPTIONAL), null));
+                    field.isRepetition(org.apache.parquet.schema.Type.Repetition.OPTIONAL), List.of(field.getName())));
         }
-        return Optional.of(new Plan(List.copyOf(columns), List.copyOf(elements), schema.toString()));
+        return Optional.of(new Plan(List.copyOf(columns), List.copyOf(elements), fieldIds.isEmpty() ? schema.toString() : null));
     }
 
     private static SchemaElement withId(SchemaElement element, Integer id) {
@@ -311,7 +316,8 @@ final class FlatParquetEncoder {
             columns.forEach(c -> orders.add(c.type().columnOrder().getColumnOrderName() == ColumnOrderName.IEEE_754_TOTAL_ORDER
                     ? ColumnOrder.IEEE_754_TOTAL_ORDER(new IEEE754TotalOrder()) : ColumnOrder.TYPE_ORDER(new TypeDefinedOrder())));
             FileMetaData footer = new FileMetaData(1, schema, records.size(), List.of(group))
-                    .setKey_value_metadata(List.of(new KeyValue("parquet.avro.schema").setValue(avroSchema),
+                    // a file with field ids (for Iceberg) may have three-level lists: no Avro schema that says otherwise
+                    .setKey_value_metadata(avroSchema == null ? List.of() : List.of(new KeyValue("parquet.avro.schema").setValue(avroSchema),
                             new KeyValue("writer.model.name").setValue("avro")))
                     .setCreated_by(CREATED_BY)
                     .setColumn_orders(orders);

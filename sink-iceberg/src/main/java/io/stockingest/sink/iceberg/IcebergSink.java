@@ -270,6 +270,8 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         final List<DataFile> files = new ArrayList<>();
         LakeRows.Content content = LakeRows.Content.EMPTY;
         final BarGate gate;
+        /** Per symbol whose features are stored, the first session written. */
+        final Map<String, LocalDate> features = new TreeMap<>();
         RunContext context;
 
         PendingBars(BarGate gate) {
@@ -287,6 +289,10 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
                     i -> new PendingBars(new BarGate(validator, i.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY, i)));
             p.context = batch.context();
             p.gate.add(batch);
+            if (batch.interval() == Interval.D1 && batch.options().features() == WriteOptions.Features.STORE) {
+                LocalDate first = batch.bars().stream().map(Bar::date).min(LocalDate::compareTo).orElseThrow();
+                p.features.merge(batch.symbol().value(), first, (a, b) -> a.isBefore(b) ? a : b);
+            }
             p.content = p.content.plus(LakeRows.content(batch.bars(), batch.context().ingestTs()));
             bars.computeIfAbsent(batch.interval(), i -> new LinkedHashMap<>())
                     .computeIfAbsent(batch.context().ingestTs(), t -> new ArrayList<>()).addAll(batch.bars());
@@ -308,6 +314,9 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
             try {
                 for (var entry : pending.entrySet()) {
                     publishBars(entry.getKey(), entry.getValue());
+                    if (!entry.getValue().features.isEmpty()) {
+                        publishFeatures(entry.getValue());
+                    }
                 }
             } finally {
                 pending.clear();
@@ -332,9 +341,31 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
     private void publishBars(Interval interval, PendingBars p) {
         IcebergTable def = interval.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY;
         Expression filter = barFilter(interval, p.gate.ranges());
+        publishFiles(def, filter, p.files, p.content, p.context, p.gate.filter(filter),
+                Map.of("stock-ingest.rows", Long.toString(p.content.rows()), "stock-ingest.symbols", Integer.toString(p.gate.rows().size())));
+    }
+
+    /**
+     * Replaces the feature rows of the run's daily symbols from their first written session on (or from the first
+     * stored session without features, see {@link IcebergFeatures}), once the bars are published: one snapshot per
+     * feature table, none when the rows are unchanged.
+     */
+    private void publishFeatures(PendingBars p) {
+        IcebergFeatures.Change change = new IcebergFeatures(tables).compute(p.features, p.context.ingestTs(), p.context.runId());
+        for (IcebergFeatures.Pending table : List.of(change.features(), change.cumulative())) {
+            publishFiles(table.def, change.filter(), table.files, table.content, p.context, Publisher.Gate.NONE,
+                    Map.of("stock-ingest.rows", Long.toString(table.content.rows()), "stock-ingest.symbols", Integer.toString(p.features.size())));
+        }
+    }
+
+    /**
+     * Publishes files already written (holding rows of {@code content}) in place of the rows {@code filter} matches;
+     * nothing, and the files deleted, when those rows have the same content.
+     */
+    private void publishFiles(IcebergTable def, Expression filter, List<DataFile> written, LakeRows.Content content, RunContext context,
+            Publisher.Gate gate, Map<String, String> summary) {
         Table table = tables.table(def);
-        LakeRows.Content content = p.content;
-        List<DataFile> files = List.copyOf(p.files);
+        List<DataFile> files = List.copyOf(written);
         Publisher.NewRows newRows = new Publisher.NewRows() {
             @Override
             public boolean needsReplaced() {
@@ -348,8 +379,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         };
         Optional<Snapshot> published;
         try {
-            published = publisher(p.context).publish(table, def, filter, newRows, p.gate.filter(filter),
-                    Map.of("stock-ingest.rows", Long.toString(content.rows()), "stock-ingest.symbols", Integer.toString(p.gate.rows().size())));
+            published = publisher(context).publish(table, def, filter, newRows, gate, summary);
         } catch (RuntimeException e) {
             files.forEach(f -> table.io().deleteFile(f.location()));
             throw e;
