@@ -172,6 +172,15 @@ public final class ParquetFiles {
         return onPlatformThread(() -> FlatParquetEncoder.encode(schema, LakeSchemas.barRows(schema, bars, ingestTs), fieldIds));
     }
 
+    /**
+     * Feature rows ({@link LakeSchemas#FEATURES} or {@link LakeSchemas#CUMULATIVE_7D}) of {@code slices}, in order, as
+     * {@link #writeFlat} encodes their records, without a record per row.
+     */
+    public static java.util.Optional<byte[]> writeFlatFeatures(Schema schema, List<LakeSchemas.FeatureSlice> slices, Instant ingestTs,
+            java.util.Map<String, Integer> fieldIds) {
+        return onPlatformThread(() -> FlatParquetEncoder.encode(schema, LakeSchemas.featureRows(schema, slices, ingestTs), fieldIds));
+    }
+
     /** The footer of a file encoded in memory, read with a plain configuration (no Hadoop {@code Configuration} is built). */
     public static org.apache.parquet.hadoop.metadata.ParquetMetadata footer(byte[] bytes) {
         return onPlatformThread(() -> {

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -47,8 +46,11 @@ import org.apache.iceberg.io.CloseableIterable;
 final class IcebergFeatures {
     /** Calendar days before a symbol's first written session read for its tail: 49 sessions of a listed stock lie within 80. */
     static final int WINDOW_DAYS = 120;
-    /** Feature rows encoded into data files at a time (bounded memory for a backfill of many symbols). */
-    private static final int ROWS_PER_WRITE = 100_000;
+    /**
+     * Feature rows computed before they are written as data files (one per month partition): a backfill of a thousand
+     * symbols over five years writes about five files per month and table, and holds a quarter of its series at once.
+     */
+    private static final int ROWS_PER_WRITE = 250_000;
 
     private final IcebergTables tables;
 
@@ -64,23 +66,9 @@ final class IcebergFeatures {
         final IcebergTable def;
         final List<DataFile> files = new ArrayList<>();
         LakeRows.Content content = LakeRows.Content.EMPTY;
-        private final List<GenericRecord> rows = new ArrayList<>();
 
         Pending(IcebergTable def) {
             this.def = def;
-        }
-
-        void add(GenericRecord row, Table table, String runId) {
-            rows.add(row);
-            content = content.plus(row);
-            if (rows.size() >= ROWS_PER_WRITE) {
-                write(table, runId);
-            }
-        }
-
-        void write(Table table, String runId) {
-            files.addAll(TableFiles.write(table, def, rows, runId));
-            rows.clear();
         }
     }
 
@@ -115,6 +103,8 @@ final class IcebergFeatures {
         Pending features = new Pending(IcebergTable.PRICE_FEATURES);
         Pending cumulative = new Pending(IcebergTable.PRICE_CUMULATIVE_7D);
         Map<LocalDate, List<String>> fromGroups = new TreeMap<>();
+        List<FeatureSeries> group = new ArrayList<>();
+        int groupRows = 0;
         try {
             for (var entry : new TreeMap<>(first).entrySet()) {
                 String symbol = entry.getKey();
@@ -127,24 +117,40 @@ final class IcebergFeatures {
                 fromGroups.computeIfAbsent(LocalDate.ofEpochDay(plan.from()), d -> new ArrayList<>()).add(symbol);
                 FeatureSeries computed = FeatureCalculator.compute(new Symbol(symbol), series.sessions(plan.tailStart(), plan.fromIndex()),
                         series.sessions(plan.fromIndex(), series.size()));
+                stored.remove(symbol);
                 for (int i = 0; i < computed.size(); i++) {
-                    features.add(LakeSchemas.features(computed, i, ingestTs), featuresTable, runId);
-                    cumulative.add(LakeSchemas.cumulative(computed, i, ingestTs), cumulativeTable, runId);
+                    features.content = features.content.plus(LakeSchemas.features(computed, i, ingestTs));
+                    cumulative.content = cumulative.content.plus(LakeSchemas.cumulative(computed, i, ingestTs));
+                }
+                group.add(computed);
+                groupRows += computed.size();
+                if (groupRows >= ROWS_PER_WRITE) {
+                    write(group, featuresTable, cumulativeTable, features, cumulative, ingestTs, runId);
+                    groupRows = 0;
                 }
             }
-            features.write(featuresTable, runId);
-            cumulative.write(cumulativeTable, runId);
+            write(group, featuresTable, cumulativeTable, features, cumulative, ingestTs, runId);
         } catch (RuntimeException e) {
             features.files.forEach(f -> featuresTable.io().deleteFile(f.location()));
             cumulative.files.forEach(f -> cumulativeTable.io().deleteFile(f.location()));
             throw e;
         }
         Expression filter = Expressions.alwaysFalse();
-        for (var group : fromGroups.entrySet()) {
-            filter = Expressions.or(filter, Expressions.and(Expressions.in("symbol", group.getValue().toArray()),
-                    Expressions.greaterThanOrEqual("date", (int) group.getKey().toEpochDay())));
+        for (var from : fromGroups.entrySet()) {
+            filter = Expressions.or(filter, Expressions.and(Expressions.in("symbol", from.getValue().toArray()),
+                    Expressions.greaterThanOrEqual("date", (int) from.getKey().toEpochDay())));
         }
         return new Change(filter, features, cumulative);
+    }
+
+    /** Writes the rows of {@code group}'s series to both tables' files, one file per partition, and empties it. */
+    private static void write(List<FeatureSeries> group, Table featuresTable, Table cumulativeTable, Pending features, Pending cumulative,
+            Instant ingestTs, String runId) {
+        if (!group.isEmpty()) {
+            features.files.addAll(TableFiles.writeFeatures(featuresTable, features.def, group, ingestTs, runId));
+            cumulative.files.addAll(TableFiles.writeFeatures(cumulativeTable, cumulative.def, group, ingestTs, runId));
+            group.clear();
+        }
     }
 
     /**

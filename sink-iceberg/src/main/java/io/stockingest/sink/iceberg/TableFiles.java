@@ -2,6 +2,7 @@ package io.stockingest.sink.iceberg;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.stockingest.core.features.FeatureSeries;
 import io.stockingest.core.model.Bar;
 import io.stockingest.lake.LakeSchemas;
 import io.stockingest.lake.ParquetFiles;
@@ -116,6 +117,64 @@ final class TableFiles {
                     Optional<byte[]> flat = ParquetFiles.writeFlatBars(def.avro(), chunk, ingestTs, ids);
                     files.add(flat.isPresent() ? flatFile(table, spec, data, flat.get(), runId)
                             : writeFile(table, spec, writeSchema(table, def), data, chunk.stream().map(b -> LakeSchemas.bar(b, ingestTs)).toList(), runId));
+                }
+            }
+        } catch (RuntimeException e) {
+            files.forEach(f -> table.io().deleteFile(f.location()));
+            throw e;
+        }
+        return files;
+    }
+
+    /**
+     * Writes the feature rows of {@code series} ({@link IcebergTable#PRICE_FEATURES} or
+     * {@link IcebergTable#PRICE_CUMULATIVE_7D}, in symbol order, each series in date order) as new data files of
+     * {@code table}, one per partition, encoded by the flat encoder straight from the series; not committed.
+     */
+    static List<DataFile> writeFeatures(Table table, IcebergTable def, List<FeatureSeries> series, Instant ingestTs, String runId) {
+        PartitionSpec spec = table.spec();
+        Partitioner partitioner = new Partitioner(table, spec);
+        Map<List<Object>, List<LakeSchemas.FeatureSlice>> byPartition = new LinkedHashMap<>();
+        Map<List<Object>, Integer> rows = new HashMap<>();
+        for (FeatureSeries f : series) {
+            int start = 0;
+            List<Object> key = null;
+            for (int i = 0; i <= f.size(); i++) {
+                List<Object> next = null;
+                if (i < f.size()) {
+                    int row = i;
+                    next = partitioner.key(column -> switch (column) {
+                        case "date" -> (int) f.date(row).toEpochDay();
+                        case "symbol" -> f.symbol().value();
+                        default -> throw new IllegalStateException("features are not partitioned by " + column);
+                    });
+                }
+                if (key != null && !key.equals(next)) {
+                    byPartition.computeIfAbsent(key, k -> new ArrayList<>()).add(new LakeSchemas.FeatureSlice(f, start, i));
+                    rows.merge(key, i - start, Integer::sum);
+                    start = i;
+                }
+                key = next;
+            }
+        }
+        Map<String, Integer> ids = fieldIds(writeSchema(table, def));
+        List<DataFile> files = new ArrayList<>(byPartition.size());
+        try {
+            for (var partition : byPartition.entrySet()) {
+                PartitionData data = partitioner.data(partition.getKey());
+                Optional<byte[]> flat = ParquetFiles.writeFlatFeatures(def.avro(), partition.getValue(), ingestTs, ids);
+                if (flat.isPresent()) {
+                    files.add(flatFile(table, spec, data, flat.get(), runId));
+                } else {
+                    // more rows than one flat file holds: as records, which write() splits
+                    List<GenericRecord> records = new ArrayList<>(rows.get(partition.getKey()));
+                    for (LakeSchemas.FeatureSlice slice : partition.getValue()) {
+                        for (int i = slice.from(); i < slice.to(); i++) {
+                            records.add(def == IcebergTable.PRICE_FEATURES ? LakeSchemas.features(slice.series(), i, ingestTs)
+                                    : LakeSchemas.cumulative(slice.series(), i, ingestTs));
+                        }
+                    }
+                    files.addAll(write(table, def, records, runId));
                 }
             }
         } catch (RuntimeException e) {
