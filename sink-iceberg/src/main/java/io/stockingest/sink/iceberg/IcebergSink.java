@@ -165,6 +165,9 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
                 "audit the staged snapshot: expected_symbols_present, prices_positive, ohlc_consistent, volume_non_negative, sessions (not_a_session,"
                         + " outside_session, out_of_range), only_expected_symbols",
                 "fast-forward main of " + table + " to the staged snapshot (nothing when the rows are unchanged); drop the branch",
+                interval.isIntraday() || options.features() == WriteOptions.Features.SKIP ? "store no features (" + (interval.isIntraday() ? "intraday" : "--no-features") + ")"
+                        : "recompute " + config.namespace() + ".price_features and " + config.namespace() + ".price_cumulative_7d of those symbols from their"
+                                + " first written session on, one snapshot each (none when unchanged)",
                 "replace the run's rows of " + config.namespace() + ".quarantine and " + config.namespace() + ".ingest_runs");
     }
 
