@@ -73,7 +73,10 @@ final class FlatParquetEncoder {
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final Map<Schema, Optional<Plan>> PLANS = new ConcurrentHashMap<>();
+    private static final Map<PlanKey, Optional<Plan>> PLANS = new ConcurrentHashMap<>();
+
+    /** A schema and the field ids to write into its Parquet schema (none: the lake's own files). */
+    private record PlanKey(Schema schema, Map<String, Integer> fieldIds) {}
 
     private FlatParquetEncoder() {}
 
@@ -88,10 +91,19 @@ final class FlatParquetEncoder {
      * values.
      */
     static Optional<byte[]> encode(Schema schema, Rows rows) {
+        return encode(schema, rows, Map.of());
+    }
+
+    /**
+     * As {@link #encode(Schema, Rows)}, with a Parquet field id on the columns {@code fieldIds} names: a top-level
+     * column by its name, the element of a list column as {@code name.element}. Iceberg's readers match a data file's
+     * columns to the table's by these ids.
+     */
+    static Optional<byte[]> encode(Schema schema, Rows rows, Map<String, Integer> fieldIds) {
         if (rows.size() == 0 || rows.size() > MAX_ROWS) {
             return Optional.empty();
         }
-        Optional<Plan> plan = PLANS.computeIfAbsent(schema, FlatParquetEncoder::plan);
+        Optional<Plan> plan = PLANS.computeIfAbsent(new PlanKey(schema, Map.copyOf(fieldIds)), key -> plan(key.schema(), key.fieldIds()));
         if (plan.isEmpty()) {
             return Optional.empty();
         }
@@ -136,7 +148,7 @@ final class FlatParquetEncoder {
     }
 
     /** Avro records as rows. */
-    private record RecordRows(List<GenericRecord> records) implements Rows {
+    record RecordRows(List<GenericRecord> records) implements Rows {
         @Override
         public int size() {
             return records.size();
@@ -184,20 +196,18 @@ final class FlatParquetEncoder {
     }
 
     /**
-     * A leaf column: a top-level field, or the repeated element {@code element} of a required LIST group named
-     * {@code name} (parquet-avro's list structure: {@code required group name (LIST) { repeated T array; }}).
+     * A leaf column: a top-level field, or the element of a required LIST group named {@code name} at {@code path}:
+     * parquet-avro's two-level list ({@code required group name (LIST) { repeated T array; }}) or, for files with
+     * field ids, the three-level list of the Parquet spec that Iceberg reads
+     * ({@code required group name (LIST) { repeated group list { required T element; } }}); both have the same levels.
      */
-    private record Column(String name, int position, PrimitiveType type, boolean optional, String element) {
+    private record Column(String name, int position, PrimitiveType type, boolean optional, List<String> path) {
         boolean list() {
-            return element != null;
-        }
-
-        List<String> path() {
-            return list() ? List.of(name, element) : List.of(name);
+            return path.size() > 1;
         }
     }
 
-    private static Optional<Plan> plan(Schema schema) {
+    private static Optional<Plan> plan(Schema schema, Map<String, Integer> fieldIds) {
         if (schema.getType() != Schema.Type.RECORD) {
             return Optional.empty();
         }
@@ -211,10 +221,19 @@ final class FlatParquetEncoder {
                 if (element.isEmpty()) {
                     return Optional.empty();
                 }
-                elements.add(new SchemaElement(field.getName()).setRepetition_type(FieldRepetitionType.REQUIRED).setNum_children(1)
-                        .setConverted_type(ConvertedType.LIST).setLogicalType(LogicalType.LIST(new org.apache.parquet.format.ListType())));
-                elements.add(new SchemaElement(element.get().getName()).setRepetition_type(FieldRepetitionType.REPEATED).setType(Plan.type(element.get())));
-                columns.add(new Column(field.getName(), schema.getField(field.getName()).pos(), element.get(), false, element.get().getName()));
+                elements.add(withId(new SchemaElement(field.getName()).setRepetition_type(FieldRepetitionType.REQUIRED).setNum_children(1)
+                        .setConverted_type(ConvertedType.LIST).setLogicalType(LogicalType.LIST(new org.apache.parquet.format.ListType())),
+                        fieldIds.get(field.getName())));
+                int position = schema.getField(field.getName()).pos();
+                if (fieldIds.isEmpty()) {
+                    elements.add(new SchemaElement(element.get().getName()).setRepetition_type(FieldRepetitionType.REPEATED).setType(Plan.type(element.get())));
+                    columns.add(new Column(field.getName(), position, element.get(), false, List.of(field.getName(), element.get().getName())));
+                } else {
+                    elements.add(new SchemaElement("list").setRepetition_type(FieldRepetitionType.REPEATED).setNum_children(1));
+                    elements.add(withId(new SchemaElement("element").setRepetition_type(FieldRepetitionType.REQUIRED).setType(Plan.type(element.get())),
+                            fieldIds.get(field.getName() + ".element")));
+                    columns.add(new Column(field.getName(), position, element.get(), false, List.of(field.getName(), "list", "element")));
+                }
                 continue;
             }
             if (field.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
@@ -247,11 +266,15 @@ final class FlatParquetEncoder {
             } else if (logical != null || primitive.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY) {
                 return Optional.empty();
             }
-            elements.add(element);
+            elements.add(withId(element, fieldIds.get(field.getName())));
             columns.add(new Column(field.getName(), schema.getField(field.getName()).pos(), primitive,
-                    field.isRepetition(org.apache.parquet.schema.Type.Repetition.OPTIONAL), null));
+                    field.isRepetition(org.apache.parquet.schema.Type.Repetition.OPTIONAL), List.of(field.getName())));
         }
-        return Optional.of(new Plan(List.copyOf(columns), List.copyOf(elements), schema.toString()));
+        return Optional.of(new Plan(List.copyOf(columns), List.copyOf(elements), fieldIds.isEmpty() ? schema.toString() : null));
+    }
+
+    private static SchemaElement withId(SchemaElement element, Integer id) {
+        return id == null ? element : element.setField_id(id);
     }
 
     /** The element of a required LIST group holding one repeated DOUBLE or INT64 with no logical type, else empty. */
@@ -293,7 +316,8 @@ final class FlatParquetEncoder {
             columns.forEach(c -> orders.add(c.type().columnOrder().getColumnOrderName() == ColumnOrderName.IEEE_754_TOTAL_ORDER
                     ? ColumnOrder.IEEE_754_TOTAL_ORDER(new IEEE754TotalOrder()) : ColumnOrder.TYPE_ORDER(new TypeDefinedOrder())));
             FileMetaData footer = new FileMetaData(1, schema, records.size(), List.of(group))
-                    .setKey_value_metadata(List.of(new KeyValue("parquet.avro.schema").setValue(avroSchema),
+                    // a file with field ids (for Iceberg) may have three-level lists: no Avro schema that says otherwise
+                    .setKey_value_metadata(avroSchema == null ? List.of() : List.of(new KeyValue("parquet.avro.schema").setValue(avroSchema),
                             new KeyValue("writer.model.name").setValue("avro")))
                     .setCreated_by(CREATED_BY)
                     .setColumn_orders(orders);

@@ -135,6 +135,134 @@ public final class LakeSchemas {
         return r;
     }
 
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) of a feature series: part of one feature file. */
+    public record FeatureSlice(io.stockingest.core.features.FeatureSeries series, int from, int to) {
+        public FeatureSlice {
+            java.util.Objects.requireNonNull(series, "series is null");
+            if (from < 0 || to < from || to > series.size()) {
+                throw new IllegalArgumentException("rows " + from + ".." + to + " outside a series of " + series.size());
+            }
+        }
+    }
+
+    /**
+     * The rows of {@code slices}, in order, as {@link #FEATURES} or {@link #CUMULATIVE_7D} rows stamped {@code ingestTs}
+     * (the values of {@link #features} and {@link #cumulative} records), read column by column without a record per row.
+     */
+    static FlatParquetEncoder.Rows featureRows(Schema schema, List<FeatureSlice> slices, Instant ingestTs) {
+        if (schema != FEATURES && schema != CUMULATIVE_7D) {
+            throw new IllegalArgumentException("not a feature schema: " + schema.getName());
+        }
+        int total = 0;
+        int[] starts = new int[slices.size() + 1];
+        for (int i = 0; i < slices.size(); i++) {
+            starts[i] = total;
+            total += slices.get(i).to() - slices.get(i).from();
+        }
+        starts[slices.size()] = total;
+        int size = total;
+        String[] names = new String[schema.getFields().size()];
+        schema.getFields().forEach(f -> names[f.pos()] = f.name());
+        long ingestMicros = micros(ingestTs);
+        return new FlatParquetEncoder.Rows() {
+            private int slice;
+
+            /** The series row of table row {@code row} (its slice is left in {@code slice}). */
+            private int at(int row) {
+                if (row < starts[slice] || row >= starts[slice + 1]) {
+                    int i = java.util.Arrays.binarySearch(starts, 0, slices.size(), row);
+                    slice = i >= 0 ? i : -i - 2;
+                    while (starts[slice + 1] == starts[slice]) {
+                        slice++; // an empty slice
+                    }
+                }
+                return slices.get(slice).from() + row - starts[slice];
+            }
+
+            private io.stockingest.core.features.FeatureSeries series() {
+                return slices.get(slice).series();
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public boolean isNull(int row, int column) {
+                int r = at(row);
+                return switch (names[column]) {
+                    case "ma_20" -> Double.isNaN(series().ma20(r));
+                    case "ma_50" -> Double.isNaN(series().ma50(r));
+                    case "volatility_20d" -> Double.isNaN(series().volatility20d(r));
+                    case "avg_7_day_volume" -> Double.isNaN(series().avg7DayVolume(r));
+                    case "volatility_7_day" -> Double.isNaN(series().volatility7Day(r));
+                    default -> false;
+                };
+            }
+
+            @Override
+            public int intValue(int row, int column) {
+                return (int) series(row).date(at(row)).toEpochDay();
+            }
+
+            private io.stockingest.core.features.FeatureSeries series(int row) {
+                at(row);
+                return series();
+            }
+
+            @Override
+            public long longValue(int row, int column) {
+                if (!names[column].equals("ingest_ts")) {
+                    throw new IllegalStateException("not a long column: " + names[column]);
+                }
+                return ingestMicros;
+            }
+
+            @Override
+            public double doubleValue(int row, int column) {
+                int r = at(row);
+                return switch (names[column]) {
+                    case "close" -> series().close(r);
+                    case "ma_20" -> series().ma20(r);
+                    case "ma_50" -> series().ma50(r);
+                    case "volatility_20d" -> series().volatility20d(r);
+                    case "avg_7_day_volume" -> series().avg7DayVolume(r);
+                    case "volatility_7_day" -> series().volatility7Day(r);
+                    default -> throw new IllegalStateException("not a double column: " + names[column]);
+                };
+            }
+
+            @Override
+            public String stringValue(int row, int column) {
+                return series(row).symbol().value();
+            }
+
+            @Override
+            public int listSize(int row, int column) {
+                int r = at(row);
+                return series().cumulativeLength(r);
+            }
+
+            @Override
+            public double listDouble(int row, int column, int index) {
+                int r = at(row);
+                return switch (names[column]) {
+                    case "opens" -> series().open(r, index);
+                    case "highs" -> series().high(r, index);
+                    case "lows" -> series().low(r, index);
+                    case "closes" -> series().close(r, index);
+                    default -> throw new IllegalStateException("not a list of doubles: " + names[column]);
+                };
+            }
+
+            @Override
+            public long listLong(int row, int column, int index) {
+                return series(row).volume(at(row), index);
+            }
+        };
+    }
+
     private static Double orNull(double v) {
         return Double.isNaN(v) ? null : v;
     }

@@ -154,6 +154,44 @@ public final class ParquetFiles {
         return encodeWithParquetMr(schema, records);
     }
 
+    /** The most rows {@link #writeFlat} and {@link #writeFlatBars} put in one file. */
+    public static final int FLAT_MAX_ROWS = FlatParquetEncoder.MAX_ROWS;
+
+    /**
+     * Records encoded by the flat encoder (as {@link #write} encodes them), with a Parquet field id on every column
+     * {@code fieldIds} names (a top-level column by name, a list's element as {@code name.element}): the form in which
+     * Iceberg's readers match a file's columns to a table's. Empty when the flat encoder does not take this schema,
+     * no records, or more than {@link #FLAT_MAX_ROWS}; the caller then uses a general writer.
+     */
+    public static java.util.Optional<byte[]> writeFlat(Schema schema, List<GenericRecord> records, java.util.Map<String, Integer> fieldIds) {
+        return onPlatformThread(() -> FlatParquetEncoder.encode(schema, new FlatParquetEncoder.RecordRows(records), fieldIds));
+    }
+
+    /** Bars in the {@link LakeSchemas#DAILY} or {@link LakeSchemas#INTRADAY} schema as {@link #writeFlat} encodes their records. */
+    public static java.util.Optional<byte[]> writeFlatBars(Schema schema, List<Bar> bars, Instant ingestTs, java.util.Map<String, Integer> fieldIds) {
+        return onPlatformThread(() -> FlatParquetEncoder.encode(schema, LakeSchemas.barRows(schema, bars, ingestTs), fieldIds));
+    }
+
+    /**
+     * Feature rows ({@link LakeSchemas#FEATURES} or {@link LakeSchemas#CUMULATIVE_7D}) of {@code slices}, in order, as
+     * {@link #writeFlat} encodes their records, without a record per row.
+     */
+    public static java.util.Optional<byte[]> writeFlatFeatures(Schema schema, List<LakeSchemas.FeatureSlice> slices, Instant ingestTs,
+            java.util.Map<String, Integer> fieldIds) {
+        return onPlatformThread(() -> FlatParquetEncoder.encode(schema, LakeSchemas.featureRows(schema, slices, ingestTs), fieldIds));
+    }
+
+    /** The footer of a file encoded in memory, read with a plain configuration (no Hadoop {@code Configuration} is built). */
+    public static org.apache.parquet.hadoop.metadata.ParquetMetadata footer(byte[] bytes) {
+        return onPlatformThread(() -> {
+            try (ParquetFileReader reader = ParquetFileReader.open(new InMemoryInputFile(bytes), ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+                return reader.getFooter();
+            } catch (IOException e) {
+                throw new IngestException(ErrorKind.SINK, "Cannot read the footer of a Parquet file: " + e.getMessage(), e);
+            }
+        });
+    }
+
     /** parquet-avro's own writer, for schemas the flat encoder does not handle (and tests comparing the two). */
     static byte[] writeWithParquetMr(Schema schema, List<GenericRecord> records) {
         return onPlatformThread(() -> encodeWithParquetMr(schema, records));

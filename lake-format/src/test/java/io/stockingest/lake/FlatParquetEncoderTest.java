@@ -81,6 +81,27 @@ class FlatParquetEncoderTest {
     }
 
     @Test
+    void featureRowsEncodedStraightFromTheSeriesGiveTheSameBytesAsTheirAvroRecords() {
+        List<io.stockingest.core.features.Session> sessions = yearBars().stream().filter(b -> !Double.isNaN(b.open())).map(io.stockingest.core.features.Session::of).toList();
+        io.stockingest.core.features.FeatureSeries series = io.stockingest.core.features.FeatureCalculator.compute(AAPL, List.of(), sessions);
+        io.stockingest.core.features.FeatureSeries tail = io.stockingest.core.features.FeatureCalculator.compute(Symbol.parse("MSFT"),
+                sessions.subList(150, 199), sessions.subList(199, sessions.size()));
+        // slices as one file of a partition holds them: parts of several series, one empty
+        List<LakeSchemas.FeatureSlice> slices = List.of(new LakeSchemas.FeatureSlice(series, 0, 3), new LakeSchemas.FeatureSlice(series, 3, 3),
+                new LakeSchemas.FeatureSlice(series, 3, 120), new LakeSchemas.FeatureSlice(tail, 0, tail.size()));
+        for (Schema schema : List.of(LakeSchemas.FEATURES, LakeSchemas.CUMULATIVE_7D)) {
+            List<GenericRecord> records = new ArrayList<>();
+            for (LakeSchemas.FeatureSlice slice : slices) {
+                for (int i = slice.from(); i < slice.to(); i++) {
+                    records.add(schema == LakeSchemas.FEATURES ? LakeSchemas.features(slice.series(), i, INGEST) : LakeSchemas.cumulative(slice.series(), i, INGEST));
+                }
+            }
+            assertThat(ParquetFiles.writeFlatFeatures(schema, slices, INGEST, Map.of()).orElseThrow()).as(schema.getName())
+                    .isEqualTo(ParquetFiles.write(schema, records));
+        }
+    }
+
+    @Test
     void aYearOfBarsReadsBackValueForValueWithParquetAvrosReader() {
         List<GenericRecord> records = year();
         byte[] bytes = ParquetFiles.write(LakeSchemas.DAILY, records);

@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,6 +165,9 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
                 "audit the staged snapshot: expected_symbols_present, prices_positive, ohlc_consistent, volume_non_negative, sessions (not_a_session,"
                         + " outside_session, out_of_range), only_expected_symbols",
                 "fast-forward main of " + table + " to the staged snapshot (nothing when the rows are unchanged); drop the branch",
+                interval.isIntraday() || options.features() == WriteOptions.Features.SKIP ? "store no features (" + (interval.isIntraday() ? "intraday" : "--no-features") + ")"
+                        : "recompute " + config.namespace() + ".price_features and " + config.namespace() + ".price_cumulative_7d of those symbols from their"
+                                + " first written session on, one snapshot each (none when unchanged)",
                 "replace the run's rows of " + config.namespace() + ".quarantine and " + config.namespace() + ".ingest_runs");
     }
 
@@ -269,31 +271,38 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
     private static final class PendingBars {
         final List<DataFile> files = new ArrayList<>();
         LakeRows.Content content = LakeRows.Content.EMPTY;
-        final Map<String, DateRange> ranges = new TreeMap<>();
-        final Map<String, Long> rows = new HashMap<>();
+        final BarGate gate;
+        /** Per symbol whose features are stored, the first session written. */
+        final Map<String, LocalDate> features = new TreeMap<>();
         RunContext context;
+
+        PendingBars(BarGate gate) {
+            this.gate = gate;
+        }
     }
 
     private Void spill(List<BarBatch> batches) {
-        Map<Interval, List<GenericRecord>> records = new TreeMap<>();
+        Map<Interval, Map<Instant, List<Bar>>> bars = new TreeMap<>();
         for (BarBatch batch : batches) {
             if (batch.bars().isEmpty()) {
                 continue;
             }
-            PendingBars p = pending.computeIfAbsent(batch.interval(), i -> new PendingBars());
+            PendingBars p = pending.computeIfAbsent(batch.interval(),
+                    i -> new PendingBars(new BarGate(validator, i.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY, i)));
             p.context = batch.context();
-            p.ranges.put(batch.symbol().value(), batch.range());
-            p.rows.merge(batch.symbol().value(), (long) batch.bars().size(), Long::sum);
-            List<GenericRecord> out = records.computeIfAbsent(batch.interval(), i -> new ArrayList<>());
-            for (Bar bar : batch.bars()) {
-                GenericRecord row = LakeSchemas.bar(bar, batch.context().ingestTs());
-                p.content = p.content.plus(row);
-                out.add(row);
+            p.gate.add(batch);
+            if (batch.interval() == Interval.D1 && batch.options().features() == WriteOptions.Features.STORE) {
+                LocalDate first = batch.bars().stream().map(Bar::date).min(LocalDate::compareTo).orElseThrow();
+                p.features.merge(batch.symbol().value(), first, (a, b) -> a.isBefore(b) ? a : b);
             }
+            p.content = p.content.plus(LakeRows.content(batch.bars(), batch.context().ingestTs()));
+            bars.computeIfAbsent(batch.interval(), i -> new LinkedHashMap<>())
+                    .computeIfAbsent(batch.context().ingestTs(), t -> new ArrayList<>()).addAll(batch.bars());
         }
-        records.forEach((interval, rows) -> {
+        bars.forEach((interval, stamped) -> {
             IcebergTable def = interval.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY;
-            pending.get(interval).files.addAll(TableFiles.write(tables.table(def), def, rows, pending.get(interval).context.runId()));
+            PendingBars p = pending.get(interval);
+            stamped.forEach((ingestTs, rows) -> p.files.addAll(TableFiles.writeBars(tables.table(def), def, rows, ingestTs, p.context.runId())));
         });
         return null;
     }
@@ -307,6 +316,9 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
             try {
                 for (var entry : pending.entrySet()) {
                     publishBars(entry.getKey(), entry.getValue());
+                    if (!entry.getValue().features.isEmpty()) {
+                        publishFeatures(entry.getValue());
+                    }
                 }
             } finally {
                 pending.clear();
@@ -330,10 +342,32 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
 
     private void publishBars(Interval interval, PendingBars p) {
         IcebergTable def = interval.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY;
-        Expression filter = barFilter(interval, p.ranges);
+        Expression filter = barFilter(interval, p.gate.ranges());
+        publishFiles(def, filter, p.files, p.content, p.context, p.gate.filter(filter),
+                Map.of("stock-ingest.rows", Long.toString(p.content.rows()), "stock-ingest.symbols", Integer.toString(p.gate.rows().size())));
+    }
+
+    /**
+     * Replaces the feature rows of the run's daily symbols from their first written session on (or from the first
+     * stored session without features, see {@link IcebergFeatures}), once the bars are published: one snapshot per
+     * feature table, none when the rows are unchanged.
+     */
+    private void publishFeatures(PendingBars p) {
+        IcebergFeatures.Change change = new IcebergFeatures(tables).compute(p.features, p.context.ingestTs(), p.context.runId());
+        for (IcebergFeatures.Pending table : List.of(change.features(), change.cumulative())) {
+            publishFiles(table.def, change.filter(), table.files, table.content, p.context, Publisher.Gate.NONE,
+                    Map.of("stock-ingest.rows", Long.toString(table.content.rows()), "stock-ingest.symbols", Integer.toString(p.features.size())));
+        }
+    }
+
+    /**
+     * Publishes files already written (holding rows of {@code content}) in place of the rows {@code filter} matches;
+     * nothing, and the files deleted, when those rows have the same content.
+     */
+    private void publishFiles(IcebergTable def, Expression filter, List<DataFile> written, LakeRows.Content content, RunContext context,
+            Publisher.Gate gate, Map<String, String> summary) {
         Table table = tables.table(def);
-        LakeRows.Content content = p.content;
-        List<DataFile> files = List.copyOf(p.files);
+        List<DataFile> files = List.copyOf(written);
         Publisher.NewRows newRows = new Publisher.NewRows() {
             @Override
             public boolean needsReplaced() {
@@ -347,8 +381,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         };
         Optional<Snapshot> published;
         try {
-            published = publisher(p.context).publish(table, def, filter, newRows, new BarGate(validator, def, interval, p.ranges, p.rows, filter),
-                    Map.of("stock-ingest.rows", Long.toString(content.rows()), "stock-ingest.symbols", Integer.toString(p.rows.size())));
+            published = publisher(context).publish(table, def, filter, newRows, gate, summary);
         } catch (RuntimeException e) {
             files.forEach(f -> table.io().deleteFile(f.location()));
             throw e;

@@ -29,6 +29,9 @@ enum IcebergTable {
             List.of("contract", "date"), "underlying", "date"),
     CORPORATE_ACTIONS("corporate_actions", LakeSchemas.ACTION, b -> b, List.of("symbol", "ex_date"), List.of("symbol", "type", "ex_date"), "symbol", "ex_date"),
     QUOTES("quotes", LakeSchemas.QUOTE, b -> b.day("ts"), List.of("symbol", "ts"), List.of("symbol", "ts"), "symbol", "ts"),
+    PRICE_FEATURES("price_features", LakeSchemas.FEATURES, b -> b.month("date"), List.of("symbol", "date"), List.of("symbol", "date"), "symbol", "date"),
+    PRICE_CUMULATIVE_7D("price_cumulative_7d", LakeSchemas.CUMULATIVE_7D, b -> b.month("date"), List.of("symbol", "date"), List.of("symbol", "date"),
+            "symbol", "date"),
     QUARANTINE("quarantine", LakeSchemas.QUARANTINE, b -> b, List.of("run_id", "symbol", "ts"), List.of("run_id", "symbol", "ts", "rule"), "run_id", null),
     INGEST_RUNS("ingest_runs", Runs.SCHEMA, b -> b, List.of("started_at"), List.of("run_id"), "run_id", null);
 

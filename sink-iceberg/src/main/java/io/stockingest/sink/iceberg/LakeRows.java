@@ -1,6 +1,10 @@
 package io.stockingest.sink.iceberg;
 
+import io.stockingest.core.model.Bar;
+import io.stockingest.lake.LakeSchemas;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -42,6 +46,15 @@ final class LakeRows {
         return out;
     }
 
+    /** The content of {@code bars} as {@link io.stockingest.lake.LakeSchemas#bar} records stamped {@code ingestTs}. */
+    static Content content(List<Bar> bars, Instant ingestTs) {
+        Content content = Content.EMPTY;
+        for (Bar bar : bars) {
+            content = content.plus(LakeSchemas.bar(bar, ingestTs));
+        }
+        return content;
+    }
+
     /** The value of one column as a comparable key part (strings and numbers as they are). */
     static Object keyPart(GenericRecord row, String column) {
         Object value = row.get(column);
@@ -67,10 +80,25 @@ final class LakeRows {
                 case Number n -> mix(h, n.longValue());
                 case CharSequence text -> bytes(h, text.toString().getBytes(StandardCharsets.UTF_8));
                 case Map<?, ?> map -> bytes(h, new TreeMap<>(map).toString().getBytes(StandardCharsets.UTF_8));
+                case List<?> list -> list(h, list);
                 default -> bytes(h, value.toString().getBytes(StandardCharsets.UTF_8));
             };
         }
         return finish(h);
+    }
+
+    /** A list of numbers (the 7-session arrays) element by element: its text would cost a decimal conversion per value. */
+    private static long list(long h, List<?> list) {
+        long x = mix(h, list.size());
+        for (Object element : list) {
+            x = switch (element) {
+                case null -> mix(x, 0x6e756c6cL);
+                case Double d -> mix(x, Double.doubleToLongBits(d));
+                case Number n -> mix(x, n.longValue());
+                default -> bytes(x, element.toString().getBytes(StandardCharsets.UTF_8));
+            };
+        }
+        return x;
     }
 
     private static long bytes(long h, byte[] bytes) {
