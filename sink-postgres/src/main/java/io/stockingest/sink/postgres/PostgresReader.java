@@ -56,7 +56,8 @@ final class PostgresReader implements SinkReader {
         this.jdbc = new JdbcTables(() -> open(config.jdbcUrl(), props, schema), CONNECTIONS, description);
     }
 
-    private static Connection open(String url, Properties props, String schema) throws SQLException {
+    /** One of the reader's connections: every statement its own read-only transaction, a statement timeout. */
+    static Connection open(String url, Properties props, String schema) throws SQLException {
         Connection c = DriverManager.getConnection(url, props);
         try (Statement st = c.createStatement()) {
             st.execute("SET search_path TO " + schema);
