@@ -139,12 +139,12 @@ class PostgresEndToEndTest {
         try (FixtureServer yahoo = new FixtureServer()) {
             assertThat(run(yahoo, "db", "migrate", "--dry-run", "--sink", "postgres", "--pg-schema", "dry")).as(err.toString()).isZero();
             assertThat(out.toString()).contains("Schema dry on ").contains("at version none").contains("pending migration(s); dry run, nothing applied")
-                    .contains("would apply V1 prices").contains("would apply V7 venue").contains("would apply V8 checked sessions").contains("would apply V9 ");
+                    .contains("would apply V1 prices").contains("would apply V7 venue").contains("would apply V8 checked sessions").contains("would apply V9 ").contains("would apply V10 prices daily months");
             assertThat(query("SELECT count(*) FROM pg_namespace WHERE nspname = 'dry'")).as("the dry run created no schema").isEqualTo("0");
 
             assertThat(run(yahoo, "db", "migrate", "--pg-schema", "dry")).as(err.toString()).isZero();
             assertThat(run(yahoo, "db", "migrate", "--dry-run", "--pg-schema", "dry")).as(err.toString()).isZero();
-            assertThat(out.toString()).contains("at version 9, 0 pending migration(s)").doesNotContain("would apply");
+            assertThat(out.toString()).contains("at version 10, 0 pending migration(s)").doesNotContain("would apply");
         }
     }
 

@@ -52,40 +52,66 @@ final class DashboardBench {
 
     private DashboardBench() {}
 
+    /**
+     * With {@code BENCH_DASHBOARD_DATA=DIR}, the filled PostgreSQL data directory and lake live in DIR and are kept:
+     * a later run with the same DIR skips the fill (it migrates the schema, as {@code db migrate} would, so a newer
+     * migration applies), which makes profiling one change a matter of a minute instead of a new fill.
+     */
     static List<Bench.Figures> run(int symbols, LocalDate from, LocalDate to) throws Exception {
-        Path work = Files.createTempDirectory("stock-ingest-dashboard-bench");
+        String kept = System.getenv().getOrDefault("BENCH_DASHBOARD_DATA", "");
+        Path work = kept.isEmpty() ? Files.createTempDirectory("stock-ingest-dashboard-bench") : Files.createDirectories(Path.of(kept).toAbsolutePath());
+        boolean filled = !kept.isEmpty() && Files.exists(work.resolve("filled"));
         List<Bench.Figures> rows = new ArrayList<>();
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("shared_buffers", "256MB").start();
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("shared_buffers", "256MB");
+        if (!kept.isEmpty()) {
+            builder.setDataDirectory(work.resolve("pgdata")).setCleanDataDirectory(false);
+        }
+        try (EmbeddedPostgres pg = builder.start();
                 SyntheticProvider provider = SyntheticProvider.start(Optional.empty(), Duration.ZERO)) {
             Files.write(work.resolve("tickers.txt"), Bench.symbols(symbols));
-            long fillStart = System.nanoTime();
-            fill(pg, provider, work, from, to);
-            try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres", "postgres", null);
-                    var st = c.createStatement()) {
-                st.execute("VACUUM ANALYZE"); // what autovacuum does after a bulk load; index-only scans need the visibility map it sets
+            if (filled) {
+                cli(pg, provider, work, "db", "migrate", "--sink", "postgres");
+                System.out.printf(Locale.ROOT, "dashboard: reusing the fill in %s (BENCH_DASHBOARD_DATA)%n", work);
+            } else {
+                long fillStart = System.nanoTime();
+                cli(pg, provider, work, "prices", "--source", "fmp", "--tickers-path", work.resolve("tickers.txt").toString(), "--from", from.toString(),
+                        "--to", to.toString(), "--backfill", "--sink", "parquet:" + work.resolve("lake"), "--sink", "postgres");
+                try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres", "postgres", null);
+                        var st = c.createStatement()) {
+                    st.execute("VACUUM ANALYZE"); // what autovacuum does after a bulk load; index-only scans need the visibility map it sets
+                }
+                double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+                System.out.printf(Locale.ROOT, "dashboard: filled %d symbols %s..%s into PostgreSQL and a lake in %.1f s%n", symbols, from, to, fillSeconds);
+                Files.writeString(work.resolve("filled"), symbols + " " + from + " " + to + "\n");
             }
-            double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
-            System.out.printf(Locale.ROOT, "dashboard: filled %d symbols %s..%s into PostgreSQL and a lake in %.1f s%n", symbols, from, to, fillSeconds);
             LocalDate today = to.plusDays(1);
+            Path profile = Files.createTempDirectory("stock-ingest-dashboard-chromium");
             // the readers as serve opens them: each sink plugin's ReadOnlyAccess
             try (SinkReader postgres = new PostgresSinkFactory().openReader("postgres",
                     Settings.of(Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres")));
                     SinkReader lake = new LakeSinkFactory().openReader("parquet:" + work.resolve("lake"), Settings.of(Map.of()));
-                    Chromium browser = new Chromium(work.resolve("chromium-profile"))) {
+                    Chromium browser = new Chromium(profile)) {
                 for (var sink : List.of(Map.entry("postgres", postgres), Map.entry("lake", lake))) {
+                    if (!System.getenv().getOrDefault("BENCH_DASHBOARD_SINKS", sink.getKey()).contains(sink.getKey())) {
+                        continue;
+                    }
                     try (DashboardServer server = DashboardServer.start(new DashboardApi(sink.getValue(), today),
                             InetAddress.getLoopbackAddress(), 0)) {
                         rows.add(measure(sink.getKey(), URI.create("http://127.0.0.1:" + server.port() + "/"), symbols, browser));
                     }
                 }
+            } finally {
+                Bench.deleteTree(profile);
             }
         } finally {
-            Bench.deleteTree(work);
+            if (kept.isEmpty()) {
+                Bench.deleteTree(work);
+            }
         }
         return rows;
     }
 
-    private static void fill(EmbeddedPostgres pg, SyntheticProvider provider, Path work, LocalDate from, LocalDate to) {
+    private static void cli(EmbeddedPostgres pg, SyntheticProvider provider, Path work, String... args) {
         Map<String, String> vars = new HashMap<>();
         vars.put("FMP_API_KEY", "synthetic-bench-key");
         vars.put("FMP_BASE_URL", provider.baseUri().toString());
@@ -97,10 +123,9 @@ final class DashboardBench {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8),
                 Ticker.SYSTEM, false);
-        int exit = Main.run(env, "prices", "--source", "fmp", "--tickers-path", work.resolve("tickers.txt").toString(), "--from", from.toString(),
-                "--to", to.toString(), "--backfill", "--sink", "parquet:" + work.resolve("lake"), "--sink", "postgres");
+        int exit = Main.run(env, args);
         if (exit != 0) {
-            throw new IllegalStateException("the fill failed (exit " + exit + "):\n" + out.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException(String.join(" ", args) + " failed (exit " + exit + "):\n" + out.toString(StandardCharsets.UTF_8));
         }
     }
 

@@ -238,7 +238,7 @@ public final class DashboardApi {
         monthList.forEach(m -> expectedNode.add(expected.get(m)));
         ArrayNode symbolsNode = out.putArray("symbols");
         symbolList.forEach(symbolsNode::add);
-        Map<String, Integer> monthIndex = new LinkedHashMap<>();
+        Map<String, Integer> monthIndex = new java.util.HashMap<>();
         for (int i = 0; i < monthList.size(); i++) {
             monthIndex.put(monthList.get(i), i);
         }
@@ -264,14 +264,22 @@ public final class DashboardApi {
         LocalDate last = null;
         Optional<Table> inPlace = reader.storedByMonth(range);
         if (inPlace.isPresent()) {
+            String low = null; // ISO dates compare as text: one parse at the end, not two per row
+            String high = null;
+            Map<String, Long> byMonth = null;
+            String symbol = null;
             for (List<Object> row : inPlace.get().rows()) {
-                counts.computeIfAbsent((String) row.get(0), s -> new TreeMap<>()).put((String) row.get(1), ((Number) row.get(2)).longValue());
-                LocalDate low = LocalDate.parse((String) row.get(3));
-                LocalDate high = LocalDate.parse((String) row.get(4));
-                first = first == null || low.isBefore(first) ? low : first;
-                last = last == null || high.isAfter(last) ? high : last;
+                if (!row.get(0).equals(symbol)) { // a reader's rows come ordered by symbol: one map lookup per symbol
+                    symbol = (String) row.get(0);
+                    byMonth = counts.computeIfAbsent(symbol, k -> new TreeMap<>());
+                }
+                byMonth.put((String) row.get(1), ((Number) row.get(2)).longValue());
+                String rowFirst = (String) row.get(3);
+                String rowLast = (String) row.get(4);
+                low = low == null || rowFirst.compareTo(low) < 0 ? rowFirst : low;
+                high = high == null || rowLast.compareTo(high) > 0 ? rowLast : high;
             }
-            return new Held(counts, first, last);
+            return new Held(counts, low == null ? null : LocalDate.parse(low), high == null ? null : LocalDate.parse(high));
         }
         List<Symbol> symbols = reader.symbols().stream().map(Symbol::parse).toList();
         if (symbols.isEmpty()) {

@@ -82,7 +82,7 @@ public interface SinkReader extends AutoCloseable {
 
     /**
      * Distinct stored daily sessions per symbol and month ({@code YYYY-MM}) in {@code range}, counted where the data
-     * lives: {@code symbol, month, stored, first, last} (the month's first and last stored date). Empty when this reader cannot count in place (the default); the caller then
+     * lives: {@code symbol, month, stored, first, last} (the month's first and last stored date), ordered by symbol and month. Empty when this reader cannot count in place (the default); the caller then
      * counts {@link #storedSessions()} itself, which suits a lake (one listing per symbol) but not a database of
      * millions of rows.
      */

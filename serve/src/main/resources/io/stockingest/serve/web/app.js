@@ -107,6 +107,8 @@ async function symbolPage(symbol, query) {
   }
   const daily = interval === '1d';
   const x = col(data, daily ? 'date' : 'ts').map(v => daily ? v : v.replace('T', ' ').replace(':00Z', 'Z'));
+  // the panel shows the last session's row only: ask for that one, while the chart is drawn
+  const cumulative = daily ? api('cumulative/' + encodeURIComponent(symbol) + '?from=' + x[x.length - 1]) : null;
   const ohlc = data.rows.map(r => ['open', 'close', 'low', 'high'].map(c => r[data.columns.indexOf(c)]));
   const volume = col(data, 'volume');
   const actions = records(data.actions);
@@ -148,7 +150,7 @@ async function symbolPage(symbol, query) {
   for (const [label, months] of RANGES) {
     bar.appendChild(el('button', { 'data-range': label, onclick: () => zoom(c, x, months, daily) }, label));
   }
-  if (daily) await cumulativePanel(symbol);
+  if (daily) cumulativePanel(await cumulative);
 }
 
 function zoom(c, x, months, daily) {
@@ -163,8 +165,7 @@ function zoom(c, x, months, daily) {
   c.dispatchAction({ type: 'dataZoom', startValue: start, endValue: x.length - 1 });
 }
 
-async function cumulativePanel(symbol) {
-  const data = await api('cumulative/' + encodeURIComponent(symbol));
+function cumulativePanel(data) {
   page.appendChild(el('h3', {}, 'Last 7 sessions (price_cumulative_7d)'));
   if (data.rows.length === 0) {
     page.appendChild(empty('No 7-day cumulative rows.'));

@@ -43,7 +43,8 @@ import org.postgresql.copy.CopyIn;
  *
  * The gate is one cheap predicate per row; only on a breach does a second query count breaches by rule and name the
  * symbols ({@code DQ_GATE}). It reports the rows inserted or changed and, per symbol, the earliest changed date (where
- * the feature refresh starts). Phase times are added to {@code phases} (nanoseconds by phase name).
+ * the feature refresh starts). A daily load adds the rows it inserted to the {@code prices_daily_months} summary
+ * ({@link PriceMonths}) in the same transaction. Phase times are added to {@code phases} (nanoseconds by phase name).
  */
 final class BarLoader {
     static final String VALUE_COLS = "open, high, low, close, adj_close, volume, vwap, transactions, source, venue";
@@ -125,6 +126,10 @@ final class BarLoader {
                 long rows = copy(table, table.target, " WHERE " + GOOD, bars, ts);
                 t = lap("copy into " + table.target + " (gate in its WHERE)", t);
                 if (rows == bars.size()) {
+                    if (table == Table.DAILY) {
+                        PriceMonths.add(c, bars); // every bar was inserted (a key stored twice fails the COPY)
+                        t = lap("prices_daily_months", t);
+                    }
                     c.releaseSavepoint(savepoint);
                     firstDate.forEach(since::put);
                     return new Changed(rows, since, Set.copyOf(since.keySet()));
@@ -307,14 +312,24 @@ final class BarLoader {
         ps.setArray(2, c.createArrayOf("text", series.stream().map(x -> x.contains("\t") ? x.split("\t")[1] : "").toArray()));
     }
 
+    /** Inserts the staging rows of the series not in {@code stored}; daily, adds them to prices_daily_months in the same statement. */
     private long insertNew(Table table, List<String> stored) throws SQLException {
-        String sql = "INSERT INTO " + table.target + " (" + table.cols + ") SELECT " + table.cols + " FROM " + table.stage + " s"
+        String insert = "INSERT INTO " + table.target + " (" + table.cols + ") SELECT " + table.cols + " FROM " + table.stage + " s"
                 + (stored.isEmpty() ? "" : " WHERE " + inSeries(table, false));
+        String sql = table == Table.DAILY
+                ? "WITH ins AS (" + insert + " RETURNING symbol, date), " + PriceMonths.addFrom("ins") + " SELECT count(*) FROM ins"
+                : insert;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (!stored.isEmpty()) {
                 bindSeries(ps, stored);
             }
-            return ps.executeUpdate();
+            if (table != Table.DAILY) {
+                return ps.executeUpdate();
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
@@ -338,7 +353,9 @@ final class BarLoader {
         String sql = "WITH up AS (INSERT INTO " + table.target + " AS t (" + table.cols + ") SELECT " + table.cols + " FROM " + table.stage + " s"
                 + " WHERE " + unchanged + (series == null ? "" : " AND " + inSeries(table, true))
                 + " ON CONFLICT (" + table.key + ") DO UPDATE SET " + set + "ingest_ts = EXCLUDED.ingest_ts"
-                + " WHERE (" + old + ") IS DISTINCT FROM (" + neu + ") RETURNING t.symbol, t.date)"
+                + " WHERE (" + old + ") IS DISTINCT FROM (" + neu + ") RETURNING t.symbol, t.date, t.xmax = 0 AS inserted)"
+                // daily: the inserted rows (not the updated ones: xmax = 0) go to prices_daily_months in the same statement
+                + (table == Table.DAILY ? ", ins AS (SELECT symbol, date FROM up WHERE inserted), " + PriceMonths.addFrom("ins") : "")
                 + " SELECT symbol, count(*), min(date) FROM up GROUP BY symbol";
         long total = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
