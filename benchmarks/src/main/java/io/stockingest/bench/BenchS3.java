@@ -26,9 +26,9 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
  * <p>It counts what it serves: {@link #requests} is every request that reached the blob store lookup (one per S3
  * request, after the headers are checked), {@link #operations} the blob store calls by method name ({@code list} for
  * a ListObjectsV2 page, {@code getBlob}, {@code putBlob}, {@code blobMetadata} for a HEAD, ...; a request may make
- * more than one). Because an object is a file, a lake can be seeded without a PUT per object: a hard link to a file
- * the server wrote shares its inode, so its extended attributes (ETag, content type) too ({@link #objectPath}).
- * Thread-safe.
+ * more than one; the store's {@code supports...} capability questions, asked on every request, are left out).
+ * Because an object is a file, a lake can be seeded without a PUT per object: a hard link to a file the server wrote
+ * shares its inode, so its extended attributes (ETag, content type) too ({@link #objectPath}). Thread-safe.
  */
 final class BenchS3 implements AutoCloseable {
     static final String ACCESS_KEY = "bench-access-key";
@@ -43,7 +43,8 @@ final class BenchS3 implements AutoCloseable {
         BlobStore store = new FilesystemNio2BlobStore(root.toString());
         BlobStore counting = (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[] {BlobStore.class},
                 (self, method, args) -> {
-                    if (method.getDeclaringClass() != Object.class) {
+                    // supportsVersioning & co. are the handler asking what the store can do, on every request: not counted
+                    if (method.getDeclaringClass() != Object.class && !method.getName().startsWith("supports")) {
                         operations.computeIfAbsent(method.getName(), name -> new LongAdder()).increment();
                     }
                     try {

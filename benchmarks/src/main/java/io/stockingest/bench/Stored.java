@@ -127,16 +127,20 @@ final class Stored {
             long before = provider.requests();
             long s3Before = s3.requests();
             Map<String, Long> opsBefore = s3.operations();
+            long serverCpu = Bench.processCpuNanos();
             Map<String, String> rerun = Bench.childCli(provider.baseUri(), work, s3.env(), "prices", "--source", "fmp", "--tickers-path", tickers,
                     "--from", Bench.FROM.toString(), "--to", Bench.TO.toString(), "--sink", sink);
+            long rerunServerCpu = Bench.processCpuNanos() - serverCpu;
             long rerunRequests = provider.requests() - before;
             long rerunS3 = s3.requests() - s3Before;
             String rerunOps = BenchS3.difference(opsBefore, s3.operations());
             String loadRerun = Bench.loadAverage();
             s3Before = s3.requests();
             opsBefore = s3.operations();
+            serverCpu = Bench.processCpuNanos();
             Map<String, String> coverage = Bench.childCli(provider.baseUri(), work, s3.env(), "coverage", "--tickers-path", tickers,
                     "--from", Bench.FROM.toString(), "--to", Bench.TO.toString(), "--sink", sink, "--format", "csv");
+            long coverageServerCpu = Bench.processCpuNanos() - serverCpu;
             long coverageS3 = s3.requests() - s3Before;
             String coverageOps = BenchS3.difference(opsBefore, s3.operations());
             String loadCoverage = Bench.loadAverage();
@@ -144,11 +148,13 @@ final class Stored {
                     Bench.print("rerun-daily-s3", rerunRequests == 0 && "0".equals(rerun.get("exit")), "symbols", symbols.size(), "objects", links,
                             "build_s", Bench.seconds(buildNanos), "requests", rerunRequests, "sessions_stored", rerun.get("stored"),
                             "wall_s", Bench.seconds(Long.parseLong(rerun.get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(rerun.get("run_cpu_ns"))),
-                            "s3_requests", rerunS3, "s3_calls", rerunOps, "load_avg", loadRerun, "exit", rerun.get("exit"), "goal", "0 requests"),
+                            "s3_requests", rerunS3, "s3_calls", rerunOps, "server_cpu_s", Bench.seconds(rerunServerCpu), "load_avg", loadRerun,
+                            "exit", rerun.get("exit"), "goal", "0 requests"),
                     Bench.print("coverage-daily-s3", "0".equals(coverage.get("exit")), "symbols", symbols.size(), "objects", links,
                             "wall_s", Bench.seconds(Long.parseLong(coverage.get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(coverage.get("run_cpu_ns"))),
                             "rows_printed", Long.parseLong(coverage.get("output_lines")) - 1, "s3_requests", coverageS3, "s3_calls", coverageOps,
-                            "load_avg", loadCoverage, "exit", coverage.get("exit"), "goal", "exit 0 (nothing missing), list calls only"));
+                            "server_cpu_s", Bench.seconds(coverageServerCpu), "load_avg", loadCoverage, "exit", coverage.get("exit"),
+                            "goal", "exit 0 (nothing missing), list calls only"));
         } finally {
             Bench.deleteTree(work);
         }
@@ -173,15 +179,19 @@ final class Stored {
             long firstRequests = provider.requests();
             long firstS3 = s3.requests();
             Map<String, Long> opsBefore = s3.operations();
+            long serverCpu = Bench.processCpuNanos();
             Map<String, String> rerun = Bench.childCli(provider.baseUri(), work, s3.env(), run);
+            long rerunServerCpu = Bench.processCpuNanos() - serverCpu;
             long rerunRequests = provider.requests() - firstRequests;
             long rerunS3 = s3.requests() - firstS3;
             String rerunOps = BenchS3.difference(opsBefore, s3.operations());
             String loadRerun = Bench.loadAverage();
             long s3Before = s3.requests();
             opsBefore = s3.operations();
+            serverCpu = Bench.processCpuNanos();
             Map<String, String> coverage = Bench.childCli(provider.baseUri(), work, s3.env(), "coverage", "--tickers-path", tickers,
                     "--from", Bench.FROM.toString(), "--to", Bench.TO.toString(), "--sink", sink, "--format", "csv");
+            long coverageServerCpu = Bench.processCpuNanos() - serverCpu;
             long coverageS3 = s3.requests() - s3Before;
             String coverageOps = BenchS3.difference(opsBefore, s3.operations());
             return List.of(
@@ -189,11 +199,12 @@ final class Stored {
                             "first_requests", firstRequests, "first_wall_s", Bench.seconds(Long.parseLong(first.get("wall_ns"))), "first_s3_requests", firstS3,
                             "requests", rerunRequests, "sessions_stored", rerun.get("stored"), "wall_s", Bench.seconds(Long.parseLong(rerun.get("wall_ns"))),
                             "cpu_s", Bench.seconds(Long.parseLong(rerun.get("run_cpu_ns"))), "s3_requests", rerunS3, "s3_calls", rerunOps,
-                            "load_avg", loadRerun, "exit", rerun.get("exit"), "goal", "0 requests"),
+                            "server_cpu_s", Bench.seconds(rerunServerCpu), "load_avg", loadRerun, "exit", rerun.get("exit"), "goal", "0 requests"),
                     Bench.print("coverage-yearly-s3", "0".equals(coverage.get("exit")), "symbols", symbols.size(),
                             "wall_s", Bench.seconds(Long.parseLong(coverage.get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(coverage.get("run_cpu_ns"))),
                             "rows_printed", Long.parseLong(coverage.get("output_lines")) - 1, "s3_requests", coverageS3, "s3_calls", coverageOps,
-                            "load_avg", Bench.loadAverage(), "exit", coverage.get("exit"), "goal", "exit 0 (nothing missing)"));
+                            "server_cpu_s", Bench.seconds(coverageServerCpu), "load_avg", Bench.loadAverage(), "exit", coverage.get("exit"),
+                            "goal", "exit 0 (nothing missing)"));
         } finally {
             Bench.deleteTree(work);
         }
