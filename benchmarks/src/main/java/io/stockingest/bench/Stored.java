@@ -24,6 +24,14 @@ import java.util.stream.Stream;
  * a real {@code --backfill} run first (the rerun reads and decodes every year file).
  */
 final class Stored {
+    /**
+     * {@code rerun-daily-s3}'s symbols: 200 × 5 years (251,000 objects) unless {@code -Dbench.s3-symbols} says otherwise.
+     * Not 1,000: the CLI starts by checking the lake with a one-key ListObjectsV2 of its whole prefix, and s3proxy's
+     * filesystem store walks every object under a prefix (reading each one's extended attributes) before it cuts a page
+     * to its size; at 1,255,000 objects that took longer than the client's read timeout on this shared 2-core machine
+     * (4 attempts, 250 s, then exit 2). S3 answers that request from its index.
+     */
+    static final int S3_DAILY_SYMBOLS = Integer.getInteger("bench.s3-symbols", 200);
     /** ext4 allows 65,000 links per file: a fresh copy of the template every this many. */
     private static final int LINKS_PER_COPY = 50_000;
 
@@ -92,15 +100,15 @@ final class Stored {
 
     /**
      * {@code rerun-daily-s3}: the same complete daily lake in a bucket of a real S3-compatible server ({@link BenchS3},
-     * s3proxy over its filesystem blob store, in this JVM): the seed file is written by the CLI with a PUT, the
-     * 1.26 million objects are hard links to files the server wrote (a fresh one, by one PUT of the same bytes, every
+     * s3proxy over its filesystem blob store, in this JVM), for {@link #S3_DAILY_SYMBOLS} symbols: the seed file is
+     * written by the CLI with a PUT, the other objects are hard links to files the server wrote (a fresh one, by one PUT of the same bytes, every
      * {@link #LINKS_PER_COPY} links), which the server lists and serves as the objects they name, their ETag
      * included. Then the rerun and {@code coverage}, each a child JVM given {@code S3_ENDPOINT} and {@code AWS_*} in its
      * environment and {@code --sink s3://bench/lake}, as a user runs them. Prints the provider's requests, wall and CPU
      * time and the S3 requests the server answered.
      */
     static List<Bench.Figures> rerunDailyS3() throws IOException {
-        List<String> symbols = Bench.symbols(Bench.SYMBOLS);
+        List<String> symbols = Bench.symbols(S3_DAILY_SYMBOLS);
         List<LocalDate> sessions = SyntheticProvider.sessions(Bench.FROM, Bench.TO);
         Path work = Files.createTempDirectory("stock-ingest-bench-stored-s3");
         try (SyntheticProvider provider = SyntheticProvider.start(SyntheticProvider.Options.of(Optional.of(Bench.CLIENT_RATE), Bench.LATENCY));
