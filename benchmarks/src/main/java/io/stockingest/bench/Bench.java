@@ -80,6 +80,8 @@ public final class Bench {
             }
             case "rerun-daily" -> rows.addAll(Stored.rerunDaily());
             case "rerun-yearly" -> rows.add(Stored.rerunYearly());
+            case "rerun-daily-s3" -> rows.addAll(Stored.rerunDailyS3());
+            case "rerun-yearly-s3" -> rows.addAll(Stored.rerunYearlyS3());
             case "memory" -> rows.add(memory(fullRun()));
             case "cpu" -> rows.add(cpu(fullRun()));
             case "postgres" -> rows.add(PostgresEndToEnd.run());
@@ -119,7 +121,7 @@ public final class Bench {
 
     private static void usage() {
         System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|dashboard|throttled-server|sliding-second|sliding-half|fixed-minute|windows|"
-                + "memory|cpu|all|rerun-daily|rerun-yearly|postgres");
+                + "memory|cpu|all|rerun-daily|rerun-yearly|rerun-daily-s3|rerun-yearly-s3|postgres");
     }
 
     // ---------------------------------------------------------------- scenarios
@@ -412,6 +414,12 @@ public final class Bench {
         vars.put("FMP_RATE_LIMIT", CLIENT_RATE.toString());
         vars.put("MAX_WORKERS", String.valueOf(WORKERS));
         vars.put("FMP_USAGE_FILE", work.resolve("fmp-usage.txt").toString());
+        // an S3 sink's settings come from this process's environment, as a user's shell gives them (see childCli)
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("S3_") || name.startsWith("AWS_")) {
+                vars.put(name, value);
+            }
+        });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -432,6 +440,14 @@ public final class Bench {
 
     /** Runs {@link #clientCli} in a child JVM with ./stock-ingest's flags; returns its CHILD figures. */
     static Map<String, String> childCli(java.net.URI baseUri, Path work, String... cli) {
+        return childCli(baseUri, work, Map.of(), cli);
+    }
+
+    /**
+     * The same with {@code env} in the child's environment (an S3 sink's {@code S3_ENDPOINT}, {@code AWS_*}); any
+     * {@code S3_*} or {@code AWS_*} variable of this process's own environment is not passed on.
+     */
+    static Map<String, String> childCli(java.net.URI baseUri, Path work, Map<String, String> env, String... cli) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
@@ -443,7 +459,10 @@ public final class Bench {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), CHILD_CLI, baseUri.toString(), work.toString()));
         command.addAll(List.of(cli));
         try {
-            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().keySet().removeIf(name -> name.startsWith("S3_") || name.startsWith("AWS_"));
+            builder.environment().putAll(env);
+            Process child = builder.start();
             Map<String, String> figures = new HashMap<>();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
