@@ -72,10 +72,10 @@ final class Stored {
             return List.of(
                     Bench.print("rerun-daily-local", rerunRequests == 0 && "0".equals(rerun.get("exit")), "symbols", symbols.size(), "files", links,
                             "build_s", Bench.seconds(buildNanos), "requests", rerunRequests, "sessions_stored", rerun.get("stored"),
-                            "wall_s", Bench.seconds(Long.parseLong(rerun.get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(rerun.get("run_cpu_ns"))),
+                            "wall_s", Bench.seconds(Long.parseLong(rerun.get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(rerun.get("cpu_ns"))),
                             "load_avg", loadRerun, "exit", rerun.get("exit"), "goal", "0 requests"),
                     Bench.print("coverage-daily-local", coverageNanos < 10_000_000_000L && "0".equals(coverage.get("exit")), "symbols", symbols.size(),
-                            "files", links, "wall_s", Bench.seconds(coverageNanos), "cpu_s", Bench.seconds(Long.parseLong(coverage.get("run_cpu_ns"))),
+                            "files", links, "wall_s", Bench.seconds(coverageNanos), "cpu_s", Bench.seconds(Long.parseLong(coverage.get("cpu_ns"))),
                             "rows_printed", Long.parseLong(coverage.get("output_lines")) - 1, "load_avg", loadCoverage, "exit", coverage.get("exit"),
                             "goal", "wall < 10 s, exit 0"));
         } finally {
@@ -98,7 +98,7 @@ final class Stored {
             return Bench.print("rerun-yearly-local", "0".equals(rerun.get("exit")), "symbols", symbols.size(),
                     "first_requests", firstRequests, "first_wall_s", Bench.seconds(Long.parseLong(first.get("wall_ns"))),
                     "requests", rerunRequests, "wall_s", Bench.seconds(Long.parseLong(rerun.get("wall_ns"))),
-                    "cpu_s", Bench.seconds(Long.parseLong(rerun.get("run_cpu_ns"))), "load_avg", Bench.loadAverage(), "exit", rerun.get("exit"),
+                    "cpu_s", Bench.seconds(Long.parseLong(rerun.get("cpu_ns"))), "load_avg", Bench.loadAverage(), "exit", rerun.get("exit"),
                     "note", "the rerun reads each year file's date column to know the sessions it holds");
         } finally {
             Bench.deleteTree(work);
