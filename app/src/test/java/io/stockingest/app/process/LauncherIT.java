@@ -149,7 +149,7 @@ class LauncherIT {
             assertThat(in.readNBytes(magic, 0, 4)).isEqualTo(4);
         }
         if (AOT) {
-            assertThat(magic).as("an AOT cache again (0xf00baba2, little-endian)").containsExactly(0xa2, 0xba, 0x0b, 0xf0);
+            assertThat(magic).as("an AOT cache again (0xf00baba2, little-endian)").containsExactly(0xa2, 0xab, 0x0b, 0xf0);
         } else {
             assertThat(magic).as("a dynamic archive again (0xf00baba8, little-endian)").containsExactly(0xa8, 0xab, 0x0b, 0xf0);
         }
