@@ -25,9 +25,6 @@ class LauncherIT {
     private static final Path ROOT = FatJar.jar().toAbsolutePath().getParent().getParent().getParent();
     private static final Path LAUNCHER = ROOT.resolve("stock-ingest");
     private static final Path JDK = Path.of(System.getProperty("java.home"));
-    /** JDK 25+: an AOT cache ({@code .aot}, a static archive's magic number); JDK 19-24: a dynamic archive. */
-    private static final boolean AOT = Runtime.version().feature() >= 25;
-    private static final String SUFFIX = AOT ? ".aot" : ".jsa";
 
     record Run(int exit, String out, String err) {
     }
@@ -62,7 +59,7 @@ class LauncherIT {
             return List.of();
         }
         try (Stream<Path> files = Files.list(cache)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).toList();
+            return files.filter(file -> file.getFileName().toString().endsWith(".jsa")).toList();
         }
     }
 
@@ -78,19 +75,18 @@ class LauncherIT {
         List<Path> made = archives(cache.resolve("stock-ingest"));
         assertThat(made).hasSize(1);
         assertThat(made.getFirst().getFileName().toString()).as("keyed by the jar's checksum, the JDK and the command")
-                .matches("stock-ingest-[0-9]+-jdk" + java.util.regex.Pattern.quote(jdkVersion()) + "-default\\" + SUFFIX);
+                .matches("stock-ingest-[0-9]+-jdk" + java.util.regex.Pattern.quote(jdkVersion()) + "-default\\.jsa");
 
         Path classes = home.resolve("classes.log");
         Run second = launch(home, Map.of("XDG_CACHE_HOME", cache.toString(), "STOCK_INGEST_OPTS", "-Xlog:class+load=info:file=" + classes), "--version");
         assertThat(second.exit()).as(second.err()).isZero();
         assertThat(second.out()).isEqualTo(first.out());
         assertThat(second.err()).isEmpty();
-        // lambdas and other hidden classes are made at run time (a dynamic archive); every class of ours read from the
-        // jar comes from the archive: "shared objects file (top)" for a dynamic archive, "shared objects file" for an AOT cache
+        // lambdas and other hidden classes are made at run time; every class of ours read from the jar comes from the archive
         List<String> ours = Files.readAllLines(classes).stream().filter(line -> line.contains(" io.stockingest.") && !line.contains("$$Lambda")).toList();
         assertThat(ours).as("our classes loaded").hasSizeGreaterThan(10);
         assertThat(ours).as("every one of our classes comes from the archive the first run made")
-                .allMatch(line -> line.contains("source: shared objects file" + (AOT ? "" : " (top)")));
+                .allMatch(line -> line.contains("source: shared objects file (top)"));
         assertThat(archives(cache.resolve("stock-ingest"))).isEqualTo(made);
     }
 
@@ -148,11 +144,7 @@ class LauncherIT {
         try (var in = Files.newInputStream(archive)) {
             assertThat(in.readNBytes(magic, 0, 4)).isEqualTo(4);
         }
-        if (AOT) {
-            assertThat(magic).as("an AOT cache again (0xf00baba2, little-endian)").containsExactly(0xa2, 0xab, 0x0b, 0xf0);
-        } else {
-            assertThat(magic).as("a dynamic archive again (0xf00baba8, little-endian)").containsExactly(0xa8, 0xab, 0x0b, 0xf0);
-        }
+        assertThat(magic).as("a dynamic archive again (0xf00baba8, little-endian)").containsExactly(0xa8, 0xab, 0x0b, 0xf0);
     }
 
     @Test
