@@ -1,17 +1,9 @@
 package io.stockingest.bench;
 
-import io.stockingest.app.Environment;
-import io.stockingest.app.Main;
 import io.stockingest.core.http.RateLimit;
-import io.stockingest.core.http.Ticker;
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +23,12 @@ import java.util.regex.Pattern;
 
 /**
  * The benchmark scenarios: {@code rate-efficiency}, {@code throttled-server}, {@code memory}, {@code cpu} and
- * {@code all}. Each scenario starts a {@link SyntheticProvider} in this JVM and runs the real CLI
- * ({@code stock-ingest prices --source fmp ... --backfill --sink parquet:TMP}, through {@link Main#run}) in a child
- * JVM on the same classpath with {@code ./stock-ingest}'s default flags ({@code stock-ingest.jvm-options}), so that
- * the client's wall time, CPU time and peak RSS are its own and not the server's. Each prints one line of figures;
- * {@code all} prints a table.
+ * {@code all}. Each scenario starts a {@link SyntheticProvider} in this JVM and runs the real CLI as a user does,
+ * {@code ./stock-ingest prices --source fmp ... --backfill --sink parquet:TMP} through the launcher script (its JDK,
+ * flags and class-data archive; {@link #launch}), so that the client's wall time is what a user waits for, from
+ * starting the command to its exit, and its CPU time and peak RSS are its own and not the server's. Each prints one
+ * line of figures ({@code first_request_s}: from starting the command to the server's first request); {@code all}
+ * prints a table.
  */
 public final class Bench {
     static final int SYMBOLS = Integer.getInteger("bench.symbols", 1000);
@@ -44,8 +37,6 @@ public final class Bench {
     static final RateLimit CLIENT_RATE = RateLimit.parse("3000/min");
     static final Duration LATENCY = Duration.ofMillis(50);
     static final int WORKERS = 16;
-    private static final String CHILD = "client-run";
-    private static final String CHILD_CLI = "client-cli";
 
     private Bench() {
     }
@@ -56,18 +47,13 @@ public final class Bench {
             System.exit(2);
         }
         String scenario = args[0];
-        if (scenario.equals(CHILD)) {
-            System.exit(clientRun(args));
-        }
-        if (scenario.equals(CHILD_CLI)) {
-            System.exit(clientCli(args));
-        }
         List<Figures> rows = new ArrayList<>();
         switch (scenario) {
             case "rate-efficiency" -> rows.add(rateEfficiency(fullRun()));
             case "rate-only" -> rows.add(rateOnly());
             case "dashboard" -> rows.addAll(DashboardBench.run(SYMBOLS, FROM, TO));
             case "throttled-server" -> rows.add(throttledServer());
+            case "startup" -> rows.add(startup());
             case "sliding-second" -> rows.add(slidingSecond());
             case "sliding-half" -> rows.add(slidingHalf());
             case "fixed-minute" -> rows.add(fixedMinute());
@@ -107,20 +93,8 @@ public final class Bench {
         System.exit(rows.stream().allMatch(Figures::passed) ? 0 : 1);
     }
 
-    /** Reads a child's {@code CHILD k=v k=v ...} line into {@code figures}; false for any other line. */
-    private static boolean childFigures(String line, Map<String, String> figures) {
-        if (!line.startsWith("CHILD ")) {
-            return false;
-        }
-        for (String pair : line.substring(6).split(" ")) {
-            int eq = pair.indexOf('=');
-            figures.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-        return true;
-    }
-
     private static void usage() {
-        System.err.println("usage: stock-ingest-bench rate-efficiency|rate-only|dashboard|throttled-server|sliding-second|sliding-half|fixed-minute|windows|"
+        System.err.println("usage: stock-ingest-bench startup|rate-efficiency|rate-only|dashboard|throttled-server|sliding-second|sliding-half|fixed-minute|windows|"
                 + "memory|cpu|all|rerun-daily|rerun-yearly|rerun-daily-s3|rerun-yearly-s3|postgres");
     }
 
@@ -133,6 +107,38 @@ public final class Bench {
 
     static Figures rateEfficiency(Outcome o) {
         return efficiencyLine("rate-efficiency", o);
+    }
+
+    static final int STARTUP_RUNS = Integer.getInteger("bench.startup-runs", 7);
+
+    /**
+     * What a user waits for before and after the work of a tiny run: {@code ./stock-ingest prices} for one symbol and
+     * one week against the synthetic FMP (no limit, 50 ms latency), a fresh lake each time. One run first (it may make
+     * the launcher's class-data archive: its figures are printed apart), then {@link #STARTUP_RUNS} more; the medians
+     * of the command's wall time, of the time from starting it to the server's first request, and of its CPU time.
+     */
+    static Figures startup() {
+        List<Outcome> runs = new ArrayList<>();
+        warm = true; // the first run here is the warm-up, printed apart
+        for (int i = 0; i <= STARTUP_RUNS; i++) {
+            runs.add(run(SyntheticProvider.Options.of(Optional.empty(), LATENCY), CLIENT_RATE, 1, TO.minusDays(6), TO));
+        }
+        Outcome first = runs.removeFirst();
+        boolean ok = runs.stream().allMatch(o -> o.exitCode == 0 && o.complete()) && first.exitCode == 0;
+        return print("startup", ok, ordered(
+                "runs", runs.size(), "wall_s_median", f2(median(runs, Outcome::wallNanos) / 1e9),
+                "first_request_s_median", f2(median(runs, Outcome::firstRequestNanos) / 1e9),
+                "after_first_request_s_median", f2(median(runs, o -> o.wallNanos - o.firstRequestNanos) / 1e9),
+                "cpu_s_median", f2(median(runs, Outcome::cpuNanos) / 1e9),
+                "peak_rss_mb_median", f1(median(runs, Outcome::peakRssKb) / 1024.0),
+                "first_run_wall_s", f2(first.wallSeconds()), "first_run_first_request_s", f2(first.firstRequestNanos / 1e9),
+                "launcher_env", "STOCK_INGEST_CDS=" + System.getenv().getOrDefault("STOCK_INGEST_CDS", "unset"), "jvm_flags", clientFlags(),
+                "load_avg", loadAverage(), "goal", "watch: what start-up costs a user"));
+    }
+
+    private static long median(List<Outcome> runs, java.util.function.ToLongFunction<Outcome> figure) {
+        long[] values = runs.stream().mapToLong(figure).sorted().toArray();
+        return values[values.length / 2];
     }
 
     /**
@@ -152,7 +158,7 @@ public final class Bench {
                 "requests", o.serverRequests, "429s", o.server429, "peak_in_window", o.peakInWindow + "/" + CLIENT_RATE.permits(),
                 "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum), "efficiency", f3(efficiency),
                 // first to last request at the server: the pacing alone, without start-up and the last writes
-                "request_span_s", f2(o.spanNanos / 1e9), "pacing", f3((o.serverRequests - 1) / perSecond(CLIENT_RATE) / (o.spanNanos / 1e9)),
+                "first_request_s", f2(o.firstRequestNanos / 1e9), "request_span_s", f2(o.spanNanos / 1e9), "pacing", f3((o.serverRequests - 1) / perSecond(CLIENT_RATE) / (o.spanNanos / 1e9)),
                 "rows", o.rows + "/" + o.expectedRows, "client_cpu_s", f2(o.cpuSeconds()), "server_cpu_s", f2(o.serverCpuNanos / 1e9), "load_avg", o.loadAverage,
                 "exit", o.exitCode, "goal", "efficiency>=0.97 and 0 429s"));
     }
@@ -183,7 +189,7 @@ public final class Bench {
         return print("sliding-second", ok, ordered(
                 "requests", o.serverRequests, "429s", o.server429, "peak_in_window", o.peakInWindow + "/" + serverLimit.permits(), "server_limit", "50/1s sliding",
                 "client_told", CLIENT_RATE.toString(), "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum), "efficiency", f3(efficiency),
-                "request_span_s", f2(o.spanNanos / 1e9), "pacing", f3((o.serverRequests - 1) / perSecond(serverLimit) / (o.spanNanos / 1e9)),
+                "first_request_s", f2(o.firstRequestNanos / 1e9), "request_span_s", f2(o.spanNanos / 1e9), "pacing", f3((o.serverRequests - 1) / perSecond(serverLimit) / (o.spanNanos / 1e9)),
                 "rows", o.rows + "/" + o.expectedRows, "load_avg", o.loadAverage, "exit", o.exitCode, "goal", "efficiency>=0.97 and 0 429s"));
     }
 
@@ -208,7 +214,7 @@ public final class Bench {
         return print("fixed-minute", ok, ordered(
                 "requests", o.serverRequests, "429s", o.server429, "server_limit", "1500/min fixed", "client_told", CLIENT_RATE.toString(),
                 "wall_s", f2(o.wallSeconds()), "windows_min_s", f2(minimum), "wall_over_min", f3(o.wallSeconds() / minimum),
-                "request_span_s", f2(o.spanNanos / 1e9), "rows", o.rows + "/" + o.expectedRows, "load_avg", o.loadAverage, "exit", o.exitCode,
+                "first_request_s", f2(o.firstRequestNanos / 1e9), "request_span_s", f2(o.spanNanos / 1e9), "rows", o.rows + "/" + o.expectedRows, "load_avg", o.loadAverage, "exit", o.exitCode,
                 "goal", "every row, wall<=1.1x the windows' minimum"));
     }
 
@@ -221,7 +227,7 @@ public final class Bench {
         return print(name, ok, ordered(
                 "requests", o.serverRequests, "429s", o.server429, "client_retries", o.clientRetries, "server_limit", serverLimit.toString(),
                 "client_told", CLIENT_RATE.toString(), "wall_s", f2(o.wallSeconds()), "min_s", f2(minimum), "share_of_server_rate", f3(share),
-                "request_span_s", f2(o.spanNanos / 1e9), "span_share", f3(spanShare), "rows", o.rows + "/" + o.expectedRows,
+                "first_request_s", f2(o.firstRequestNanos / 1e9), "request_span_s", f2(o.spanNanos / 1e9), "span_share", f3(spanShare), "rows", o.rows + "/" + o.expectedRows,
                 "load_avg", o.loadAverage, "exit", o.exitCode,
                 "goal", "every row, exit 0, share>=" + goal + (max429 == Long.MAX_VALUE ? "" : ", <=" + max429 + " 429s")));
     }
@@ -230,7 +236,7 @@ public final class Bench {
         double mb = o.peakRssKb / 1024.0;
         boolean ok = mb <= 512 && o.complete();
         return print("memory", ok, ordered(
-                "peak_rss_mb", f1(mb), "max_heap_mb", o.maxHeapMb, "rows", o.rows + "/" + o.expectedRows, "wall_s", f2(o.wallSeconds()),
+                "peak_rss_mb", f1(mb), "rows", o.rows + "/" + o.expectedRows, "wall_s", f2(o.wallSeconds()),
                 "jvm_flags", clientFlags(), "exit", o.exitCode, "goal", "peak RSS <= 512 MB with ./stock-ingest's default flags, none added"));
     }
 
@@ -260,16 +266,16 @@ public final class Bench {
         double perThousand = o.cpuSeconds() / (o.rows / 1000.0);
         return print("cpu", o.complete(), ordered(
                 "cpu_s", f2(o.cpuSeconds()), "cpu_s_per_1000_rows", f4(perThousand), "rows", o.rows + "/" + o.expectedRows,
-                "cpu_s_in_run", f2(o.runCpuNanos / 1e9), "wall_s", f2(o.wallSeconds()), "exit", o.exitCode,
+                "wall_s", f2(o.wallSeconds()), "exit", o.exitCode,
                 "goal", "watch for regressions"));
     }
 
     // ---------------------------------------------------------------- the run
 
     /** What one end-to-end run measured: the server's counts and the child's own figures. */
-    record Outcome(long serverRequests, long server429, long peakInWindow, int exitCode, long wallNanos, long cpuNanos, long runCpuNanos,
-            long peakRssKb, long maxHeapMb, long rows, long expectedRows, long clientRetries, long serverCpuNanos, String loadAverage,
-            long spanNanos, long idealNanos) {
+    record Outcome(long serverRequests, long server429, long peakInWindow, int exitCode, long wallNanos, long cpuNanos,
+            long peakRssKb, long rows, long expectedRows, long clientRetries, long serverCpuNanos, String loadAverage,
+            long spanNanos, long idealNanos, long firstRequestNanos) {
         double wallSeconds() {
             return wallNanos / 1e9;
         }
@@ -299,56 +305,59 @@ public final class Bench {
      */
     static Outcome run(SyntheticProvider.Options server, RateLimit clientRate, int symbolCount, LocalDate from, LocalDate to, String sink,
             Map<String, String> settings) {
+        warmUp();
+        return measured(server, clientRate, symbolCount, from, to, sink, settings);
+    }
+
+    private static boolean warm;
+
+    /**
+     * Once per benchmark process, before the first measured run: one tiny {@code prices} run (one symbol, one week,
+     * its own server), so that the launcher's class-data archive for {@code prices} exists, as it does for a user who
+     * ran the command before (the first run of a new jar makes it, and takes longer: {@code startup} shows by how much).
+     */
+    static void warmUp() {
+        if (warm) {
+            return;
+        }
+        warm = true;
+        Outcome first = measured(SyntheticProvider.Options.of(Optional.empty(), LATENCY), CLIENT_RATE, 1, TO.minusDays(6), TO, LAKE, Map.of());
+        System.err.printf(Locale.ROOT, "  | warm-up run (makes the launcher's archive if missing): exit %d, wall %.2f s%n", first.exitCode, first.wallSeconds());
+    }
+
+    private static Outcome measured(SyntheticProvider.Options server, RateLimit clientRate, int symbolCount, LocalDate from, LocalDate to, String sink,
+            Map<String, String> settings) {
         Path work = null;
         try (SyntheticProvider provider = SyntheticProvider.start(server)) {
             work = Files.createTempDirectory("stock-ingest-bench");
             Path tickers = work.resolve("tickers.txt");
             Files.write(tickers, symbols(symbolCount));
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            // the access flags ./stock-ingest passes for the Parquet stack
-            command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-            command.add("--enable-native-access=ALL-UNNAMED");
-            if (Runtime.version().feature() >= 23) {
-                command.add("--sun-misc-unsafe-memory-access=allow");
-            }
-            // ./stock-ingest's default flags (heap cap, GC, JIT) from stock-ingest.jvm-options, as a user running it gets them
-            launcherOptions().ifPresent(file -> command.add("@" + file));
-            // BENCH_CHILD_JVM_OPTS: extra flags for the client JVM after those (a later flag wins), to compare
-            String extra = System.getenv().getOrDefault("BENCH_CHILD_JVM_OPTS", "").strip();
-            if (!extra.isEmpty()) {
-                command.addAll(List.of(extra.split("\\s+")));
-            }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), CHILD,
-                    provider.baseUri().toString(), work.toString(), clientRate.toString(), String.valueOf(WORKERS), from.toString(), to.toString(), sink));
-            settings.forEach((k, v) -> command.add(k + "=" + v));
-            long serverCpuBefore = processCpuNanos();
-            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            Map<String, String> figures = new HashMap<>();
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (!childFigures(line, figures)) {
-                        System.err.println("  | " + line);
-                    }
+            Map<String, String> vars = fmpSettings(provider.baseUri(), work);
+            vars.put("FMP_RATE_LIMIT", clientRate.toString());
+            List<String> cli = new ArrayList<>(List.of("prices", "--source", "fmp", "--tickers-path", tickers.toString(), "--from", from.toString(),
+                    "--to", to.toString(), "--backfill", "--sink", sink.equals(LAKE) ? "parquet:" + work.resolve("lake") : sink));
+            settings.forEach((key, value) -> {
+                if (key.equals(EXTRA_ARGS)) {
+                    cli.addAll(List.of(value.split(" ")));
+                } else {
+                    vars.put(key, value);
                 }
-            }
-            int status = child.waitFor();
+            });
+            long serverCpuBefore = processCpuNanos();
+            Launched child = launch(work, vars, cli);
             long serverCpu = processCpuNanos() - serverCpuBefore;
-            if (!figures.containsKey("exit")) {
-                throw new IllegalStateException("the client JVM ended (status " + status + ") without reporting figures");
+            if (child.exit() != 0) {
+                System.err.print(child.out());
+                System.err.print(child.err());
             }
             long expected = (long) symbolCount * SyntheticProvider.sessions(from, to).size();
-            return new Outcome(provider.requests(), provider.throttled(), provider.peakInWindow(), Integer.parseInt(figures.get("exit")),
-                    Long.parseLong(figures.get("wall_ns")), Long.parseLong(figures.get("cpu_ns")), Long.parseLong(figures.get("run_cpu_ns")),
-                    Long.parseLong(figures.get("hwm_kb")), Long.parseLong(figures.get("max_heap_mb")), Long.parseLong(figures.get("rows")), expected,
-                    Long.parseLong(figures.get("retries")), serverCpu, loadAverage(),
-                    provider.activeSpan().toNanos(), provider.idealSpan(symbolCount, clientRate).toNanos());
+            long firstArrival = provider.firstArrivalNanos();
+            return new Outcome(provider.requests(), provider.throttled(), provider.peakInWindow(), child.exit(), child.wallNanos(), child.cpuNanos(),
+                    child.peakRssKb(), figure(child.out(), "rows\\s+(\\d+) written"), expected, figure(child.out(), "retries (\\d+)"), serverCpu, loadAverage(),
+                    provider.activeSpan().toNanos(), provider.idealSpan(symbolCount, clientRate).toNanos(),
+                    firstArrival == Long.MIN_VALUE ? -1 : firstArrival - child.startNanos());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         } finally {
             if (work != null) {
                 deleteTree(work);
@@ -356,131 +365,109 @@ public final class Bench {
         }
     }
 
-    /** In the child JVM: one {@code prices} run through the real CLI, then one {@code CHILD key=value...} line. */
-    static int clientRun(String[] args) throws IOException {
-        String baseUrl = args[1];
-        Path work = Path.of(args[2]);
+    /** The settings of every child run against the synthetic FMP at {@code baseUri}, told {@link #CLIENT_RATE}. */
+    private static Map<String, String> fmpSettings(java.net.URI baseUri, Path work) {
         Map<String, String> vars = new HashMap<>();
         vars.put("FMP_API_KEY", "synthetic-bench-key");
-        vars.put("FMP_BASE_URL", baseUrl);
-        vars.put("FMP_PLAN", "ultimate");
-        vars.put("FMP_RATE_LIMIT", args[3]);
-        vars.put("MAX_WORKERS", args[4]);
-        vars.put("FMP_USAGE_FILE", work.resolve("fmp-usage.txt").toString());
-        String sink = args.length > 7 && !args[7].equals(LAKE) ? args[7] : "parquet:" + work.resolve("lake");
-        List<String> extraArgs = new ArrayList<>();
-        for (int i = 8; i < args.length; i++) {
-            String key = args[i].substring(0, args[i].indexOf('='));
-            String value = args[i].substring(args[i].indexOf('=') + 1);
-            if (key.equals(EXTRA_ARGS)) {
-                extraArgs.addAll(List.of(value.split(" ")));
-            } else {
-                vars.put(key, value);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Ticker.SYSTEM, false);
-        long cpuBefore = processCpuNanos();
-        long start = System.nanoTime();
-        List<String> cli = new ArrayList<>(List.of("prices", "--source", "fmp", "--tickers-path", work.resolve("tickers.txt").toString(), "--from", args[5],
-                "--to", args[6], "--backfill", "--sink", sink));
-        cli.addAll(extraArgs);
-        int exit = Main.run(env, cli.toArray(String[]::new));
-        long wall = System.nanoTime() - start;
-        long cpu = processCpuNanos();
-        String summary = out.toString(StandardCharsets.UTF_8);
-        if (exit != 0) {
-            System.err.print(summary);
-            System.err.print(err.toString(StandardCharsets.UTF_8));
-        }
-        System.out.printf(Locale.ROOT, "CHILD exit=%d wall_ns=%d cpu_ns=%d run_cpu_ns=%d hwm_kb=%d max_heap_mb=%d rows=%d retries=%d%n", exit, wall, cpu,
-                cpu - cpuBefore, peakRssKb(), Runtime.getRuntime().maxMemory() / (1024 * 1024), figure(summary, "rows\\s+(\\d+) written"),
-                figure(summary, "retries (\\d+)"));
-        return 0;
-    }
-
-    /**
-     * In the child JVM: {@code client-cli BASE_URL WORK ARG...}, one run of the real CLI in {@code WORK} against the
-     * synthetic FMP at {@code BASE_URL}, then one {@code CHILD key=value...} line (exit, wall and CPU time).
-     */
-    static int clientCli(String[] args) {
-        Path work = Path.of(args[2]);
-        Map<String, String> vars = new HashMap<>();
-        vars.put("FMP_API_KEY", "synthetic-bench-key");
-        vars.put("FMP_BASE_URL", args[1]);
+        vars.put("FMP_BASE_URL", baseUri.toString());
         vars.put("FMP_PLAN", "ultimate");
         vars.put("FMP_RATE_LIMIT", CLIENT_RATE.toString());
         vars.put("MAX_WORKERS", String.valueOf(WORKERS));
         vars.put("FMP_USAGE_FILE", work.resolve("fmp-usage.txt").toString());
-        // an S3 sink's settings come from this process's environment, as a user's shell gives them (see childCli)
-        System.getenv().forEach((name, value) -> {
-            if (name.startsWith("S3_") || name.startsWith("AWS_")) {
-                vars.put(name, value);
-            }
-        });
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Environment env = new Environment(vars, work, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Ticker.SYSTEM, false);
-        long cpuBefore = processCpuNanos();
-        long start = System.nanoTime();
-        int exit = Main.run(env, java.util.Arrays.copyOfRange(args, 3, args.length));
-        long wall = System.nanoTime() - start;
-        String summary = out.toString(StandardCharsets.UTF_8);
-        if (exit != 0 && !args[3].equals("coverage")) {
-            System.err.print(summary);
-            System.err.print(err.toString(StandardCharsets.UTF_8));
-        }
-        System.out.printf(Locale.ROOT, "CHILD exit=%d wall_ns=%d run_cpu_ns=%d stored=%d output_lines=%d%n", exit, wall, processCpuNanos() - cpuBefore,
-                figure(summary, "(\\d+) sessions already stored"), summary.lines().count());
-        return 0;
-    }
-
-    /** Runs {@link #clientCli} in a child JVM with ./stock-ingest's flags; returns its CHILD figures. */
-    static Map<String, String> childCli(java.net.URI baseUri, Path work, String... cli) {
-        return childCli(baseUri, work, Map.of(), cli);
+        return vars;
     }
 
     /**
-     * The same with {@code env} in the child's environment (an S3 sink's {@code S3_ENDPOINT}, {@code AWS_*}); any
-     * {@code S3_*} or {@code AWS_*} variable of this process's own environment is not passed on.
+     * What one run of the launcher measured. Its wall time is what a user waits for, from starting the command to its
+     * exit; CPU time is the whole process's (the launcher's shell steps included), read from this JVM's counters of
+     * reaped children; peak RSS is the child's high-water mark ({@code VmHWM}), read every 50 ms while it runs.
      */
-    static Map<String, String> childCli(java.net.URI baseUri, Path work, Map<String, String> env, String... cli) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-        command.add("--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 23) {
-            command.add("--sun-misc-unsafe-memory-access=allow");
+    record Launched(int exit, long startNanos, long wallNanos, long cpuNanos, long peakRssKb, String out, String err) {
+    }
+
+    /**
+     * One run of {@code ./stock-ingest ARGS} (the launcher a user runs: its JDK choice, flags and class-data archive)
+     * in {@code work}, with {@code vars} as its only settings besides what a login shell has ({@code PATH},
+     * {@code HOME}, ...). {@code BENCH_CHILD_JVM_OPTS} reaches it as {@code STOCK_INGEST_OPTS}.
+     */
+    static Launched launch(Path work, Map<String, String> vars, List<String> args) {
+        Path launcher = Path.of(System.getProperty("bench.launcher", "stock-ingest"));
+        if (!Files.isExecutable(launcher)) {
+            throw new IllegalStateException("no launcher at " + launcher + " (run the benchmarks with ./stock-ingest-bench, which passes -Dbench.launcher)");
         }
-        launcherOptions().ifPresent(file -> command.add("@" + file));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Bench.class.getName(), CHILD_CLI, baseUri.toString(), work.toString()));
-        command.addAll(List.of(cli));
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
+        Map<String, String> env = builder.environment();
+        // what a user's shell gives the launcher; none of this user's provider keys or JVM options
+        Map<String, String> parent = System.getenv();
+        env.clear();
+        for (String name : List.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TMPDIR", "XDG_CACHE_HOME", "STOCK_INGEST_CDS")) {
+            if (parent.containsKey(name)) {
+                env.put(name, parent.get(name));
+            }
+        }
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        String extra = parent.getOrDefault("BENCH_CHILD_JVM_OPTS", "").strip();
+        if (!extra.isEmpty()) {
+            env.put("STOCK_INGEST_OPTS", extra);
+        }
+        env.putAll(vars);
+        Path out = work.resolve("child-" + System.nanoTime() + ".out");
+        Path err = work.resolve(out.getFileName().toString().replace(".out", ".err"));
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-            builder.environment().keySet().removeIf(name -> name.startsWith("S3_") || name.startsWith("AWS_"));
-            builder.environment().putAll(env);
+            long childCpuBefore = childrenCpuNanos();
+            long start = System.nanoTime();
             Process child = builder.start();
-            Map<String, String> figures = new HashMap<>();
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    childFigures(line, figures);
-                }
+            Path status = Path.of("/proc", String.valueOf(child.pid()), "status");
+            long hwm = -1;
+            while (!child.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                hwm = Math.max(hwm, peakRssKb(status));
             }
-            int status = child.waitFor();
-            if (!figures.containsKey("exit")) {
-                throw new IllegalStateException("the client JVM ended (status " + status + ") without reporting figures");
-            }
-            return figures;
+            long wall = System.nanoTime() - start;
+            long cpu = childrenCpuNanos() - childCpuBefore;
+            return new Launched(child.exitValue(), start, wall, cpu, hwm, Files.readString(out), Files.readString(err));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** This JVM's reaped children's user and system time ({@code /proc/self/stat}'s cutime and cstime, 100 ticks a second). */
+    static long childrenCpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // the fields after the command's closing parenthesis start with the state (field 3); cutime is field 16, cstime 17
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * One run of {@code ./stock-ingest CLI...} in {@code work} against the synthetic FMP at {@code baseUri}: its exit,
+     * wall and CPU time ({@link #launch}), the sessions its summary says were already stored and its stdout's lines.
+     */
+    static Map<String, String> childCli(java.net.URI baseUri, Path work, String... cli) {
+        return childCli(baseUri, work, Map.of(), cli);
+    }
+
+    /** The same with {@code env} in the run's settings too (an S3 sink's {@code S3_ENDPOINT}, {@code AWS_*}). */
+    static Map<String, String> childCli(java.net.URI baseUri, Path work, Map<String, String> env, String... cli) {
+        Map<String, String> vars = new HashMap<>(fmpSettings(baseUri, work));
+        vars.putAll(env);
+        Launched child = launch(work, vars, List.of(cli));
+        if (child.exit() != 0 && !cli[0].equals("coverage")) {
+            System.err.print(child.out());
+            System.err.print(child.err());
+        }
+        return Map.of("exit", String.valueOf(child.exit()), "wall_ns", String.valueOf(child.wallNanos()), "cpu_ns", String.valueOf(child.cpuNanos()),
+                "stored", String.valueOf(figure(child.out(), "(\\d+) sessions already stored")), "output_lines", String.valueOf(child.out().lines().count()));
     }
 
     static Figures print(String scenario, boolean passed, Object... pairs) {
@@ -512,10 +499,10 @@ public final class Bench {
         }
     }
 
-    /** VmHWM from /proc/self/status in kB (-1 where there is no /proc). */
-    static long peakRssKb() {
+    /** VmHWM from a /proc/PID/status file in kB (-1 where there is none, or the process has ended). */
+    static long peakRssKb(Path status) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }

@@ -209,6 +209,11 @@ public final class SyntheticProvider implements AutoCloseable {
         return Duration.ofNanos(t - first).plus(latency);
     }
 
+    /** When the first request arrived ({@code nanos} clock), or {@link Long#MIN_VALUE} before any. */
+    public synchronized long firstArrivalNanos() {
+        return firstNanos;
+    }
+
     /** Time from the first to the last request received. */
     public synchronized Duration activeSpan() {
         return firstNanos == Long.MIN_VALUE ? Duration.ZERO : Duration.ofNanos(lastNanos - firstNanos);

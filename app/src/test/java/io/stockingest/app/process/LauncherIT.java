@@ -74,8 +74,9 @@ class LauncherIT {
         assertThat(first.err()).as("nothing about class-data sharing reaches the user").isEmpty();
         List<Path> made = archives(cache.resolve("stock-ingest"));
         assertThat(made).hasSize(1);
-        assertThat(made.getFirst().getFileName().toString()).as("keyed by the jar's checksum, the JDK and the command")
-                .matches("stock-ingest-[0-9]+-jdk" + java.util.regex.Pattern.quote(jdkVersion()) + "-default\\.jsa");
+        assertThat(made.getFirst().getFileName().toString()).as("keyed by the jar's checksum and modification time, the JDK and the command")
+                .matches("stock-ingest-[0-9]+-" + Files.getLastModifiedTime(FatJar.jar()).toMillis() / 1000 + "-jdk"
+                        + java.util.regex.Pattern.quote(jdkVersion()) + "-default\\.jsa");
 
         Path classes = home.resolve("classes.log");
         Run second = launch(home, Map.of("XDG_CACHE_HOME", cache.toString(), "STOCK_INGEST_OPTS", "-Xlog:class+load=info:file=" + classes), "--version");

@@ -5,6 +5,7 @@ import io.stockingest.core.IngestException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,10 +46,13 @@ import org.apache.hc.core5.util.Timeout;
  * connection cannot bunch the arrivals the limiter spaced. The answer goes back to the limiter, with the request's
  * permit, and into {@link CallStats} (requests really sent, 429s).
  *
- * <p>A GET whose connection came from the pool and turns out to have been closed by the server while it sat idle
- * (no answer at all: {@link NoHttpResponseException}) is sent once more, on a new connection and with a new permit,
- * before anyone sees a failure: servers close idle keep-alive connections whenever they like, and such a request
- * never reached the application. Every other retry is {@link RetryingTransport}'s.
+ * <p>A GET that got no answer because the server closed its connection ({@link NoHttpResponseException}: a pooled
+ * keep-alive connection the server had closed while it sat idle) or reset it ({@code SocketException: Connection
+ * reset}, also {@code Broken pipe} while the request was written: a server or proxy dropping a connection it will not
+ * serve) is sent once more, at once, on a new connection and with a new permit, before anyone sees a failure. The
+ * server may or may not have processed it, and a GET may be sent twice without harm (it changes nothing there; the
+ * rate limiter counts both). Every other retry, and a second failure of the same kind, is {@link RetryingTransport}'s,
+ * with its backoff.
  *
  * <p>Timeouts and resets become {@link ErrorKind#TRANSIENT} errors with the URI redacted. Thread-safe.
  */
@@ -90,8 +94,13 @@ public final class ApacheHttpTransport implements HttpTransport {
     private ClassicHttpResponse paced(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain) throws IOException, HttpException {
         if (limiter != null) {
             CallStats.stage("waiting for the rate limiter" + limiter.blockedNow().map(why -> " (" + why + ")").orElse(""));
+            List<RateLimiter.Permit> permits = permits(scope.clientContext);
+            // an earlier request of this call ended without an answer to report (a redirect hop, or one resent after its
+            // connection dropped): its turn ends before this one is taken (the first request of a run holds the others)
+            permits.forEach(limiter::onNoAnswer);
+            permits.clear();
             try {
-                permits(scope.clientContext).add(limiter.acquire());
+                permits.add(limiter.acquire());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for the rate limiter");
@@ -144,13 +153,13 @@ public final class ApacheHttpTransport implements HttpTransport {
         }
     }
 
-    /** The last permit gets the answer (or its absence); those of redirect hops before it had theirs already. */
+    /** The last request's permit (those before it were reported when it was sent) gets the answer, or its absence. */
     private void report(List<RateLimiter.Permit> permits, HttpResult result) {
-        for (int i = 0; i < permits.size(); i++) {
-            if (i == permits.size() - 1 && result != null) {
-                limiter.onAnswer(permits.get(i), result);
+        for (RateLimiter.Permit permit : permits) {
+            if (result != null) {
+                limiter.onAnswer(permit, result);
             } else {
-                limiter.onNoAnswer(permits.get(i));
+                limiter.onNoAnswer(permit);
             }
         }
     }
@@ -181,13 +190,21 @@ public final class ApacheHttpTransport implements HttpTransport {
     }
 
     /**
-     * Resends a GET once after {@link NoHttpResponseException} (a keep-alive connection the server had closed); nothing
-     * else, and never on a status. Stateless.
+     * Resends a GET once, at once, when its connection was closed or reset without an answer; nothing else (not a
+     * refused or timed-out connection, not an interrupted thread), and never on a status. Stateless.
      */
     private static final class StaleConnectionResend implements HttpRequestRetryStrategy {
         @Override
         public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
-            return execCount <= 1 && exception instanceof NoHttpResponseException && Method.GET.isSame(request.getMethod());
+            return execCount <= 1 && droppedWithoutAnswer(exception) && Method.GET.isSame(request.getMethod()) && !Thread.currentThread().isInterrupted();
+        }
+
+        /**
+         * The server closed the connection before answering, or reset it ("Connection reset", "Broken pipe": a plain
+         * {@link SocketException}; its subclasses are failures to connect, and a timeout is no {@code SocketException}).
+         */
+        static boolean droppedWithoutAnswer(IOException exception) {
+            return exception instanceof NoHttpResponseException || exception.getClass() == SocketException.class;
         }
 
         @Override

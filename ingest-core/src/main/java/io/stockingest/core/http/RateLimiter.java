@@ -48,7 +48,12 @@ import java.util.Optional;
  *       in flight). No 60-second sleep per request. <b>The claim is checked once:</b> the second window's 429 is
  *       probed again, one request at a time with doubling pauses up to the predicted roll. A fixed window refuses
  *       them all until it rolls (a few 429s, once per run); a window that slides frees a slot well before the roll,
- *       or is still full right after it, and from then on the limiter counts as {@link Counting#SLIDING}.</li>
+ *       or is still full right after it, and from then on the limiter counts as {@link Counting#SLIDING}. Before
+ *       that, right after the first roll was found, the request after as many as the first window accepted goes
+ *       alone (the count check): a window that slides refuses it, as it refused the first window's next request, and
+ *       the limiter then counts as sliding at the cost of that one 429 instead of a burst of a 429 per request in
+ *       flight (told 3000/min, 25 per sliding second: 5 429s instead of 7); a fixed window that rolled accepts it,
+ *       at the cost of one answer's latency once per run.</li>
  * </ul>
  * A 429 only speaks for the rate its request was sent at: every permit carries the limiter's generation, bumped at
  * each change, and a 429 to a permit of an older generation is ignored. So the 429s of all requests in flight when
@@ -143,6 +148,13 @@ public final class RateLimiter {
     private boolean fixedConfirmed;
     /** While checking: the predicted roll that a fixed window cannot free a slot much before. */
     private long checkUntil = NONE;
+    /** Requests accepted since {@link #streakStart}; at the first window's first 429, what that window took. */
+    private long streakAccepted;
+    private long firstWindowAccepted = NONE;
+    /** After the first roll: requests sent since it, and the send time of the count check's request (or NONE). */
+    private long sentSinceRoll = NONE;
+    private long countCheckSent = NONE;
+    private boolean countChecked;
 
     public RateLimiter(RateLimit limit, Ticker ticker) {
         this(limit, Counting.SLIDING, ticker, DEFAULT_HEADROOM);
@@ -188,6 +200,12 @@ public final class RateLimiter {
                     long slot = Math.max(now, Math.max(nextFree == NONE ? now : nextFree, blockedUntil));
                     if (slot <= now) {
                         nextFree = now + spacing;
+                        if (sentSinceRoll != NONE && ++sentSinceRoll > firstWindowAccepted && !probing) {
+                            // the request a sliding window of the first window's size refuses: it goes alone
+                            probing = true;
+                            countCheckSent = now;
+                            sentSinceRoll = NONE;
+                        }
                         probeOut = probing;
                         openingOut = opening;
                         return new Permit(generation, spacing, now, probing);
@@ -211,7 +229,27 @@ public final class RateLimiter {
         }
         Optional<Long> until = serverSaysWaitUntil(result, now);
         if (result.status() == 429) {
+            sentSinceRoll = NONE;
+            if (permit.probe() && permit.sentNanos() == countCheckSent && until.isEmpty() && counting == Counting.FIXED) {
+                // refused where the first window was full, so soon after the roll: the window slides
+                countCheckSent = NONE;
+                probeOut = false;
+                fallBackToSliding();
+                slowDownAndProbe(permit, now);
+                return;
+            }
             onThrottled(permit, now, until);
+            return;
+        }
+        if (result.isSuccess()) {
+            streakAccepted++;
+        }
+        if (permit.probe() && permit.sentNanos() == countCheckSent) {
+            // accepted beyond what the first window took: as a fixed window that rolled would
+            countCheckSent = NONE;
+            probeOut = false;
+            probing = false;
+            changePace(now);
             return;
         }
         if (permit.probe()) {
@@ -236,6 +274,9 @@ public final class RateLimiter {
         if (permit.probe()) {
             probeOut = false;
         }
+        if (permit.sentNanos() == countCheckSent) {
+            countCheckSent = NONE; // its turn passes to the next request, an ordinary probe
+        }
     }
 
     private void onProbeAccepted(Permit permit, long now) {
@@ -248,6 +289,10 @@ public final class RateLimiter {
                 slowDown(permit, now);
                 observedWindow = sent - streakStart;
             } else {
+                if (checkUntil == NONE && roll == NONE && firstWindowAccepted != NONE && !countChecked) {
+                    countChecked = true;
+                    sentSinceRoll = 1; // this probe: the count check goes with the request after the first window's count
+                }
                 fixedConfirmed |= checkUntil != NONE;
                 roll = sent; // the window rolled at or before this send
             }
@@ -258,6 +303,7 @@ public final class RateLimiter {
         }
         measuring = false;
         streakStart = sent;
+        streakAccepted = 1;
         quietSince = now;
         changePace(now);
     }
@@ -341,6 +387,9 @@ public final class RateLimiter {
             blockUntil(now + probePause, CHECKING_FIXED);
         } else {
             // no boundary known yet, or the predicted one was wrong: find it
+            if (roll == NONE && firstWindowAccepted == NONE) {
+                firstWindowAccepted = streakAccepted;
+            }
             roll = NONE;
             probing = true;
             probePause = fixedProbePause();

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
 import io.stockingest.core.testkit.FakeTicker;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ApacheHttpTransportTest {
@@ -117,6 +120,70 @@ class ApacheHttpTransportTest {
                     .isInstanceOf(IngestException.class)
                     .satisfies(e -> assertThat(((IngestException) e).kind()).isEqualTo(ErrorKind.TRANSIENT))
                     .hasMessageContaining("NoHttpResponseException");
+        }
+    }
+
+    /**
+     * Reads each connection's request head, counts it in {@code received}, and resets the connection (SO_LINGER 0:
+     * an RST, not a FIN) for the first {@code resets} requests; answers the later ones with {@code response}.
+     */
+    private static ServerSocket resettingServer(int resets, String response, AtomicInteger received) throws IOException {
+        ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+                    String line;
+                    while ((line = in.readLine()) != null && !line.isEmpty()) {
+                        // the request head
+                    }
+                    if (received.incrementAndGet() <= resets) {
+                        socket.setSoLinger(true, 0);
+                    } else {
+                        socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+                        socket.getOutputStream().flush();
+                    }
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return server;
+    }
+
+    @Test
+    void aGetWhoseConnectionTheServerResetsIsSentAgainAtOnceWithANewPermit() throws Exception {
+        String body = "[]";
+        AtomicInteger received = new AtomicInteger();
+        try (ServerSocket server = resettingServer(1, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body, received)) {
+            FakeTicker ticker = new FakeTicker();
+            RateLimiter limiter = new RateLimiter(RateLimit.parse("6000/min"), RateLimiter.Counting.SLIDING, ticker, 1.0);
+            CallStats stats = new CallStats();
+            HttpResult result;
+            try (ApacheHttpTransport transport = new ApacheHttpTransport(Duration.ofSeconds(5), Duration.ofSeconds(5), 1, "test", limiter)) {
+                HttpCall call = HttpCall.get(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/x"));
+                result = CallStats.bind(stats, () -> transport.execute(call));
+            }
+
+            assertThat(result.status()).isEqualTo(200);
+            assertThat(result.bodyText()).isEqualTo(body);
+            assertThat(received).as("requests the server read: the reset one and its resend").hasValue(2);
+            assertThat(stats.requests()).as("requests written, each with its permit").isEqualTo(2);
+            assertThat(ticker.nanos()).as("no backoff: the resend leaves as soon as the limiter lets it (10 ms apart at 6000/min)").isLessThanOrEqualTo(Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    @Test
+    void aGetResetTwiceIsATransientErrorAfterOneResend() throws IOException {
+        AtomicInteger received = new AtomicInteger();
+        try (ServerSocket server = resettingServer(Integer.MAX_VALUE, "", received)) {
+            assertThatThrownBy(() -> get(server))
+                    .isInstanceOf(IngestException.class)
+                    .satisfies(e -> assertThat(((IngestException) e).kind()).isEqualTo(ErrorKind.TRANSIENT))
+                    .hasMessageContaining("Connection reset")
+                    .hasMessageContaining("127.0.0.1");
+            assertThat(received).as("the request and one resend; later attempts are RetryingTransport's").hasValue(2);
         }
     }
 

@@ -180,8 +180,10 @@ class RateLimiterTest {
         Simulation simulation = new Simulation(RateLimit.parse("3000/min"), RateLimiter.Counting.FIXED, server, 16);
         Simulation.Result r = simulation.run(300);
         assertThat(simulation.counting()).isEqualTo(RateLimiter.Counting.SLIDING);
-        assertThat(r.efficiency(25.0)).as("share of the server's real 25/s").isGreaterThan(0.85);
-        assertThat(r.throttled()).as("429s").isLessThanOrEqualTo(10);
+        assertThat(r.efficiency(25.0)).as("share of the server's real 25/s").isGreaterThan(0.9);
+        // 3 for the first window (the refused request and two in flight), 1 for the count check after the roll (7 before
+        // it: a burst of 3 right after the roll), 1 for the step up that overshoots
+        assertThat(r.throttled()).as("429s").isLessThanOrEqualTo(5);
     }
 
     @Test
