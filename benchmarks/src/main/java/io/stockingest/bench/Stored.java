@@ -135,36 +135,20 @@ final class Stored {
             }
             String sink = "s3://" + bucket + "/lake";
             String tickers = work.resolve("tickers.txt").toString();
-            long before = provider.requests();
-            long s3Before = s3.requests();
-            Map<String, Long> opsBefore = s3.operations();
-            long serverCpu = Bench.processCpuNanos();
-            Map<String, String> rerun = Bench.childCli(provider.baseUri(), work, s3.env(), "prices", "--source", "fmp", "--tickers-path", tickers,
+            S3Run rerun = againstS3(provider, s3, work, "prices", "--source", "fmp", "--tickers-path", tickers,
                     "--from", Bench.FROM.toString(), "--to", Bench.TO.toString(), "--sink", sink);
-            long rerunServerCpu = Bench.processCpuNanos() - serverCpu;
-            long rerunRequests = provider.requests() - before;
-            long rerunS3 = s3.requests() - s3Before;
-            String rerunOps = BenchS3.difference(opsBefore, s3.operations());
-            String loadRerun = Bench.loadAverage();
-            s3Before = s3.requests();
-            opsBefore = s3.operations();
-            serverCpu = Bench.processCpuNanos();
-            Map<String, String> coverage = Bench.childCli(provider.baseUri(), work, s3.env(), "coverage", "--tickers-path", tickers,
+            S3Run coverage = againstS3(provider, s3, work, "coverage", "--tickers-path", tickers,
                     "--from", Bench.FROM.toString(), "--to", Bench.TO.toString(), "--sink", sink, "--format", "csv");
-            long coverageServerCpu = Bench.processCpuNanos() - serverCpu;
-            long coverageS3 = s3.requests() - s3Before;
-            String coverageOps = BenchS3.difference(opsBefore, s3.operations());
-            String loadCoverage = Bench.loadAverage();
             return List.of(
-                    Bench.print("rerun-daily-s3", rerunRequests == 0 && "0".equals(rerun.get("exit")), "symbols", symbols.size(), "objects", links,
-                            "build_s", Bench.seconds(buildNanos), "requests", rerunRequests, "sessions_stored", rerun.get("stored"),
-                            "wall_s", Bench.seconds(Long.parseLong(rerun.get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(rerun.get("cpu_ns"))),
-                            "s3_requests", rerunS3, "s3_calls", rerunOps, "server_cpu_s", Bench.seconds(rerunServerCpu), "load_avg", loadRerun,
-                            "exit", rerun.get("exit"), "goal", "0 requests"),
-                    Bench.print("coverage-daily-s3", "0".equals(coverage.get("exit")), "symbols", symbols.size(), "objects", links,
-                            "wall_s", Bench.seconds(Long.parseLong(coverage.get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(coverage.get("cpu_ns"))),
-                            "rows_printed", Long.parseLong(coverage.get("output_lines")) - 1, "s3_requests", coverageS3, "s3_calls", coverageOps,
-                            "server_cpu_s", Bench.seconds(coverageServerCpu), "load_avg", loadCoverage, "exit", coverage.get("exit"),
+                    Bench.print("rerun-daily-s3", rerun.requests() == 0 && "0".equals(rerun.cli().get("exit")), "symbols", symbols.size(), "objects", links,
+                            "build_s", Bench.seconds(buildNanos), "requests", rerun.requests(), "sessions_stored", rerun.cli().get("stored"),
+                            "wall_s", Bench.seconds(Long.parseLong(rerun.cli().get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(rerun.cli().get("cpu_ns"))),
+                            "s3_requests", rerun.s3Requests(), "s3_calls", rerun.s3Calls(), "server_cpu_s", Bench.seconds(rerun.serverCpuNanos()),
+                            "load_avg", rerun.load(), "exit", rerun.cli().get("exit"), "goal", "0 requests"),
+                    Bench.print("coverage-daily-s3", "0".equals(coverage.cli().get("exit")), "symbols", symbols.size(), "objects", links,
+                            "wall_s", Bench.seconds(Long.parseLong(coverage.cli().get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(coverage.cli().get("cpu_ns"))),
+                            "rows_printed", Long.parseLong(coverage.cli().get("output_lines")) - 1, "s3_requests", coverage.s3Requests(), "s3_calls", coverage.s3Calls(),
+                            "server_cpu_s", Bench.seconds(coverage.serverCpuNanos()), "load_avg", coverage.load(), "exit", coverage.cli().get("exit"),
                             "goal", "exit 0 (nothing missing), list calls only"));
         } finally {
             Bench.deleteTree(work);
@@ -186,39 +170,40 @@ final class Stored {
             String sink = "s3://" + bucket + "/lake";
             String[] run = {"prices", "--source", "fmp", "--tickers-path", tickers, "--from", Bench.FROM.toString(), "--to", Bench.TO.toString(),
                     "--backfill", "--sink", sink};
-            Map<String, String> first = Bench.childCli(provider.baseUri(), work, s3.env(), run);
-            long firstRequests = provider.requests();
-            long firstS3 = s3.requests();
-            Map<String, Long> opsBefore = s3.operations();
-            long serverCpu = Bench.processCpuNanos();
-            Map<String, String> rerun = Bench.childCli(provider.baseUri(), work, s3.env(), run);
-            long rerunServerCpu = Bench.processCpuNanos() - serverCpu;
-            long rerunRequests = provider.requests() - firstRequests;
-            long rerunS3 = s3.requests() - firstS3;
-            String rerunOps = BenchS3.difference(opsBefore, s3.operations());
-            String loadRerun = Bench.loadAverage();
-            long s3Before = s3.requests();
-            opsBefore = s3.operations();
-            serverCpu = Bench.processCpuNanos();
-            Map<String, String> coverage = Bench.childCli(provider.baseUri(), work, s3.env(), "coverage", "--tickers-path", tickers,
+            S3Run first = againstS3(provider, s3, work, run);
+            S3Run rerun = againstS3(provider, s3, work, run);
+            S3Run coverage = againstS3(provider, s3, work, "coverage", "--tickers-path", tickers,
                     "--from", Bench.FROM.toString(), "--to", Bench.TO.toString(), "--sink", sink, "--format", "csv");
-            long coverageServerCpu = Bench.processCpuNanos() - serverCpu;
-            long coverageS3 = s3.requests() - s3Before;
-            String coverageOps = BenchS3.difference(opsBefore, s3.operations());
             return List.of(
-                    Bench.print("rerun-yearly-s3", rerunRequests == 0 && "0".equals(rerun.get("exit")), "symbols", symbols.size(),
-                            "first_requests", firstRequests, "first_wall_s", Bench.seconds(Long.parseLong(first.get("wall_ns"))), "first_s3_requests", firstS3,
-                            "requests", rerunRequests, "sessions_stored", rerun.get("stored"), "wall_s", Bench.seconds(Long.parseLong(rerun.get("wall_ns"))),
-                            "cpu_s", Bench.seconds(Long.parseLong(rerun.get("cpu_ns"))), "s3_requests", rerunS3, "s3_calls", rerunOps,
-                            "server_cpu_s", Bench.seconds(rerunServerCpu), "load_avg", loadRerun, "exit", rerun.get("exit"), "goal", "0 requests"),
-                    Bench.print("coverage-yearly-s3", "0".equals(coverage.get("exit")), "symbols", symbols.size(),
-                            "wall_s", Bench.seconds(Long.parseLong(coverage.get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(coverage.get("cpu_ns"))),
-                            "rows_printed", Long.parseLong(coverage.get("output_lines")) - 1, "s3_requests", coverageS3, "s3_calls", coverageOps,
-                            "server_cpu_s", Bench.seconds(coverageServerCpu), "load_avg", Bench.loadAverage(), "exit", coverage.get("exit"),
+                    Bench.print("rerun-yearly-s3", rerun.requests() == 0 && "0".equals(rerun.cli().get("exit")), "symbols", symbols.size(),
+                            "first_requests", first.requests(), "first_wall_s", Bench.seconds(Long.parseLong(first.cli().get("wall_ns"))),
+                            "first_s3_requests", first.s3Requests(), "requests", rerun.requests(), "sessions_stored", rerun.cli().get("stored"),
+                            "wall_s", Bench.seconds(Long.parseLong(rerun.cli().get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(rerun.cli().get("cpu_ns"))),
+                            "s3_requests", rerun.s3Requests(), "s3_calls", rerun.s3Calls(), "server_cpu_s", Bench.seconds(rerun.serverCpuNanos()),
+                            "load_avg", rerun.load(), "exit", rerun.cli().get("exit"), "goal", "0 requests"),
+                    Bench.print("coverage-yearly-s3", "0".equals(coverage.cli().get("exit")), "symbols", symbols.size(),
+                            "wall_s", Bench.seconds(Long.parseLong(coverage.cli().get("wall_ns"))), "cpu_s", Bench.seconds(Long.parseLong(coverage.cli().get("cpu_ns"))),
+                            "rows_printed", Long.parseLong(coverage.cli().get("output_lines")) - 1, "s3_requests", coverage.s3Requests(), "s3_calls", coverage.s3Calls(),
+                            "server_cpu_s", Bench.seconds(coverage.serverCpuNanos()), "load_avg", coverage.load(), "exit", coverage.cli().get("exit"),
                             "goal", "exit 0 (nothing missing)"));
         } finally {
             Bench.deleteTree(work);
         }
+    }
+
+    /** One CLI run against the S3 server: its figures, and what it cost the provider and the S3 server. */
+    private record S3Run(Map<String, String> cli, long requests, long s3Requests, String s3Calls, long serverCpuNanos, String load) {
+    }
+
+    /** Runs {@code cli} in a child with the S3 server's settings, counting the provider's and the S3 server's requests and the server's CPU. */
+    private static S3Run againstS3(SyntheticProvider provider, BenchS3 s3, Path work, String... cli) {
+        long requests = provider.requests();
+        long s3Requests = s3.requests();
+        Map<String, Long> calls = s3.operations();
+        long serverCpu = Bench.processCpuNanos(); // the S3 server runs in this JVM
+        Map<String, String> figures = Bench.childCli(provider.baseUri(), work, s3.env(), cli);
+        return new S3Run(figures, provider.requests() - requests, s3.requests() - s3Requests, BenchS3.difference(calls, s3.operations()),
+                Bench.processCpuNanos() - serverCpu, Bench.loadAverage());
     }
 
     /** A daily bar file's key in a lake: {@code raw/prices/symbol=S/year=YYYY/month=MM/S-YYYY-MM-DD.parquet}. */
