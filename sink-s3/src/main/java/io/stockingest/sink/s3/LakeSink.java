@@ -211,40 +211,65 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
      */
     @Override
     public Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
-        Map<Symbol, Future<Stored>> futures = new LinkedHashMap<>();
-        try (ExecutorService executor = storage.listingExecutor()) {
+        Map<Symbol, Stored> stored = new LinkedHashMap<>();
+        perSymbol(symbols, storage.listingExecutor(), symbol -> listed(symbol, interval, range), "list")
+                .forEach((symbol, listed) -> stored.put(symbol, listed.stored()));
+        return stored;
+    }
+
+    /**
+     * {@code task} for every symbol on {@code executor}, at most the sink's concurrency at once; the results in the
+     * symbols' order. The first failure is rethrown ({@code what} names the action in its message).
+     */
+    private <T> Map<Symbol, T> perSymbol(Collection<Symbol> symbols, ExecutorService executor, Function<Symbol, T> task, String what) {
+        Map<Symbol, Future<T>> futures = new LinkedHashMap<>();
+        try (executor) {
             for (Symbol symbol : symbols) {
                 futures.put(symbol, executor.submit(() -> {
                     uploads.acquireUninterruptibly();
                     try {
-                        return stored(symbol, interval, range);
+                        return task.apply(symbol);
                     } finally {
                         uploads.release();
                     }
                 }));
             }
         }
-        Map<Symbol, Stored> stored = new LinkedHashMap<>();
+        Map<Symbol, T> out = new LinkedHashMap<>();
         for (var entry : futures.entrySet()) {
             try {
-                stored.put(entry.getKey(), entry.getValue().get());
+                out.put(entry.getKey(), entry.getValue().get());
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof IngestException ingest ? ingest
-                        : new IngestException(ErrorKind.SINK, "Cannot list " + entry.getKey() + " in " + name + ": " + e.getCause(), e.getCause());
+                        : new IngestException(ErrorKind.SINK, "Cannot " + what + " " + entry.getKey() + " in " + name + ": " + e.getCause(), e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IngestException(ErrorKind.SINK, "Interrupted while listing " + name, e);
             }
         }
-        return stored;
+        return out;
     }
 
-    private Stored stored(Symbol symbol, Interval interval, DateRange range) {
+    /** What one listing of a symbol's bar folder says: the sessions stored, and whether it has a {@code _checked/} folder. */
+    private record Listed(Stored stored, boolean hasChecked) {
+    }
+
+    private static final String CHECKED_FOLDER = "_checked";
+
+    private Listed listed(Symbol symbol, Interval interval, DateRange range) {
         String prefix = interval.isIntraday() ? layout.intradayOf(interval, symbol) : layout.pricesOf(symbol);
         int fromYear = range.from().getYear();
         int toYear = range.to().getYear();
         Set<LocalDate> dates = new HashSet<>();
-        for (String key : storage.listNames(prefix, folder -> entersFolder(folder, fromYear, toYear))) {
+        // the listing is asked about every folder name it meets (the refused ones too): so it says whether there are
+        // checked-sessions markers, and knownSessions lists them only then
+        java.util.concurrent.atomic.AtomicBoolean checked = new java.util.concurrent.atomic.AtomicBoolean();
+        for (String key : storage.listNames(prefix, folder -> {
+            if (folder.equals(CHECKED_FOLDER)) {
+                checked.set(true);
+            }
+            return entersFolder(folder, fromYear, toYear);
+        })) {
             String file = key.substring(key.lastIndexOf('/') + 1);
             LocalDate date = dailyDate(file, symbol.value());
             if (date != null) {
@@ -260,7 +285,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
                         .filter(range::contains).forEach(dates::add));
             }
         }
-        return new Stored(dates);
+        return new Listed(new Stored(dates), checked.get());
     }
 
     /** A bar folder worth reading: {@code year=YYYY} of one of the range's years, or any {@code month=MM} in it. */
@@ -320,43 +345,19 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
     private static final Pattern CHECKED_MARKER = Pattern.compile(".*/_checked/run-[^/]+\\.txt");
 
     /**
-     * {@link #storedSessions} plus the sessions recorded as checked: one more listing per symbol, of its
-     * {@code _checked/} folder (on S3 one ListObjectsV2, usually empty), and one read per marker found.
+     * {@link #storedSessions} plus the sessions recorded as checked: the symbol's listing says whether it has a
+     * {@code _checked/} folder; only then is that folder listed (on S3 one more ListObjectsV2) and each marker in it
+     * read. A rerun of a lake without markers costs the stored-sessions listing alone.
      */
     @Override
     public Map<Symbol, Known> knownSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
-        Map<Symbol, Stored> stored = storedSessions(symbols, interval, range);
-        if (interval.isIntraday()) {
-            Map<Symbol, Known> known = new LinkedHashMap<>();
-            stored.forEach((symbol, held) -> known.put(symbol, new Known(held, Map.of())));
-            return known;
-        }
-        Map<Symbol, Future<Map<LocalDate, Checked>>> futures = new LinkedHashMap<>();
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Symbol symbol : symbols) {
-                futures.put(symbol, executor.submit(() -> {
-                    uploads.acquireUninterruptibly();
-                    try {
-                        return checked(symbol, range);
-                    } finally {
-                        uploads.release();
-                    }
-                }));
-            }
-        }
+        Map<Symbol, Listed> listed = perSymbol(symbols, storage.listingExecutor(), symbol -> listed(symbol, interval, range), "list");
+        List<Symbol> withMarkers = interval.isIntraday() ? List.of()
+                : listed.entrySet().stream().filter(e -> e.getValue().hasChecked()).map(Map.Entry::getKey).toList();
+        Map<Symbol, Map<LocalDate, Checked>> checked = perSymbol(withMarkers, Executors.newVirtualThreadPerTaskExecutor(),
+                symbol -> checked(symbol, range), "read the checked sessions of");
         Map<Symbol, Known> known = new LinkedHashMap<>();
-        for (var entry : futures.entrySet()) {
-            try {
-                known.put(entry.getKey(), new Known(stored.getOrDefault(entry.getKey(), Stored.NONE), entry.getValue().get()));
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof IngestException ingest ? ingest
-                        : new IngestException(ErrorKind.SINK, "Cannot read the checked sessions of " + entry.getKey() + " in " + name + ": " + e.getCause(),
-                                e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IngestException(ErrorKind.SINK, "Interrupted while listing " + name, e);
-            }
-        }
+        listed.forEach((symbol, held) -> known.put(symbol, new Known(held.stored(), checked.getOrDefault(symbol, Map.of()))));
         return known;
     }
 

@@ -31,6 +31,8 @@ public interface LakeStorage extends AutoCloseable {
      * {@code enter} accepts (given the folder's name, {@code year=2024}), temporaries left out: what planning and
      * {@code coverage} read, which need names only. A refused folder may be listed under its own name as if it
      * were a file (a names-only read cannot tell the two apart), so callers match the file names they want.
+     * {@code enter} is asked about every folder met below an entered one, a refused folder included: a caller may
+     * learn from it which folders exist (the lake sink learns whether a symbol has checked-sessions markers).
      *
      * <p>The default filters one {@link #list}: on S3 a listing returns names anyway. A local directory reads the names
      * of each folder it enters with one directory stream and nothing else: no look at each entry (no stat), so a
