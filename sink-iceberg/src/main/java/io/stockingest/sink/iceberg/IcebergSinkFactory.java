@@ -101,15 +101,16 @@ public final class IcebergSinkFactory implements SinkFactory, SchemaAdmin, Table
     }
 
     /**
-     * DuckDB over the data files Iceberg's scan plans ({@link IcebergReader}); {@code iceberg:DIR} must name an existing
-     * directory (nothing is created for a typo), and the warehouse must be local.
+     * DuckDB over the data files Iceberg's scan plans ({@link IcebergReader}); {@code iceberg:DIR} must name a directory
+     * holding the embedded catalog (nothing is created for a typo), and the warehouse must be local.
      */
     @Override
     public SinkReader openReader(String uri, Settings settings) {
         if (uri.startsWith(SCHEME)) {
             Path dir = Path.of(uri.substring(SCHEME.length()));
-            if (uri.substring(SCHEME.length()).isBlank() || !java.nio.file.Files.isDirectory(dir)) {
-                throw new IngestException(ErrorKind.USAGE, "No Iceberg sink at " + dir + " (--sink " + uri + "): nothing to read");
+            // opening the embedded catalog would create catalog.db: a directory without one holds nothing to read
+            if (uri.substring(SCHEME.length()).isBlank() || !java.nio.file.Files.isRegularFile(dir.resolve("catalog.db"))) {
+                throw new IngestException(ErrorKind.USAGE, "No Iceberg sink at " + dir + " (no catalog.db; --sink " + uri + "): nothing to read");
             }
         }
         IcebergConfig config = IcebergConfig.from(uri, settings);

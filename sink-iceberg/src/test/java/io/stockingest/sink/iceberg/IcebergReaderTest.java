@@ -90,5 +90,9 @@ class IcebergReaderTest {
         assertThatThrownBy(() -> new IcebergSinkFactory().openReader("iceberg:" + dir.resolve("missing"), settings()))
                 .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE));
         assertThat(Files.exists(dir.resolve("missing"))).isFalse();
+        // an existing directory that holds no catalog: refused too, and no catalog.db appears
+        assertThatThrownBy(() -> new IcebergSinkFactory().openReader("iceberg:" + dir, settings()))
+                .isInstanceOfSatisfying(IngestException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE));
+        assertThat(Files.exists(dir.resolve("catalog.db"))).isFalse();
     }
 }
