@@ -86,4 +86,30 @@ class ServeSignalIT {
             assertThat(serve.waitFor(Duration.ofSeconds(60))).isZero();
         }
     }
+
+    /** {@code --sink iceberg:DIR} is served too (#24): the Iceberg plugin's reader, DuckDB over the planned files, inside the fat jar. */
+    @Test
+    void readsAStoredIcebergWarehouseThroughTheJar(@TempDir Path work) throws Exception {
+        try (FixtureServer yahoo = new FixtureServer(); InputStream chart = ServeSignalIT.class.getResourceAsStream("/yahoo/chart_AAPL_1d_2020-01-01_2020-01-03.json")) {
+            yahoo.on("/v8/finance/chart/AAPL", Reply.json(200, new String(chart.readAllBytes(), StandardCharsets.UTF_8)));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+            Environment env = new Environment(Map.of("YAHOO_BASE_URL", yahoo.baseUri().toString(), "YAHOO_RATE_LIMIT", "100/sec"), work, print, print,
+                    new FakeTicker(Instant.parse("2020-01-04T02:00:00Z")), false);
+            assertThat(Main.run(env, "prices", "--symbols", "AAPL", "--from", "2020-01-02", "--to", "2020-01-02", "--sink", "iceberg:ice"))
+                    .as(out.toString(StandardCharsets.UTF_8)).isZero();
+        }
+        try (FatJar serve = FatJar.start(work, ENV, List.of("serve", "--sink", "iceberg:ice", "--port", "0"))) {
+            Pattern url = Pattern.compile("at (http://127\\.0\\.0\\.1:[0-9]+/)");
+            serve.await(() -> url.matcher(serve.out()).find(), Duration.ofSeconds(60));
+            Matcher m = url.matcher(serve.out());
+            assertThat(m.find()).isTrue();
+            HttpResponse<String> prices = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.group(1) + "api/prices/AAPL")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(prices.statusCode()).as(prices.body()).isEqualTo(200);
+            assertThat(prices.body()).as("the one session of the recorded chart").contains("\"rows\":[[\"2020-01-02\",74.05999755859375,75.1500015258789,");
+            serve.signal("TERM");
+            assertThat(serve.waitFor(Duration.ofSeconds(60))).isZero();
+        }
+    }
 }

@@ -78,14 +78,23 @@ public final class IcebergAdmin implements AutoCloseable {
 
     /** The metrics documents of the recorded runs ({@code ingest_runs}), newest first, at most {@code limit}. */
     public List<String> runs(int limit) {
+        return runs(sink, limit);
+    }
+
+    /** The metrics document of run {@code runId}, or empty when {@code ingest_runs} holds no such run. */
+    public Optional<String> run(String runId) {
+        return run(sink, runId);
+    }
+
+    /** {@link #runs(int)} of an opened sink; the table is loaded, never created or evolved. */
+    static List<String> runs(IcebergSink sink, int limit) {
         return sink.onIoThread("read ingest_runs", () -> {
-            if (!sink.tables().exists(IcebergTable.INGEST_RUNS)) {
+            Optional<Table> table = sink.tables().existing(IcebergTable.INGEST_RUNS);
+            if (table.isEmpty()) {
                 return List.<String>of();
             }
-            Table table = sink.tables().table(IcebergTable.INGEST_RUNS);
-            table.refresh();
             List<Record> rows = new ArrayList<>();
-            try (CloseableIterable<Record> it = IcebergGenerics.read(table).select("run_id", "started_at", "metrics").build()) {
+            try (CloseableIterable<Record> it = IcebergGenerics.read(table.get()).select("run_id", "started_at", "metrics").build()) {
                 it.forEach(r -> rows.add(r.copy()));
             }
             rows.sort(Comparator.comparing((Record r) -> r.getField("started_at").toString()).thenComparing(r -> r.getField("run_id").toString()).reversed());
@@ -93,15 +102,14 @@ public final class IcebergAdmin implements AutoCloseable {
         });
     }
 
-    /** The metrics document of run {@code runId}, or empty when {@code ingest_runs} holds no such run. */
-    public Optional<String> run(String runId) {
+    /** {@link #run(String)} of an opened sink; the table is loaded, never created or evolved. */
+    static Optional<String> run(IcebergSink sink, String runId) {
         return sink.onIoThread("read ingest_runs", () -> {
-            if (!sink.tables().exists(IcebergTable.INGEST_RUNS)) {
+            Optional<Table> table = sink.tables().existing(IcebergTable.INGEST_RUNS);
+            if (table.isEmpty()) {
                 return Optional.<String>empty();
             }
-            Table table = sink.tables().table(IcebergTable.INGEST_RUNS);
-            table.refresh();
-            try (CloseableIterable<Record> it = IcebergGenerics.read(table).where(Expressions.equal("run_id", runId)).select("run_id", "metrics").build()) {
+            try (CloseableIterable<Record> it = IcebergGenerics.read(table.get()).where(Expressions.equal("run_id", runId)).select("run_id", "metrics").build()) {
                 for (Record r : it) {
                     if (runId.equals(r.getField("run_id"))) {
                         return Optional.of(r.getField("metrics").toString());

@@ -195,9 +195,10 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
             Map<Symbol, Set<LocalDate>> dates = new LinkedHashMap<>();
             symbols.forEach(symbol -> dates.put(symbol, new HashSet<>()));
             IcebergTable def = interval.isIntraday() ? IcebergTable.PRICES_INTRADAY : IcebergTable.PRICES_DAILY;
-            if (!symbols.isEmpty() && tables.exists(def)) {
-                Table table = tables.table(def);
-                table.refresh();
+            // loaded, never created or evolved: serve reads through this too
+            Optional<Table> loaded = symbols.isEmpty() ? Optional.empty() : tables.existing(def);
+            if (loaded.isPresent()) {
+                Table table = loaded.get();
                 Expression filter = Expressions.and(Expressions.in("symbol", symbols.stream().map(Symbol::value).toArray()),
                         Expressions.and(Expressions.greaterThanOrEqual("date", (int) range.from().toEpochDay()),
                                 Expressions.lessThanOrEqual("date", (int) range.to().toEpochDay())));

@@ -1,8 +1,12 @@
 package io.stockingest.sink.iceberg;
 
+import io.stockingest.core.ErrorKind;
+import io.stockingest.core.IngestException;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.metrics.RunReport;
+import io.stockingest.core.spi.ReadOnlyAccess;
 import io.stockingest.core.spi.RecordedRuns;
+import io.stockingest.core.spi.SinkReader;
 import io.stockingest.core.spi.SchemaAdmin;
 import io.stockingest.core.spi.Sink;
 import io.stockingest.core.spi.SinkFactory;
@@ -17,10 +21,10 @@ import java.util.Set;
 /**
  * {@code --sink iceberg:DIR} (embedded SQLite catalog and local warehouse) or {@code --sink iceberg}
  * ({@code ICEBERG_*}); see {@link IcebergConfig}. Offers, by URI: {@code db migrate/info} ({@link SchemaAdmin}),
- * {@code db maintain} ({@link TableMaintenance}), {@code runs} ({@link RecordedRuns}) and {@code export} of a whole
- * table as CSV ({@link TableExport}). Stateless.
+ * {@code db maintain} ({@link TableMaintenance}), {@code runs} ({@link RecordedRuns}), {@code export} of a whole
+ * table as CSV ({@link TableExport}) and {@code serve} ({@link ReadOnlyAccess}: {@link IcebergReader}). Stateless.
  */
-public final class IcebergSinkFactory implements SinkFactory, SchemaAdmin, TableMaintenance, RecordedRuns, TableExport {
+public final class IcebergSinkFactory implements SinkFactory, SchemaAdmin, TableMaintenance, RecordedRuns, TableExport, ReadOnlyAccess {
     private static final String SCHEME = "iceberg:";
 
     @Override
@@ -93,6 +97,32 @@ public final class IcebergSinkFactory implements SinkFactory, SchemaAdmin, Table
     public long export(String uri, Settings settings, String table, String format, String where, Path out) {
         try (IcebergAdmin admin = IcebergAdmin.open(uri, settings)) {
             return admin.exportCsv(table, format, where, out);
+        }
+    }
+
+    /**
+     * DuckDB over the data files Iceberg's scan plans ({@link IcebergReader}); {@code iceberg:DIR} must name a directory
+     * holding the embedded catalog (nothing is created for a typo), and the warehouse must be local.
+     */
+    @Override
+    public SinkReader openReader(String uri, Settings settings) {
+        if (uri.startsWith(SCHEME)) {
+            Path dir = Path.of(uri.substring(SCHEME.length()));
+            // opening the embedded catalog would create catalog.db: a directory without one holds nothing to read
+            if (uri.substring(SCHEME.length()).isBlank() || !java.nio.file.Files.isRegularFile(dir.resolve("catalog.db"))) {
+                throw new IngestException(ErrorKind.USAGE, "No Iceberg sink at " + dir + " (no catalog.db; --sink " + uri + "): nothing to read");
+            }
+        }
+        IcebergConfig config = IcebergConfig.from(uri, settings);
+        if (config.warehouse().startsWith("s3://")) {
+            throw new IngestException(ErrorKind.USAGE, "serve reads an Iceberg warehouse in a local directory only, not " + config.warehouse());
+        }
+        IcebergSink sink = IcebergSink.open(config, settings);
+        try {
+            return new IcebergReader(sink);
+        } catch (RuntimeException e) {
+            sink.close();
+            throw e;
         }
     }
 }

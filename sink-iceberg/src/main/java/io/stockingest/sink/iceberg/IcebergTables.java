@@ -46,6 +46,16 @@ public final class IcebergTables {
         return loaded.containsKey(def) || catalog.tableExists(id(def));
     }
 
+    /** The table as the catalog holds it, refreshed, or empty when it does not exist; never creates or evolves (serve). */
+    java.util.Optional<Table> existing(IcebergTable def) {
+        if (!catalog.tableExists(id(def))) {
+            return java.util.Optional.empty();
+        }
+        Table table = catalog.loadTable(id(def));
+        table.refresh();
+        return java.util.Optional.of(table);
+    }
+
     /** The table, created or evolved to the lake's columns if needed. */
     Table table(IcebergTable def) {
         Table table = loaded.get(def);
