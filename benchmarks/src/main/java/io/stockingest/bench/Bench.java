@@ -327,9 +327,41 @@ public final class Bench {
 
     private static Outcome measured(SyntheticProvider.Options server, RateLimit clientRate, int symbolCount, LocalDate from, LocalDate to, String sink,
             Map<String, String> settings) {
+        return measured(server, clientRate, symbolCount, from, to, sink, settings, 1).getFirst();
+    }
+
+    /**
+     * {@code times} runs of the same job one after another in the same work directory (so the second run into
+     * {@link #LAKE} finds the lake the first one filled: a rerun), each against a fresh synthetic server.
+     */
+    static List<Outcome> runRepeated(SyntheticProvider.Options server, RateLimit clientRate, int symbolCount, LocalDate from, LocalDate to, String sink,
+            Map<String, String> settings, int times) {
+        warmUp();
+        return measured(server, clientRate, symbolCount, from, to, sink, settings, times);
+    }
+
+    private static List<Outcome> measured(SyntheticProvider.Options server, RateLimit clientRate, int symbolCount, LocalDate from, LocalDate to, String sink,
+            Map<String, String> settings, int times) {
         Path work = null;
-        try (SyntheticProvider provider = SyntheticProvider.start(server)) {
+        try {
             work = Files.createTempDirectory("stock-ingest-bench");
+            List<Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < times; i++) {
+                outcomes.add(measuredIn(work, server, clientRate, symbolCount, from, to, sink, settings));
+            }
+            return outcomes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (work != null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static Outcome measuredIn(Path work, SyntheticProvider.Options server, RateLimit clientRate, int symbolCount, LocalDate from, LocalDate to,
+            String sink, Map<String, String> settings) {
+        try (SyntheticProvider provider = SyntheticProvider.start(server)) {
             Path tickers = work.resolve("tickers.txt");
             Files.write(tickers, symbols(symbolCount));
             Map<String, String> vars = fmpSettings(provider.baseUri(), work);
@@ -358,10 +390,6 @@ public final class Bench {
                     firstArrival == Long.MIN_VALUE ? -1 : firstArrival - child.startNanos());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (work != null) {
-                deleteTree(work);
-            }
         }
     }
 

@@ -17,6 +17,14 @@ class PostgresEndToEndVerdictTest {
         assertThat(PostgresEndToEnd.verdict(true, 4.0, 0.0, 1.0, 1.0)).startsWith("inconclusive");
         assertThat(PostgresEndToEnd.verdict(true, 0.0, 1.0, 1.0, 1.0)).as("no COPY time").startsWith("inconclusive");
         assertThat(PostgresEndToEnd.verdict(true, 4.0, Double.NaN, 1.0, 1.0)).startsWith("inconclusive");
+        assertThat(PostgresEndToEnd.verdict(true, 4.0, 1.0, 1.0, Double.NaN)).startsWith("inconclusive");
+    }
+
+    @Test
+    void aDatabaseRerunNoSlowerThanTheLakesRerunMeetsItsGoal() {
+        // both reruns fetch and write nothing: the database's planning query beating the lake's file reads is a real result
+        assertThat(PostgresEndToEnd.verdict(true, 4.38, 9.9, 4.7, -0.4)).isEqualTo("goals met");
+        assertThat(PostgresEndToEnd.verdict(true, 4.38, 9.9, 4.7, 5.56)).isEqualTo("missed: rerun 1.27x > 1.0x");
     }
 
     @Test
