@@ -86,8 +86,10 @@ public final class PostgresSink implements Sink, StoredSessions, StoredTail {
     public PostgresSink(PostgresConfig config) {
         this.config = requireNonNull(config, "config is null");
         this.admin = new PostgresAdmin(config);
-        admin.check(config.migrate()); // reachable, credentials, rights: exit 2 before any provider request
-        if (config.migrate()) {
+        // reachable, credentials, rights: exit 2 before any provider request; Flyway only when the schema is not at
+        // this program's latest version (a rerun of an up-to-date schema skips its scan, validation and lock)
+        boolean upToDate = admin.checkUpToDate(config.migrate());
+        if (config.migrate() && !upToDate) {
             admin.migrate();
         }
     }

@@ -39,6 +39,10 @@ import org.junit.jupiter.api.Test;
 class PriceMonthsTest {
     private static final String SUMMARY = "SELECT symbol, month, sessions, first_date, last_date FROM prices_daily_months ORDER BY 1, 2";
     private static final String COUNTED = "SELECT symbol, date_trunc('month', date)::date, count(*), min(date), max(date) FROM prices_daily GROUP BY 1, 2 ORDER BY 1, 2";
+    /** V11's days bits, and the same computed from the rows (bit d-1 for day d). */
+    private static final String DAYS = "SELECT symbol, month, days FROM prices_daily_months ORDER BY 1, 2";
+    private static final String DAYS_COUNTED = "SELECT symbol, date_trunc('month', date)::date, bit_or(1 << (extract(day FROM date)::int - 1))"
+            + " FROM prices_daily GROUP BY 1, 2 ORDER BY 1, 2";
 
     /** Weekdays from {@code from} through {@code to}; close = base + day of the year. */
     private static List<Bar> days(String symbol, LocalDate from, LocalDate to, double base) {
@@ -62,6 +66,7 @@ class PriceMonthsTest {
         String counted = text(schema, COUNTED);
         assertThat(counted).as("prices_daily holds rows").isNotEmpty();
         assertThat(text(schema, SUMMARY)).as("summary after " + after).isEqualTo(counted);
+        assertThat(text(schema, DAYS)).as("days bits after " + after).isEqualTo(text(schema, DAYS_COUNTED));
     }
 
     @Test
@@ -169,7 +174,7 @@ class PriceMonthsTest {
         }
         try (Connection c = connect(schema); Statement st = c.createStatement()) {
             // a summary row that disagrees with the prices shows which source a whole month is read from
-            st.execute("UPDATE prices_daily_months SET sessions = 99 WHERE symbol = 'AAPL' AND month = '2024-02-01'");
+            st.execute("UPDATE prices_daily_months SET sessions = 9, days = 511 WHERE symbol = 'AAPL' AND month = '2024-02-01'");
         }
         try (SinkReader reader = new PostgresSinkFactory().openReader("postgres",
                 Settings.of(Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + PostgresTestServer.port() + "/postgres", "PG_SCHEMA", schema)))) {
@@ -177,7 +182,7 @@ class PriceMonthsTest {
             assertThat(all.columns()).containsExactly("symbol", "month", "stored", "first", "last");
             assertThat(all.rows()).containsExactly(
                     List.of("AAPL", "2024-01", 22L, "2024-01-02", "2024-01-31"),
-                    List.of("AAPL", "2024-02", 99L, "2024-02-01", "2024-02-29"),
+                    List.of("AAPL", "2024-02", 9L, "2024-02-01", "2024-02-29"),
                     List.of("AAPL", "2024-03", 21L, "2024-03-01", "2024-03-29"),
                     List.of("MSFT", "2024-02", 5L, "2024-02-05", "2024-02-09"));
             Table cut = reader.storedByMonth(new DateRange(LocalDate.of(2024, 1, 15), LocalDate.of(2024, 2, 7))).orElseThrow();
