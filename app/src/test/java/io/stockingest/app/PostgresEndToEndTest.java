@@ -144,7 +144,7 @@ class PostgresEndToEndTest {
 
             assertThat(run(yahoo, "db", "migrate", "--pg-schema", "dry")).as(err.toString()).isZero();
             assertThat(run(yahoo, "db", "migrate", "--dry-run", "--pg-schema", "dry")).as(err.toString()).isZero();
-            assertThat(out.toString()).contains("at version 10, 0 pending migration(s)").doesNotContain("would apply");
+            assertThat(out.toString()).contains("at version 11, 0 pending migration(s)").doesNotContain("would apply");
         }
     }
 

@@ -139,9 +139,12 @@ class PostgresSinkTest {
             st.execute("INSERT INTO prices_daily (symbol, date, open, high, low, close, adj_close, volume, source, ingest_ts)"
                     + " VALUES ('MSFT', '2023-12-29', 99.5, 101, 98.5, 100, 100, 1000, 'test', '2024-03-01 12:00:01+00')");
         }
-        assertThat(admin.migrate()).first().asString().contains("applied 1 migration(s), now at version 10");
+        assertThat(admin.migrate("10")).first().asString().contains("applied 1 migration(s), now at version 10");
         assertThat(text(schema, "SELECT symbol, month, sessions, first_date, last_date FROM prices_daily_months ORDER BY 1, 2"))
                 .as("V10 counts the rows stored before it").isEqualTo("AAPL|2024-01-01|3|2024-01-02|2024-01-04\nMSFT|2023-12-01|1|2023-12-29|2023-12-29\n");
+        assertThat(admin.migrate()).first().asString().contains("applied 1 migration(s), now at version 11");
+        assertThat(text(schema, "SELECT symbol, month, days FROM prices_daily_months ORDER BY 1, 2"))
+                .as("V11 sets the days bits of the rows stored before it (days 2, 3, 4; day 29)").isEqualTo("AAPL|2024-01-01|14\nMSFT|2023-12-01|268435456\n");
         PostgresSink migrated = new PostgresSink(config(schema, Map.of("PG_MIGRATE", "false", "PG_BUFFER_ROWS", "0")));
         assertThat(migrated.load(List.of(batch(series("AAPL", 5, 100), run("2")))).dailyChanged())
                 .as("and loads go on: two new rows, three given their venue").isEqualTo(5);
@@ -150,7 +153,7 @@ class PostgresSinkTest {
                 .as("the load adds its two new rows").isEqualTo("AAPL|2024-01-01|5|2024-01-02|2024-01-08\nMSFT|2023-12-01|1|2023-12-29|2023-12-29\n");
         assertThat(admin.migrate()).first().asString().contains("applied 0 migration(s)");
         List<String> info = admin.info();
-        assertThat(info).hasSize(12).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
+        assertThat(info).hasSize(13).allSatisfy(line -> assertThat(line).containsAnyOf("Success", "installed_on"));
         assertThat(info.get(4)).startsWith("3        features");
         assertThat(info.get(5)).startsWith("4        datasets as in the lake");
         assertThat(info.get(6)).startsWith("5        quotes day fields");
@@ -159,11 +162,12 @@ class PostgresSinkTest {
         assertThat(info.get(9)).startsWith("8        checked sessions");
         assertThat(info.get(10)).startsWith("9        option last quote and trade");
         assertThat(info.get(11)).startsWith("10       prices daily months");
+        assertThat(info.get(12)).startsWith("11       prices daily months days");
         assertThat(text(schema, "SELECT indexname FROM pg_indexes WHERE schemaname = '" + schema + "' AND tablename = 'prices_daily' ORDER BY 1"))
                 .isEqualTo("prices_daily_date_brin\nprices_daily_pkey\n");
 
         String empty = freshSchema();
-        assertThat(new PostgresAdmin(config(empty, Map.of())).migrate()).first().asString().contains("applied 10 migration(s), now at version 10");
+        assertThat(new PostgresAdmin(config(empty, Map.of())).migrate()).first().asString().contains("applied 11 migration(s), now at version 11");
         assertThat(scalar(empty, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + empty + "'"))
                 .as("12 tables + flyway history").isEqualTo(13);
     }
