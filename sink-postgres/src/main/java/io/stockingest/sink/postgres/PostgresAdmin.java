@@ -277,7 +277,6 @@ public final class PostgresAdmin {
             ps.setArray(1, c.createArrayOf("text", byName.keySet().toArray(String[]::new)));
             ps.setObject(2, range.from());
             ps.setObject(3, range.to());
-            ps.setFetchSize(0);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Set<LocalDate> held = byName.get(rs.getString(1));
