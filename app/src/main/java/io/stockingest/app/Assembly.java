@@ -6,6 +6,7 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.StartupTrace;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.inject.CoreModule;
 import io.stockingest.core.inject.Plugins;
@@ -90,6 +91,7 @@ final class Assembly implements AutoCloseable {
         } else {
             source = firstConfigured(plugins, settings, providers, what);
         }
+        StartupTrace.mark("source created");
         try {
             return new Assembly(settings, source, openSinks(env, sinkPlugins, settings, sinkUris));
         } catch (RuntimeException e) {
@@ -123,6 +125,7 @@ final class Assembly implements AutoCloseable {
                 SinkFactory plugin = sinkPlugins.get(i);
                 sinks.add(plugin.create(plugin.resolve(sinkUris.get(i), env.workingDirectory()), settings));
             }
+            StartupTrace.mark("sinks created");
             sinks.forEach(Sink::check); // before any provider request, on this (platform) thread
         } catch (RuntimeException e) {
             sinks.forEach(Sink::close);
@@ -145,6 +148,8 @@ final class Assembly implements AutoCloseable {
     @Override
     public void close() {
         sinks.forEach(Sink::close);
+        StartupTrace.mark("sinks closed");
         source.close();
+        StartupTrace.mark("source closed");
     }
 }

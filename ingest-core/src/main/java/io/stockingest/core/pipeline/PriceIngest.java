@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.StartupTrace;
 import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.ExchangeCalendar;
 import io.stockingest.core.http.CallStats;
@@ -231,9 +232,11 @@ public final class PriceIngest {
     public RunReport run(PriceJob job, RunContext context) {
         long startNanos = ticker.nanos();
         List<Symbol> symbols = job.shardSymbols();
+        StartupTrace.mark("run: planning");
         Plan planned = planRun(job);
         List<BarRequest> plan = planned.requests();
         source.checkBudget(plan.stream().mapToInt(BarRequest::calls).sum());
+        StartupTrace.mark("run: planned (" + plan.size() + " requests)");
 
         CallStats runStats = new CallStats();
         Map<Symbol, SymbolState> states = new LinkedHashMap<>();
@@ -251,6 +254,7 @@ public final class PriceIngest {
         // the run's record is there from the start: a killed run leaves one ("running", its pid), and SIGTERM marks it
         // interrupted with what it had written
         run.record(RunReport.RUNNING);
+        StartupTrace.mark("run: running record written");
         Thread interrupted = new Thread(() -> {
             if (!run.ended) {
                 run.ended = true; // no running record after this one
@@ -301,6 +305,7 @@ public final class PriceIngest {
                 });
             }
         }
+        StartupTrace.mark("run: every request done");
         progress.finish();
         run.ended = true;
         recorder.shutdown();
@@ -316,6 +321,7 @@ public final class PriceIngest {
         List<RunError> runErrors = new ArrayList<>();
         run.stop.cause().ifPresent(e -> runErrors.add(new RunError(e.kind(), e.getMessage())));
         flushAll(runErrors);
+        StartupTrace.mark("run: sinks flushed");
         List<Rejected> rejected = List.copyOf(run.quarantine);
         for (Sink sink : sinks) {
             int before = runErrors.size();
@@ -330,10 +336,12 @@ public final class PriceIngest {
         RunReport report = report(job, context, run, runErrors, rejected, Duration.ofNanos(ticker.nanos() - startNanos), planned)
                 .withNotes(new TreeSet<>(run.noCalendar).stream().map(v -> "no calendar for venue " + v + ": its rows were checked against weekdays in its time zone").toList())
                 .withSinkWrites(run.tally.bySink());
+        StartupTrace.mark("run: quarantine and checked sessions written");
         for (Sink sink : sinks) {
             guard(runErrors, sink, "run metrics", () -> sink.writeRun(report));
         }
         flushAll(runErrors);
+        StartupTrace.mark("run: final record written");
         if (runErrors.size() > report.errors().size()) {
             // a sink failed while storing the quarantine or metrics: the run did not fully succeed
             return withErrors(report, runErrors);
