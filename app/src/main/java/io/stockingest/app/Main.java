@@ -43,7 +43,11 @@ public final class Main implements Callable<Integer> {
             }
             System.setErr(env.err());
         }
-        CommandLine cli = commandLine(env, signals, named(args));
+        String command = named(args);
+        if (command != null && !command.equals("calendar") && !asksForHelp(args)) {
+            Assembly.prepare(env); // the plugin registry is built beside picocli's model
+        }
+        CommandLine cli = commandLine(env, signals, command);
         cli.setOut(new java.io.PrintWriter(env.out(), true));
         cli.setErr(new java.io.PrintWriter(env.err(), true));
         cli.setParameterExceptionHandler((e, arguments) -> {
@@ -107,6 +111,19 @@ public final class Main implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /** Whether {@code args} ask for help or the version, which need no plugin. */
+    static boolean asksForHelp(String... args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("-h") || arg.equals("--help") || arg.equals("-V") || arg.equals("--version")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** As {@link #commandLine(Environment, boolean)}, with only the command {@code only} when it is not null. */

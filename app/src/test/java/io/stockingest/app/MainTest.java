@@ -50,6 +50,11 @@ class MainTest {
         assertThat(Main.named("--help")).isNull();
         assertThat(Main.named("--", "prices")).isNull();
         assertThat(Main.named()).isNull();
+        // help and the version build no plugin registry ahead
+        assertThat(Main.asksForHelp("prices", "--help")).isTrue();
+        assertThat(Main.asksForHelp("-V")).isTrue();
+        assertThat(Main.asksForHelp("prices", "--symbols", "AAPL")).isFalse();
+        assertThat(Main.asksForHelp("prices", "--", "--help")).isFalse();
     }
 
     /** A usage error names the command and its options as before: the one command built is the one that runs. */
