@@ -107,7 +107,10 @@ public final class ParquetFiles {
      * batch, so that no virtual thread ever finds a class of these libraries uninitialised.
      */
     public static void initialise() {
-        initialiseHere();
+        // on the one initialisation thread, so that a lake sink's background initialisation and this one never run at
+        // the same time (a run with a lake and a Snowflake sink starts both)
+        initialiseInBackground();
+        awaitInitialised();
     }
 
     /** The background initialisation, once per process ({@link #initialiseInBackground}); null until started. */
