@@ -6,6 +6,7 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.StartupTrace;
 import io.stockingest.core.config.Settings;
 import io.stockingest.core.inject.CoreModule;
 import io.stockingest.core.inject.Plugins;
@@ -51,8 +52,59 @@ final class Assembly implements AutoCloseable {
         return given.isEmpty() ? List.of("parquet:./data") : List.copyOf(given);
     }
 
-    /** The registry of the environment's plugin modules. */
+    /** The registry being built ahead for one environment ({@link #prepare}), or null. */
+    private static volatile Prepared prepared;
+
+    private record Prepared(Environment env, java.util.concurrent.CompletableFuture<Plugins> plugins) {
+    }
+
+    /**
+     * Builds {@code env}'s plugin registry on a daemon platform thread of its own, then sets up the JDK's default TLS
+     * context (its classes and the trusted certificates, which the JDK keeps for the source's own context), while the
+     * main thread builds the command line and parses it: {@link #plugins} then takes the registry instead of building
+     * it. Both took 0.1-0.15 s each before a run's first request (docs/performance.md, issue 21). {@link Main} starts
+     * it for the commands that use plugins; a registry nobody takes is dropped with the process.
+     */
+    static void prepare(Environment env) {
+        java.util.concurrent.CompletableFuture<Plugins> plugins = new java.util.concurrent.CompletableFuture<>();
+        prepared = new Prepared(env, plugins);
+        Thread.ofPlatform().name("start-up").daemon().start(() -> {
+            try {
+                plugins.complete(build(env));
+            } catch (Throwable t) {
+                plugins.completeExceptionally(t);
+            }
+            StartupTrace.mark("plugins built ahead");
+            try {
+                javax.net.ssl.SSLContext.getDefault();
+            } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
+                // the source's own TLS set-up meets it again and reports it
+            }
+            StartupTrace.mark("TLS context set up ahead");
+        });
+    }
+
+    /** The registry of the environment's plugin modules (the one {@link #prepare} built, when it was for {@code env}). */
     static Plugins plugins(Environment env) {
+        Prepared ahead = prepared;
+        if (ahead != null && ahead.env() == env) {
+            prepared = null;
+            try {
+                return ahead.plugins().join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            }
+        }
+        return build(env);
+    }
+
+    private static Plugins build(Environment env) {
         List<Module> modules = new ArrayList<>();
         modules.add(new CoreModule(env.ticker()));
         modules.addAll(env.plugins());
@@ -90,6 +142,7 @@ final class Assembly implements AutoCloseable {
         } else {
             source = firstConfigured(plugins, settings, providers, what);
         }
+        StartupTrace.mark("source created");
         try {
             return new Assembly(settings, source, openSinks(env, sinkPlugins, settings, sinkUris));
         } catch (RuntimeException e) {
@@ -123,6 +176,7 @@ final class Assembly implements AutoCloseable {
                 SinkFactory plugin = sinkPlugins.get(i);
                 sinks.add(plugin.create(plugin.resolve(sinkUris.get(i), env.workingDirectory()), settings));
             }
+            StartupTrace.mark("sinks created");
             sinks.forEach(Sink::check); // before any provider request, on this (platform) thread
         } catch (RuntimeException e) {
             sinks.forEach(Sink::close);
@@ -145,6 +199,8 @@ final class Assembly implements AutoCloseable {
     @Override
     public void close() {
         sinks.forEach(Sink::close);
+        StartupTrace.mark("sinks closed");
         source.close();
+        StartupTrace.mark("source closed");
     }
 }

@@ -2,6 +2,7 @@ package io.stockingest.app;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.StartupTrace;
 import io.stockingest.core.http.Secrets;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +22,10 @@ import picocli.CommandLine.Spec;
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
-        System.exit(run(Environment.system(), true, args));
+        StartupTrace.mark("main");
+        int exit = run(Environment.system(), true, args);
+        StartupTrace.mark("exit " + exit + " (System.exit)");
+        System.exit(exit);
     }
 
     /** Runs one command in-process and returns its exit code (no signal handler installed). */
@@ -39,7 +43,11 @@ public final class Main implements Callable<Integer> {
             }
             System.setErr(env.err());
         }
-        CommandLine cli = commandLine(env, signals);
+        String command = named(args);
+        if (command != null && !command.equals("calendar") && !asksForHelp(args)) {
+            Assembly.prepare(env); // the plugin registry is built beside picocli's model
+        }
+        CommandLine cli = commandLine(env, signals, command);
         cli.setOut(new java.io.PrintWriter(env.out(), true));
         cli.setErr(new java.io.PrintWriter(env.err(), true));
         cli.setParameterExceptionHandler((e, arguments) -> {
@@ -64,19 +72,70 @@ public final class Main implements Callable<Integer> {
      * {@code signals}: whether {@code watch} installs its SIGTERM/SIGINT handler.
      */
     static CommandLine commandLine(Environment env, boolean signals) {
+        return commandLine(env, signals, null);
+    }
+
+    /** The commands by name, in the order {@code --help} lists them. */
+    static java.util.LinkedHashMap<String, java.util.function.Supplier<Object>> commands(Environment env, boolean signals) {
+        java.util.LinkedHashMap<String, java.util.function.Supplier<Object>> commands = new java.util.LinkedHashMap<>();
+        commands.put("prices", () -> new PricesCommand(env));
+        commands.put("fundamentals", () -> new DatasetCommand.Fundamentals(env));
+        commands.put("options", () -> new DatasetCommand.Options(env));
+        commands.put("actions", () -> new DatasetCommand.Actions(env));
+        commands.put("watch", () -> new WatchCommand(env, signals));
+        commands.put("runs", () -> new RunsCommand(env));
+        commands.put("coverage", () -> new CoverageCommand(env));
+        commands.put("calendar", () -> new CalendarCommand(env));
+        commands.put("db", () -> new DbCommand.Db(env));
+        commands.put("export", () -> new DbCommand.Export(env));
+        commands.put("serve", () -> new ServeCommand(env, signals));
+        return commands;
+    }
+
+    /** The names {@link #commands} registers (a test checks them against each command's {@code @Command} name). */
+    static final List<String> COMMAND_NAMES = List.of("prices", "fundamentals", "options", "actions", "watch", "runs", "coverage", "calendar", "db",
+            "export", "serve");
+
+    /**
+     * The command {@code args} run: the first argument that is a command's name, or null (none: {@code --help},
+     * {@code --version}, a usage error). Start-up builds only that command's parser: picocli's model of every command
+     * took a third of a second before the first request (docs/performance.md).
+     */
+    static String named(String... args) {
+        for (String arg : args) {
+            if (COMMAND_NAMES.contains(arg)) {
+                return arg;
+            }
+            if (arg.equals("--")) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code args} ask for help or the version, which need no plugin. */
+    static boolean asksForHelp(String... args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("-h") || arg.equals("--help") || arg.equals("-V") || arg.equals("--version")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** As {@link #commandLine(Environment, boolean)}, with only the command {@code only} when it is not null. */
+    static CommandLine commandLine(Environment env, boolean signals, String only) {
         CommandLine cli = new CommandLine(new Main());
-        cli.addSubcommand(new CommandLine(new PricesCommand(env)));
-        cli.addSubcommand(new CommandLine(new DatasetCommand.Fundamentals(env)));
-        cli.addSubcommand(new CommandLine(new DatasetCommand.Options(env)));
-        cli.addSubcommand(new CommandLine(new DatasetCommand.Actions(env)));
-        cli.addSubcommand(new CommandLine(new WatchCommand(env, signals)));
-        cli.addSubcommand(new CommandLine(new RunsCommand(env)));
-        cli.addSubcommand(new CommandLine(new CoverageCommand(env)));
-        cli.addSubcommand(new CommandLine(new CalendarCommand(env)));
-        cli.addSubcommand(new CommandLine(new DbCommand.Db(env)));
-        cli.addSubcommand(new CommandLine(new DbCommand.Export(env)));
-        cli.addSubcommand(new CommandLine(new ServeCommand(env, signals)));
+        commands(env, signals).forEach((name, command) -> {
+            if (only == null || only.equals(name)) {
+                cli.addSubcommand(new CommandLine(command.get()));
+            }
+        });
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        StartupTrace.mark("commands built (picocli)");
         return cli;
     }
 

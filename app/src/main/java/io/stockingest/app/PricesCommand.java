@@ -4,6 +4,7 @@ import io.stockingest.core.calendar.Calendars;
 import io.stockingest.core.calendar.NyseCalendar;
 import io.stockingest.core.config.ConfigProblems;
 import io.stockingest.core.config.Settings;
+import io.stockingest.core.StartupTrace;
 import io.stockingest.core.http.Secrets;
 import io.stockingest.core.metrics.RunReport;
 import io.stockingest.core.model.Dataset;
@@ -86,11 +87,15 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        StartupTrace.mark("prices: arguments parsed");
         Settings settings = pgSchema == null ? Assembly.settings(env) : Assembly.settings(env).with("PG_SCHEMA", pgSchema);
         NyseCalendar calendar = NyseCalendar.instance();
         ConfigProblems problems = new ConfigProblems();
+        StartupTrace.mark("settings loaded");
         Plugins plugins = Assembly.plugins(env);
+        StartupTrace.mark("plugins (Guice injector built)");
         List<Symbol> requested = Symbols.requested(env, plugins, settings, symbols, tickersPath, problems);
+        StartupTrace.mark("symbols read (" + requested.size() + ")");
         Interval barInterval = problems.check(() -> Interval.parse(interval));
         Shard shardSpec = problems.check(() -> Shard.parse(shard));
         Map<Symbol, LocalDate> lastSessions = lastCompletedSessions(requested);
@@ -106,6 +111,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
                     + " A lake sink alone is not read for it; use --from there (existing partitions are skipped unless --force)");
         }
         problems.throwIfAny();
+        StartupTrace.mark("options checked");
 
         PriceJob job = new PriceJob(requested.stream().distinct().toList(), barInterval, range,
                 extendedHours ? BarRequest.Hours.EXTENDED : BarRequest.Hours.REGULAR,
@@ -122,6 +128,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
         }
 
         try (Assembly parts = Assembly.open(env, plugins, settings, source, Dataset.PRICES, sinkUris)) {
+            StartupTrace.mark("source created, sinks opened and checked");
             if (sinceLast) {
                 job = job.withStarts(sinceLastStarts(job, plugins, databases, settings, calendar));
                 if (!dryRun) {
@@ -135,6 +142,7 @@ final class PricesCommand extends RunOptions implements Callable<Integer> {
             }
             RunReport report = ingest.run(job, RunContext.start("prices", parts.source.name(), env.ticker().now()));
             env.printSummary(report);
+            StartupTrace.mark("summary printed");
             if (metricsOut != null) {
                 Assembly.writeMetrics(env.resolve(metricsOut), report);
             }

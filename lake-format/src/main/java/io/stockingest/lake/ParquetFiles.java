@@ -73,6 +73,9 @@ public final class ParquetFiles {
      * virtual thread waits unmounted.
      */
     static <T> T onPlatformThread(Callable<T> work) {
+        if (!Thread.currentThread().getName().equals("parquet-init")) {
+            awaitInitialised();
+        }
         if (!Thread.currentThread().isVirtual()) {
             try {
                 return work.call();
@@ -104,6 +107,66 @@ public final class ParquetFiles {
      * batch, so that no virtual thread ever finds a class of these libraries uninitialised.
      */
     public static void initialise() {
+        // on the one initialisation thread, so that a lake sink's background initialisation and this one never run at
+        // the same time (a run with a lake and a Snowflake sink starts both)
+        initialiseInBackground();
+        awaitInitialised();
+    }
+
+    /** The background initialisation, once per process ({@link #initialiseInBackground}); null until started. */
+    private static volatile java.util.concurrent.CompletableFuture<Void> background;
+
+    /**
+     * {@link #initialise} on a platform thread of its own, so that the caller goes on (the lake sink is built before a
+     * run's first request: the initialisation took 0.15 s of that on an idle machine, issue 21). Every encode and
+     * decode here, and every method of a sink that started it, first waits for it ({@link #awaitInitialised}), so no
+     * virtual thread initialises these classes, and no other thread initialises them at the same time as it (two
+     * threads initialising classes that need each other in opposite orders can deadlock).
+     */
+    public static void initialiseInBackground() {
+        if (background != null) {
+            return;
+        }
+        synchronized (ParquetFiles.class) {
+            if (background == null) {
+                java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                background = done;
+                Thread.ofPlatform().name("parquet-init").daemon().start(() -> {
+                    try {
+                        initialiseHere();
+                        done.complete(null);
+                    } catch (Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Waits for {@link #initialiseInBackground} when it was started (a virtual thread unmounts while it waits). */
+    public static void awaitInitialised() {
+        java.util.concurrent.CompletableFuture<Void> done = background;
+        if (done == null || done.isDone() && !done.isCompletedExceptionally()) {
+            return;
+        }
+        try {
+            done.get();
+        } catch (ExecutionException e) {
+            // as the synchronous initialisation would have: the caller's own work now meets the same failure
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IngestException(ErrorKind.SINK, "Interrupted while the Parquet classes were initialised", e);
+        }
+    }
+
+    private static void initialiseHere() {
         onPlatformThread(() -> {
             LocalDate date = LocalDate.of(2024, 1, 2);
             Bar bar = new Bar(Symbol.parse("INIT"), Interval.D1, date.atStartOfDay(ZoneOffset.UTC).toInstant(), date, 1, 1, 1, 1, null, 1,

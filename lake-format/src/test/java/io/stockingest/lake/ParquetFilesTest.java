@@ -51,6 +51,28 @@ class ParquetFilesTest {
         assertThat(ParquetFiles.readDates(file)).isEqualTo(dates(bars));
     }
 
+    /**
+     * The lake sink starts the initialisation in the background (issue 21); virtual threads that encode at once wait
+     * for it, unmounted, and get the same bytes as after a synchronous one.
+     */
+    @Test
+    void encodingWhileTheBackgroundInitialisationRunsWaitsForItAndGivesTheSameFile() throws Exception {
+        List<Bar> bars = firstHalfOf2023();
+        ParquetFiles.initialiseInBackground();
+        ParquetFiles.initialiseInBackground(); // once per process
+        List<java.util.concurrent.Future<byte[]>> files = new ArrayList<>();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                files.add(executor.submit(() -> ParquetFiles.writeBars(LakeSchemas.DAILY, bars, INGEST)));
+            }
+        }
+        ParquetFiles.awaitInitialised();
+        byte[] expected = ParquetFiles.writeBars(LakeSchemas.DAILY, bars, INGEST);
+        for (var file : files) {
+            assertThat(file.get()).isEqualTo(expected);
+        }
+    }
+
     @Test
     void readDatesOnAVirtualThreadRunsOnAPlatformThreadAndGivesTheSameDates() throws Exception {
         List<Bar> bars = firstHalfOf2023();

@@ -2,6 +2,7 @@ package io.stockingest.core.http;
 
 import io.stockingest.core.ErrorKind;
 import io.stockingest.core.IngestException;
+import io.stockingest.core.StartupTrace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -106,6 +107,7 @@ public final class ApacheHttpTransport implements HttpTransport {
                 throw new InterruptedIOException("interrupted while waiting for the rate limiter");
             }
         }
+        StartupTrace.once("first request leaves (permit taken)");
         CallStats.stage("sent, waiting for the answer");
         CallStats.recordRequest();
         return chain.proceed(request, scope);

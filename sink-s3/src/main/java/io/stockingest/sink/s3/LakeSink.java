@@ -99,13 +99,14 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
             throw new IllegalArgumentException("maxConcurrency must be at least 1, not " + maxConcurrency);
         }
         this.uploads = new Semaphore(maxConcurrency);
-        ParquetFiles.initialise();
+        ParquetFiles.initialiseInBackground(); // waited for by every method below that reads or writes files
         this.features = new LakeFeatures(storage, layout);
     }
 
     /** From the symbol's daily and yearly price files: one listing per symbol, then the files that hold the tail, newest first. */
     @Override
     public Map<Symbol, List<Session>> before(Map<Symbol, LocalDate> firstChanged) {
+        ParquetFiles.awaitInitialised();
         Map<Symbol, List<Session>> out = new LinkedHashMap<>();
         firstChanged.forEach((symbol, first) -> out.put(symbol, features.storedTail(symbol, first)));
         return out;
@@ -118,6 +119,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
 
     @Override
     public WriteResult writeBars(BarBatch batch) {
+        ParquetFiles.awaitInitialised();
         if (batch.interval().isIntraday()) {
             return writePartitions(batch, layout.intradayOf(batch.interval(), batch.symbol()),
                     date -> layout.intraday(batch.interval(), batch.symbol(), date), LakeSchemas.INTRADAY, null);
@@ -211,6 +213,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
      */
     @Override
     public Map<Symbol, Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        // no wait here: a year file's dates are read through ParquetFiles, which waits; an empty lake need not
         Map<Symbol, Stored> stored = new LinkedHashMap<>();
         perSymbol(symbols, storage.listingExecutor(), symbol -> listed(symbol, interval, range), "list")
                 .forEach((symbol, listed) -> stored.put(symbol, listed.stored()));
@@ -351,6 +354,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
      */
     @Override
     public Map<Symbol, Known> knownSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
+        // no wait here: a year file's dates are read through ParquetFiles, which waits; an empty lake need not
         Map<Symbol, Listed> listed = perSymbol(symbols, storage.listingExecutor(), symbol -> listed(symbol, interval, range), "list");
         List<Symbol> withMarkers = interval.isIntraday() ? List.of()
                 : listed.entrySet().stream().filter(e -> e.getValue().hasChecked()).map(Map.Entry::getKey).toList();
@@ -387,6 +391,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
      */
     @Override
     public void recordChecked(Interval interval, Map<Symbol, Map<LocalDate, Checked>> checked, RunContext context) {
+        ParquetFiles.awaitInitialised();
         if (interval.isIntraday() || checked.isEmpty()) {
             return;
         }
@@ -556,6 +561,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
     /** One file per statement (symbol, type, period end); existing ones are skipped unless forced. */
     @Override
     public WriteResult writeStatements(List<FinancialStatement> statements, WriteOptions options, RunContext context) {
+        ParquetFiles.awaitInitialised();
         Map<String, Set<String>> listings = new HashMap<>();
         List<Map.Entry<String, FinancialStatement>> files = new ArrayList<>();
         for (FinancialStatement statement : statements) {
@@ -573,6 +579,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
     /** One file per underlying and snapshot date with every contract, sorted by contract. */
     @Override
     public WriteResult writeOptions(List<OptionSnapshot> snapshots, WriteOptions options, RunContext context) {
+        ParquetFiles.awaitInitialised();
         Map<String, List<OptionSnapshot>> byFile = new TreeMap<>();
         snapshots.forEach(o -> byFile.computeIfAbsent(layout.options(o.underlying(), o.date()), k -> new ArrayList<>()).add(o));
         Map<String, Set<String>> listings = new HashMap<>();
@@ -592,6 +599,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
      */
     @Override
     public WriteResult writeActions(List<CorporateAction> actions, WriteOptions options, RunContext context) {
+        ParquetFiles.awaitInitialised();
         Map<String, List<CorporateAction>> byFile = new TreeMap<>();
         actions.forEach(a -> byFile.computeIfAbsent(layout.actions(a.type(), a.symbol()), k -> new ArrayList<>()).add(a));
         WriteResult result = WriteResult.NOTHING;
@@ -631,6 +639,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
      */
     @Override
     public WriteResult writeQuotes(List<io.stockingest.core.model.Quote> quotes, RunContext context) {
+        ParquetFiles.awaitInitialised();
         Map<String, Map<Instant, io.stockingest.core.model.Quote>> byFile = new TreeMap<>();
         Map<String, List<io.stockingest.core.model.Quote>> bySymbolDay = new TreeMap<>();
         quotes.forEach(q -> bySymbolDay.computeIfAbsent(q.symbol() + "/" + q.time().atZone(java.time.ZoneId.of("America/New_York")).toLocalDate(),
@@ -669,6 +678,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
 
     @Override
     public void writeQuarantine(List<Rejected> rejected, RunContext context) {
+        ParquetFiles.awaitInitialised();
         if (rejected.isEmpty()) {
             return;
         }
@@ -686,6 +696,7 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
      */
     @Override
     public void writeRun(RunReport report) {
+        ParquetFiles.awaitInitialised();
         String key = layout.runMetrics(runDate(report.startedAt()), report.runId());
         String folder = key.substring(0, key.lastIndexOf('/') + 1);
         if (listedRunFolders.add(folder)) {
