@@ -194,9 +194,11 @@ public final class DashboardApi {
     }
 
     /**
-     * The heatmap: per symbol and month the stored sessions, and per month the NYSE sessions expected from {@code from}
-     * to {@code to} (by default the first to the last month that holds any, and not past today). The counts come from
-     * the reader where it counts in place (a database), else from its {@link StoredSessions} (a lake's listing).
+     * The heatmap: per symbol and month the stored sessions, those recorded as checked (checked-empty, quarantined:
+     * what {@code coverage} counts apart), and per month the NYSE sessions expected from {@code from} to {@code to} (by
+     * default the first to the last month that holds any, and not past today). The counts come from the reader where
+     * it counts in place (a database), else from its {@link StoredSessions} (a lake's listing), kept in memory per
+     * symbol and read again only for the symbols whose {@link StoredSessions#stateTags tag} changed.
      */
     private Answer coverage(Map<String, String> query) {
         LocalDate givenFrom = date(query, "from", null);
@@ -206,8 +208,30 @@ public final class DashboardApi {
             throw new BadRequest("from " + givenFrom + " is after " + last);
         }
         DateRange range = new DateRange(givenFrom != null ? givenFrom : NyseCalendar.FIRST, last);
-        Held held = storedByMonth(range);
-        Map<String, Map<String, Long>> counts = held.counts();
+        Optional<Table> inPlace = reader.storedByMonth(range);
+        if (inPlace.isPresent()) {
+            return Answer.ok(coverageNode(givenFrom, givenTo, range, new InPlace(inPlace.get(), reader.checkedSessions(range))));
+        }
+        return memo.answer(givenFrom, givenTo, range);
+    }
+
+    /** What the heatmap is made of: the symbols, the first and last stored session, and the counts per month. */
+    private interface Held {
+        List<String> symbols();
+
+        /** The first stored session in the range, or null if none. */
+        LocalDate first();
+
+        LocalDate last();
+
+        /**
+         * Adds the sessions from {@code from} to {@code to} (both within the range asked) to {@code counts[kind][symbol
+         * index][month index]}, months counted from {@code firstMonth}; kinds: stored, checked-empty, quarantined.
+         */
+        void count(LocalDate from, LocalDate to, YearMonth firstMonth, int[][][] counts);
+    }
+
+    private ObjectNode coverageNode(LocalDate givenFrom, LocalDate givenTo, DateRange range, Held held) {
         ObjectNode out = JSON.createObjectNode();
         if (held.first() == null) {
             out.putNull("from").putNull("to");
@@ -215,90 +239,272 @@ public final class DashboardApi {
             out.putArray("expected");
             out.putArray("symbols");
             out.putArray("cells");
-            return Answer.ok(out);
+            out.putArray("checked");
+            return out;
         }
         LocalDate from = givenFrom != null ? givenFrom : held.first();
         LocalDate to = givenTo != null ? range.to() : held.last().isAfter(range.to()) ? range.to() : held.last();
         YearMonth firstMonth = YearMonth.from(from);
-        YearMonth lastMonth = YearMonth.from(to);
-        List<String> monthList = new ArrayList<>();
-        for (YearMonth m = firstMonth; !m.isAfter(lastMonth); m = m.plusMonths(1)) {
-            monthList.add(m.toString());
+        List<YearMonth> monthList = new ArrayList<>();
+        for (YearMonth m = firstMonth; !m.isAfter(YearMonth.from(to)); m = m.plusMonths(1)) {
+            monthList.add(m);
         }
-        Map<String, Integer> expected = new LinkedHashMap<>();
-        monthList.forEach(m -> expected.put(m, 0));
+        int[] expected = new int[monthList.size()];
         for (NyseCalendar.Session s : calendar.sessions(from, to)) {
-            expected.merge(YearMonth.from(s.date()).toString(), 1, Integer::sum);
+            expected[monthIndex(firstMonth, s.date())]++;
         }
-        List<String> symbolList = List.copyOf(counts.keySet());
+        List<String> symbolList = held.symbols();
+        int[][][] counts = new int[3][symbolList.size()][monthList.size()];
+        held.count(from, to, firstMonth, counts);
         out.put("from", from.toString()).put("to", to.toString());
         ArrayNode monthsNode = out.putArray("months");
-        monthList.forEach(monthsNode::add);
+        monthList.forEach(m -> monthsNode.add(m.toString()));
         ArrayNode expectedNode = out.putArray("expected");
-        monthList.forEach(m -> expectedNode.add(expected.get(m)));
+        for (int e : expected) {
+            expectedNode.add(e);
+        }
         ArrayNode symbolsNode = out.putArray("symbols");
         symbolList.forEach(symbolsNode::add);
-        Map<String, Integer> monthIndex = new java.util.HashMap<>();
-        for (int i = 0; i < monthList.size(); i++) {
-            monthIndex.put(monthList.get(i), i);
-        }
-        // [symbol index, month index, stored sessions]; a symbol-month with nothing stored has no cell
+        // [symbol index, month index, stored sessions]; a symbol-month with nothing stored has no cell; checked sessions
+        // (rare) as [symbol index, month index, checked-empty, quarantined]
         ArrayNode cells = out.putArray("cells");
+        ArrayNode checkedNode = out.putArray("checked");
         for (int s = 0; s < symbolList.size(); s++) {
-            for (Map.Entry<String, Long> cell : counts.get(symbolList.get(s)).entrySet()) {
-                Integer month = monthIndex.get(cell.getKey());
-                if (month != null && cell.getValue() > 0) {
-                    cells.addArray().add(s).add(month).add(cell.getValue());
+            for (int m = 0; m < monthList.size(); m++) {
+                if (counts[0][s][m] > 0) {
+                    cells.addArray().add(s).add(m).add(counts[0][s][m]);
+                }
+                if (counts[1][s][m] + counts[2][s][m] > 0) {
+                    checkedNode.addArray().add(s).add(m).add(counts[1][s][m]).add(counts[2][s][m]);
                 }
             }
         }
-        return Answer.ok(out);
+        return out;
     }
 
-    /** Symbol, then month ({@code YYYY-MM}), to the stored daily sessions (both sorted); the first and last stored date. */
-    private record Held(Map<String, Map<String, Long>> counts, LocalDate first, LocalDate last) {}
+    private static int monthIndex(YearMonth firstMonth, LocalDate date) {
+        return (date.getYear() - firstMonth.getYear()) * 12 + date.getMonthValue() - firstMonth.getMonthValue();
+    }
 
-    private Held storedByMonth(DateRange range) {
-        Map<String, Map<String, Long>> counts = new TreeMap<>();
-        LocalDate first = null;
-        LocalDate last = null;
-        Optional<Table> inPlace = reader.storedByMonth(range);
-        if (inPlace.isPresent()) {
+    /** A database's counts: its per-month rows ({@link SinkReader#storedByMonth}) and its checked sessions. */
+    private final class InPlace implements Held {
+        private final Table months;
+        private final Table checked;
+        private final List<String> symbols = new ArrayList<>();
+        private final Map<String, Integer> index = new java.util.HashMap<>();
+        private final LocalDate first;
+        private final LocalDate last;
+
+        InPlace(Table months, Table checked) {
+            this.months = months;
+            this.checked = checked;
             String low = null; // ISO dates compare as text: one parse at the end, not two per row
             String high = null;
-            Map<String, Long> byMonth = null;
             String symbol = null;
-            for (List<Object> row : inPlace.get().rows()) {
-                if (!row.get(0).equals(symbol)) { // a reader's rows come ordered by symbol: one map lookup per symbol
+            for (List<Object> row : months.rows()) {
+                if (!row.get(0).equals(symbol)) { // a reader's rows come ordered by symbol
                     symbol = (String) row.get(0);
-                    byMonth = counts.computeIfAbsent(symbol, k -> new TreeMap<>());
+                    index.put(symbol, symbols.size());
+                    symbols.add(symbol);
                 }
-                byMonth.put((String) row.get(1), ((Number) row.get(2)).longValue());
                 String rowFirst = (String) row.get(3);
                 String rowLast = (String) row.get(4);
                 low = low == null || rowFirst.compareTo(low) < 0 ? rowFirst : low;
                 high = high == null || rowLast.compareTo(high) > 0 ? rowLast : high;
             }
-            return new Held(counts, low == null ? null : LocalDate.parse(low), high == null ? null : LocalDate.parse(high));
+            first = low == null ? null : LocalDate.parse(low);
+            last = high == null ? null : LocalDate.parse(high);
         }
-        List<Symbol> symbols = reader.symbols().stream().map(Symbol::parse).toList();
-        if (symbols.isEmpty()) {
-            return new Held(counts, null, null);
+
+        @Override
+        public List<String> symbols() {
+            return symbols;
         }
-        Map<Symbol, StoredSessions.Stored> held = reader.storedSessions().storedSessions(symbols, Interval.D1, range);
-        List<LocalDate> sessions = calendar.sessions(range.from(), range.to()).stream().map(NyseCalendar.Session::date).toList();
-        for (Symbol symbol : symbols) {
-            StoredSessions.Stored stored = held.getOrDefault(symbol, StoredSessions.Stored.NONE);
-            Map<String, Long> byMonth = counts.computeIfAbsent(symbol.value(), s -> new TreeMap<>());
-            for (LocalDate session : sessions) {
-                if (stored.covers(session)) {
-                    byMonth.merge(YearMonth.from(session).toString(), 1L, Long::sum);
-                    first = first == null || session.isBefore(first) ? session : first;
-                    last = last == null || session.isAfter(last) ? session : last;
+
+        @Override
+        public LocalDate first() {
+            return first;
+        }
+
+        @Override
+        public LocalDate last() {
+            return last;
+        }
+
+        @Override
+        public void count(LocalDate from, LocalDate to, YearMonth firstMonth, int[][][] counts) {
+            YearMonth lastMonth = YearMonth.from(to);
+            for (List<Object> row : months.rows()) {
+                YearMonth month = YearMonth.parse((String) row.get(1));
+                if (!month.isBefore(firstMonth) && !month.isAfter(lastMonth)) {
+                    counts[0][index.get((String) row.get(0))][monthIndex(firstMonth, month.atDay(1))] = ((Number) row.get(2)).intValue();
+                }
+            }
+            for (List<Object> row : checked.rows()) {
+                Integer s = index.get((String) row.get(0));
+                LocalDate date = LocalDate.parse((String) row.get(1));
+                if (s != null && !date.isBefore(from) && !date.isAfter(to) && calendar.isSession(date)) {
+                    counts[StoredSessions.Checked.parse((String) row.get(2)) == StoredSessions.Checked.EMPTY ? 1 : 2][s][monthIndex(firstMonth, date)]++;
                 }
             }
         }
-        return new Held(counts, first, last);
+    }
+
+    private final CoverageMemo memo = new CoverageMemo();
+
+    /** Reads the coverage of every stored symbol into memory ahead of the first request (the server calls it at start). */
+    public void warmUp() {
+        if (reader.storedByMonth(new DateRange(today, today)).isEmpty()) {
+            memo.answer(null, null, new DateRange(NyseCalendar.FIRST, today));
+        }
+    }
+
+    /**
+     * A lake's coverage in memory: per symbol its expected sessions stored, checked-empty and quarantined (as epoch
+     * days, sorted) from {@link NyseCalendar#FIRST} to today, with the {@link StoredSessions#stateTags tag} read
+     * before them. Each request reads the tags (one listing per symbol, names and versions only), reads again the
+     * sessions of the symbols whose tag changed (or that are new), forgets those gone, and answers from memory; the
+     * last answer is kept as it is while no tag changed. Without tags (a sink that cannot tell) every request reads
+     * everything. One request computes at a time.
+     */
+    private final class CoverageMemo {
+        private record Sessions(String tag, int[] stored, int[] empty, int[] quarantined) {}
+
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private final Map<String, Sessions> bySymbol = new java.util.HashMap<>();
+        private String lastKey;
+        private ObjectNode lastAnswer;
+
+        Answer answer(LocalDate givenFrom, LocalDate givenTo, DateRange range) {
+            lock.lock();
+            try {
+                List<Symbol> symbols = reader.symbols().stream().map(Symbol::parse).toList();
+                StoredSessions store = reader.storedSessions();
+                Optional<Map<Symbol, String>> tags = symbols.isEmpty() ? Optional.of(Map.of()) : store.stateTags(symbols, Interval.D1);
+                List<Symbol> stale = symbols.stream().filter(s -> tags.isEmpty() || !bySymbol.containsKey(s.value())
+                        || !bySymbol.get(s.value()).tag().equals(tags.get().get(s))).toList();
+                String key = givenFrom + ".." + givenTo + ".." + range;
+                boolean changed = !stale.isEmpty() || bySymbol.size() != symbols.size();
+                if (!changed && key.equals(lastKey)) {
+                    return Answer.ok(lastAnswer);
+                }
+                if (!stale.isEmpty()) {
+                    DateRange whole = new DateRange(NyseCalendar.FIRST, today);
+                    Map<Symbol, StoredSessions.Known> known = store.knownSessions(stale, Interval.D1, whole);
+                    for (Symbol symbol : stale) {
+                        bySymbol.put(symbol.value(), sessions(tags.map(t -> t.get(symbol)).orElse(""), known.getOrDefault(symbol, StoredSessions.Known.NONE)));
+                    }
+                }
+                Set<String> listed = new java.util.HashSet<>();
+                symbols.forEach(s -> listed.add(s.value()));
+                bySymbol.keySet().retainAll(listed);
+                ObjectNode answer = coverageNode(givenFrom, givenTo, range, held(symbols.stream().map(Symbol::value).toList(), range));
+                lastKey = tags.isPresent() ? key : null;
+                lastAnswer = answer;
+                return Answer.ok(answer);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private Sessions sessions(String tag, StoredSessions.Known known) {
+            List<Integer> stored = new ArrayList<>();
+            List<Integer> empty = new ArrayList<>();
+            List<Integer> quarantined = new ArrayList<>();
+            for (LocalDate session : allSessions()) {
+                if (known.stored().covers(session)) {
+                    stored.add((int) session.toEpochDay());
+                } else if (known.checked().get(session) == StoredSessions.Checked.EMPTY) {
+                    empty.add((int) session.toEpochDay());
+                } else if (known.checked().get(session) == StoredSessions.Checked.QUARANTINED) {
+                    quarantined.add((int) session.toEpochDay());
+                }
+            }
+            return new Sessions(tag, ints(stored), ints(empty), ints(quarantined));
+        }
+
+        private List<LocalDate> sessionList;
+
+        /** The NYSE sessions from the calendar's first day to today: the days a symbol's sessions are looked up on. */
+        private List<LocalDate> allSessions() {
+            if (sessionList == null) {
+                sessionList = calendar.sessions(NyseCalendar.FIRST, today).stream().map(NyseCalendar.Session::date).toList();
+            }
+            return sessionList;
+        }
+
+        private static int[] ints(List<Integer> days) {
+            return days.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        private Held held(List<String> symbols, DateRange range) {
+            int low = (int) range.from().toEpochDay();
+            int high = (int) range.to().toEpochDay();
+            int first = Integer.MAX_VALUE;
+            int last = Integer.MIN_VALUE;
+            List<Sessions> rows = new ArrayList<>(symbols.size());
+            for (String symbol : symbols) {
+                Sessions sessions = bySymbol.get(symbol);
+                rows.add(sessions);
+                int[] stored = sessions.stored();
+                int at = lowerBound(stored, low);
+                if (at < stored.length && stored[at] <= high) {
+                    first = Math.min(first, stored[at]);
+                    last = Math.max(last, stored[lowerBound(stored, high + 1) - 1]);
+                }
+            }
+            LocalDate firstStored = first == Integer.MAX_VALUE ? null : LocalDate.ofEpochDay(first);
+            LocalDate lastStored = first == Integer.MAX_VALUE ? null : LocalDate.ofEpochDay(last);
+            return new Held() {
+                @Override
+                public List<String> symbols() {
+                    return symbols;
+                }
+
+                @Override
+                public LocalDate first() {
+                    return firstStored;
+                }
+
+                @Override
+                public LocalDate last() {
+                    return lastStored;
+                }
+
+                @Override
+                public void count(LocalDate from, LocalDate to, YearMonth firstMonth, int[][][] counts) {
+                    int a = (int) from.toEpochDay();
+                    int b = (int) to.toEpochDay();
+                    // epoch day to month index, for the days from..to
+                    int[] monthOf = new int[b - a + 1];
+                    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+                        monthOf[(int) d.toEpochDay() - a] = monthIndex(firstMonth, d);
+                    }
+                    for (int s = 0; s < rows.size(); s++) {
+                        Sessions sessions = rows.get(s);
+                        int[][] kinds = {sessions.stored(), sessions.empty(), sessions.quarantined()};
+                        for (int k = 0; k < 3; k++) {
+                            int[] days = kinds[k];
+                            for (int i = lowerBound(days, a); i < days.length && days[i] <= b; i++) {
+                                counts[k][s][monthOf[days[i] - a]]++;
+                            }
+                        }
+                    }
+                }
+            };
+        }
+
+        /** The first index of {@code sorted} whose value is at least {@code value}. */
+        private static int lowerBound(int[] sorted, int value) {
+            int at = java.util.Arrays.binarySearch(sorted, value);
+            if (at < 0) {
+                return -at - 1;
+            }
+            while (at > 0 && sorted[at - 1] == value) {
+                at--;
+            }
+            return at;
+        }
     }
 
     /** One symbol's month: the sessions expected, stored and missing. */

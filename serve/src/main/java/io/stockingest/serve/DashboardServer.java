@@ -65,6 +65,14 @@ public final class DashboardServer implements AutoCloseable {
         server.createContext("/", dashboard::handle);
         server.setExecutor(executor);
         server.start();
+        // a lake's coverage (the heatmap of every symbol) is read into memory now, not on the first visit
+        Thread.ofPlatform().name("serve-warm-up").daemon().start(() -> {
+            try {
+                api.warmUp();
+            } catch (RuntimeException e) {
+                LOG.warn("reading the coverage ahead failed (the page reads it when asked): {}", e.toString());
+            }
+        });
         return dashboard;
     }
 

@@ -221,6 +221,8 @@ class DashboardApiTest {
         assertThat(texts(coverage.get("months"))).containsExactly("2020-08", "2020-09", "2020-10", "2020-11");
         assertThat(coverage.get("expected").toString()).as("from the first stored session, 2020-08-31, to the last, 2020-11-06").isEqualTo("[1,21,22,5]");
         assertThat(coverage.get("cells").toString()).isEqualTo("[[0,0,1],[0,1,21],[0,2,22],[0,3,5],[1,0,1],[1,1,20],[1,2,21],[1,3,5]]");
+        assertThat(coverage.get("checked").toString()).as("MSFT's two quarantined sessions, as coverage counts them (lake markers, checked_sessions)")
+                .isEqualTo("[[1,1,0,1],[1,2,0,1]]");
         JsonNode september = both("api/coverage/MSFT?month=2020-09");
         assertThat(texts(september.get("missing"))).containsExactly("2020-09-16");
         assertThat(september.get("expected")).hasSize(21);

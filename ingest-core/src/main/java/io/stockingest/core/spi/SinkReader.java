@@ -90,6 +90,16 @@ public interface SinkReader extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The daily sessions in {@code range} the sink recorded as checked ({@link StoredSessions#recordChecked}) and holds
+     * no bar for: {@code symbol, date, reason} (ISO date, {@code empty} or {@code quarantined}), ordered by symbol and
+     * date; what a reader that counts {@link #storedByMonth} in place adds so the coverage counts as {@code coverage}
+     * does. The default (a sink that records none) is an empty table.
+     */
+    default Table checkedSessions(DateRange range) {
+        return Table.empty(List.of("symbol", "date", "reason"));
+    }
+
     @Override
     void close();
 }

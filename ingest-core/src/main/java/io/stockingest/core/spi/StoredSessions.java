@@ -42,6 +42,17 @@ public interface StoredSessions extends Capability {
     }
 
     /**
+     * For each of {@code symbols}, a tag that changes whenever what {@link #knownSessions} answers for it may change:
+     * read as cheaply as a listing (a lake: the names and versions under the symbol's folder, never a file's content),
+     * so that a reader that keeps answers in memory (the dashboard's coverage) can tell which symbols to read again.
+     * Read the tags <em>before</em> the sessions they vouch for: a change between the two then shows as a new tag
+     * on the next look. Empty (the default) when this sink cannot tell; a caller then reads everything each time.
+     */
+    default java.util.Optional<Map<Symbol, String>> stateTags(Collection<Symbol> symbols, Interval interval) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Whether {@code prices --dry-run} may ask this sink (a dry run fetches and writes nothing, and some sinks promise
      * it does not even connect). True by default: a lake answers from a listing. A sink whose every answer is a
      * query on a remote warehouse (Snowflake) says false; a dry run then plans the whole job for every sink, which is

@@ -222,6 +222,14 @@ final class PostgresReader implements SinkReader {
         return Optional.of(new Table(months.columns(), rows));
     }
 
+    /** The checked_sessions (V8) rows of daily bars in the range with no bar in prices_daily (by primary key). */
+    @Override
+    public Table checkedSessions(DateRange range) {
+        return jdbc.query("SELECT c.symbol, c.date::text AS date, c.reason FROM checked_sessions c WHERE c.interval = '1d' AND c.date BETWEEN ? AND ?"
+                + " AND NOT EXISTS (SELECT 1 FROM prices_daily p WHERE p.symbol = c.symbol AND p.date = c.date) ORDER BY c.symbol, c.date",
+                range.from(), range.to());
+    }
+
     @Override
     public void close() {
         jdbc.close();

@@ -221,6 +221,34 @@ public final class LakeSink implements Sink, StoredSessions, StoredTail {
     }
 
     /**
+     * One listing with versions per symbol folder ({@link LakeStorage#listVersions}: on S3 the ETags of one paged
+     * ListObjectsV2, in a local directory one look at each file): every name, yearly file and checked-sessions marker
+     * under it, hashed. A run that writes a daily file, merges into a yearly one or records checked sessions changes it.
+     */
+    @Override
+    public Optional<Map<Symbol, String>> stateTags(Collection<Symbol> symbols, Interval interval) {
+        if (symbols.isEmpty() || storage.listVersions(interval.isIntraday() ? layout.intradayOf(interval, symbols.iterator().next())
+                : layout.pricesOf(symbols.iterator().next())).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(perSymbol(symbols, storage.listingExecutor(), symbol -> {
+            Map<String, String> versions = storage.listVersions(interval.isIntraday() ? layout.intradayOf(interval, symbol) : layout.pricesOf(symbol))
+                    .orElseThrow();
+            java.security.MessageDigest digest = sha256();
+            new TreeMap<>(versions).forEach((key, version) -> digest.update((key + "\t" + version + "\n").getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(digest.digest(), 0, 16);
+        }, "list"));
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /**
      * {@code task} for every symbol on {@code executor}, at most the sink's concurrency at once; the results in the
      * symbols' order. The first failure is rethrown ({@code what} names the action in its message).
      */

@@ -57,6 +57,16 @@ public interface LakeStorage extends AutoCloseable {
     }
 
     /**
+     * Every key under {@code prefix} (which ends with {@code /}, temporaries left out) with a version tag read by the
+     * same one listing: a tag that changes whenever the object is replaced (on S3 its ETag; in a local directory its
+     * size, modification time and file key, from one look at each entry, no read of its content). Empty when this
+     * storage cannot list versions; a caller then cannot tell that nothing changed (and must not cache by it).
+     */
+    default Optional<java.util.Map<String, String>> listVersions(String prefix) {
+        return Optional.empty();
+    }
+
+    /**
      * Stores {@code bytes} under {@code key} unless it exists. Returns false, writing nothing, if it does (on S3 a
      * conditional write, so that of two runners only one wins).
      */

@@ -80,6 +80,43 @@ public final class LocalLakeStorage implements LakeStorage {
         return root;
     }
 
+    /**
+     * One walk of the folder (as {@link #list}, which reads each entry's attributes anyway): each file's size,
+     * modification time (nanoseconds where the file system keeps them) and file key (the inode). A file replaced by
+     * a rename gets a new inode, so its tag changes even within one clock tick.
+     */
+    @Override
+    public Optional<java.util.Map<String, String>> listVersions(String prefix) {
+        Path dir = resolve(prefix);
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return Optional.of(out);
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile() && !isTemporary(file.getFileName().toString())) {
+                        out.put(root.relativize(file).toString().replace('\\', '/'), attributes.size() + "/"
+                                + attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) + "/" + attributes.fileKey());
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE; // renamed or removed while walked: the next listing sees it
+                    }
+                    throw e;
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new IngestException(ErrorKind.SINK, "Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return Optional.of(out);
+    }
+
     @Override
     public Set<String> list(String prefix) {
         Path dir = resolve(prefix);

@@ -76,6 +76,12 @@ public final class S3LakeStorage implements LakeStorage {
         }
     }
 
+    /** The ETags: one paginated listing, as {@link #listETags}. */
+    @Override
+    public java.util.Optional<Map<String, String>> listVersions(String prefix) {
+        return java.util.Optional.of(listETags(prefix));
+    }
+
     /** Every object under {@code prefix} (a lake key) with its ETag, in one paginated listing. */
     Map<String, String> listETags(String prefix) {
         String objectPrefix = config.keyOf(checkKey(prefix));
