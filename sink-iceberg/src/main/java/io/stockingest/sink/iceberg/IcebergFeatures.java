@@ -79,12 +79,15 @@ final class IcebergFeatures {
      * @param first per symbol, the first session the run wrote
      */
     Change compute(Map<String, LocalDate> first, Instant ingestTs, String runId) {
+        long t = Timing.start();
         Table prices = tables.table(IcebergTable.PRICES_DAILY);
         prices.refresh();
         LocalDate windowFrom = first.values().stream().min(LocalDate::compareTo).orElseThrow().minusDays(WINDOW_DAYS);
         Map<String, Series> stored = new HashMap<>();
         Map<String, Set<Integer>> featureDates = new HashMap<>();
         read(prices, first.keySet(), windowFrom, null, stored, featureDates);
+        Timing.mark("  features read window", t);
+        t = Timing.start();
 
         Set<String> again = new HashSet<>();
         first.forEach((symbol, date) -> {
@@ -98,6 +101,8 @@ final class IcebergFeatures {
             read(prices, again, null, windowFrom, stored, featureDates);
         }
 
+        Timing.mark("  features read again (" + again.size() + ")", t);
+        t = Timing.start();
         Table featuresTable = tables.table(IcebergTable.PRICE_FEATURES);
         Table cumulativeTable = tables.table(IcebergTable.PRICE_CUMULATIVE_7D);
         Pending features = new Pending(IcebergTable.PRICE_FEATURES);
@@ -130,6 +135,7 @@ final class IcebergFeatures {
                 }
             }
             write(group, featuresTable, cumulativeTable, features, cumulative, ingestTs, runId);
+            Timing.mark("  features compute+write", t);
         } catch (RuntimeException e) {
             features.files.forEach(f -> featuresTable.io().deleteFile(f.location()));
             cumulative.files.forEach(f -> cumulativeTable.io().deleteFile(f.location()));

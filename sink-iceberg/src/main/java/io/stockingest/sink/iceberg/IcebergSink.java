@@ -98,7 +98,9 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
     public static IcebergSink open(IcebergConfig config, io.stockingest.core.config.Settings settings) {
         ExecutorService opener = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("iceberg-open").daemon(true).factory());
         try {
+            long t = Timing.start();
             Catalog catalog = opener.submit(() -> IcebergCatalogs.open(config, settings)).get();
+            Timing.mark("open catalog", t);
             return new IcebergSink(config, catalog, settings);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IngestException ingest ? ingest
@@ -256,7 +258,9 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         }
         if (toSpill != null) {
             List<BarBatch> batches = toSpill;
+            long t = Timing.start();
             onIoThread("write bars", () -> spill(batches));
+            Timing.mark("writeBars waited for spill", t);
         }
         return new WriteResult(batch.bars().isEmpty() ? 0 : 1, 0, batch.bars().size());
     }
@@ -283,6 +287,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
     }
 
     private Void spill(List<BarBatch> batches) {
+        long t0 = Timing.start();
         Map<Interval, Map<Instant, List<Bar>>> bars = new TreeMap<>();
         for (BarBatch batch : batches) {
             if (batch.bars().isEmpty()) {
@@ -305,6 +310,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
             PendingBars p = pending.get(interval);
             stamped.forEach((ingestTs, rows) -> p.files.addAll(TableFiles.writeBars(tables.table(def), def, rows, ingestTs, p.context.runId())));
         });
+        Timing.mark("spill " + batches.size() + " batches", t0);
         return null;
     }
 
@@ -313,12 +319,17 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
     public void flush() {
         List<BarBatch> rest = drain();
         onIoThread("commit", () -> {
+            long t0 = Timing.start();
             spill(rest);
             try {
                 for (var entry : pending.entrySet()) {
+                    long t = Timing.start();
                     publishBars(entry.getKey(), entry.getValue());
+                    Timing.mark("publishBars total", t);
                     if (!entry.getValue().features.isEmpty()) {
+                        t = Timing.start();
                         publishFeatures(entry.getValue());
+                        Timing.mark("publishFeatures total", t);
                     }
                 }
             } finally {
@@ -329,14 +340,19 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
                 List<GenericRecord> rows = quarantine.stream().map(r -> LakeSchemas.rejected(r, context.runId(), context.ingestTs())).toList();
                 quarantine.clear();
                 quarantineContext = null;
+                long t = Timing.start();
                 replace(IcebergTable.QUARANTINE, Expressions.equal("run_id", context.runId()), rows, context);
+                Timing.mark("quarantine", t);
             }
             if (runReport != null) {
                 RunReport report = runReport;
                 runReport = null;
                 RunContext context = new RunContext(report.runId(), report.command(), report.source(), report.startedAt(), Instant.now());
+                long t = Timing.start();
                 replace(IcebergTable.INGEST_RUNS, Expressions.equal("run_id", report.runId()), List.of(runRow(report, context.ingestTs())), context);
+                Timing.mark("ingest_runs", t);
             }
+            Timing.mark("flush total", t0);
             return null;
         });
     }
@@ -354,10 +370,14 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
      * feature table, none when the rows are unchanged.
      */
     private void publishFeatures(PendingBars p) {
+        long t = Timing.start();
         IcebergFeatures.Change change = new IcebergFeatures(tables).compute(p.features, p.context.ingestTs(), p.context.runId());
+        Timing.mark("features compute", t);
         for (IcebergFeatures.Pending table : List.of(change.features(), change.cumulative())) {
+            t = Timing.start();
             publishFiles(table.def, change.filter(), table.files, table.content, p.context, Publisher.Gate.NONE,
                     Map.of("stock-ingest.rows", Long.toString(table.content.rows()), "stock-ingest.symbols", Integer.toString(p.features.size())));
+            Timing.mark("publish " + table.def.tableName(), t);
         }
     }
 

@@ -90,20 +90,27 @@ final class Publisher {
     /** The published snapshot, or empty when the change would not alter the table. */
     Optional<Snapshot> publish(Table table, IcebergTable def, Expression filter, NewRows newRows, Gate gate, Map<String, String> extraSummary) {
         for (int attempt = 1; ; attempt++) {
+            long t = Timing.start();
             table.refresh();
             Snapshot base = table.currentSnapshot();
+            Timing.mark("  " + def.tableName() + " refresh", t);
+            t = Timing.start();
             Stage stage = stage(table, def, filter, base, newRows);
+            Timing.mark("  " + def.tableName() + " stage", t);
             if (stage == null) {
                 return Optional.empty();
             }
             String branch = "wap-" + runId + (attempt == 1 ? "" : "-" + attempt);
             Snapshot staged;
             try {
+                t = Timing.start();
                 if (base != null) {
                     // made explicitly from main as read (not implicitly by the commit), so that the staged snapshot's
                     // summary totals (total-records, total-data-files) count main's files too
                     table.manageSnapshots().createBranch(branch, base.snapshotId()).commit();
                 }
+                Timing.mark("  " + def.tableName() + " create branch", t);
+                t = Timing.start();
                 OverwriteFiles op = table.newOverwrite();
                 stage.deleted.forEach(op::deleteFile);
                 stage.added.files().forEach(op::addFile);
@@ -115,22 +122,29 @@ final class Publisher {
                 summary.forEach(op::set);
                 extraSummary.forEach(op::set);
                 op.toBranch(branch).commit();
+                Timing.mark("  " + def.tableName() + " overwrite commit", t);
+                t = Timing.start();
                 table.refresh();
                 staged = table.snapshot(branch);
+                Timing.mark("  " + def.tableName() + " refresh after", t);
             } catch (CommitFailedException | ValidationException e) {
                 removeBranch(table, branch);
                 stage.discard(table);
                 retryOrFail(table, def, attempt, e);
                 continue;
             }
+            t = Timing.start();
             List<String> broken = gate.check(table, staged, stage.added.files());
+            Timing.mark("  " + def.tableName() + " gate", t);
             if (!broken.isEmpty()) {
                 drop(table, branch, staged);
                 throw new IngestException(ErrorKind.DQ_GATE, "Data-quality gate refused run " + runId + " for " + def.tableName() + ": "
                         + String.join("; ", broken) + "; main unchanged, staged snapshot " + staged.snapshotId() + " dropped");
             }
             try {
+                t = Timing.start();
                 table.manageSnapshots().fastForwardBranch(SnapshotRef.MAIN_BRANCH, branch).removeBranch(branch).commit();
+                Timing.mark("  " + def.tableName() + " fast-forward", t);
                 return Optional.of(staged);
             } catch (CommitFailedException | IllegalArgumentException e) {
                 // main moved since the branch was made: stage again on top of it
