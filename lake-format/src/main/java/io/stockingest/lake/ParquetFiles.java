@@ -88,13 +88,7 @@ public final class ParquetFiles {
         try {
             return PLATFORM.submit(work).get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw rethrown(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestException(ErrorKind.SINK, "Interrupted while encoding or decoding Parquet", e);
@@ -153,17 +147,22 @@ public final class ParquetFiles {
             done.get();
         } catch (ExecutionException e) {
             // as the synchronous initialisation would have: the caller's own work now meets the same failure
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw rethrown(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestException(ErrorKind.SINK, "Interrupted while the Parquet classes were initialised", e);
         }
+    }
+
+    /** The failure of work done on another thread, as the caller would have met it doing the work itself. */
+    private static RuntimeException rethrown(ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (e.getCause() instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(e.getCause());
     }
 
     private static void initialiseHere() {
