@@ -44,33 +44,24 @@ public final class PostgresAdmin {
     }
 
     /**
-     * Connects and checks the rights a run needs, before it fetches anything: the server is reachable, the
-     * credentials are accepted, the schema exists and the user may use it, and (with {@code migrate}) the user may
-     * create what the migrations create (the schema, on the database; the tables, in a schema not yet migrated).
-     *
-     * @throws IngestException {@link ErrorKind#CONFIG} naming the database (no password) and the problem
-     */
-    public void check(boolean migrate) {
-        checkAndReadVersion(migrate);
-    }
-
-    /**
      * The newest migration in {@code db/migration} (V{N}__*.sql) this program carries; a test checks it against the
      * files. A schema whose history ends at it, every migration successful, has nothing to migrate.
      */
     static final int LATEST_VERSION = 11;
 
     /**
-     * {@link #check}, then, on the same connection, whether the schema's migration history ends at
-     * {@link #LATEST_VERSION} with every migration applied successfully: then the run needs no Flyway (which takes
-     * about a second to scan, validate and lock on every start). Anything else (no history, a pending, failed or newer
-     * migration) is left to {@link #migrate}, as before.
+     * Connects and checks the rights a run needs, before it fetches anything: the server is reachable, the
+     * credentials are accepted, the schema exists and the user may use it, and (with {@code migrate}) the user may
+     * create what the migrations create (the schema, on the database; the tables, in a schema not yet migrated).
+     *
+     * Then, on the same connection, whether the schema's migration history ends at {@link #LATEST_VERSION} with every
+     * migration applied successfully: then the run needs no Flyway (which takes about a second to scan, validate and
+     * lock on every start). Anything else (no history, a pending, failed or newer migration) is left to {@link #migrate}.
+     *
+     * @return whether the schema is at {@link #LATEST_VERSION}, nothing failed or newer
+     * @throws IngestException {@link ErrorKind#CONFIG} naming the database (no password) and the problem
      */
     public boolean checkUpToDate(boolean migrate) {
-        return checkAndReadVersion(migrate);
-    }
-
-    private boolean checkAndReadVersion(boolean migrate) {
         String sql = "SELECT n.oid IS NOT NULL, coalesce(has_schema_privilege(n.oid, 'USAGE'), false),"
                 + " coalesce(has_schema_privilege(n.oid, 'CREATE'), false), has_database_privilege(current_database(), 'CREATE'), current_user,"
                 // the catalogue, not to_regclass: that needs USAGE on the schema, which is what is being checked
@@ -226,7 +217,7 @@ public final class PostgresAdmin {
     }
 
     /**
-     * The dates in {@code range} stored per symbol for {@code interval}, in one query (daily: prices_daily; others:
+     * The dates in {@code range} stored per symbol for {@code interval}, in one query (daily: {@link #storedDays}; others:
      * prices_intraday); every symbol is a key.
      */
     public Map<Symbol, StoredSessions.Stored> storedSessions(Collection<Symbol> symbols, Interval interval, DateRange range) {
@@ -234,18 +225,14 @@ public final class PostgresAdmin {
             return storedDays(symbols, range);
         }
         String[] names = symbols.stream().map(Symbol::value).toArray(String[]::new);
-        String sql = interval == Interval.D1
-                ? "SELECT DISTINCT symbol, date FROM prices_daily WHERE symbol = ANY(?) AND date BETWEEN ? AND ?"
-                : "SELECT DISTINCT symbol, date FROM prices_intraday WHERE symbol = ANY(?) AND date BETWEEN ? AND ? AND interval = ?";
+        String sql = "SELECT DISTINCT symbol, date FROM prices_intraday WHERE symbol = ANY(?) AND date BETWEEN ? AND ? AND interval = ?";
         Map<Symbol, Set<LocalDate>> dates = new LinkedHashMap<>();
         symbols.forEach(symbol -> dates.put(symbol, new HashSet<>()));
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", names));
             ps.setObject(2, range.from());
             ps.setObject(3, range.to());
-            if (interval != Interval.D1) {
-                ps.setString(4, interval.code());
-            }
+            ps.setString(4, interval.code());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     dates.computeIfAbsent(new Symbol(rs.getString(1)), s -> new HashSet<>()).add(rs.getObject(2, LocalDate.class));
