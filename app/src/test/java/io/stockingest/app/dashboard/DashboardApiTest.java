@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -249,6 +250,61 @@ class DashboardApiTest {
         assertThat(texts(september.get("missing"))).containsExactly("2020-09-16");
         assertThat(september.get("expected")).hasSize(21);
         assertThat(both("api/coverage/AAPL?month=2020-09").get("missing")).isEmpty();
+    }
+
+    /**
+     * The heatmap counts what the {@code coverage} command counts, per sink, symbol and month: expected sessions,
+     * stored, checked-empty and quarantined (the command run once per month over the three sinks, as JSON).
+     */
+    @Test
+    void coverageEqualsTheCoverageCommand() throws Exception {
+        List<String> months = List.of("2020-08", "2020-09", "2020-10", "2020-11");
+        Map<String, URI> sinks = new java.util.LinkedHashMap<>();
+        sinks.put("postgres", data.pgBase);
+        sinks.put("parquet:lake", data.lakeBase);
+        sinks.put("iceberg:ice", data.icebergBase);
+        // sink -> "SYMBOL MONTH" -> "expected stored checked-empty quarantined"
+        Map<String, Map<String, String>> command = new java.util.HashMap<>();
+        for (String month : months) {
+            java.time.YearMonth ym = java.time.YearMonth.parse(month);
+            List<String> args = new ArrayList<>(List.of("coverage", "--symbols", "AAPL,MSFT", "--from", ym.atDay(1).toString(),
+                    "--to", ym.atEndOfMonth().toString(), "--format", "json"));
+            sinks.keySet().forEach(sink -> args.addAll(List.of("--sink", sink)));
+            String out = data.run(-1, args.toArray(String[]::new));
+            JsonNode rows = JSON.readTree(out.substring(out.indexOf('[')));
+            assertThat(rows).as(out).hasSize(2 * sinks.size());
+            List<String> names = new ArrayList<>();
+            for (JsonNode row : rows) {
+                if (!names.contains(row.get("sink").asText())) {
+                    names.add(row.get("sink").asText());
+                }
+                String sink = List.copyOf(sinks.keySet()).get(names.indexOf(row.get("sink").asText()));
+                command.computeIfAbsent(sink, k -> new java.util.TreeMap<>()).put(row.get("symbol").asText() + " " + month,
+                        row.get("expected").asInt() + " " + row.get("stored").asInt() + " " + row.get("checked_empty").asInt() + " " + row.get("quarantined").asInt());
+            }
+        }
+        for (var sink : sinks.entrySet()) {
+            JsonNode coverage = get(sink.getValue(), "api/coverage?from=2020-08-01&to=2020-11-30").body();
+            assertThat(texts(coverage.get("months"))).isEqualTo(months);
+            List<String> symbols = texts(coverage.get("symbols"));
+            int[][][] counts = new int[3][symbols.size()][months.size()];
+            coverage.get("cells").forEach(c -> counts[0][c.get(0).asInt()][c.get(1).asInt()] = c.get(2).asInt());
+            coverage.get("checked").forEach(c -> {
+                counts[1][c.get(0).asInt()][c.get(1).asInt()] = c.get(2).asInt();
+                counts[2][c.get(0).asInt()][c.get(1).asInt()] = c.get(3).asInt();
+            });
+            Map<String, String> heatmap = new java.util.TreeMap<>();
+            for (int s = 0; s < symbols.size(); s++) {
+                for (int m = 0; m < months.size(); m++) {
+                    heatmap.put(symbols.get(s) + " " + months.get(m), coverage.get("expected").get(m).asInt() + " " + counts[0][s][m] + " "
+                            + counts[1][s][m] + " " + counts[2][s][m]);
+                }
+            }
+            assertThat(heatmap).as(sink.getKey() + ": the heatmap vs the coverage command").isEqualTo(command.get(sink.getKey()));
+        }
+        assertThat(command.get("postgres")).as("what was ingested").containsEntry("AAPL 2020-08", "21 1 0 0").containsEntry("MSFT 2020-09", "21 20 0 1")
+                .containsEntry("AAPL 2020-11", "20 5 0 0");
+        assertThat(command.get("iceberg:ice")).containsEntry("MSFT 2020-09", "21 20 0 0");
     }
 
     @Test
