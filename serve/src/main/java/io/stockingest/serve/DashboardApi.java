@@ -76,6 +76,16 @@ public final class DashboardApi {
 
     /** Answers {@code path} (below {@code /api}, e.g. {@code /prices/AAPL}) with its decoded query parameters. */
     public Answer answer(String path, Map<String, String> query) {
+        answering.incrementAndGet();
+        try {
+            return route(path, query);
+        } finally {
+            lastAnswered = System.nanoTime();
+            answering.decrementAndGet();
+        }
+    }
+
+    private Answer route(String path, Map<String, String> query) {
         try {
             String[] parts = path.replaceAll("^/+|/+$", "").split("/");
             return switch (parts[0]) {
@@ -352,10 +362,42 @@ public final class DashboardApi {
 
     private final CoverageMemo memo = new CoverageMemo();
 
-    /** Reads the coverage of every stored symbol into memory ahead of the first request (the server calls it at start). */
-    public void warmUp() {
-        if (reader.storedByMonth(new DateRange(today, today)).isEmpty()) {
-            memo.answer(null, null, new DateRange(NyseCalendar.FIRST, today));
+    /** Requests being answered now, and when the last one ended ({@link System#nanoTime}): what the read-ahead yields to. */
+    private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long lastAnswered = System.nanoTime();
+
+    /** How long no request must have been answered before the read-ahead reads its next symbol. */
+    static final java.time.Duration QUIET = java.time.Duration.ofMillis(50);
+
+    /**
+     * Reads the coverage of every stored symbol of a lake into memory ahead of the first coverage request (the server
+     * runs it on a thread of its own at start; a database counts in place and needs none). It yields to requests: one
+     * symbol at a time (one listing thread, so a request keeps the other core), and only once no request has been
+     * answered for {@link #QUIET}: a page's burst of requests, or a script's, is never slowed by it. A coverage request
+     * that comes first reads what is left itself. Stops when interrupted, and at once for a sink whose state cannot be
+     * told apart ({@link StoredSessions#stateTags} empty: every request reads everything anyway).
+     */
+    public void warmUp() throws InterruptedException {
+        if (reader.storedByMonth(new DateRange(today, today)).isPresent()) {
+            return;
+        }
+        for (String symbol : reader.symbols()) {
+            awaitQuiet();
+            if (!memo.readAhead(Symbol.parse(symbol))) {
+                return;
+            }
+        }
+    }
+
+    /** Returns once no request is being answered and none was for {@link #QUIET}. */
+    private void awaitQuiet() throws InterruptedException {
+        long quiet = QUIET.toNanos();
+        while (true) {
+            long since = System.nanoTime() - lastAnswered;
+            if (answering.get() == 0 && since >= quiet) {
+                return;
+            }
+            Thread.sleep(java.time.Duration.ofNanos(Math.max(1_000_000, quiet - since)));
         }
     }
 
@@ -402,6 +444,31 @@ public final class DashboardApi {
                 lastKey = tags.isPresent() ? key : null;
                 lastAnswer = answer;
                 return Answer.ok(answer);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Reads one symbol ahead of a request, if it is not held yet, with its tag read first (a change after it shows
+         * at the next request). False if the sink has no tags.
+         */
+        boolean readAhead(Symbol symbol) {
+            lock.lock();
+            try {
+                if (bySymbol.containsKey(symbol.value())) {
+                    return true;
+                }
+                StoredSessions store = reader.storedSessions();
+                Optional<Map<Symbol, String>> tags = store.stateTags(List.of(symbol), Interval.D1);
+                if (tags.isEmpty()) {
+                    return false;
+                }
+                StoredSessions.Known known = store.knownSessions(List.of(symbol), Interval.D1, new DateRange(NyseCalendar.FIRST, today))
+                        .getOrDefault(symbol, StoredSessions.Known.NONE);
+                bySymbol.put(symbol.value(), sessions(tags.get().getOrDefault(symbol, ""), known));
+                lastKey = null; // the last answer was made without it
+                return true;
             } finally {
                 lock.unlock();
             }

@@ -42,10 +42,12 @@ public final class DashboardServer implements AutoCloseable {
     private final ExecutorService executor;
     private final DashboardApi api;
     private final boolean loopback;
+    private final Thread warmUp;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private DashboardServer(HttpServer server, ExecutorService executor, DashboardApi api, boolean loopback) {
+    private DashboardServer(HttpServer server, ExecutorService executor, DashboardApi api, boolean loopback, Thread warmUp) {
         this.server = server;
+        this.warmUp = warmUp;
         this.executor = executor;
         this.api = api;
         this.loopback = loopback;
@@ -61,18 +63,24 @@ public final class DashboardServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        DashboardServer dashboard = new DashboardServer(server, executor, api, bind.isLoopbackAddress());
+        // a lake's coverage (the heatmap of every symbol) is read into memory while no request is answered, not on
+        // the first visit; close() stops it
+        Thread warmUp = Thread.ofPlatform().name("serve-warm-up").daemon().unstarted(() -> {
+            try {
+                api.warmUp();
+            } catch (InterruptedException e) {
+                // closed
+            } catch (RuntimeException e) {
+                if (!Thread.currentThread().isInterrupted()) { // else closed mid-read
+                    LOG.warn("reading the coverage ahead failed (the page reads it when asked): {}", e.toString());
+                }
+            }
+        });
+        DashboardServer dashboard = new DashboardServer(server, executor, api, bind.isLoopbackAddress(), warmUp);
         server.createContext("/", dashboard::handle);
         server.setExecutor(executor);
         server.start();
-        // a lake's coverage (the heatmap of every symbol) is read into memory now, not on the first visit
-        Thread.ofPlatform().name("serve-warm-up").daemon().start(() -> {
-            try {
-                api.warmUp();
-            } catch (RuntimeException e) {
-                LOG.warn("reading the coverage ahead failed (the page reads it when asked): {}", e.toString());
-            }
-        });
+        warmUp.start();
         return dashboard;
     }
 
@@ -190,6 +198,7 @@ public final class DashboardServer implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            warmUp.interrupt();
             server.stop(0);
             executor.shutdownNow();
         }

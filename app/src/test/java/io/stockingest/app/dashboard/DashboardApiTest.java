@@ -16,14 +16,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every API endpoint against a PostgreSQL sink and a lake filled by the same real ingests: both answer alike (numbers
- * computed on each side, the features, within 1e-9 relative), and the answers hold what was ingested.
+ * Every API endpoint against a PostgreSQL sink, a lake and an Iceberg warehouse filled by the same real ingests: all
+ * answer alike (numbers computed on each side, the features, within 1e-9 relative), and the answers hold what was
+ * ingested. One known difference: Iceberg records no checked sessions, so its heatmap has no checked cells.
  */
 class DashboardApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,15 +46,31 @@ class DashboardApiTest {
                 ? JSON.readTree(response.body()) : null, response);
     }
 
-    /** The answer of both sinks, after checking they are the same. */
+    /** The answer of every sink (PostgreSQL, the lake, Iceberg), after checking they are the same. */
     private static JsonNode both(String path) throws IOException, InterruptedException {
+        return all(path, List.of());
+    }
+
+    /**
+     * The answer of every sink after checking they are the same, but for the differences of Iceberg's answer that
+     * start with one of {@code icebergDiffers} (JSON paths such as {@code .checked}), which must then be there.
+     */
+    private static JsonNode all(String path, List<String> icebergDiffers) throws IOException, InterruptedException {
         Got pg = get(data.pgBase, path);
         Got lake = get(data.lakeBase, path);
+        Got iceberg = get(data.icebergBase, path);
         assertThat(pg.status()).as("PostgreSQL " + path + ": " + pg.body()).isEqualTo(200);
         assertThat(lake.status()).as("lake " + path + ": " + lake.body()).isEqualTo(200);
+        assertThat(iceberg.status()).as("Iceberg " + path + ": " + iceberg.body()).isEqualTo(200);
         List<String> differences = new ArrayList<>();
         compare("", pg.body(), lake.body(), differences);
         assertThat(differences).as(path + " answers alike from PostgreSQL and the lake").isEmpty();
+        compare("", pg.body(), iceberg.body(), differences);
+        assertThat(differences.stream().filter(d -> icebergDiffers.stream().noneMatch(d::startsWith)))
+                .as(path + " answers alike from PostgreSQL and Iceberg").isEmpty();
+        for (String expected : icebergDiffers) {
+            assertThat(differences).as("Iceberg's " + path + " differs at " + expected).anyMatch(d -> d.startsWith(expected));
+        }
         return pg.body();
     }
 
@@ -112,6 +130,7 @@ class DashboardApiTest {
         assertThat(texts(both("api/symbols").get("symbols"))).containsExactly("AAPL", "MSFT");
         assertThat(get(data.pgBase, "api/info").body().get("sink").asText()).startsWith("PostgreSQL ").doesNotContain(DashboardData.PASSWORD);
         assertThat(get(data.lakeBase, "api/info").body().get("sink").asText()).startsWith("lake /").endsWith("dashboard-data/lake");
+        assertThat(get(data.icebergBase, "api/info").body().get("sink").asText()).startsWith("Iceberg ");
     }
 
     @Test
@@ -199,6 +218,7 @@ class DashboardApiTest {
         JsonNode detail = both("api/runs/" + msft.get("run_id").asText());
         assertThat(detail.get("symbols").get("MSFT").get("rows_quarantined").asLong()).isEqualTo(2);
         assertThat(get(data.lakeBase, "api/runs/19990101-nope").status()).isEqualTo(404);
+        assertThat(get(data.icebergBase, "api/runs/19990101-nope").status()).isEqualTo(404);
         assertThat(get(data.pgBase, "api/runs/19990101-nope").status()).isEqualTo(404);
     }
 
@@ -216,7 +236,10 @@ class DashboardApiTest {
 
     @Test
     void coverageHeatmapAndAMonthsMissingDates() throws Exception {
-        JsonNode coverage = both("api/coverage");
+        // Iceberg records no checked sessions (its sink has no recordChecked): MSFT's two quarantined sessions are
+        // plain missing ones there, in the heatmap as in the coverage command
+        JsonNode coverage = all("api/coverage", List.of(".checked"));
+        assertThat(get(data.icebergBase, "api/coverage").body().get("checked")).isEmpty();
         assertThat(texts(coverage.get("symbols"))).containsExactly("AAPL", "MSFT");
         assertThat(texts(coverage.get("months"))).containsExactly("2020-08", "2020-09", "2020-10", "2020-11");
         assertThat(coverage.get("expected").toString()).as("from the first stored session, 2020-08-31, to the last, 2020-11-06").isEqualTo("[1,21,22,5]");
@@ -227,6 +250,61 @@ class DashboardApiTest {
         assertThat(texts(september.get("missing"))).containsExactly("2020-09-16");
         assertThat(september.get("expected")).hasSize(21);
         assertThat(both("api/coverage/AAPL?month=2020-09").get("missing")).isEmpty();
+    }
+
+    /**
+     * The heatmap counts what the {@code coverage} command counts, per sink, symbol and month: expected sessions,
+     * stored, checked-empty and quarantined (the command run once per month over the three sinks, as JSON).
+     */
+    @Test
+    void coverageEqualsTheCoverageCommand() throws Exception {
+        List<String> months = List.of("2020-08", "2020-09", "2020-10", "2020-11");
+        Map<String, URI> sinks = new java.util.LinkedHashMap<>();
+        sinks.put("postgres", data.pgBase);
+        sinks.put("parquet:lake", data.lakeBase);
+        sinks.put("iceberg:ice", data.icebergBase);
+        // sink -> "SYMBOL MONTH" -> "expected stored checked-empty quarantined"
+        Map<String, Map<String, String>> command = new java.util.HashMap<>();
+        for (String month : months) {
+            java.time.YearMonth ym = java.time.YearMonth.parse(month);
+            List<String> args = new ArrayList<>(List.of("coverage", "--symbols", "AAPL,MSFT", "--from", ym.atDay(1).toString(),
+                    "--to", ym.atEndOfMonth().toString(), "--format", "json"));
+            sinks.keySet().forEach(sink -> args.addAll(List.of("--sink", sink)));
+            String out = data.run(-1, args.toArray(String[]::new));
+            JsonNode rows = JSON.readTree(out.substring(out.indexOf('[')));
+            assertThat(rows).as(out).hasSize(2 * sinks.size());
+            List<String> names = new ArrayList<>();
+            for (JsonNode row : rows) {
+                if (!names.contains(row.get("sink").asText())) {
+                    names.add(row.get("sink").asText());
+                }
+                String sink = List.copyOf(sinks.keySet()).get(names.indexOf(row.get("sink").asText()));
+                command.computeIfAbsent(sink, k -> new java.util.TreeMap<>()).put(row.get("symbol").asText() + " " + month,
+                        row.get("expected").asInt() + " " + row.get("stored").asInt() + " " + row.get("checked_empty").asInt() + " " + row.get("quarantined").asInt());
+            }
+        }
+        for (var sink : sinks.entrySet()) {
+            JsonNode coverage = get(sink.getValue(), "api/coverage?from=2020-08-01&to=2020-11-30").body();
+            assertThat(texts(coverage.get("months"))).isEqualTo(months);
+            List<String> symbols = texts(coverage.get("symbols"));
+            int[][][] counts = new int[3][symbols.size()][months.size()];
+            coverage.get("cells").forEach(c -> counts[0][c.get(0).asInt()][c.get(1).asInt()] = c.get(2).asInt());
+            coverage.get("checked").forEach(c -> {
+                counts[1][c.get(0).asInt()][c.get(1).asInt()] = c.get(2).asInt();
+                counts[2][c.get(0).asInt()][c.get(1).asInt()] = c.get(3).asInt();
+            });
+            Map<String, String> heatmap = new java.util.TreeMap<>();
+            for (int s = 0; s < symbols.size(); s++) {
+                for (int m = 0; m < months.size(); m++) {
+                    heatmap.put(symbols.get(s) + " " + months.get(m), coverage.get("expected").get(m).asInt() + " " + counts[0][s][m] + " "
+                            + counts[1][s][m] + " " + counts[2][s][m]);
+                }
+            }
+            assertThat(heatmap).as(sink.getKey() + ": the heatmap vs the coverage command").isEqualTo(command.get(sink.getKey()));
+        }
+        assertThat(command.get("postgres")).as("what was ingested").containsEntry("AAPL 2020-08", "21 1 0 0").containsEntry("MSFT 2020-09", "21 20 0 1")
+                .containsEntry("AAPL 2020-11", "20 5 0 0");
+        assertThat(command.get("iceberg:ice")).containsEntry("MSFT 2020-09", "21 20 0 0");
     }
 
     @Test
@@ -244,7 +322,7 @@ class DashboardApiTest {
         "api/prices/AAPL?interval=1d%27", "api/quarantine?rule=x%27%20OR%201%3D1", "api/runs/..%2Fx", "api/coverage/AAPL?month=2020-13",
         "api/runs?limit=0"})
     void invalidValuesAreRefusedBeforeAnyQuery(String path) throws Exception {
-        for (URI base : List.of(data.pgBase, data.lakeBase)) {
+        for (URI base : List.of(data.pgBase, data.lakeBase, data.icebergBase)) {
             Got got = get(base, path);
             assertThat(got.status()).as(path + ": " + got.body()).isEqualTo(path.contains("..") ? 404 : 400);
             assertThat(got.body().get("error").asText()).isNotBlank();

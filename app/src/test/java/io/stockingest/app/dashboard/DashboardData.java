@@ -11,6 +11,7 @@ import io.stockingest.core.config.Settings;
 import io.stockingest.core.spi.SinkReader;
 import io.stockingest.serve.DashboardApi;
 import io.stockingest.serve.DashboardServer;
+import io.stockingest.sink.iceberg.IcebergSinkFactory;
 import io.stockingest.sink.postgres.PostgresSinkFactory;
 import io.stockingest.sink.postgres.testkit.PostgresTestServer;
 import io.stockingest.sink.s3.LakeSinkFactory;
@@ -32,7 +33,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One PostgreSQL sink and one lake filled by the same real ingests (the CLI against the local fixture server: Yahoo
+ * One PostgreSQL sink, one lake and one Iceberg warehouse (embedded catalog) filled by the same real ingests (the CLI against the local fixture server: Yahoo
  * daily bars of AAPL and of an MSFT copy with two broken bars, Yahoo 30-minute TSLA bars, Yahoo actions, a Polygon
  * chain built from the recorded contract, FMP statements built from the recorded one), and a dashboard over each.
  * Made once per test JVM and shared by the dashboard tests; stopped when the JVM exits. The readers come from the sink
@@ -45,14 +46,20 @@ final class DashboardData {
 
     private static DashboardData instance;
 
+    final Path work;
+    final String pg;
     final Path lake;
     final URI pgBase;
     final URI lakeBase;
+    final URI icebergBase;
 
-    private DashboardData(Path lake, URI pgBase, URI lakeBase) {
-        this.lake = lake;
+    private DashboardData(Path work, String pg, URI pgBase, URI lakeBase, URI icebergBase) {
+        this.work = work;
+        this.pg = pg;
+        this.lake = work.resolve("lake");
         this.pgBase = pgBase;
         this.lakeBase = lakeBase;
+        this.icebergBase = icebergBase;
     }
 
     static synchronized DashboardData get() {
@@ -79,7 +86,7 @@ final class DashboardData {
             provider.on("/v3/snapshot/options/AAPL", Reply.json(200, chain(resource("polygon/options_snapshot_chain_AAPL.client-python-mock.json"))));
             provider.on("/stable/income-statement", Reply.json(200, statements(resource("fmp/stable_income-statement_AAPL_annual_limit1.json"))));
             Instant evening = Instant.parse("2020-11-10T02:00:00Z");
-            String[] sinks = {"--sink", "postgres", "--sink", "parquet:lake"};
+            String[] sinks = {"--sink", "postgres", "--sink", "parquet:lake", "--sink", "iceberg:ice"};
             cli(pg, provider, work, evening, 0, "db", "migrate");
             cli(pg, provider, work, evening, 0, with(sinks, "prices", "--symbols", "AAPL", "--from", "2020-08-31", "--to", "2020-11-06"));
             cli(pg, provider, work, evening, 0, with(sinks, "prices", "--symbols", "MSFT", "--from", "2020-08-31", "--to", "2020-11-06"));
@@ -93,15 +100,31 @@ final class DashboardData {
         Path lake = work.resolve("lake");
         SinkReader pgReader = new PostgresSinkFactory().openReader("postgres", Settings.of(Map.of("DATABASE_URL", pg)));
         SinkReader lakeReader = new LakeSinkFactory().openReader("parquet:" + lake, Settings.of(Map.of()));
+        SinkReader icebergReader = new IcebergSinkFactory().openReader("iceberg:" + work.resolve("ice"), Settings.of(Map.of()));
         DashboardServer pgServer = DashboardServer.start(new DashboardApi(pgReader, TODAY), InetAddress.getLoopbackAddress(), 0);
         DashboardServer lakeServer = DashboardServer.start(new DashboardApi(lakeReader, TODAY), InetAddress.getLoopbackAddress(), 0);
+        DashboardServer icebergServer = DashboardServer.start(new DashboardApi(icebergReader, TODAY), InetAddress.getLoopbackAddress(), 0);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pgServer.close();
             lakeServer.close();
+            icebergServer.close();
             pgReader.close();
             lakeReader.close();
+            icebergReader.close();
         }));
-        return new DashboardData(lake, URI.create("http://127.0.0.1:" + pgServer.port() + "/"), URI.create("http://127.0.0.1:" + lakeServer.port() + "/"));
+        return new DashboardData(work, pg, base(pgServer), base(lakeServer), base(icebergServer));
+    }
+
+    static URI base(DashboardServer server) {
+        return URI.create("http://127.0.0.1:" + server.port() + "/");
+    }
+
+    /**
+     * Runs the CLI in this data's folder against its sinks (read-only commands: {@code coverage}); returns what it
+     * printed. An {@code exit} below 0 accepts 0 and 1.
+     */
+    String run(int exit, String... args) {
+        return cli(pg, null, work, Instant.parse("2024-10-01T12:00:00Z"), exit, args);
     }
 
     private static String[] with(String[] sinks, String... args) {
@@ -111,15 +134,16 @@ final class DashboardData {
     }
 
     /** The test server's database, with a password in the URL that no answer may show (the server trusts loopback). */
-    private static String databaseUrl(String database) {
+    static String databaseUrl(String database) {
         return "postgresql://postgres:" + PASSWORD + "@127.0.0.1:" + PostgresTestServer.port() + "/" + database;
     }
 
-    private static void cli(String pg, FixtureServer provider, Path work, Instant now, int exit, String... args) {
+    /** Runs the CLI in {@code work} with {@code now} as its clock and {@code provider} (may be null) as every provider; returns its output. */
+    static String cli(String pg, FixtureServer provider, Path work, Instant now, int exit, String... args) {
         Map<String, String> env = new HashMap<>();
         env.put("DATABASE_URL", pg);
         for (String p : List.of("YAHOO", "POLYGON", "FMP")) {
-            env.put(p + "_BASE_URL", provider.baseUri().toString());
+            env.put(p + "_BASE_URL", provider == null ? "http://127.0.0.1:9/" : provider.baseUri().toString());
             env.put(p + "_RATE_LIMIT", "100/sec");
         }
         env.put("POLYGON_API_KEY", KEY);
@@ -129,7 +153,13 @@ final class DashboardData {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Environment environment = new Environment(env, work, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new FakeTicker(now), false);
-        assertThat(Main.run(environment, args)).as(String.join(" ", args) + ":\n" + out).isEqualTo(exit);
+        int got = Main.run(environment, args);
+        if (exit >= 0) {
+            assertThat(got).as(String.join(" ", args) + ":\n" + out).isEqualTo(exit);
+        } else {
+            assertThat(got).as(String.join(" ", args) + ":\n" + out).isIn(0, 1);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     static String resource(String name) {
@@ -141,7 +171,7 @@ final class DashboardData {
     }
 
     /** The AAPL chart as MSFT, with two bars' highs under their lows (2020-09-16 and 2020-10-01), which quarantine takes. */
-    private static String brokenCopy(String aapl) {
+    static String brokenCopy(String aapl) {
         String msft = aapl.replace("\"symbol\": \"AAPL\"", "\"symbol\": \"MSFT\"");
         int highs = msft.indexOf("\"high\"");
         assertThat(highs).as("the fixture has highs").isPositive();
@@ -206,7 +236,7 @@ final class DashboardData {
         return "[\n" + String.join(",\n", years) + "\n]";
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
