@@ -277,8 +277,10 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         final List<DataFile> files = new ArrayList<>();
         LakeRows.Content content = LakeRows.Content.EMPTY;
         final BarGate gate;
-        /** Per symbol whose features are stored, the first session written. */
+        /** Per symbol whose features are stored, the first session written (or its requested range's start, if earlier). */
         final Map<String, LocalDate> features = new TreeMap<>();
+        /** Per symbol whose features are stored, the bars written, as columns: the features are computed from them. */
+        final Map<String, IcebergFeatures.Series> sessions = new java.util.HashMap<>();
         RunContext context;
 
         PendingBars(BarGate gate) {
@@ -298,8 +300,15 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
             p.context = batch.context();
             p.gate.add(batch);
             if (batch.interval() == Interval.D1 && batch.options().features() == WriteOptions.Features.STORE) {
+                // from the requested range's start: the feature rows of stored sessions the overwrite removed (in the
+                // range, before the first bar sent) go too
                 LocalDate first = batch.bars().stream().map(Bar::date).min(LocalDate::compareTo).orElseThrow();
+                first = first.isAfter(batch.range().from()) ? batch.range().from() : first;
                 p.features.merge(batch.symbol().value(), first, (a, b) -> a.isBefore(b) ? a : b);
+                for (Bar bar : batch.bars()) {
+                    p.sessions.computeIfAbsent(bar.symbol().value(), s -> new IcebergFeatures.Series())
+                            .add((int) bar.date().toEpochDay(), bar.open(), bar.high(), bar.low(), bar.close(), bar.volume());
+                }
             }
             p.content = p.content.plus(LakeRows.content(batch.bars(), batch.context().ingestTs()));
             bars.computeIfAbsent(batch.interval(), i -> new LinkedHashMap<>())
@@ -371,7 +380,8 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
      */
     private void publishFeatures(PendingBars p) {
         long t = Timing.start();
-        IcebergFeatures.Change change = new IcebergFeatures(tables).compute(p.features, p.context.ingestTs(), p.context.runId());
+        IcebergFeatures.Change change = new IcebergFeatures(tables).compute(p.features, p.sessions, p.gate.ranges(), p.context.ingestTs(),
+                p.context.runId());
         Timing.mark("features compute", t);
         for (IcebergFeatures.Pending table : List.of(change.features(), change.cumulative())) {
             t = Timing.start();
