@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,9 +58,96 @@ final class IcebergFeatures {
     private static final int ROWS_PER_WRITE = 250_000;
 
     private final IcebergTables tables;
+    private final ExecutorService pool;
 
-    IcebergFeatures(IcebergTables tables) {
+    /** @param pool platform threads ({@link #threads} of them) computing and encoding groups of symbols */
+    IcebergFeatures(IcebergTables tables, ExecutorService pool) {
         this.tables = requireNonNull(tables, "tables is null");
+        this.pool = requireNonNull(pool, "pool is null");
+    }
+
+    /** A pool for {@link #IcebergFeatures}: {@link #threads} daemon platform threads (Iceberg's Parquet code must not run on a virtual thread). */
+    static ExecutorService newPool() {
+        return Executors.newFixedThreadPool(threads(), Thread.ofPlatform().name("iceberg-features-", 0).daemon(true).factory());
+    }
+
+    /**
+     * Feature rows computed ahead, while the run still fetches (at a spill), from the run's bars alone, as if the
+     * table held no other session of those symbols: used at the flush for the symbols whose sessions turn out to be
+     * exactly those (no stored row, no later bar of the symbol), discarded otherwise. Either way the same
+     * {@link FeatureCalculator} over the same sessions: the rows are the same bits.
+     */
+    static final class Ahead {
+        private final Map<String, Integer> sizes;
+        private final Instant ingestTs;
+        private final Future<Written> result;
+        private final Table featuresTable;
+        private final Table cumulativeTable;
+
+        private Ahead(Map<String, Integer> sizes, Instant ingestTs, Future<Written> result, Table featuresTable, Table cumulativeTable) {
+            this.sizes = sizes;
+            this.ingestTs = ingestTs;
+            this.result = result;
+            this.featuresTable = featuresTable;
+            this.cumulativeTable = cumulativeTable;
+        }
+
+        /** The group's files and content; null if computing them failed (the symbols are computed again at the flush). */
+        Written await() {
+            try {
+                return result.get();
+            } catch (ExecutionException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.cancel(true);
+                throw new IllegalStateException("interrupted while waiting for feature rows", e);
+            }
+        }
+
+        /** Waits for the group and deletes its files: the run ends without publishing them. */
+        void discard() {
+            try {
+                Written w = await();
+                if (w != null) {
+                    delete(w, featuresTable, cumulativeTable);
+                }
+            } catch (RuntimeException e) {
+                // best effort: 'iceberg maintain' removes orphan files
+            }
+        }
+    }
+
+    /**
+     * Starts computing and writing, on {@code pool}, the feature rows of {@code symbols} from the bars the run has
+     * written of them so far ({@code run}, copied: the run goes on adding to it), with no stored tail. On the sink's
+     * I/O thread (it loads the tables).
+     */
+    static Ahead ahead(IcebergTables tables, ExecutorService pool, Map<String, Series> run, Collection<String> symbols, Instant ingestTs, String runId) {
+        Table featuresTable = tables.table(IcebergTable.PRICE_FEATURES);
+        Table cumulativeTable = tables.table(IcebergTable.PRICE_CUMULATIVE_7D);
+        Map<String, Integer> sizes = new TreeMap<>();
+        List<Work> group = new ArrayList<>(symbols.size());
+        for (String symbol : new TreeSet<>(symbols)) {
+            Series bars = run.get(symbol);
+            if (bars == null) {
+                continue;
+            }
+            Series copy = new Series();
+            for (int i = 0; i < bars.size; i++) {
+                copy.add(bars.date[i], bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i]);
+            }
+            copy.sorted();
+            sizes.put(symbol, copy.size());
+            group.add(new Work(symbol, copy, new Plan(copy.size() == 0 ? 0 : copy.date[0], 0, 0)));
+        }
+        Future<Written> result = pool.submit(() -> computeAndWrite(group, featuresTable, cumulativeTable, ingestTs, runId));
+        return new Ahead(sizes, ingestTs, result, featuresTable, cumulativeTable);
+    }
+
+    private static void delete(Written w, Table featuresTable, Table cumulativeTable) {
+        w.features().forEach(f -> featuresTable.io().deleteFile(f.location()));
+        w.cumulative().forEach(f -> cumulativeTable.io().deleteFile(f.location()));
     }
 
     /** The new rows of the two tables, written as data files not committed yet, and the rows they replace. */
@@ -91,7 +179,33 @@ final class IcebergFeatures {
      * @param run per symbol, the daily bars the run wrote (as written: in any order)
      * @param ranges per symbol, the requested range whose rows the run's overwrite replaced
      */
-    Change compute(Map<String, LocalDate> first, Map<String, Series> run, Map<String, DateRange> ranges, Instant ingestTs, String runId) {
+    Change compute(Map<String, LocalDate> first, Map<String, Series> run, Map<String, DateRange> ranges, List<Ahead> ahead, Instant ingestTs,
+            String runId) {
+        long t = Timing.start();
+        List<Written> early = new ArrayList<>(ahead.size());
+        try {
+            for (Ahead a : ahead) {
+                early.add(a.await());
+            }
+        } catch (RuntimeException e) {
+            ahead.forEach(Ahead::discard);
+            throw e;
+        }
+        Timing.mark("  features waited for the groups computed ahead (" + ahead.size() + ")", t);
+        try {
+            return compute(first, run, ranges, ahead, early, ingestTs, runId);
+        } catch (RuntimeException e) {
+            for (int i = 0; i < ahead.size(); i++) {
+                if (early.get(i) != null) {
+                    delete(early.get(i), ahead.get(i).featuresTable, ahead.get(i).cumulativeTable);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Change compute(Map<String, LocalDate> first, Map<String, Series> run, Map<String, DateRange> ranges, List<Ahead> ahead, List<Written> early,
+            Instant ingestTs, String runId) {
         long t = Timing.start();
         Table prices = tables.table(IcebergTable.PRICES_DAILY);
         prices.refresh();
@@ -143,7 +257,40 @@ final class IcebergFeatures {
             total += series.size() - plan.fromIndex();
         }
         stored.clear();
-        Change change = computeAndWrite(work, total, ingestTs, runId);
+        // the groups computed ahead whose symbols' sessions are exactly the ones they were computed from
+        Map<String, Work> bySymbol = new HashMap<>();
+        work.forEach(w -> bySymbol.put(w.symbol(), w));
+        Set<String> covered = new HashSet<>();
+        List<Written> reused = new ArrayList<>();
+        for (int i = 0; i < ahead.size(); i++) {
+            Ahead a = ahead.get(i);
+            Written w = early.get(i);
+            boolean valid = w != null && a.ingestTs.equals(ingestTs) && a.sizes.entrySet().stream().allMatch(e -> {
+                Work x = bySymbol.get(e.getKey());
+                return x != null && !covered.contains(e.getKey()) && x.plan().fromIndex() == 0 && x.plan().tailStart() == 0
+                        && x.series().size() == e.getValue();
+            });
+            if (valid) {
+                covered.addAll(a.sizes.keySet());
+                reused.add(w);
+            } else if (w != null) {
+                delete(w, a.featuresTable, a.cumulativeTable);
+            }
+            early.set(i, null); // reused: computeAndWrite owns them now (deletes them if it fails)
+        }
+        Timing.mark("  features: " + covered.size() + " symbols' rows computed ahead", t);
+        t = Timing.start();
+        List<Work> rest = new ArrayList<>(work.size() - covered.size());
+        long restRows = 0;
+        for (Work w : work) {
+            if (!covered.contains(w.symbol())) {
+                rest.add(w);
+                restRows += w.series().size() - w.plan().fromIndex();
+            }
+        }
+        work.clear();
+        bySymbol.clear();
+        Change change = computeAndWrite(rest, restRows, reused, ingestTs, runId);
         Timing.mark("  features compute+write", t);
         Expression filter = Expressions.alwaysFalse();
         for (var from : fromGroups.entrySet()) {
@@ -157,14 +304,15 @@ final class IcebergFeatures {
     private record Work(String symbol, Series series, Plan plan) {}
 
     /** One group's written files and content. */
-    private record Written(List<DataFile> features, LakeRows.Content featuresContent, List<DataFile> cumulative, LakeRows.Content cumulativeContent) {}
+    record Written(List<DataFile> features, LakeRows.Content featuresContent, List<DataFile> cumulative, LakeRows.Content cumulativeContent) {}
 
     /**
      * Computes the rows of {@code work} (in symbol order) and writes them, in consecutive groups of symbols of at most
      * {@link #ROWS_PER_WRITE} rows, on a small pool of platform threads (Iceberg's Parquet code must not run on a
      * virtual thread): the groups' files, in group order, and their content summed from the series' columns.
      */
-    private Change computeAndWrite(List<Work> work, long total, Instant ingestTs, String runId) {
+    private Change computeAndWrite(List<Work> work, long total, List<Written> reused, Instant ingestTs, String runId) {
+        // (the files of reused are this call's: deleted with the rest if it fails)
         Table featuresTable = tables.table(IcebergTable.PRICE_FEATURES);
         Table cumulativeTable = tables.table(IcebergTable.PRICE_CUMULATIVE_7D);
         int threads = threads();
@@ -189,7 +337,7 @@ final class IcebergFeatures {
         }
         Pending features = new Pending(IcebergTable.PRICE_FEATURES);
         Pending cumulative = new Pending(IcebergTable.PRICE_CUMULATIVE_7D);
-        List<Written> written = new ArrayList<>();
+        List<Written> written = new ArrayList<>(reused);
         RuntimeException failure = null;
         if (split.size() <= 1 || threads == 1) {
             for (List<Work> g : split) {
@@ -201,29 +349,24 @@ final class IcebergFeatures {
                 }
             }
         } else {
-            ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("iceberg-features-", 0).daemon(true).factory());
-            try {
-                List<Future<Written>> futures = new ArrayList<>();
-                for (List<Work> g : split) {
-                    futures.add(pool.submit(() -> computeAndWrite(g, featuresTable, cumulativeTable, ingestTs, runId)));
-                }
-                for (Future<Written> future : futures) {
-                    try {
-                        written.add(future.get());
-                    } catch (ExecutionException e) {
-                        if (failure == null) {
-                            failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        futures.forEach(f -> f.cancel(true));
-                        if (failure == null) {
-                            failure = new IllegalStateException("interrupted while computing features", e);
-                        }
+            List<Future<Written>> futures = new ArrayList<>();
+            for (List<Work> g : split) {
+                futures.add(pool.submit(() -> computeAndWrite(g, featuresTable, cumulativeTable, ingestTs, runId)));
+            }
+            for (Future<Written> future : futures) {
+                try {
+                    written.add(future.get());
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                     }
+                } catch (InterruptedException e) {
+                    // the groups still running may leave files: orphans, which 'iceberg maintain' removes
+                    Thread.currentThread().interrupt();
+                    futures.forEach(f -> f.cancel(true));
+                    failure = new IllegalStateException("interrupted while computing features", e);
+                    break;
                 }
-            } finally {
-                pool.shutdownNow();
             }
         }
         for (Written w : written) {

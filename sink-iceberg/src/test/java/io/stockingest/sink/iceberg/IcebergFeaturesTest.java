@@ -102,6 +102,21 @@ class IcebergFeaturesTest {
         assertThat(snapshotCount()).as("an identical rerun commits no feature snapshot").isEqualTo(snapshots);
     }
 
+    /**
+     * Into empty tables, the rows are computed ahead at each spill from the run's bars alone; a symbol whose bars
+     * come in two spills (its first group's rows lack the later bars) and a symbol stored by an earlier run in the
+     * same process's next run must still get the rows of its whole series.
+     */
+    @Test
+    void rowsComputedAheadAtSpillsAreUsedOnlyWhereTheyAreTheWholeSeries() {
+        bufferRows = 25;
+        List<Bar> irr = series(IRR, 41, 120);
+        List<Bar> few = series(FEW, 42, 30);
+        List<Bar> bak = series(BAK, 43, 70);
+        runAndCheck(1, WriteOptions.DEFAULT, List.of(irr.subList(0, 40), few, irr.subList(40, 90), bak.subList(20, 70)));
+        runAndCheck(2, WriteOptions.DEFAULT, List.of(irr.subList(90, 120), bak.subList(0, 20)));
+    }
+
     /** {@code length} sessions of NYSE's calendar, some skipped, with the prices of a random irregular series. */
     private static List<Bar> series(Symbol symbol, int seed, int length) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -118,8 +133,12 @@ class IcebergFeaturesTest {
         return bars;
     }
 
+    /** ICEBERG_BUFFER_ROWS of the runs. */
+    private int bufferRows = IcebergConfig.DEFAULT_BUFFER_ROWS;
+
     private IcebergSink open() {
-        return IcebergSink.open(IcebergConfig.from("iceberg:" + dir.resolve("ice"), Settings.of(Map.of())), Settings.of(Map.of()));
+        Settings settings = Settings.of(Map.of("ICEBERG_BUFFER_ROWS", Integer.toString(bufferRows)));
+        return IcebergSink.open(IcebergConfig.from("iceberg:" + dir.resolve("ice"), settings), settings);
     }
 
     private void run(int n, WriteOptions options, List<List<Bar>> batches) {
