@@ -384,7 +384,7 @@ final class IcebergFeatures {
     }
 
     /** Threads computing and encoding feature rows: the cores, up to 4. */
-    private static int threads() {
+    static int threads() {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 

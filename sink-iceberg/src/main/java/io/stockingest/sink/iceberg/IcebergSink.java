@@ -261,7 +261,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         if (toSpill != null) {
             List<BarBatch> batches = toSpill;
             long t = Timing.start();
-            onIoThread("write bars", () -> spill(batches));
+            onIoThread("write bars", () -> spill(batches, false));
             Timing.mark("writeBars waited for spill", t);
         }
         return new WriteResult(batch.bars().isEmpty() ? 0 : 1, 0, batch.bars().size());
@@ -294,7 +294,8 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         }
     }
 
-    private Void spill(List<BarBatch> batches) {
+    /** @param last the flush's spill: its feature rows are computed ahead in parts, one per pool thread (the flush waits for them) */
+    private Void spill(List<BarBatch> batches, boolean last) {
         long t0 = Timing.start();
         Map<Interval, Map<Instant, List<Bar>>> bars = new TreeMap<>();
         Set<String> featureSymbols = new TreeSet<>();
@@ -329,7 +330,12 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         });
         PendingBars daily = pending.get(Interval.D1);
         if (daily != null && !featureSymbols.isEmpty() && computeAhead(daily)) {
-            daily.ahead.add(IcebergFeatures.ahead(tables, featurePool(), daily.sessions, featureSymbols, daily.context.ingestTs(), daily.context.runId()));
+            List<String> symbols = List.copyOf(featureSymbols);
+            int parts = last ? Math.min(symbols.size(), IcebergFeatures.threads()) : 1;
+            for (int i = 0; i < parts; i++) {
+                List<String> part = symbols.subList(i * symbols.size() / parts, (i + 1) * symbols.size() / parts);
+                daily.ahead.add(IcebergFeatures.ahead(tables, featurePool(), daily.sessions, part, daily.context.ingestTs(), daily.context.runId()));
+            }
         }
         Timing.mark("spill " + batches.size() + " batches", t0);
         return null;
@@ -364,7 +370,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         List<BarBatch> rest = drain();
         onIoThread("commit", () -> {
             long t0 = Timing.start();
-            spill(rest);
+            spill(rest, true);
             try {
                 for (var entry : pending.entrySet()) {
                     long t = Timing.start();
