@@ -41,12 +41,20 @@ import org.apache.iceberg.io.CloseableIterable;
  * row yet, left by a run with {@code --no-features}) on, with the {@link StoredTail#SESSIONS} sessions before as the
  * tail, so the rows equal those of a full recomputation bit for bit.
  *
- * <p>{@code prices_daily} is read from {@link #WINDOW_DAYS} calendar days before each symbol's first written session
- * on; only the symbols for which that window does not settle the tail (fewer sessions in it, or a session in it
- * without a feature row that may continue before it) are read again before the window, which a backfill into new
- * tables prunes to nothing by the month partitions.
+ * <p>The run's own bars are not read back: the sink keeps them per symbol as columns ({@link Series}) and passes
+ * them in. Of {@code prices_daily} only the stored rows that are not the run's are read (outside each symbol's replaced
+ * range; the run's files are pruned by their date bounds), from {@link #WINDOW_DAYS} calendar days before each symbol's
+ * first written session on; only the symbols for which that window does not settle the tail (fewer sessions in it, or
+ * a session in it without a feature row that may continue before it) are read again before the window, which a
+ * backfill into new tables prunes to nothing by the month partitions.
  *
- * <p>Not thread-safe: used on the sink's I/O thread.
+ * <p>The rows are computed and encoded on a small pool of platform threads, in groups of symbols, their content
+ * digest summed from the series' columns ({@link LakeRows#featuresDigest}), not from a record per row. Into empty
+ * tables the sink starts groups ahead, at each spill ({@link #ahead}); {@link #compute} uses a group's files for its
+ * symbols when their sessions turned out to be exactly those it was computed from, and computes the rest itself.
+ *
+ * <p>Not thread-safe: used on the sink's I/O thread (the pool's tasks share nothing but the tables, which they only
+ * write new files to).
  */
 final class IcebergFeatures {
     /** Calendar days before a symbol's first written session read for its tail: 49 sessions of a listed stock lie within 80. */
