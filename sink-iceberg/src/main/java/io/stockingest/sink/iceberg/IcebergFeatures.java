@@ -402,11 +402,16 @@ final class IcebergFeatures {
         long rows = 0;
         long featuresDigest = 0;
         long cumulativeDigest = 0;
+        long t = Timing.start();
+        long cpu = Timing.cpu();
+        long computeCpu = 0;
         for (Work w : group) {
             Series series = w.series();
             Plan plan = w.plan();
+            long c = Timing.cpu();
             FeatureSeries f = FeatureCalculator.compute(new Symbol(w.symbol()), series.sessions(plan.tailStart(), plan.fromIndex()),
                     series.sessions(plan.fromIndex(), series.size()));
+            computeCpu += Timing.cpu() - c;
             long symbolHash = LakeRows.symbolHash(w.symbol());
             for (int i = 0; i < f.size(); i++) {
                 featuresDigest += LakeRows.featuresDigest(f, i, symbolHash);
@@ -415,6 +420,8 @@ final class IcebergFeatures {
             rows += f.size();
             computed.add(f);
         }
+        long digestCpu = Timing.cpu() - cpu - computeCpu;
+        long encode = Timing.cpu();
         List<DataFile> features = TableFiles.writeFeatures(featuresTable, IcebergTable.PRICE_FEATURES, computed, ingestTs, runId);
         List<DataFile> cumulative;
         try {
@@ -422,6 +429,10 @@ final class IcebergFeatures {
         } catch (RuntimeException e) {
             features.forEach(f -> featuresTable.io().deleteFile(f.location()));
             throw e;
+        }
+        if (Timing.ON) {
+            Timing.mark(String.format(java.util.Locale.ROOT, "  features group of %d rows (CPU s: compute %.3f, digest %.3f, encode %.3f)", rows,
+                    computeCpu / 1e9, digestCpu / 1e9, (Timing.cpu() - encode) / 1e9), t);
         }
         return new Written(features, new LakeRows.Content(rows, featuresDigest), cumulative, new LakeRows.Content(rows, cumulativeDigest));
     }
