@@ -35,6 +35,27 @@ class LakeRowsTest {
     }
 
     @Test
+    void barDigestsFromTheFieldsEqualTheDigestsOfTheRecords() {
+        Instant ts = Instant.parse("2024-03-04T14:30:00Z");
+        java.time.LocalDate date = java.time.LocalDate.of(2024, 3, 4);
+        List<io.stockingest.core.model.Bar> bars = List.of(
+                new io.stockingest.core.model.Bar(new Symbol("AAPL"), io.stockingest.core.model.Interval.D1, ts, date, 1.5, 2.25, 1.0, 2.0, 1.9, 1234L,
+                        null, null, "fmp", io.stockingest.core.model.Adjustment.SPLITS),
+                new io.stockingest.core.model.Bar(new Symbol("BRK.B"), io.stockingest.core.model.Interval.D1, ts, date, Double.NaN, 2.25, 1.0, 2.0, null, 0L,
+                        2.1, 77L, "yahoo", io.stockingest.core.model.Adjustment.NONE),
+                new io.stockingest.core.model.Bar(new Symbol("VOD.L"), io.stockingest.core.model.Interval.M5, ts, date, 1.5, 2.25, 1.0, 2.0, null, 99L,
+                        1.75, 3L, "polygon", io.stockingest.core.model.Adjustment.NONE),
+                new io.stockingest.core.model.Bar(new Symbol("^GSPC"), io.stockingest.core.model.Interval.H1, ts.plusSeconds(3600), date, 1.5, 2.25, 1.0,
+                        -0.0, 2.0, Long.MAX_VALUE, null, null, "polygon", io.stockingest.core.model.Adjustment.SPLITS));
+        for (io.stockingest.core.model.Bar bar : bars) {
+            assertThat(LakeRows.digest(bar)).as("%s %s", bar.symbol(), bar.interval()).isEqualTo(LakeRows.digest(LakeSchemas.bar(bar, ts)));
+        }
+        assertThat(LakeRows.content(bars, ts)).isEqualTo(LakeRows.Content.EMPTY.plus(LakeSchemas.bar(bars.get(0), ts)).plus(LakeSchemas.bar(bars.get(1), ts))
+                .plus(LakeSchemas.bar(bars.get(2), ts)).plus(LakeSchemas.bar(bars.get(3), ts)));
+        assertThat(LakeRows.digest(bars.get(0))).isNotEqualTo(LakeRows.digest(bars.get(0).withVenue(bars.get(2).venue())));
+    }
+
+    @Test
     void aChangedValueChangesTheDigest() {
         List<Session> sessions = RandomSessions.series(new SplittableRandom(9), 40);
         FeatureSeries f = FeatureCalculator.compute(new Symbol("A"), List.of(), sessions);
