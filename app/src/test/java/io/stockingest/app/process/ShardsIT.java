@@ -131,6 +131,13 @@ class ShardsIT {
         assertThat(iceberg).hasSize(SYMBOLS.size() * SESSIONS);
         assertThat(icebergPrices("iceberg:" + work.resolve("sharded"), Settings.of(Map.of()))).as("Iceberg (SQLite catalog): the shards' table equals one run's")
                 .isEqualTo(iceberg);
+        for (String features : List.of("price_features", "price_cumulative_7d")) {
+            // each shard computes its symbols' rows (ahead, at its spill, if prices_daily was still empty then)
+            List<String> expected = icebergRows("iceberg:" + work.resolve("single"), Settings.of(Map.of()), features);
+            assertThat(expected).hasSize(SYMBOLS.size() * SESSIONS);
+            assertThat(icebergRows("iceberg:" + work.resolve("sharded"), Settings.of(Map.of()), features))
+                    .as("Iceberg (SQLite catalog): the shards' %s equals one run's", features).isEqualTo(expected);
+        }
     }
 
     private static String url(String database) {
@@ -164,8 +171,13 @@ class ShardsIT {
 
     /** prices_daily through the plugin's export, without ingest_ts (the last column), sorted. */
     private List<String> icebergPrices(String uri, Settings settings) throws IOException {
-        Path csv = Files.createTempFile(work, "prices", ".csv");
-        new IcebergSinkFactory().export(uri, settings, "prices_daily", "csv", null, csv);
+        return icebergRows(uri, settings, "prices_daily");
+    }
+
+    /** A table through the plugin's export, without ingest_ts (the last column), sorted. */
+    private List<String> icebergRows(String uri, Settings settings, String table) throws IOException {
+        Path csv = Files.createTempFile(work, table, ".csv");
+        new IcebergSinkFactory().export(uri, settings, table, "csv", null, csv);
         return Files.readAllLines(csv).stream().skip(1).map(l -> l.substring(0, l.lastIndexOf(','))).sorted().toList();
     }
 }

@@ -78,6 +78,8 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
     private final IcebergTables tables;
     private final BarValidator validator = new BarValidator(Calendars.standard());
     private final ExecutorService io;
+    /** Computes and encodes feature rows (platform threads); created at first use on the I/O thread. */
+    private ExecutorService featurePool;
     private final Map<String, BarBatch> buffer = new LinkedHashMap<>();
     private long bufferedRows;
     /** Per interval code: the bars written as files but not committed yet. Touched on the I/O thread only. */
@@ -259,7 +261,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         if (toSpill != null) {
             List<BarBatch> batches = toSpill;
             long t = Timing.start();
-            onIoThread("write bars", () -> spill(batches));
+            onIoThread("write bars", () -> spill(batches, false));
             Timing.mark("writeBars waited for spill", t);
         }
         return new WriteResult(batch.bars().isEmpty() ? 0 : 1, 0, batch.bars().size());
@@ -277,8 +279,14 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         final List<DataFile> files = new ArrayList<>();
         LakeRows.Content content = LakeRows.Content.EMPTY;
         final BarGate gate;
-        /** Per symbol whose features are stored, the first session written. */
+        /** Per symbol whose features are stored, the first session written (or its requested range's start, if earlier). */
         final Map<String, LocalDate> features = new TreeMap<>();
+        /** Per symbol whose features are stored, the bars written, as columns: the features are computed from them. */
+        final Map<String, IcebergFeatures.Series> sessions = new java.util.HashMap<>();
+        /** Feature rows computed at spills, from the run's bars alone (see {@link IcebergFeatures.Ahead}). */
+        final List<IcebergFeatures.Ahead> ahead = new ArrayList<>();
+        /** Whether to compute feature rows ahead: decided at the first spill, when {@code prices_daily} held nothing yet. */
+        Boolean computeAhead;
         RunContext context;
 
         PendingBars(BarGate gate) {
@@ -286,9 +294,11 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         }
     }
 
-    private Void spill(List<BarBatch> batches) {
+    /** @param last the flush's spill: its feature rows are computed ahead in parts, one per pool thread (the flush waits for them) */
+    private Void spill(List<BarBatch> batches, boolean last) {
         long t0 = Timing.start();
         Map<Interval, Map<Instant, List<Bar>>> bars = new TreeMap<>();
+        Set<String> featureSymbols = new TreeSet<>();
         for (BarBatch batch : batches) {
             if (batch.bars().isEmpty()) {
                 continue;
@@ -298,8 +308,16 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
             p.context = batch.context();
             p.gate.add(batch);
             if (batch.interval() == Interval.D1 && batch.options().features() == WriteOptions.Features.STORE) {
+                // from the requested range's start: the feature rows of stored sessions the overwrite removed (in the
+                // range, before the first bar sent) go too
                 LocalDate first = batch.bars().stream().map(Bar::date).min(LocalDate::compareTo).orElseThrow();
+                first = first.isAfter(batch.range().from()) ? batch.range().from() : first;
                 p.features.merge(batch.symbol().value(), first, (a, b) -> a.isBefore(b) ? a : b);
+                featureSymbols.add(batch.symbol().value());
+                for (Bar bar : batch.bars()) {
+                    p.sessions.computeIfAbsent(bar.symbol().value(), s -> new IcebergFeatures.Series())
+                            .add((int) bar.date().toEpochDay(), bar.open(), bar.high(), bar.low(), bar.close(), bar.volume());
+                }
             }
             p.content = p.content.plus(LakeRows.content(batch.bars(), batch.context().ingestTs()));
             bars.computeIfAbsent(batch.interval(), i -> new LinkedHashMap<>())
@@ -310,8 +328,40 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
             PendingBars p = pending.get(interval);
             stamped.forEach((ingestTs, rows) -> p.files.addAll(TableFiles.writeBars(tables.table(def), def, rows, ingestTs, p.context.runId())));
         });
+        PendingBars daily = pending.get(Interval.D1);
+        if (daily != null && !featureSymbols.isEmpty() && computeAhead(daily)) {
+            List<String> symbols = List.copyOf(featureSymbols);
+            int parts = last ? Math.min(symbols.size(), IcebergFeatures.threads()) : 1;
+            for (int i = 0; i < parts; i++) {
+                List<String> part = symbols.subList(i * symbols.size() / parts, (i + 1) * symbols.size() / parts);
+                daily.ahead.add(IcebergFeatures.ahead(tables, featurePool(), daily.sessions, part, daily.context.ingestTs(), daily.context.runId()));
+            }
+        }
         Timing.mark("spill " + batches.size() + " batches", t0);
         return null;
+    }
+
+    /**
+     * Whether this run's feature rows are computed ahead, at each spill, overlapping the fetch: when
+     * {@code prices_daily} held no snapshot at the run's first spill (a first load, e.g. a backfill into new tables),
+     * so that the rows are most likely those of the run's bars alone; the flush uses them only for the symbols where
+     * they are (and computes the others itself).
+     */
+    private boolean computeAhead(PendingBars daily) {
+        if (daily.computeAhead == null) {
+            Table prices = tables.table(IcebergTable.PRICES_DAILY);
+            prices.refresh();
+            daily.computeAhead = prices.currentSnapshot() == null;
+        }
+        return daily.computeAhead;
+    }
+
+    /** The feature pool, created at first use (on the I/O thread). */
+    private ExecutorService featurePool() {
+        if (featurePool == null) {
+            featurePool = IcebergFeatures.newPool();
+        }
+        return featurePool;
     }
 
     /** Commits the buffered bars, then the quarantine and the run's metrics, each table in one snapshot. */
@@ -320,7 +370,7 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
         List<BarBatch> rest = drain();
         onIoThread("commit", () -> {
             long t0 = Timing.start();
-            spill(rest);
+            spill(rest, true);
             try {
                 for (var entry : pending.entrySet()) {
                     long t = Timing.start();
@@ -333,6 +383,8 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
                     }
                 }
             } finally {
+                // feature rows computed ahead and not published (a refused gate, a failure): their files go
+                pending.values().forEach(p -> p.ahead.forEach(IcebergFeatures.Ahead::discard));
                 pending.clear();
             }
             if (quarantineContext != null) {
@@ -371,7 +423,10 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
      */
     private void publishFeatures(PendingBars p) {
         long t = Timing.start();
-        IcebergFeatures.Change change = new IcebergFeatures(tables).compute(p.features, p.context.ingestTs(), p.context.runId());
+        List<IcebergFeatures.Ahead> ahead = List.copyOf(p.ahead);
+        p.ahead.clear(); // compute owns them now
+        IcebergFeatures.Change change = new IcebergFeatures(tables, featurePool()).compute(p.features, p.sessions, p.gate.ranges(), ahead,
+                p.context.ingestTs(), p.context.runId());
         Timing.mark("features compute", t);
         for (IcebergFeatures.Pending table : List.of(change.features(), change.cumulative())) {
             t = Timing.start();
@@ -571,6 +626,15 @@ public final class IcebergSink implements Sink, StoredSessions, DryRunPlan {
     @Override
     public void close() {
         io.shutdown();
+        try {
+            // after the I/O thread's last task: nothing submits to the feature pool any more
+            io.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (featurePool != null) {
+            featurePool.shutdownNow();
+        }
         if (catalog instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

@@ -1,5 +1,6 @@
 package io.stockingest.sink.iceberg;
 
+import io.stockingest.core.features.FeatureSeries;
 import io.stockingest.core.model.Bar;
 import io.stockingest.lake.LakeSchemas;
 import java.nio.charset.StandardCharsets;
@@ -46,13 +47,56 @@ final class LakeRows {
         return out;
     }
 
-    /** The content of {@code bars} as {@link io.stockingest.lake.LakeSchemas#bar} records stamped {@code ingestTs}. */
+    /**
+     * The content of {@code bars} as {@link io.stockingest.lake.LakeSchemas#bar} records stamped {@code ingestTs}
+     * (which the digest leaves out), digested from the bars' fields ({@link #digest(Bar)}).
+     */
     static Content content(List<Bar> bars, Instant ingestTs) {
-        Content content = Content.EMPTY;
+        long sum = 0;
         for (Bar bar : bars) {
-            content = content.plus(LakeSchemas.bar(bar, ingestTs));
+            sum += digest(bar);
         }
-        return content;
+        return new Content(bars.size(), sum);
+    }
+
+    /**
+     * {@link #digest(GenericRecord)} of {@link LakeSchemas#bar}'s record of {@code bar}, computed from the bar's
+     * fields without building the record: the same value, column by column of the record's schema.
+     */
+    static long digest(Bar bar) {
+        Schema schema = bar.interval().isIntraday() ? LakeSchemas.INTRADAY : LakeSchemas.DAILY;
+        long h = 0xcbf29ce484222325L;
+        for (Schema.Field field : schema.getFields()) {
+            String name = field.name();
+            if (name.equals("ingest_ts")) {
+                continue;
+            }
+            h = mix(h, field.pos());
+            h = switch (name) {
+                case "symbol" -> text(h, bar.symbol().value());
+                case "date" -> mix(h, (int) bar.date().toEpochDay());
+                case "ts" -> mix(h, LakeSchemas.micros(bar.ts()));
+                case "interval" -> text(h, bar.interval().code());
+                case "open" -> mix(h, Double.doubleToLongBits(bar.open()));
+                case "high" -> mix(h, Double.doubleToLongBits(bar.high()));
+                case "low" -> mix(h, Double.doubleToLongBits(bar.low()));
+                case "close" -> mix(h, Double.doubleToLongBits(bar.close()));
+                case "adj_close" -> bar.adjClose() == null ? mix(h, NULL) : mix(h, Double.doubleToLongBits(bar.adjClose()));
+                case "volume" -> mix(h, bar.volume());
+                case "vwap" -> bar.vwap() == null ? mix(h, NULL) : mix(h, Double.doubleToLongBits(bar.vwap()));
+                case "transactions" -> bar.transactions() == null ? mix(h, NULL) : mix(h, bar.transactions());
+                case "source" -> text(h, bar.source());
+                case "venue" -> text(h, bar.venue().code());
+                default -> throw new IllegalStateException("no digest for the bar column " + name);
+            };
+        }
+        return finish(h);
+    }
+
+    private static final long NULL = 0x6e756c6cL;
+
+    private static long text(long h, String text) {
+        return text == null ? mix(h, NULL) : bytes(h, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The value of one column as a comparable key part (strings and numbers as they are). */
@@ -85,6 +129,66 @@ final class LakeRows {
             };
         }
         return finish(h);
+    }
+
+    /**
+     * {@link #digest} of row {@code row} of {@code f} as a {@link LakeSchemas#FEATURES} record
+     * ({@link LakeSchemas#features}), computed from the series' columns without building the record: the same value,
+     * which a rerun compares against the digest of the row read back from the table.
+     *
+     * @param symbolHash {@link #symbolHash} of the series' symbol
+     */
+    static long featuresDigest(FeatureSeries f, int row, long symbolHash) {
+        long h = mix(symbolHash, 1);
+        h = mix(h, f.date(row).toEpochDay());
+        h = mix(mix(h, 2), Double.doubleToLongBits(f.close(row)));
+        h = optional(mix(h, 3), f.ma20(row));
+        h = optional(mix(h, 4), f.ma50(row));
+        h = optional(mix(h, 5), f.volatility20d(row));
+        return finish(h);
+    }
+
+    /** {@link #digest} of row {@code row} of {@code f} as a {@link LakeSchemas#CUMULATIVE_7D} record, as {@link #featuresDigest}. */
+    static long cumulativeDigest(FeatureSeries f, int row, long symbolHash) {
+        long h = mix(symbolHash, 1);
+        h = mix(h, f.date(row).toEpochDay());
+        int n = f.cumulativeLength(row);
+        long x = mix(mix(h, 2), n);
+        for (int k = 0; k < n; k++) {
+            x = mix(x, Double.doubleToLongBits(f.open(row, k)));
+        }
+        x = mix(mix(x, 3), n);
+        for (int k = 0; k < n; k++) {
+            x = mix(x, Double.doubleToLongBits(f.high(row, k)));
+        }
+        x = mix(mix(x, 4), n);
+        for (int k = 0; k < n; k++) {
+            x = mix(x, Double.doubleToLongBits(f.low(row, k)));
+        }
+        x = mix(mix(x, 5), n);
+        for (int k = 0; k < n; k++) {
+            x = mix(x, Double.doubleToLongBits(f.close(row, k)));
+        }
+        x = mix(mix(x, 6), n);
+        for (int k = 0; k < n; k++) {
+            x = mix(x, f.volume(row, k));
+        }
+        x = optional(mix(x, 7), f.avg7DayVolume(row));
+        x = optional(mix(x, 8), f.volatility7Day(row));
+        return finish(x);
+    }
+
+    /**
+     * The running hash of {@link #digest} after a feature record's first column, its symbol (the same for every row
+     * of a series): the start of {@link #featuresDigest} and {@link #cumulativeDigest}.
+     */
+    static long symbolHash(String symbol) {
+        return bytes(mix(0xcbf29ce484222325L, 0), symbol.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An optional feature: NaN is stored as null ({@link LakeSchemas#features}). */
+    private static long optional(long h, double value) {
+        return Double.isNaN(value) ? mix(h, 0x6e756c6cL) : mix(h, Double.doubleToLongBits(value));
     }
 
     /** A list of numbers (the 7-session arrays) element by element: its text would cost a decimal conversion per value. */
@@ -127,6 +231,11 @@ final class LakeRows {
 
         Content plus(GenericRecord row) {
             return new Content(rows + 1, digest + LakeRows.digest(row));
+        }
+
+        /** This content and one more row of digest {@code rowDigest}. */
+        Content plusDigest(long rowDigest) {
+            return new Content(rows + 1, digest + rowDigest);
         }
 
         Content plus(Content other) {

@@ -17,6 +17,11 @@ final class Timing {
         return System.nanoTime();
     }
 
+    /** The current thread's CPU time in nanoseconds when timing is on (0 when off). */
+    static long cpu() {
+        return ON ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
+    }
+
     static void mark(String what, long start) {
         if (ON) {
             long now = System.nanoTime();

@@ -79,6 +79,44 @@ class IcebergFeaturesTest {
         runAndCheck(5, WriteOptions.DEFAULT, List.of(other.subList(70, 90)));
     }
 
+    /**
+     * The run's bars are not read back (the sink keeps them): the rows a run computes from must still be exactly the
+     * table's. A run right after the stored sessions (its tail all stored), one whose requested range starts inside
+     * the stored sessions without resending them (the overwrite removes them: no feature row may use them), one that
+     * rewrites sessions in the middle (the stored sessions after its range are recomputed from the table), and an
+     * identical rerun of that (nothing committed).
+     */
+    @Test
+    void aRunWhoseWindowStartsAfterStoredSessionsUsesExactlyTheStoredRowsThatRemain() {
+        List<Bar> irr = series(IRR, 31, 140);
+        List<Bar> few = series(FEW, 32, 60);
+        runAndCheck(1, WriteOptions.DEFAULT, List.of(irr.subList(0, 70), few.subList(0, 20)));
+        runAndCheck(2, WriteOptions.DEFAULT, List.of(irr.subList(70, 100), few.subList(20, 30)));
+        runAndCheck(3, List.of(new DateRange(irr.get(90).date(), irr.get(130).date())), List.of(irr.subList(96, 131)));
+        List<Bar> changed = irr.subList(100, 110).stream().map(b -> new Bar(b.symbol(), b.interval(), b.ts(), b.date(), b.open() * 1.5, b.high() * 1.5,
+                b.low() * 1.5, b.close() * 1.5, b.close() * 1.5, b.volume(), null, null, b.source(), Adjustment.SPLITS)).toList();
+        DateRange middle = new DateRange(changed.getFirst().date(), changed.getLast().date());
+        runAndCheck(4, List.of(middle, new DateRange(few.get(30).date(), few.get(59).date())), List.of(changed, few.subList(30, 60)));
+        long snapshots = snapshotCount();
+        runAndCheck(5, List.of(middle), List.of(changed));
+        assertThat(snapshotCount()).as("an identical rerun commits no feature snapshot").isEqualTo(snapshots);
+    }
+
+    /**
+     * Into empty tables, the rows are computed ahead at each spill from the run's bars alone; a symbol whose bars
+     * come in two spills (its first group's rows lack the later bars) and a symbol stored by an earlier run in the
+     * same process's next run must still get the rows of its whole series.
+     */
+    @Test
+    void rowsComputedAheadAtSpillsAreUsedOnlyWhereTheyAreTheWholeSeries() {
+        bufferRows = 25;
+        List<Bar> irr = series(IRR, 41, 120);
+        List<Bar> few = series(FEW, 42, 30);
+        List<Bar> bak = series(BAK, 43, 70);
+        runAndCheck(1, WriteOptions.DEFAULT, List.of(irr.subList(0, 40), few, irr.subList(40, 90), bak.subList(20, 70)));
+        runAndCheck(2, WriteOptions.DEFAULT, List.of(irr.subList(90, 120), bak.subList(0, 20)));
+    }
+
     /** {@code length} sessions of NYSE's calendar, some skipped, with the prices of a random irregular series. */
     private static List<Bar> series(Symbol symbol, int seed, int length) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -95,18 +133,30 @@ class IcebergFeaturesTest {
         return bars;
     }
 
+    /** ICEBERG_BUFFER_ROWS of the runs. */
+    private int bufferRows = IcebergConfig.DEFAULT_BUFFER_ROWS;
+
     private IcebergSink open() {
-        return IcebergSink.open(IcebergConfig.from("iceberg:" + dir.resolve("ice"), Settings.of(Map.of())), Settings.of(Map.of()));
+        Settings settings = Settings.of(Map.of("ICEBERG_BUFFER_ROWS", Integer.toString(bufferRows)));
+        return IcebergSink.open(IcebergConfig.from("iceberg:" + dir.resolve("ice"), settings), settings);
     }
 
     private void run(int n, WriteOptions options, List<List<Bar>> batches) {
+        run(n, options, batches.stream().map(bars -> new DateRange(bars.getFirst().date(), bars.getLast().date())).toList(), batches);
+    }
+
+    /** A run writing each batch of bars with its requested range (the rows of the range that the batch lacks are removed). */
+    private void run(int n, WriteOptions options, List<DateRange> ranges, List<List<Bar>> batches) {
         Instant at = T0.plusSeconds(n);
         RunContext context = new RunContext("1733313600-000" + n, "prices", "test", at, at);
         try (IcebergSink sink = open()) {
-            for (List<Bar> bars : batches) {
-                sink.writeBars(new BarBatch(bars.getFirst().symbol(), Interval.D1, new DateRange(bars.getFirst().date(), bars.getLast().date()), bars,
-                        options, context));
-                bars.forEach(b -> held.computeIfAbsent(b.symbol(), s -> new TreeMap<>()).put(b.date(), b));
+            for (int i = 0; i < batches.size(); i++) {
+                List<Bar> bars = batches.get(i);
+                DateRange range = ranges.get(i);
+                sink.writeBars(new BarBatch(bars.getFirst().symbol(), Interval.D1, range, bars, options, context));
+                NavigableMap<LocalDate, Bar> stored = held.computeIfAbsent(bars.getFirst().symbol(), s -> new TreeMap<>());
+                stored.subMap(range.from(), true, range.to(), true).clear();
+                bars.forEach(b -> stored.put(b.date(), b));
             }
             sink.flush();
         }
@@ -114,6 +164,16 @@ class IcebergFeaturesTest {
 
     private void runAndCheck(int n, WriteOptions options, List<List<Bar>> batches) {
         run(n, options, batches);
+        check(n);
+    }
+
+    private void runAndCheck(int n, List<DateRange> ranges, List<List<Bar>> batches) {
+        run(n, WriteOptions.DEFAULT, ranges, batches);
+        check(n);
+    }
+
+    /** Both feature tables equal a full recomputation over the sessions {@code prices_daily} holds. */
+    private void check(int n) {
         List<String> features = new ArrayList<>();
         List<String> cumulative = new ArrayList<>();
         held.forEach((symbol, bars) -> {
