@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntToLongFunction;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -118,7 +119,7 @@ final class LakeRows {
             Object value = row.get(field.pos());
             h = mix(h, field.pos());
             h = switch (value) {
-                case null -> mix(h, 0x6e756c6cL);
+                case null -> mix(h, NULL);
                 case Double d -> mix(h, Double.doubleToLongBits(d));
                 case Float f -> mix(h, Double.doubleToLongBits(f));
                 case Number n -> mix(h, n.longValue());
@@ -153,26 +154,11 @@ final class LakeRows {
         long h = mix(symbolHash, 1);
         h = mix(h, f.date(row).toEpochDay());
         int n = f.cumulativeLength(row);
-        long x = mix(mix(h, 2), n);
-        for (int k = 0; k < n; k++) {
-            x = mix(x, Double.doubleToLongBits(f.open(row, k)));
-        }
-        x = mix(mix(x, 3), n);
-        for (int k = 0; k < n; k++) {
-            x = mix(x, Double.doubleToLongBits(f.high(row, k)));
-        }
-        x = mix(mix(x, 4), n);
-        for (int k = 0; k < n; k++) {
-            x = mix(x, Double.doubleToLongBits(f.low(row, k)));
-        }
-        x = mix(mix(x, 5), n);
-        for (int k = 0; k < n; k++) {
-            x = mix(x, Double.doubleToLongBits(f.close(row, k)));
-        }
-        x = mix(mix(x, 6), n);
-        for (int k = 0; k < n; k++) {
-            x = mix(x, f.volume(row, k));
-        }
+        long x = column(mix(h, 2), n, k -> Double.doubleToLongBits(f.open(row, k)));
+        x = column(mix(x, 3), n, k -> Double.doubleToLongBits(f.high(row, k)));
+        x = column(mix(x, 4), n, k -> Double.doubleToLongBits(f.low(row, k)));
+        x = column(mix(x, 5), n, k -> Double.doubleToLongBits(f.close(row, k)));
+        x = column(mix(x, 6), n, k -> f.volume(row, k));
         x = optional(mix(x, 7), f.avg7DayVolume(row));
         x = optional(mix(x, 8), f.volatility7Day(row));
         return finish(x);
@@ -186,9 +172,18 @@ final class LakeRows {
         return bytes(mix(0xcbf29ce484222325L, 0), symbol.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A list column of {@code n} elements as {@link #list} hashes it: its size, then each element's bits. */
+    private static long column(long h, int n, IntToLongFunction element) {
+        long x = mix(h, n);
+        for (int k = 0; k < n; k++) {
+            x = mix(x, element.applyAsLong(k));
+        }
+        return x;
+    }
+
     /** An optional feature: NaN is stored as null ({@link LakeSchemas#features}). */
     private static long optional(long h, double value) {
-        return Double.isNaN(value) ? mix(h, 0x6e756c6cL) : mix(h, Double.doubleToLongBits(value));
+        return Double.isNaN(value) ? mix(h, NULL) : mix(h, Double.doubleToLongBits(value));
     }
 
     /** A list of numbers (the 7-session arrays) element by element: its text would cost a decimal conversion per value. */
@@ -196,7 +191,7 @@ final class LakeRows {
         long x = mix(h, list.size());
         for (Object element : list) {
             x = switch (element) {
-                case null -> mix(x, 0x6e756c6cL);
+                case null -> mix(x, NULL);
                 case Double d -> mix(x, Double.doubleToLongBits(d));
                 case Number n -> mix(x, n.longValue());
                 default -> bytes(x, element.toString().getBytes(StandardCharsets.UTF_8));
